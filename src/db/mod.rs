@@ -1,0 +1,148 @@
+//! The database: where it comes from (`DATABASE_URL` or the embedded PostgreSQL), creating it
+//! when missing, applying migrations, and the pool everyone else uses.
+
+pub mod embedded;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+
+use crate::config::Config;
+use embedded::EmbeddedPostgres;
+
+/// The migrations compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL is not a valid PostgreSQL URL")]
+    BadUrl,
+    #[error(transparent)]
+    Embedded(#[from] embedded::EmbeddedError),
+    #[error("could not reach PostgreSQL at {target}: {source}")]
+    Connect { target: String, source: sqlx::Error },
+    #[error("could not create database {name}: {source}")]
+    Create { name: String, source: sqlx::Error },
+    #[error("could not apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// An open database; owns the embedded server, if any, and stops it on [`Database::close`]
+/// (or when dropped).
+pub struct Database {
+    pub pool: PgPool,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Opens the configured database, creating it if it does not exist, and migrates it.
+    pub async fn open(config: &Config) -> Result<Self, DbError> {
+        let (options, embedded) = match &config.database_url {
+            Some(url) => (
+                PgConnectOptions::from_str(url.expose()).map_err(|_| DbError::BadUrl)?,
+                None,
+            ),
+            None => {
+                let dir = config.data_dir.join("postgres");
+                let bindir = config.pg_bindir.clone();
+                let server = tokio::task::spawn_blocking(move || {
+                    EmbeddedPostgres::start(&dir, bindir.as_deref())
+                })
+                .await
+                .map_err(|e| embedded::EmbeddedError::Io {
+                    doing: "starting the embedded PostgreSQL",
+                    source: std::io::Error::other(e),
+                })??;
+                (server.connect_options("vigie"), Some(server))
+            }
+        };
+        // From here on, an early return drops `embedded`, which stops the server.
+        let pool = open_pool(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool, embedded })
+    }
+
+    /// Closes the pool, then stops the embedded server if this process started it.
+    pub async fn close(mut self) {
+        self.pool.close().await;
+        if let Some(mut server) = self.embedded.take() {
+            let _ = tokio::task::spawn_blocking(move || server.stop()).await;
+        }
+    }
+}
+
+/// Creates the database named in `options` if missing, then opens a pool on it.
+pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, DbError> {
+    let options = options
+        .application_name("vigie")
+        // Public list queries take optional filters (`$1 is null or …`); a generic plan would
+        // ignore the indexes those filters can use, so always plan with the actual values.
+        .options([("plan_cache_mode", "force_custom_plan")]);
+    create_database_if_missing(&options).await?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options.clone())
+        .await
+        .map_err(|source| DbError::Connect {
+            target: describe(&options),
+            source,
+        })
+}
+
+async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), DbError> {
+    let name = options
+        .get_database()
+        .unwrap_or(options.get_username())
+        .to_owned();
+    let mut admin = PgConnection::connect_with(&options.clone().database("postgres"))
+        .await
+        .map_err(|source| DbError::Connect {
+            target: describe(options),
+            source,
+        })?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .map_err(|source| DbError::Create {
+                name: name.clone(),
+                source,
+            })?;
+    if !exists {
+        let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
+        match sqlx::query(AssertSqlSafe(sql)).execute(&mut admin).await {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // Another instance created it at the same moment: fine.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            Err(source) => return Err(DbError::Create { name, source }),
+        }
+    }
+    let _ = admin.close().await;
+    Ok(())
+}
+
+/// Where we connect, for messages: host or socket and database, never the password.
+fn describe(options: &PgConnectOptions) -> String {
+    let place = match options.get_socket() {
+        Some(dir) => dir.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    };
+    format!(
+        "{place}/{}",
+        options.get_database().unwrap_or(options.get_username())
+    )
+}
+
+/// Whether every migration this binary knows has been applied (for `/readyz`).
+pub async fn migrations_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("select max(version) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await?;
+    Ok(applied.unwrap_or(0) >= latest)
+}

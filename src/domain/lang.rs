@@ -1,0 +1,95 @@
+//! Languages Vigie writes in, and dates the way each of them reads them.
+
+use time::{Date, Month};
+
+/// A language of the site or of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::Fr, Lang::En];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The BCP 47 code, as stored and as written in `<html lang>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// A date as a reader of `lang` expects it: `27 février 2026`, `1er mars 2026`,
+/// `February 27, 2026`.
+pub fn format_date(date: Date, lang: Lang) -> String {
+    let day = date.day();
+    let year = date.year();
+    match lang {
+        Lang::Fr => {
+            let month = match date.month() {
+                Month::January => "janvier",
+                Month::February => "février",
+                Month::March => "mars",
+                Month::April => "avril",
+                Month::May => "mai",
+                Month::June => "juin",
+                Month::July => "juillet",
+                Month::August => "août",
+                Month::September => "septembre",
+                Month::October => "octobre",
+                Month::November => "novembre",
+                Month::December => "décembre",
+            };
+            if day == 1 {
+                format!("1er {month} {year}")
+            } else {
+                format!("{day} {month} {year}")
+            }
+        }
+        Lang::En => format!("{} {day}, {year}", date.month()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn french_dates_read_naturally() {
+        assert_eq!(
+            format_date(date!(2026 - 02 - 27), Lang::Fr),
+            "27 février 2026"
+        );
+        assert_eq!(
+            format_date(date!(2026 - 03 - 01), Lang::Fr),
+            "1er mars 2026"
+        );
+        assert_eq!(format_date(date!(2026 - 08 - 15), Lang::Fr), "15 août 2026");
+    }
+
+    #[test]
+    fn english_dates_read_naturally() {
+        assert_eq!(
+            format_date(date!(2026 - 02 - 27), Lang::En),
+            "February 27, 2026"
+        );
+    }
+
+    #[test]
+    fn languages_parse_leniently_but_only_known_ones() {
+        assert_eq!(Lang::parse(" FR "), Some(Lang::Fr));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

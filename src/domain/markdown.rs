@@ -1,0 +1,270 @@
+//! Markdown → safe HTML, once per save: GFM tables, strikethrough, autolinks and footnotes,
+//! headings with stable ids, then an allow-list sanitiser. Also pulls out what the store needs
+//! from the same parse: an excerpt and the slugs of this site's articles that the body links to.
+
+use std::collections::HashSet;
+use std::fmt::{self, Write as _};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::{Arena, Options, options::Plugins};
+
+use super::Slug;
+
+/// The longest excerpt derived from a body, in characters.
+const EXCERPT_CHARS: usize = 280;
+
+/// What one Markdown body becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Sanitised HTML, safe to insert into a page as is.
+    pub html: String,
+    /// Plain text of the opening paragraphs, cut at a word boundary.
+    pub excerpt: String,
+    /// Slugs of `/articles/{slug}` links (relative, or absolute on `site_url`), in order, once each.
+    pub article_links: Vec<Slug>,
+}
+
+/// Renders `markdown`; links starting with `site_url` count as links to this site.
+pub fn render(markdown: &str, site_url: &str) -> Rendered {
+    let arena = Arena::new();
+    let options = options();
+    let root = comrak::parse_document(&arena, markdown, &options);
+
+    let mut article_links = Vec::new();
+    for node in root.descendants() {
+        if let NodeValue::Link(link) = &node.data().value
+            && let Some(slug) = article_slug(&link.url, site_url)
+            && !article_links.contains(&slug)
+        {
+            article_links.push(slug);
+        }
+    }
+    let excerpt = excerpt(root);
+
+    let headings = HeadingIds::default();
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&headings);
+    let mut raw = String::new();
+    // Writing into a String cannot fail; a formatter error would only come from our adapter.
+    if comrak::format_html_with_plugins(root, &options, &mut raw, &plugins).is_err() {
+        raw.clear();
+    }
+    let html = SANITIZER
+        .clean(&raw)
+        .to_string()
+        // Wide tables scroll inside their own box on narrow screens. The sanitiser has written
+        // every tag itself, so `<table>` here is always an element, never text.
+        .replace("<table>", "<div class=\"table-wrap\"><table>")
+        .replace("</table>", "</table></div>");
+    Rendered {
+        html,
+        excerpt,
+        article_links,
+    }
+}
+
+fn options() -> Options<'static> {
+    let mut options = Options::default();
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    options.extension.autolink = true;
+    options.extension.footnotes = true;
+    // Raw HTML is let through the parser so the allow-list below decides, in one place,
+    // what survives (e.g. <sup> or <abbr> yes, <script> or onclick no).
+    options.render.r#unsafe = true;
+    options
+}
+
+/// The allow-list: ammonia's defaults (no script, style, iframe, event handlers, inline styles,
+/// or `javascript:`/`data:` URLs) plus the ids and classes our headings and footnotes use.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["section"])
+        .add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
+        .add_tag_attributes("a", ["id"])
+        .add_tag_attributes("li", ["id"])
+        .add_allowed_classes("sup", ["footnote-ref"])
+        .add_allowed_classes("a", ["footnote-backref"])
+        .add_allowed_classes("section", ["footnotes"]);
+    b
+});
+
+/// Gives every heading an id derived from its text (`## Enjeux` → `id="enjeux"`), unique within
+/// the document, so links to a section survive edits elsewhere in the text.
+#[derive(Default)]
+struct HeadingIds {
+    used: Mutex<HashSet<String>>,
+}
+
+impl HeadingAdapter for HeadingIds {
+    fn enter(
+        &self,
+        out: &mut dyn fmt::Write,
+        h: &HeadingMeta,
+        _: Option<Sourcepos>,
+    ) -> fmt::Result {
+        let base =
+            Slug::derive(&h.content).map_or_else(|_| "section".to_owned(), |s| s.to_string());
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut id = base.clone();
+        let mut n = 2;
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        write!(out, "<h{} id=\"{id}\">", h.level)
+    }
+
+    fn exit(&self, out: &mut dyn fmt::Write, h: &HeadingMeta) -> fmt::Result {
+        write!(out, "</h{}>", h.level)
+    }
+}
+
+/// `/articles/{slug}` (optionally on `site_url`, with a query or fragment) → the slug.
+fn article_slug(url: &str, site_url: &str) -> Option<Slug> {
+    let path = url.strip_prefix(site_url).unwrap_or(url);
+    let rest = path.strip_prefix("/articles/")?;
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    Slug::parse(rest[..end].trim_end_matches('/')).ok()
+}
+
+/// Plain text of the first paragraphs, up to [`EXCERPT_CHARS`], cut between words.
+fn excerpt<'a>(root: &'a comrak::nodes::AstNode<'a>) -> String {
+    let mut text = String::new();
+    for block in root.children() {
+        if !matches!(block.data().value, NodeValue::Paragraph) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        for node in block.descendants() {
+            match &node.data().value {
+                NodeValue::Text(t) => text.push_str(t),
+                NodeValue::Code(c) => text.push_str(&c.literal),
+                NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        if text.chars().count() >= EXCERPT_CHARS {
+            break;
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    let mut out = cut.trim_end_matches([',', ';', ':', ' ']).to_owned();
+    let _ = write!(out, "…");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "https://vigie.example";
+
+    fn html(md: &str) -> String {
+        render(md, SITE).html
+    }
+
+    #[test]
+    fn gfm_tables_keep_their_head_and_scroll_on_small_screens() {
+        let h = html("| Sujet | Position |\n| --- | --- |\n| Garde-fous | Priorité |\n");
+        assert!(h.contains("<div class=\"table-wrap\"><table>"), "{h}");
+        assert!(h.contains("<thead>") && h.contains("<th>Sujet</th>"), "{h}");
+        assert!(h.contains("<td>Garde-fous</td>"), "{h}");
+        assert!(h.contains("</table></div>"), "{h}");
+    }
+
+    #[test]
+    fn strikethrough_autolinks_and_footnotes_render() {
+        let h =
+            html("~~faux~~ voir https://eur-lex.europa.eu et une note[^1].\n\n[^1]: La source.\n");
+        assert!(h.contains("<del>faux</del>"), "{h}");
+        assert!(h.contains("<a href=\"https://eur-lex.europa.eu\""), "{h}");
+        assert!(h.contains("class=\"footnote-ref\""), "{h}");
+        assert!(h.contains("<section class=\"footnotes\">"), "{h}");
+        assert!(h.contains("<li id=\"fn-1\">"), "{h}");
+    }
+
+    #[test]
+    fn headings_get_stable_unique_ids() {
+        let h = html(
+            "## Enjeux et implications pour l’écosystème IA\n\n## Enjeux et implications pour l’écosystème IA\n",
+        );
+        assert!(
+            h.contains("<h2 id=\"enjeux-et-implications-pour-l-ecosysteme-ia\">"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<h2 id=\"enjeux-et-implications-pour-l-ecosysteme-ia-2\">"),
+            "{h}"
+        );
+        assert_eq!(
+            h,
+            html(
+                "## Enjeux et implications pour l’écosystème IA\n\n## Enjeux et implications pour l’écosystème IA\n"
+            )
+        );
+    }
+
+    #[test]
+    fn scripts_handlers_styles_frames_and_dangerous_urls_are_removed() {
+        let h = html(concat!(
+            "<script>alert(1)</script>\n\n",
+            "<p onclick=\"alert(2)\" style=\"color:red\">texte</p>\n\n",
+            "<iframe src=\"https://evil.example\"></iframe>\n\n",
+            "[clic](javascript:alert(3)) [img](data:text/html;base64,PHNjcmlwdD4=)\n\n",
+            "<a href=\"JaVaScRiPt:alert(4)\">x</a> <img src=x onerror=alert(5)>\n",
+        ));
+        for bad in [
+            "<script",
+            "alert(1)",
+            "onclick",
+            "style=",
+            "<iframe",
+            "javascript:",
+            "JaVaScRiPt",
+            "data:",
+            "onerror",
+        ] {
+            assert!(!h.contains(bad), "{bad} survived in {h}");
+        }
+        assert!(h.contains("texte"), "the harmless text stays: {h}");
+    }
+
+    #[test]
+    fn links_to_this_sites_articles_are_collected_once_in_order() {
+        let r = render(
+            "[a](/articles/premier) [b](https://vigie.example/articles/deuxieme#x) \
+             [c](/articles/premier) [d](https://autre.example/articles/non) [e](/tags/ia) \
+             [f](/articles/Pas-Valide)",
+            SITE,
+        );
+        let slugs: Vec<&str> = r.article_links.iter().map(Slug::as_str).collect();
+        assert_eq!(slugs, ["premier", "deuxieme"]);
+    }
+
+    #[test]
+    fn excerpt_is_plain_text_cut_between_words() {
+        let r = render(
+            "# Titre\n\nUn *premier* paragraphe avec `du code`.\n\nUn second.",
+            SITE,
+        );
+        assert_eq!(r.excerpt, "Un premier paragraphe avec du code. Un second.");
+        let long = render(&"mot ".repeat(200), SITE).excerpt;
+        assert!(long.ends_with("mot…"), "{long}");
+        assert!(long.chars().count() <= EXCERPT_CHARS + 1);
+    }
+}

@@ -1,0 +1,190 @@
+//! Roles, article statuses and the one transition table that says who may move an article where.
+
+use std::fmt;
+
+/// What a signed-in user is allowed to do, per the roles table of the design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Journalist,
+    Editor,
+    Admin,
+}
+
+/// Where an article is in its life. Scheduling is `Published` with a future `published_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArticleStatus {
+    Draft,
+    InReview,
+    Published,
+    Archived,
+}
+
+/// A change of status someone asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The author (or anyone who may edit it) sends a draft to the editors.
+    Submit,
+    /// An editor sends an article in review back to its author, with a note.
+    RequestChanges,
+    /// An editor publishes, now or at a chosen time (scheduling).
+    Publish,
+    /// An editor takes a published or archived article off the site, back to draft.
+    Unpublish,
+    /// An editor keeps a published article readable but out of lists and feeds.
+    Archive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("this is not possible for an article that is {0}")]
+    NotFrom(ArticleStatus),
+}
+
+macro_rules! string_enum {
+    ($ty:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The value stored in the database and used in URLs.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($ty::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(Role { Journalist => "journalist", Editor => "editor", Admin => "admin" });
+string_enum!(ArticleStatus {
+    Draft => "draft",
+    InReview => "in_review",
+    Published => "published",
+    Archived => "archived",
+});
+string_enum!(Action {
+    Submit => "submit",
+    RequestChanges => "request_changes",
+    Publish => "publish",
+    Unpublish => "unpublish",
+    Archive => "archive",
+});
+
+impl Role {
+    /// Editors and admins review, publish and moderate.
+    pub fn is_editor(self) -> bool {
+        matches!(self, Role::Editor | Role::Admin)
+    }
+}
+
+/// The transition table: the status `action` leads to from `from`, if `role` may do it.
+/// Whether the user may touch this article at all (their own or not) is [`may_edit`]'s job.
+pub fn transition(
+    from: ArticleStatus,
+    action: Action,
+    role: Role,
+) -> Result<ArticleStatus, TransitionError> {
+    use ArticleStatus::*;
+    let needs_editor = !matches!(action, Action::Submit);
+    if needs_editor && !role.is_editor() {
+        return Err(TransitionError::Forbidden);
+    }
+    match (action, from) {
+        (Action::Submit, Draft) => Ok(InReview),
+        (Action::RequestChanges, InReview) => Ok(Draft),
+        (Action::Publish, Draft | InReview | Published) => Ok(Published),
+        (Action::Unpublish, Published | Archived) => Ok(Draft),
+        (Action::Archive, Published) => Ok(Archived),
+        (_, from) => Err(TransitionError::NotFrom(from)),
+    }
+}
+
+/// Whether a user with `role` may edit an article in `status`; `own` says whether they wrote it.
+/// Journalists edit their own drafts; editors and admins edit anything.
+pub fn may_edit(role: Role, own: bool, status: ArticleStatus) -> bool {
+    role.is_editor() || (own && status == ArticleStatus::Draft)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArticleStatus::*;
+    use super::*;
+
+    /// The whole table, written out by hand: (action, from, to) for editors and admins;
+    /// journalists may only submit.
+    const ALLOWED: &[(Action, ArticleStatus, ArticleStatus)] = &[
+        (Action::Submit, Draft, InReview),
+        (Action::RequestChanges, InReview, Draft),
+        (Action::Publish, Draft, Published),
+        (Action::Publish, InReview, Published),
+        // Rescheduling a published article keeps it published.
+        (Action::Publish, Published, Published),
+        (Action::Unpublish, Published, Draft),
+        (Action::Unpublish, Archived, Draft),
+        (Action::Archive, Published, Archived),
+    ];
+
+    #[test]
+    fn every_role_action_and_status_matches_the_table() {
+        for &role in Role::ALL {
+            for &action in Action::ALL {
+                for &from in ArticleStatus::ALL {
+                    let expected = ALLOWED
+                        .iter()
+                        .find(|(a, f, _)| *a == action && *f == from)
+                        .map(|(_, _, to)| *to);
+                    let got = transition(from, action, role);
+                    match expected {
+                        Some(to) if role.is_editor() || action == Action::Submit => {
+                            assert_eq!(got, Ok(to), "{role} {action} from {from}");
+                        }
+                        _ => assert!(got.is_err(), "{role} {action} from {from} gave {got:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn journalists_are_told_it_is_their_role_not_the_status() {
+        assert_eq!(
+            transition(InReview, Action::Publish, Role::Journalist),
+            Err(TransitionError::Forbidden)
+        );
+        assert_eq!(
+            transition(Archived, Action::Archive, Role::Editor),
+            Err(TransitionError::NotFrom(Archived))
+        );
+    }
+
+    #[test]
+    fn journalists_edit_only_their_own_drafts() {
+        for &status in ArticleStatus::ALL {
+            assert_eq!(may_edit(Role::Journalist, true, status), status == Draft);
+            assert!(!may_edit(Role::Journalist, false, status));
+            assert!(may_edit(Role::Editor, false, status));
+            assert!(may_edit(Role::Admin, false, status));
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for &s in ArticleStatus::ALL {
+            assert_eq!(ArticleStatus::parse(s.as_str()), Some(s));
+        }
+        for &r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,418 @@
+//! Articles: the public reads (lists, one article, related articles) and the writes that every
+//! save goes through (render, slug, tags, inline links, revision, audit) in the caller's
+//! transaction.
+
+use serde_json::json;
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::{TagRef, audit};
+use crate::domain::markdown;
+use crate::domain::{ArticleStatus, Lang, Slug, Title};
+
+/// An article in a public list.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub published_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+}
+
+/// A published article, as its public page shows it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub lang: String,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+}
+
+/// A related article under another one.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub slug: String,
+    pub title: String,
+    pub published_at: OffsetDateTime,
+}
+
+/// Which public articles a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub tag: Option<Uuid>,
+    pub author: Option<Uuid>,
+}
+
+/// A keyset position in a list sorted by `(published_at, id)` descending: the page after it
+/// starts with the next older article. Written into URLs as `?before=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub published_at: OffsetDateTime,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn after(article: &Summary) -> Self {
+        Self {
+            published_at: article.published_at,
+            id: article.id,
+        }
+    }
+
+    /// `<unix microseconds>_<uuid>`: short, URL-safe, exact.
+    pub fn encode(&self) -> String {
+        let micros = self.published_at.unix_timestamp_nanos() / 1000;
+        format!("{micros}_{}", self.id.simple())
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let (micros, id) = s.split_once('_')?;
+        let nanos = micros.parse::<i128>().ok()?.checked_mul(1000)?;
+        Some(Self {
+            published_at: OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+/// Up to `limit` public articles matching `filter`, newest first, older than `before`.
+pub async fn list_published(
+    pool: &PgPool,
+    filter: Filter,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt,
+               a.published_at as "published_at!",
+               u.display_name as author_name, u.slug as author_slug,
+               coalesce((
+                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                   order by x.position)
+                   from article_tag x join tag t on t.id = x.tag_id
+                   where x.article_id = a.id
+               ), '[]') as "tags!: Json<Vec<TagRef>>"
+        from article a
+        join app_user u on u.id = a.author_id
+        where a.status = 'published' and a.published_at <= now()
+          and ($1::uuid is null or a.author_id = $1)
+          and ($2::uuid is null or exists (
+                  select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
+          and ($3::timestamptz is null or (a.published_at, a.id) < ($3, $4::uuid))
+        order by a.published_at desc, a.id desc
+        limit $5
+        "#,
+        filter.author,
+        filter.tag,
+        before.map(|c| c.published_at),
+        before.map(|c| c.id),
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// What a request for `/articles/{slug}` finds.
+#[derive(Debug)]
+pub enum Lookup {
+    Found(Box<Published>),
+    /// The slug is an old one; the article now lives at this slug.
+    Moved(String),
+    Missing,
+}
+
+/// The public article at `slug`, following old slugs to the current one.
+pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::Error> {
+    let found = sqlx::query_as!(
+        Published,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang,
+               a.published_at as "published_at!", a.updated_at,
+               u.display_name as author_name, u.slug as author_slug,
+               coalesce((
+                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                   order by x.position)
+                   from article_tag x join tag t on t.id = x.tag_id
+                   where x.article_id = a.id
+               ), '[]') as "tags!: Json<Vec<TagRef>>"
+        from article a
+        join app_user u on u.id = a.author_id
+        where a.slug = $1 and a.status = 'published' and a.published_at <= now()
+        "#,
+        slug.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(article) = found {
+        return Ok(Lookup::Found(Box::new(article)));
+    }
+    let moved = sqlx::query_scalar!(
+        r#"
+        select a.slug
+        from slug_redirect r join article a on a.id = r.article_id
+        where r.old_slug = $1 and a.status = 'published' and a.published_at <= now()
+        "#,
+        slug.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(moved.map_or(Lookup::Missing, Lookup::Moved))
+}
+
+/// The related articles readers see under `article`: those an editor picked (in their order),
+/// then those linked from the body, only published ones.
+pub async fn related(
+    pool: &PgPool,
+    article: Uuid,
+    limit: i64,
+) -> Result<Vec<Related>, sqlx::Error> {
+    sqlx::query_as!(
+        Related,
+        r#"
+        select r.slug, r.title, r.published_at as "published_at!"
+        from article_link l
+        join article r on r.id = l.to_article_id
+        where l.from_article_id = $1
+          and r.status = 'published' and r.published_at <= now()
+        order by (l.origin = 'picked') desc, l.position
+        limit $2
+        "#,
+        article,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A new article as its author typed it.
+#[derive(Debug)]
+pub struct Draft<'a> {
+    pub title: &'a Title,
+    pub dek: &'a str,
+    /// `None`: derived from the title.
+    pub slug: Option<&'a Slug>,
+    pub lang: Lang,
+    /// Empty: derived from the body.
+    pub excerpt: &'a str,
+    pub body_markdown: &'a str,
+    pub tags: &'a [Uuid],
+}
+
+/// A body link to one of our articles that readers would not be able to follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkWarning {
+    NoSuchArticle(String),
+    NotPublished(String),
+}
+
+/// The outcome of a save.
+#[derive(Debug)]
+pub struct Saved {
+    pub id: Uuid,
+    pub slug: Slug,
+    pub warnings: Vec<LinkWarning>,
+}
+
+/// Creates a draft by `author`, done by `actor` (none: the system itself): renders the body, picks a free slug, files it under its tags,
+/// records the body's links to other articles, and writes its first revision and an audit
+/// event. Run it inside the caller's transaction.
+pub async fn create(
+    conn: &mut PgConnection,
+    author: Uuid,
+    actor: Option<Uuid>,
+    draft: &Draft<'_>,
+    site_url: &str,
+) -> Result<Saved, sqlx::Error> {
+    let rendered = markdown::render(draft.body_markdown, site_url);
+    let base = match draft.slug {
+        Some(slug) => slug.clone(),
+        None => Slug::derive_or(draft.title.as_str(), "article"),
+    };
+    let taken = sqlx::query_scalar!(
+        r#"
+        select slug as "slug!" from article where slug ~ $1
+        union all
+        select old_slug from slug_redirect where old_slug ~ $1
+        "#,
+        base.variants_pattern()
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let slug = base.first_free(&taken);
+    let excerpt = if draft.excerpt.trim().is_empty() {
+        rendered.excerpt.as_str()
+    } else {
+        draft.excerpt.trim()
+    };
+    let id = sqlx::query_scalar!(
+        r#"
+        insert into article (slug, title, dek, body_markdown, body_html, excerpt, lang, author_id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8)
+        returning id
+        "#,
+        slug.as_str(),
+        draft.title.as_str(),
+        draft.dek.trim(),
+        draft.body_markdown,
+        rendered.html,
+        excerpt,
+        draft.lang.as_str(),
+        author
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    set_tags(conn, id, draft.tags).await?;
+    let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
+    sqlx::query!(
+        r#"
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id)
+        select id, version, title, dek, body_markdown, $2,
+               coalesce((select jsonb_agg(to_article_id order by position)
+                         from article_link where from_article_id = $1), '[]'),
+               $3
+        from article where id = $1
+        "#,
+        id,
+        json!(draft.tags),
+        actor
+    )
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        "article.create",
+        "article",
+        &id.to_string(),
+        json!({ "slug": slug.as_str() }),
+    )
+    .await?;
+    Ok(Saved { id, slug, warnings })
+}
+
+/// Replaces the article's tags with `tags`, in that order.
+async fn set_tags(
+    conn: &mut PgConnection,
+    article: Uuid,
+    tags: &[Uuid],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from article_tag where article_id = $1", article)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        r#"
+        insert into article_tag (article_id, tag_id, position)
+        select $1, t.id, t.position
+        from unnest($2::uuid[]) with ordinality as t(id, position)
+        on conflict do nothing
+        "#,
+        article,
+        tags
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the article's inline links with the articles behind `slugs`; picked links stay.
+/// Returns a warning for each slug readers could not follow.
+async fn set_inline_links(
+    conn: &mut PgConnection,
+    article: Uuid,
+    slugs: &[Slug],
+) -> Result<Vec<LinkWarning>, sqlx::Error> {
+    let slugs: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
+    let targets = sqlx::query!(
+        r#"
+        select s.slug as "slug!", s.position as "position!", a.id as "id?",
+               (a.status = 'published' and a.published_at <= now()) as "public?"
+        from unnest($1::text[]) with ordinality as s(slug, position)
+        left join article a on a.slug = s.slug
+        order by s.position
+        "#,
+        &slugs
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "delete from article_link where from_article_id = $1 and origin = 'inline'",
+        article
+    )
+    .execute(&mut *conn)
+    .await?;
+    let mut warnings = Vec::new();
+    let mut ids = Vec::new();
+    for target in targets {
+        match target.id {
+            None => warnings.push(LinkWarning::NoSuchArticle(target.slug)),
+            Some(id) if id == article => {}
+            Some(id) => {
+                if target.public != Some(true) {
+                    warnings.push(LinkWarning::NotPublished(target.slug));
+                }
+                ids.push(id);
+            }
+        }
+    }
+    sqlx::query!(
+        r#"
+        insert into article_link (from_article_id, to_article_id, position, origin)
+        select $1, t.id, t.position, 'inline'
+        from unnest($2::uuid[]) with ordinality as t(id, position)
+        on conflict do nothing
+        "#,
+        article,
+        &ids
+    )
+    .execute(conn)
+    .await?;
+    Ok(warnings)
+}
+
+/// Publishes the article at `at` (a future time schedules it) on behalf of `actor`.
+pub async fn publish(
+    conn: &mut PgConnection,
+    article: Uuid,
+    at: OffsetDateTime,
+    actor: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        update article set status = $2, published_at = $3, version = version + 1
+        where id = $1
+        "#,
+        article,
+        ArticleStatus::Published.as_str(),
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    let at_text = at.format(&Rfc3339).ok();
+    audit::record(
+        conn,
+        actor,
+        "article.publish",
+        "article",
+        &article.to_string(),
+        json!({ "published_at": at_text }),
+    )
+    .await
+}

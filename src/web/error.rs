@@ -1,0 +1,107 @@
+//! One error type for every handler, and the site's error pages.
+//!
+//! A handler returns [`AppError`]; its response carries only a status and an [`ErrorPage`]
+//! marker. The [`render_error_pages`] middleware turns the marker (and the bare error responses
+//! of the layers: timeouts, panics, oversized bodies) into the site's HTML page, in the site's
+//! language, revealing nothing internal.
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::{AppState, Page};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 404: no such page, or not one readers may see.
+    #[error("not found")]
+    NotFound,
+    /// 400: the request itself is wrong; the message says how, in the site's language.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 500: the database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// 500: a template failed to render.
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+}
+
+/// Marks a response whose body the error-page middleware must write.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    /// What to tell the reader, when there is more to say than the status.
+    pub message: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, None),
+            AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message.clone())),
+            AppError::Database(_) | AppError::Template(_) => {
+                // Logged here, inside the request's span, and never shown.
+                tracing::error!(error = %self, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, None)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage { message });
+        response
+    }
+}
+
+/// The fallback for every unknown URL.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    page: Page,
+    heading: &'static str,
+    message: String,
+}
+
+/// Writes the site's error page into marked responses and into the empty error responses that
+/// the middleware layers produce.
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let marker = response.extensions().get::<ErrorPage>().cloned();
+    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+    if !(status.is_client_error() || status.is_server_error()) || (marker.is_none() && !bare) {
+        return response;
+    }
+    let words = state.words();
+    let (heading, default_message) = words.error(status);
+    let template = ErrorTemplate {
+        page: state.page(heading.to_owned()),
+        heading,
+        message: marker
+            .and_then(|m| m.message)
+            .unwrap_or_else(|| default_message.to_owned()),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    match template.render() {
+        Ok(html) => (parts, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (parts, heading).into_response()
+        }
+    }
+}
+
+/// For the catch-panic layer: a bare 500 that the middleware above dresses as the error page.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}

@@ -1,0 +1,121 @@
+//! The words of the site's own pages, per language (`VIGIE_LANG`). Article text is never
+//! translated; only the interface around it.
+
+use axum::http::StatusCode;
+
+use crate::domain::Lang;
+
+/// Every interface string of the public pages.
+#[derive(Debug)]
+pub struct Words {
+    pub lang: Lang,
+    pub tagline: &'static str,
+    pub latest: &'static str,
+    pub older: &'static str,
+    pub newest: &'static str,
+    pub by: &'static str,
+    pub related: &'static str,
+    pub tags: &'static str,
+    pub tag_intro: &'static str,
+    pub author_intro: &'static str,
+    pub no_articles: &'static str,
+    pub back_home: &'static str,
+    pub bad_cursor: &'static str,
+    pub footer: &'static str,
+    pub page_title_home: &'static str,
+}
+
+pub static FR: Words = Words {
+    lang: Lang::Fr,
+    tagline: "L’actualité de la régulation de l’intelligence artificielle",
+    latest: "Derniers articles",
+    older: "Articles plus anciens",
+    newest: "Revenir aux articles les plus récents",
+    by: "Par",
+    related: "À lire aussi",
+    tags: "Thèmes",
+    tag_intro: "Articles classés sous",
+    author_intro: "Articles de",
+    no_articles: "Aucun article publié pour le moment.",
+    back_home: "Retour à l’accueil",
+    bad_cursor: "Ce lien de pagination n’est pas valide. Repartez de la première page.",
+    footer: "Vigie — l’actualité de la régulation de l’IA.",
+    page_title_home: "Vigie — régulation de l’IA",
+};
+
+pub static EN: Words = Words {
+    lang: Lang::En,
+    tagline: "News on the regulation of artificial intelligence",
+    latest: "Latest articles",
+    older: "Older articles",
+    newest: "Back to the newest articles",
+    by: "By",
+    related: "Read also",
+    tags: "Topics",
+    tag_intro: "Articles filed under",
+    author_intro: "Articles by",
+    no_articles: "No articles published yet.",
+    back_home: "Back to the home page",
+    bad_cursor: "This pagination link is not valid. Start again from the first page.",
+    footer: "Vigie — news on AI regulation.",
+    page_title_home: "Vigie — AI regulation",
+};
+
+impl Words {
+    pub fn for_lang(lang: Lang) -> &'static Words {
+        match lang {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+
+    /// Heading and explanation for an error page.
+    pub fn error(&self, status: StatusCode) -> (&'static str, &'static str) {
+        let fr = self.lang == Lang::Fr;
+        match (status.as_u16(), fr) {
+            (404 | 410, true) => (
+                "Page introuvable",
+                "Cette page n’existe pas ou n’est plus en ligne.",
+            ),
+            (404 | 410, false) => (
+                "Page not found",
+                "This page does not exist or is no longer online.",
+            ),
+            (400, true) => ("Requête incorrecte", "Cette adresse n’est pas valide."),
+            (400, false) => ("Bad request", "This address is not valid."),
+            (405, true) => (
+                "Méthode non permise",
+                "Cette action n’est pas possible sur cette page.",
+            ),
+            (405, false) => (
+                "Method not allowed",
+                "This action is not possible on this page.",
+            ),
+            (408, true) => (
+                "Délai dépassé",
+                "La requête a pris trop de temps. Réessayez.",
+            ),
+            (408, false) => (
+                "Request timeout",
+                "The request took too long. Please try again.",
+            ),
+            (413, true) => (
+                "Contenu trop volumineux",
+                "Ce que vous avez envoyé dépasse la taille permise.",
+            ),
+            (413, false) => ("Content too large", "What you sent is larger than allowed."),
+            (s, true) if s < 500 => ("Requête refusée", "Cette requête ne peut pas aboutir."),
+            (_, false) if status.is_client_error() => {
+                ("Request refused", "This request cannot be completed.")
+            }
+            (_, true) => (
+                "Une erreur est survenue",
+                "Le problème vient de notre côté. Réessayez dans un instant.",
+            ),
+            (_, false) => (
+                "Something went wrong",
+                "The problem is on our side. Please try again in a moment.",
+            ),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `/articles/{slug}`: one published article, its tags and related articles.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{TagLink, When, tag_links};
+use crate::domain::Slug;
+use crate::store::articles::{self, Lookup};
+use crate::web::{AppError, AppState, Page};
+
+pub struct RelatedLink {
+    pub slug: String,
+    pub title: String,
+    pub when: When,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/article.html")]
+pub struct ArticleTemplate {
+    page: Page,
+    article: Box<articles::Published>,
+    when: When,
+    tags: Vec<TagLink>,
+    related: Vec<RelatedLink>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let mut article = match articles::find_published(&state.pool, &slug).await? {
+        Lookup::Found(article) => article,
+        Lookup::Moved(current) => {
+            // 301, not axum's 308: what search engines and the design expect for a moved page.
+            let location = format!("/articles/{current}");
+            return Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response());
+        }
+        Lookup::Missing => return Err(AppError::NotFound),
+    };
+    let lang = state.config.lang;
+    let related = articles::related(
+        &state.pool,
+        article.id,
+        i64::from(state.config.related_count),
+    )
+    .await?
+    .into_iter()
+    .map(|r| RelatedLink {
+        slug: r.slug,
+        title: r.title,
+        when: When::new(r.published_at, lang),
+    })
+    .collect();
+    let mut page = state.page(format!("{} — Vigie", article.title));
+    // The article's own language for <html lang>; the interface stays in the site's.
+    page.lang = article.lang.clone();
+    page.description = article.excerpt.clone();
+    page.canonical = Some(format!(
+        "{}/articles/{}",
+        state.config.base_url, article.slug
+    ));
+    let tags = tag_links(std::mem::take(&mut article.tags.0));
+    Ok(ArticleTemplate {
+        page,
+        when: When::new(article.published_at, lang),
+        article,
+        tags,
+        related,
+    }
+    .into_response())
+}

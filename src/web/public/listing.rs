@@ -1,0 +1,152 @@
+//! Paginated lists of published articles: the home page, a tag's page, an author's page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+
+use super::{TagLink, When, tag_links};
+use crate::domain::Slug;
+use crate::store::articles::{self, Cursor, Filter};
+use crate::store::{tags, users};
+use crate::web::{AppError, AppState, Page};
+
+/// One article in a list.
+pub struct Card {
+    pub slug: String,
+    pub title: String,
+    /// The dek, or the excerpt when there is no dek.
+    pub summary: String,
+    pub when: When,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Vec<TagLink>,
+}
+
+/// One page of a list, and where the next one starts.
+pub struct Listing {
+    pub cards: Vec<Card>,
+    /// The `?before=` value of the next (older) page, if there is one.
+    pub older: Option<String>,
+    /// Whether this is a later page (offer a way back to the newest).
+    pub paged: bool,
+}
+
+async fn load(
+    state: &AppState,
+    filter: Filter,
+    query: &HashMap<String, String>,
+) -> Result<Listing, AppError> {
+    let before = match query.get("before") {
+        None => None,
+        Some(raw) => Some(
+            Cursor::parse(raw)
+                .ok_or_else(|| AppError::BadRequest(state.words().bad_cursor.to_owned()))?,
+        ),
+    };
+    let page_size = i64::from(state.config.page_size);
+    let mut rows = articles::list_published(&state.pool, filter, before, page_size + 1).await?;
+    let older = if rows.len() as i64 > page_size {
+        rows.truncate(page_size as usize);
+        rows.last().map(|last| Cursor::after(last).encode())
+    } else {
+        None
+    };
+    let lang = state.config.lang;
+    let cards = rows
+        .into_iter()
+        .map(|a| Card {
+            summary: if a.dek.is_empty() { a.excerpt } else { a.dek },
+            when: When::new(a.published_at, lang),
+            slug: a.slug,
+            title: a.title,
+            author_name: a.author_name,
+            author_slug: a.author_slug,
+            tags: tag_links(a.tags.0),
+        })
+        .collect();
+    Ok(Listing {
+        cards,
+        older,
+        paged: before.is_some(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/home.html")]
+pub struct HomeTemplate {
+    page: Page,
+    listing: Listing,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<HomeTemplate, AppError> {
+    let listing = load(&state, Filter::default(), &query).await?;
+    let mut page = state.page(state.words().page_title_home.to_owned());
+    page.description = state.words().tagline.to_owned();
+    page.canonical = Some(format!("{}/", state.config.base_url));
+    Ok(HomeTemplate { page, listing })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/tag.html")]
+pub struct TagTemplate {
+    page: Page,
+    tag: tags::Tag,
+    listing: Listing,
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<TagTemplate, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let tag = tags::public_tag(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let filter = Filter {
+        tag: Some(tag.id),
+        ..Filter::default()
+    };
+    let listing = load(&state, filter, &query).await?;
+    let mut page = state.page(format!("{} — Vigie", tag.name));
+    page.description = tag.description.clone();
+    page.canonical = Some(format!("{}/tags/{}", state.config.base_url, tag.slug));
+    Ok(TagTemplate { page, tag, listing })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/author.html")]
+pub struct AuthorTemplate {
+    page: Page,
+    author: users::Author,
+    listing: Listing,
+}
+
+pub async fn author(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<AuthorTemplate, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let author = users::public_author(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let filter = Filter {
+        author: Some(author.id),
+        ..Filter::default()
+    };
+    let listing = load(&state, filter, &query).await?;
+    let mut page = state.page(format!("{} — Vigie", author.display_name));
+    page.description = author.bio.clone();
+    page.canonical = Some(format!("{}/authors/{}", state.config.base_url, author.slug));
+    Ok(AuthorTemplate {
+        page,
+        author,
+        listing,
+    })
+}

@@ -1,0 +1,53 @@
+//! Reader pages: the home page, articles, tag and author pages.
+
+mod article;
+mod listing;
+
+use axum::Router;
+use axum::routing::get;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::AppState;
+use crate::domain::{Lang, format_date};
+use crate::store::TagRef;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(listing::home))
+        .route("/articles/{slug}", get(article::show))
+        .route("/tags/{slug}", get(listing::tag))
+        .route("/authors/{slug}", get(listing::author))
+}
+
+/// A moment as pages show it: machine-readable for `<time datetime>`, and in words.
+pub struct When {
+    pub iso: String,
+    pub text: String,
+}
+
+impl When {
+    fn new(at: OffsetDateTime, lang: Lang) -> Self {
+        Self {
+            iso: at.format(&Rfc3339).unwrap_or_default(),
+            text: format_date(at.date(), lang),
+        }
+    }
+}
+
+/// A tag link, with its kind for styling.
+pub struct TagLink {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+}
+
+fn tag_links(tags: Vec<TagRef>) -> Vec<TagLink> {
+    tags.into_iter()
+        .map(|t| TagLink {
+            slug: t.slug,
+            name: t.name,
+            kind: t.kind,
+        })
+        .collect()
+}
