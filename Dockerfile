@@ -1,5 +1,5 @@
 # Vigie — release image.
-# Templates and migrations are compiled into the binary; only static/ ships beside it.
+# Templates, migrations and the stylesheet are compiled into the binary: it is the whole app.
 # Needs DATABASE_URL at run time (the image carries no PostgreSQL server).
 
 FROM rust:1-bookworm AS builder
@@ -29,7 +29,6 @@ RUN groupadd --system vigie \
     && useradd --system --gid vigie --home-dir /app --no-create-home --shell /usr/sbin/nologin vigie
 WORKDIR /app
 COPY --from=builder /app/target/release/vigie /usr/local/bin/vigie
-COPY static/ /app/static/
 USER vigie
 ENV VIGIE_BIND=0.0.0.0:3000
 EXPOSE 3000

@@ -161,6 +161,11 @@ impl EmbeddedPostgres {
             .database(database)
     }
 
+    /// The server's process id while it runs.
+    pub fn pid(&self) -> Option<i32> {
+        self.server.as_ref().map(|s| s.pid().as_raw())
+    }
+
     /// The folder the cluster and its socket live in.
     pub fn dir(&self) -> &Path {
         &self.dir

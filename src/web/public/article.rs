@@ -62,7 +62,11 @@ pub async fn show(
     let mut page = state.page(format!("{} — Vigie", article.title));
     // The article's own language for <html lang>; the interface stays in the site's.
     page.lang = article.lang.clone();
-    page.description = article.excerpt.clone();
+    page.description = if article.dek.is_empty() {
+        article.excerpt.clone()
+    } else {
+        article.dek.clone()
+    };
     page.canonical = Some(format!(
         "{}/articles/{}",
         state.config.base_url, article.slug

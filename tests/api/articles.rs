@@ -1,0 +1,204 @@
+//! The article page, as a reader sees it.
+
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::helpers::{DRAFT, DRAFT_WORD, SAMPLE, TestApp};
+
+#[tokio::test]
+async fn the_french_sample_reads_with_its_table_date_tags_and_related_articles() {
+    let app = TestApp::with_demo().await;
+    let page = app.get(&format!("/articles/{SAMPLE}")).await;
+
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert_eq!(page.attrs("html", "lang"), ["fr"]);
+    assert_eq!(
+        page.texts("h1"),
+        ["Anthropic et Washington : rester ferme sur la sécurité de l’IA"]
+    );
+
+    // The table came back as a real table.
+    assert_eq!(
+        page.texts(".article-body table thead th"),
+        [
+            "Sujet",
+            "Position d’Anthropic",
+            "Demande politique",
+            "Impacts potentiels"
+        ]
+    );
+    assert_eq!(
+        page.texts(".article-body table tbody tr td:first-child"),
+        [
+            "Garde-fous et sécurité",
+            "Usage militaire et gouvernemental",
+            "Transparence et coopération"
+        ]
+    );
+    assert_eq!(page.texts(".article-body table tbody tr td").len(), 12);
+    // The list stays a list, the headings stay headings (with ids).
+    assert_eq!(page.texts(".article-body ul li").len(), 3);
+    assert_eq!(
+        page.attrs(".article-body h2", "id"),
+        [
+            "anthropic-et-washington-rester-ferme-sur-la-securite-de-l-ia",
+            "enjeux-et-implications-pour-l-ecosysteme-ia"
+        ]
+    );
+
+    // French date, machine-readable too.
+    assert_eq!(page.texts("article header time"), ["27 février 2026"]);
+    assert!(page.attrs("article header time", "datetime")[0].starts_with("2026-02-27"));
+
+    // Author and tags link to their pages.
+    assert_eq!(
+        page.attrs("a[rel=author]", "href"),
+        ["/authors/camille-martin"]
+    );
+    assert_eq!(
+        page.attrs("article header .tags a", "href"),
+        [
+            "/tags/anthropic",
+            "/tags/etats-unis",
+            "/tags/securite-de-l-ia"
+        ]
+    );
+
+    // The three inline links point to real pages and are listed as related articles.
+    let related = page.attrs(".related a", "href");
+    assert_eq!(
+        related,
+        [
+            "/articles/des-accusations-de-copie-de-modeles-d-ia-et-yiaho-un-miroir-de-l-avenir-de-l-ia",
+            "/articles/openai-dernieres-nouveautes",
+            "/articles/chatgpt-hors-service-une-panne-touche-de-nombreux-utilisateurs",
+        ]
+    );
+    let inline: Vec<String> = page
+        .attrs(".article-body a", "href")
+        .into_iter()
+        .filter(|h| h.starts_with("/articles/"))
+        .collect();
+    assert_eq!(inline, related);
+    for href in related {
+        assert_eq!(app.get(&href).await.status, 200, "{href}");
+    }
+}
+
+#[tokio::test]
+async fn the_draft_is_on_no_public_page() {
+    let app = TestApp::with_demo().await;
+    let draft = app.get(&format!("/articles/{DRAFT}")).await;
+    assert_eq!(draft.status, 404);
+    assert!(!draft.body.contains(DRAFT_WORD));
+
+    for path in [
+        "/",
+        "/authors/camille-martin",
+        "/tags/anthropic",
+        "/tags/openai",
+        &format!("/articles/{SAMPLE}"),
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains(DRAFT), "{path} links the draft");
+        assert!(
+            !page.body.contains("L’AI Act face aux modèles de fondation"),
+            "{path} shows the draft's title"
+        );
+        assert!(
+            !page.body.contains(DRAFT_WORD),
+            "{path} shows the draft's text"
+        );
+    }
+    // Tags only the draft uses have no public page either.
+    assert_eq!(app.get("/tags/ai-act").await.status, 404);
+    assert_eq!(app.get("/tags/union-europeenne").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_scheduled_article_stays_hidden_until_its_time() {
+    let app = TestApp::with_demo().await;
+    let future = OffsetDateTime::now_utc() + time::Duration::days(1);
+    let slug = app
+        .article("Annonce sous embargo", "Texte sous embargo.", Some(future))
+        .await;
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
+    assert!(!app.get("/").await.body.contains(&slug));
+
+    let past = app
+        .article(
+            "Déjà publié",
+            "Texte public.",
+            Some(datetime!(2026-01-05 10:00 UTC)),
+        )
+        .await;
+    assert_eq!(app.get(&format!("/articles/{past}")).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_old_slug_answers_301_to_the_current_one() {
+    let app = TestApp::with_demo().await;
+    sqlx::query("insert into slug_redirect (old_slug, article_id) select 'ancien-titre', id from article where slug = $1")
+        .bind(SAMPLE)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.get("/articles/ancien-titre").await;
+    assert_eq!(page.status, 301);
+    assert_eq!(page.header("location"), format!("/articles/{SAMPLE}"));
+
+    // An old slug of an unpublished article reveals nothing.
+    sqlx::query("insert into slug_redirect (old_slug, article_id) select 'ancien-brouillon', id from article where slug = $1")
+        .bind(DRAFT)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/articles/ancien-brouillon").await.status, 404);
+}
+
+#[tokio::test]
+async fn unknown_pages_get_the_sites_404_page() {
+    let app = TestApp::with_demo().await;
+    for path in [
+        "/nope",
+        "/articles/n-existe-pas",
+        "/articles/Pas%20un%20slug",
+        "/tags/inconnu",
+        "/authors/personne",
+        "/articles/",
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(
+            page.header("content-type").starts_with("text/html"),
+            "{path}"
+        );
+        assert_eq!(page.texts("h1"), ["Page introuvable"], "{path}");
+        assert_eq!(
+            page.texts(".site-name"),
+            ["Vigie"],
+            "{path}: the site's own layout"
+        );
+    }
+}
+
+#[tokio::test]
+async fn article_bodies_are_sanitised_on_the_public_page() {
+    let app = TestApp::spawn().await;
+    let body = "Avant <script>alert('x')</script> <img src=x onerror=alert(1)> [lien](javascript:alert(2)) après.";
+    let slug = app
+        .article("Texte piégé", body, Some(datetime!(2026-02-01 12:00 UTC)))
+        .await;
+    let page = app.get(&format!("/articles/{slug}")).await;
+    assert_eq!(page.status, 200);
+    let article = page.texts(".article-body").join(" ");
+    assert!(
+        article.contains("Avant") && article.contains("après"),
+        "{article}"
+    );
+    for bad in ["<script", "onerror", "javascript:"] {
+        assert!(!page.body.contains(bad), "{bad} reached the page");
+    }
+}

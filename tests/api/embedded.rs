@@ -1,0 +1,120 @@
+//! The binary itself, with no DATABASE_URL: the embedded PostgreSQL default.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::helpers::SAMPLE;
+
+const VIGIE: &str = env!("CARGO_BIN_EXE_vigie");
+
+/// Starts `vigie serve --demo` on the embedded default in `data`, on a free port, and returns
+/// the process with the address it announced.
+fn start(data: &Path) -> (Child, String) {
+    let mut child = Command::new(VIGIE)
+        .args(["serve", "--demo"])
+        .env_remove("DATABASE_URL")
+        .env("VIGIE_DATA_DIR", data)
+        .env("VIGIE_BIND", "127.0.0.1:0")
+        .env("VIGIE_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigie starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("vigie announces its address before exiting")
+            .expect("log line");
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    // Keep draining the log so the process never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
+
+fn stop(mut child: Child) {
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("signal");
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "clean exit on SIGTERM: {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("vigie did not stop within 30 s of SIGTERM");
+}
+
+#[tokio::test]
+async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
+    let data =
+        std::env::temp_dir().join(format!("vigie-embedded-{}", uuid::Uuid::new_v4().simple()));
+    let client = reqwest::Client::new();
+
+    let (child, addr) = start(&data);
+    let ready = client
+        .get(format!("http://{addr}/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 200);
+    let article = client
+        .get(format!("http://{addr}/articles/{SAMPLE}"))
+        .send()
+        .await
+        .expect("article");
+    assert_eq!(article.status(), 200);
+    assert!(
+        data.join("postgres/PG_VERSION").exists(),
+        "the cluster lives in VIGIE_DATA_DIR/postgres"
+    );
+    stop(child);
+    assert!(
+        !data.join("postgres/postmaster.pid").exists(),
+        "PostgreSQL stopped with vigie"
+    );
+
+    // The next run reuses the cluster and its content (the demo is not loaded twice).
+    let (child, addr) = start(&data);
+    let home = client
+        .get(format!("http://{addr}/"))
+        .send()
+        .await
+        .expect("home");
+    let body = home.text().await.expect("body");
+    assert_eq!(body.matches(&format!("/articles/{SAMPLE}\"")).count(), 1);
+    stop(child);
+    assert!(!data.join("postgres/postmaster.pid").exists());
+    std::fs::remove_dir_all(&data).expect("cleanup");
+}
+
+#[test]
+fn without_postgresql_programs_vigie_says_what_to_do_in_one_line() {
+    let empty = std::env::temp_dir().join(format!("vigie-nopg-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&empty).expect("empty dir");
+    let out = Command::new(VIGIE)
+        .arg("serve")
+        .env_remove("DATABASE_URL")
+        .env("PATH", "")
+        .env("VIGIE_PG_BINDIR", &empty)
+        .env("VIGIE_DATA_DIR", empty.join("data"))
+        .output()
+        .expect("vigie runs");
+    std::fs::remove_dir_all(&empty).expect("cleanup");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("install PostgreSQL or set DATABASE_URL"),
+        "{stderr}"
+    );
+}

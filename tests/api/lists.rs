@@ -1,0 +1,131 @@
+//! The home page, tag pages and author pages: newest first, keyset-paginated.
+
+use time::macros::datetime;
+
+use crate::helpers::{SAMPLE, TestApp};
+
+#[tokio::test]
+async fn home_lists_published_articles_newest_first_with_dates_authors_and_tags() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts(".article-card h2"),
+        [
+            "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
+            "ChatGPT hors service : une panne touche de nombreux utilisateurs",
+            "OpenAI : dernières nouveautés",
+            "Des accusations de copie de modèles d’IA et Yiaho : un miroir de l’avenir de l’IA",
+        ]
+    );
+    assert_eq!(
+        page.attrs(".article-card h2 a", "href")[0],
+        format!("/articles/{SAMPLE}")
+    );
+    assert_eq!(page.texts(".article-card time")[0], "27 février 2026");
+    assert_eq!(page.texts(".article-card .byline a")[0], "Camille Martin");
+    assert_eq!(
+        page.texts(".article-card:first-child .tags a"),
+        ["Anthropic", "États-Unis", "Sécurité de l’IA"]
+    );
+    // An article without a dek shows its excerpt instead.
+    assert!(
+        page.texts(".article-card .dek")[2].starts_with("OpenAI"),
+        "{:?}",
+        page.texts(".article-card .dek")
+    );
+    assert!(
+        page.attrs("a[rel=next]", "href").is_empty(),
+        "everything fits on one page"
+    );
+}
+
+#[tokio::test]
+async fn pages_follow_each_other_without_losing_or_repeating_articles() {
+    let app = TestApp::spawn_with(|c| c.page_size = 2).await;
+    // Five articles, three of them at the very same moment: the cursor must break ties.
+    let same = datetime!(2026-02-10 12:00 UTC);
+    let mut expected = vec![
+        app.article("Cinq", "c", Some(datetime!(2026-02-20 12:00 UTC)))
+            .await,
+        app.article("Quatre", "q", Some(datetime!(2026-02-15 12:00 UTC)))
+            .await,
+    ];
+    let mut tied = vec![
+        app.article("Trois A", "t", Some(same)).await,
+        app.article("Trois B", "t", Some(same)).await,
+        app.article("Trois C", "t", Some(same)).await,
+    ];
+    app.article("Brouillon", "b", None).await;
+
+    let mut seen = Vec::new();
+    let mut path = "/".to_owned();
+    for _ in 0..10 {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let slugs: Vec<String> = page
+            .attrs(".article-card h2 a", "href")
+            .into_iter()
+            .map(|h| h.trim_start_matches("/articles/").to_owned())
+            .collect();
+        assert!(slugs.len() <= 2);
+        seen.extend(slugs);
+        match page.attrs("a[rel=next]", "href").first() {
+            Some(next) => path = format!("/{next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen[..2], expected[..]);
+    let mut tied_seen = seen[2..].to_vec();
+    tied_seen.sort();
+    tied.sort();
+    assert_eq!(tied_seen, tied);
+    expected.extend(tied);
+    seen.sort();
+    expected.sort();
+    assert_eq!(seen, expected, "each article exactly once");
+}
+
+#[tokio::test]
+async fn a_broken_pagination_link_gets_a_clear_400() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/?before=n-importe-quoi").await;
+    assert_eq!(page.status, 400);
+    assert!(
+        page.texts("main p")[0].contains("lien de pagination"),
+        "{:?}",
+        page.texts("main p")
+    );
+}
+
+#[tokio::test]
+async fn a_tag_page_lists_only_that_tags_published_articles() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/tags/openai").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["OpenAI"]);
+    assert_eq!(
+        page.attrs(".article-card h2 a", "href"),
+        [
+            "/articles/chatgpt-hors-service-une-panne-touche-de-nombreux-utilisateurs",
+            "/articles/openai-dernieres-nouveautes",
+        ]
+    );
+    let accents = app.get("/tags/etats-unis").await;
+    assert_eq!(accents.texts("h1"), ["États-Unis"]);
+    assert_eq!(accents.texts(".article-card").len(), 2);
+}
+
+#[tokio::test]
+async fn an_author_page_shows_the_bio_and_their_published_articles() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/authors/camille-martin").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["Camille Martin"]);
+    assert!(page.texts(".page-header .dek")[0].contains("régulation"));
+    assert_eq!(page.texts(".article-card").len(), 4);
+    // Someone who has published nothing has no public page.
+    app.article("Pas encore", "brouillon", None).await;
+    assert_eq!(app.get("/authors/alex-test").await.status, 404);
+}

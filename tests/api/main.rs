@@ -1,0 +1,13 @@
+//! Integration tests: the real router on a real PostgreSQL, a fresh database per test.
+//! `DATABASE_URL` set: databases are created on that server; unset: on an embedded
+//! PostgreSQL this test process starts (and a watchdog stops when it exits).
+
+// Test helpers fail loudly: a panic here is a failed test with its message.
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+mod helpers;
+
+mod articles;
+mod embedded;
+mod health;
+mod lists;
