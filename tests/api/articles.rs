@@ -202,3 +202,38 @@ async fn article_bodies_are_sanitised_on_the_public_page() {
         assert!(!page.body.contains(bad), "{bad} reached the page");
     }
 }
+
+#[tokio::test]
+async fn articles_with_the_same_title_get_numbered_slugs() {
+    let app = TestApp::spawn().await;
+    let at = Some(datetime!(2026-02-02 08:00 UTC));
+    let first = app.article("Sécurité de l’IA", "Premier.", at).await;
+    let second = app.article("Sécurité de l'IA", "Second.", at).await;
+    let third = app.article("sécurité de l IA !", "Troisième.", at).await;
+    assert_eq!(
+        [first.as_str(), second.as_str(), third.as_str()],
+        [
+            "securite-de-l-ia",
+            "securite-de-l-ia-2",
+            "securite-de-l-ia-3"
+        ]
+    );
+    let page = app.get("/articles/securite-de-l-ia-2").await;
+    assert_eq!(page.status, 200);
+    assert!(page.texts(".article-body").join(" ").contains("Second."));
+}
+
+#[tokio::test]
+async fn loading_the_demo_twice_changes_nothing() {
+    let app = TestApp::with_demo().await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from article")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 5);
+    vigie::demo::load(&app.pool, &app.base_url()).await.unwrap();
+    assert_eq!(count().await, 5);
+    assert_eq!(app.get("/").await.texts(".article-card").len(), 4);
+}
