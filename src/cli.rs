@@ -44,6 +44,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
+    // Listen for SIGINT/SIGTERM before starting anything: a signal during start-up then lets
+    // start-up finish and shuts down cleanly, instead of killing us with PostgreSQL running.
+    let shutdown = web::shutdown_signal()?;
     let db = Database::open(&config).await?;
     // Whatever happens next, the database (and the embedded server) is closed cleanly.
     let served = async {
@@ -55,7 +58,7 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         tracing::info!(%addr, base_url = %config.base_url, "Vigie is serving");
         let app = web::router(web::AppState::new(db.pool.clone(), config.clone()));
-        web::serve(listener, app, web::shutdown_signal())
+        web::serve(listener, app, config.header_timeout, shutdown)
             .await
             .context("serving HTTP")
     }

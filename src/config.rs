@@ -6,6 +6,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::domain::Lang;
 
@@ -49,6 +50,15 @@ pub struct Config {
     pub page_size: u32,
     /// `VIGIE_RELATED_COUNT`: related articles shown under an article, default 4.
     pub related_count: u32,
+    /// `VIGIE_SESSION_IDLE`: a session unused this long ends, default 2 h.
+    pub session_idle: Duration,
+    /// `VIGIE_SESSION_MAX`: a session ends this long after sign-in whatever happens, default 12 h.
+    pub session_max: Duration,
+    /// `VIGIE_HEADER_TIMEOUT`: a client must send its request headers within this, default 10 s.
+    pub header_timeout: Duration,
+    /// `VIGIE_CLIENT_IP_HEADER`: behind a proxy, the header whose last address is the client's
+    /// (e.g. `x-forwarded-for`); unset: the connection's address.
+    pub client_ip_header: Option<String>,
 }
 
 /// A setting that is present but unusable.
@@ -103,7 +113,18 @@ impl Config {
                 None => Ok(default),
             }
         };
+        let duration = |name, default: Duration| -> Result<Duration, ConfigError> {
+            match lookup(name) {
+                Some(v) => parse_duration(&v)
+                    .ok_or_else(|| invalid(name, "expected a duration such as 90s, 30m or 2h")),
+                None => Ok(default),
+            }
+        };
         Ok(Self {
+            session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,
+            session_max: duration("VIGIE_SESSION_MAX", Duration::from_secs(12 * 3600))?,
+            header_timeout: duration("VIGIE_HEADER_TIMEOUT", Duration::from_secs(10))?,
+            client_ip_header: lookup("VIGIE_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
             base_url,
@@ -116,6 +137,31 @@ impl Config {
             related_count: number("VIGIE_RELATED_COUNT", 4)?,
         })
     }
+}
+
+impl Config {
+    /// Whether the site is served over HTTPS (cookies get `Secure`, responses get HSTS).
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// `90s`, `30m`, `2h`, `1d`, or a bare number of seconds; never zero.
+fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = number.parse().ok().filter(|n| *n > 0)?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86400)?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(seconds))
 }
 
 #[cfg(test)]
@@ -164,6 +210,23 @@ mod tests {
                 .contains("VIGIE_LANG")
         );
         assert!(config(&[("VIGIE_PAGE_SIZE", "0")]).is_err());
+    }
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        for bad in ["", "0", "2x", "h", "-5s", "99999999999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.session_idle.as_secs(), c.session_max.as_secs()),
+            (7200, 43200)
+        );
+        assert!(config(&[("VIGIE_SESSION_IDLE", "soon")]).is_err());
     }
 
     #[test]

@@ -3,32 +3,34 @@
 //! with it. PostgreSQL refuses to run as root, so a root process runs it as an unprivileged
 //! system user (`postgres`, else `nobody`) that owns the folder.
 //!
-//! This module blocks (it runs programs and waits for them); call it from `spawn_blocking`.
+//! The server is run with PostgreSQL's own `pg_ctl` (which handles stale pid files, waits for
+//! readiness and shuts down cleanly). This module blocks: call it from `spawn_blocking`.
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::{Pid, User, geteuid};
+use nix::fcntl::{Flock, FlockArg};
+use nix::unistd::{User, geteuid};
 use sqlx::postgres::PgConnectOptions;
 
 /// The cluster's superuser; only reachable through the socket in the cluster's own folder.
 const SUPERUSER: &str = "vigie";
 /// Only used in the socket file's name (`.s.PGSQL.5432`); nothing listens on TCP.
 const PORT: u16 = 5432;
+/// The line in postgresql.conf that brings in Vigie's settings.
+const INCLUDE_LINE: &str = "include_if_exists = 'vigie.conf'";
 /// Where distributions put versioned server programs (`/usr/lib/postgresql/15/bin`).
 const VERSIONED_ROOTS: &[&str] = &["/usr/lib/postgresql", "/usr/pgsql"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
     #[error(
-        "no PostgreSQL server programs (initdb, postgres) found in {searched}: \
+        "no PostgreSQL server programs (initdb, pg_ctl, postgres) found in {searched}: \
          install PostgreSQL or set DATABASE_URL"
     )]
     NotFound { searched: String },
@@ -47,6 +49,8 @@ pub enum EmbeddedError {
     },
     #[error("the socket path in {0} is too long for a Unix socket: set a shorter VIGIE_DATA_DIR")]
     PathTooLong(PathBuf),
+    #[error("another Vigie is already using {0}: stop it first, or set another VIGIE_DATA_DIR")]
+    Busy(PathBuf),
     #[error("initdb failed in {dir}: {output}")]
     Initdb { dir: PathBuf, output: String },
     #[error("PostgreSQL did not become ready in {dir}: {log}")]
@@ -62,26 +66,22 @@ fn io_err(doing: &'static str) -> impl FnOnce(io::Error) -> EmbeddedError {
     move |source| EmbeddedError::Io { doing, source }
 }
 
-/// A running embedded server. Stopped by [`EmbeddedPostgres::stop`] or on drop.
+/// A running embedded server, stopped by [`EmbeddedPostgres::stop`] or on drop. While it
+/// lives, this process holds a lock on the folder: a second Vigie on the same folder is refused
+/// instead of stopping the database under the first one.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
     dir: PathBuf,
-    server: Option<Server>,
-}
-
-#[derive(Debug)]
-enum Server {
-    /// We started it.
-    Child(Child),
-    /// It was already running in this folder (left by a process that was killed): we use it
-    /// and stop it when we are done, as if we had started it.
-    Adopted(Pid),
+    bindir: PathBuf,
+    run_as: Option<User>,
+    running: bool,
+    _lock: Flock<File>,
 }
 
 impl EmbeddedPostgres {
     /// Finds the server programs, creates the cluster in `dir` on first use, starts it (or
-    /// reuses the one already running there) and waits until it accepts connections.
-    /// `bindir` overrides the search for the programs.
+    /// takes over the one a killed Vigie left running there) and waits until it accepts
+    /// connections. `bindir` overrides the search for the programs.
     pub fn start(dir: &Path, bindir: Option<&Path>) -> Result<Self, EmbeddedError> {
         let bindir = find_bindir(bindir, std::env::var_os("PATH"), VERSIONED_ROOTS)?;
         let run_as = if geteuid().is_root() {
@@ -97,58 +97,58 @@ impl EmbeddedPostgres {
         if dir.join(format!(".s.PGSQL.{PORT}")).as_os_str().len() > 107 {
             return Err(EmbeddedError::PathTooLong(dir));
         }
+        let lock_file = File::create(dir.with_extension("lock"))
+            .map_err(io_err("creating the data folder's lock file"))?;
+        let lock = Flock::lock(lock_file, FlockArg::LockExclusiveNonblock)
+            .map_err(|_| EmbeddedError::Busy(dir.clone()))?;
         if let Some(user) = &run_as {
-            std::os::unix::fs::chown(&dir, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
-                .map_err(io_err("giving the data folder to the PostgreSQL user"))?;
+            give(&dir, user)?;
             check_reachable(&dir, user)?;
         }
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
             .map_err(io_err("restricting the data folder"))?;
 
-        if !dir.join("PG_VERSION").exists() {
-            initdb(&bindir, &dir, run_as.as_ref())?;
-        }
-        if let Some(pid) = running_postmaster(&dir) {
-            tracing::info!(dir = %dir.display(), %pid, "reusing the embedded PostgreSQL already running");
-            let mut me = Self {
-                dir,
-                server: Some(Server::Adopted(pid)),
-            };
-            me.wait_ready()?;
-            return Ok(me);
-        }
-
-        let log = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("server.log"))
-            .map_err(io_err("opening the PostgreSQL log"))?;
-        let mut cmd = Command::new(bindir.join("postgres"));
-        cmd.arg("-D")
-            .arg(&dir)
-            .arg("-k")
-            .arg(&dir)
-            .arg("-p")
-            .arg(PORT.to_string())
-            .args(["-c", "listen_addresses="])
-            .stdin(Stdio::null())
-            .stdout(
-                log.try_clone()
-                    .map_err(io_err("opening the PostgreSQL log"))?,
-            )
-            .stderr(log)
-            .current_dir(&dir)
-            // Its own process group: a Ctrl-C in the terminal reaches Vigie, which drains its
-            // requests and then stops PostgreSQL, instead of both stopping at once.
-            .process_group(0);
-        drop_privileges(&mut cmd, run_as.as_ref());
-        let child = cmd.spawn().map_err(io_err("starting postgres"))?;
-        tracing::info!(dir = %dir.display(), "started the embedded PostgreSQL");
         let mut me = Self {
             dir,
-            server: Some(Server::Child(child)),
+            bindir,
+            run_as,
+            running: false,
+            _lock: lock,
         };
-        me.wait_ready()?;
+        if !me.dir.join("PG_VERSION").exists() {
+            me.initdb()?;
+        }
+        me.write_settings()?;
+        if me.pg_ctl(&["status"]).is_ok_and(|o| o.status.success()) {
+            // Only a Vigie killed before it could stop its server leaves one running here
+            // (we hold the folder's lock): take it over, and stop it when we are done.
+            tracing::info!(dir = %me.dir.display(), "taking over the embedded PostgreSQL left running");
+            me.running = true;
+            return Ok(me);
+        }
+        let log = me.dir.join("server.log");
+        if let (Some(user), true) = (&me.run_as, log.exists()) {
+            give(&log, user)?;
+        }
+        let log_arg = log.to_string_lossy().into_owned();
+        let started = me
+            .pg_ctl(&["start", "-w", "-t", "60", "-l", &log_arg])
+            .map_err(io_err("running pg_ctl start"))?;
+        if !started.status.success() {
+            let said = String::from_utf8_lossy(&started.stderr)
+                .trim()
+                .replace('\n', " / ");
+            return Err(EmbeddedError::NotReady {
+                dir: me.dir.clone(),
+                log: if said.is_empty() {
+                    log_tail(&log)
+                } else {
+                    said
+                },
+            });
+        }
+        me.running = true;
+        tracing::info!(dir = %me.dir.display(), "started the embedded PostgreSQL");
         Ok(me)
     }
 
@@ -161,9 +161,10 @@ impl EmbeddedPostgres {
             .database(database)
     }
 
-    /// The server's process id while it runs.
+    /// The server's process id while it runs (from its pid file).
     pub fn pid(&self) -> Option<i32> {
-        self.server.as_ref().map(|s| s.pid().as_raw())
+        let text = fs::read_to_string(self.dir.join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
     }
 
     /// The folder the cluster and its socket live in.
@@ -171,80 +172,98 @@ impl EmbeddedPostgres {
         &self.dir
     }
 
-    /// Stops the server with a fast shutdown (open sessions are ended, data is flushed) and
-    /// waits for it to exit. Safe to call twice.
+    /// Stops the server with a fast shutdown (sessions end, data is flushed) and waits for it
+    /// to exit. Safe to call twice.
     pub fn stop(&mut self) {
-        let Some(server) = self.server.take() else {
-            return;
-        };
-        let pid = server.pid();
-        if kill(pid, Signal::SIGINT).is_err() {
+        if !std::mem::take(&mut self.running) {
             return;
         }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut server = server;
-        while !server.exited() {
-            if Instant::now() > deadline {
-                tracing::warn!(%pid, "PostgreSQL did not stop in 30 s; sending an immediate shutdown");
-                let _ = kill(pid, Signal::SIGQUIT);
-                break;
+        match self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"]) {
+            Ok(out) if out.status.success() => {
+                tracing::info!(dir = %self.dir.display(), "stopped the embedded PostgreSQL");
             }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        tracing::info!(dir = %self.dir.display(), "stopped the embedded PostgreSQL");
-    }
-
-    fn wait_ready(&mut self) -> Result<(), EmbeddedError> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let exited = self.server.as_mut().is_none_or(Server::exited);
-            if exited {
-                self.server = None;
-                return Err(self.not_ready());
-            }
-            // The postmaster writes "ready" on the 8th line of its pid file once it accepts
-            // connections.
-            let pid_file = fs::read_to_string(self.dir.join("postmaster.pid")).unwrap_or_default();
-            if pid_file.lines().nth(7).is_some_and(|l| l.trim() == "ready") {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let err = self.not_ready();
-                self.stop();
-                return Err(err);
-            }
-            std::thread::sleep(Duration::from_millis(50));
+            Ok(out) => tracing::warn!(
+                dir = %self.dir.display(),
+                output = %String::from_utf8_lossy(&out.stderr).trim(),
+                "pg_ctl stop failed"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not run pg_ctl stop"),
         }
     }
 
-    fn not_ready(&self) -> EmbeddedError {
-        EmbeddedError::NotReady {
-            dir: self.dir.clone(),
-            log: log_tail(&self.dir.join("server.log")),
+    /// Runs `pg_ctl <args> -D <dir>` as the cluster's owner.
+    fn pg_ctl(&self, args: &[&str]) -> io::Result<std::process::Output> {
+        let mut cmd = Command::new(self.bindir.join("pg_ctl"));
+        cmd.args(args)
+            .arg("-D")
+            .arg(&self.dir)
+            .arg("-s")
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        drop_privileges(&mut cmd, self.run_as.as_ref());
+        cmd.output()
+    }
+
+    fn initdb(&self) -> Result<(), EmbeddedError> {
+        tracing::info!(dir = %self.dir.display(), "creating the embedded PostgreSQL cluster (first run)");
+        let mut cmd = Command::new(self.bindir.join("initdb"));
+        cmd.arg("-D")
+            .arg(&self.dir)
+            .args([
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ])
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        drop_privileges(&mut cmd, self.run_as.as_ref());
+        let out = cmd.output().map_err(io_err("running initdb"))?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(EmbeddedError::Initdb {
+                dir: self.dir.clone(),
+                output: stderr.lines().last().unwrap_or("no output").to_owned(),
+            });
         }
+        Ok(())
+    }
+
+    /// No TCP at all; the socket in the cluster's own folder, for its owner only. Rewritten at
+    /// every start so a moved folder still works.
+    fn write_settings(&self) -> Result<(), EmbeddedError> {
+        let dir = self.dir.to_string_lossy().replace('\'', "''");
+        let path = self.dir.join("vigie.conf");
+        fs::write(
+            &path,
+            format!("listen_addresses = ''\nunix_socket_directories = '{dir}'\nunix_socket_permissions = 0700\n"),
+        )
+        .map_err(io_err("writing vigie.conf"))?;
+        if let Some(user) = &self.run_as {
+            give(&path, user)?;
+        }
+        // Include it from postgresql.conf, once (clusters made by older Vigies lack the line).
+        let conf_path = self.dir.join("postgresql.conf");
+        let conf = fs::read_to_string(&conf_path).map_err(io_err("reading postgresql.conf"))?;
+        if !conf.contains(INCLUDE_LINE) {
+            let mut conf = OpenOptions::new()
+                .append(true)
+                .open(&conf_path)
+                .map_err(io_err("opening postgresql.conf"))?;
+            writeln!(
+                conf,
+                "\n# Vigie's own settings, rewritten at every start.\n{INCLUDE_LINE}"
+            )
+            .map_err(io_err("writing postgresql.conf"))?;
+        }
+        Ok(())
     }
 }
 
 impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-impl Server {
-    fn pid(&self) -> Pid {
-        match self {
-            Server::Child(child) => Pid::from_raw(child.id().cast_signed()),
-            Server::Adopted(pid) => *pid,
-        }
-    }
-
-    fn exited(&mut self) -> bool {
-        match self {
-            // try_wait also reaps it, so no zombie is left behind.
-            Server::Child(child) => !matches!(child.try_wait(), Ok(None)),
-            Server::Adopted(pid) => kill(*pid, None).is_err(),
-        }
     }
 }
 
@@ -255,7 +274,11 @@ pub fn find_bindir(
     path: Option<OsString>,
     roots: &[&str],
 ) -> Result<PathBuf, EmbeddedError> {
-    let has_server = |dir: &Path| dir.join("postgres").is_file() && dir.join("initdb").is_file();
+    let has_server = |dir: &Path| {
+        ["postgres", "initdb", "pg_ctl"]
+            .iter()
+            .all(|program| dir.join(program).is_file())
+    };
     if let Some(dir) = explicit {
         return if has_server(dir) {
             Ok(dir.to_owned())
@@ -306,6 +329,12 @@ fn unprivileged_user() -> Result<User, EmbeddedError> {
         .ok_or(EmbeddedError::NoUnprivilegedUser)
 }
 
+/// Makes `user` the owner of `path` (the cluster's folder or a file in it).
+fn give(path: &Path, user: &User) -> Result<(), EmbeddedError> {
+    std::os::unix::fs::chown(path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
+        .map_err(io_err("giving the data folder to the PostgreSQL user"))
+}
+
 fn drop_privileges(cmd: &mut Command, user: Option<&User>) {
     if let Some(user) = user {
         // As root, std also clears the supplementary groups before switching.
@@ -336,43 +365,6 @@ fn check_reachable(dir: &Path, user: &User) -> Result<(), EmbeddedError> {
         }
     }
     Ok(())
-}
-
-fn initdb(bindir: &Path, dir: &Path, run_as: Option<&User>) -> Result<(), EmbeddedError> {
-    tracing::info!(dir = %dir.display(), "creating the embedded PostgreSQL cluster (first run)");
-    let mut cmd = Command::new(bindir.join("initdb"));
-    cmd.arg("-D")
-        .arg(dir)
-        .args([
-            "-U",
-            SUPERUSER,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-        ])
-        .current_dir(dir)
-        .stdin(Stdio::null());
-    drop_privileges(&mut cmd, run_as);
-    let out = cmd.output().map_err(io_err("running initdb"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let mut output = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-        if output.is_empty() {
-            output = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        }
-        Err(EmbeddedError::Initdb {
-            dir: dir.to_owned(),
-            output: output.lines().last().unwrap_or("no output").to_owned(),
-        })
-    }
-}
-
-/// The pid of a postmaster already running on this folder, if any.
-fn running_postmaster(dir: &Path) -> Option<Pid> {
-    let text = fs::read_to_string(dir.join("postmaster.pid")).ok()?;
-    let pid = Pid::from_raw(text.lines().next()?.trim().parse().ok()?);
-    kill(pid, None).is_ok().then_some(pid)
 }
 
 /// The last lines of the server log, for an error message.

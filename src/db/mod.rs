@@ -97,32 +97,52 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), Db
         .get_database()
         .unwrap_or(options.get_username())
         .to_owned();
-    let mut admin = PgConnection::connect_with(&options.clone().database("postgres"))
-        .await
-        .map_err(|source| DbError::Connect {
-            target: describe(options),
-            source,
-        })?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut admin)
-            .await
-            .map_err(|source| DbError::Create {
-                name: name.clone(),
-                source,
-            })?;
-    if !exists {
-        let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
-        match sqlx::query(AssertSqlSafe(sql)).execute(&mut admin).await {
-            Ok(_) => tracing::info!(database = %name, "created database"),
-            // Another instance created it at the same moment: fine.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
-            Err(source) => return Err(DbError::Create { name, source }),
+    // Try the database itself first: hosted servers often close `postgres` to applications.
+    match connect_patiently(options).await {
+        Ok(conn) => {
+            let _ = conn.close().await;
+            return Ok(());
         }
+        Err(DbError::Connect {
+            source: sqlx::Error::Database(e),
+            ..
+        }) if e.code().as_deref() == Some("3D000") => {}
+        Err(e) => return Err(e),
+    }
+    let mut admin = connect_patiently(&options.clone().database("postgres")).await?;
+    let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
+    match sqlx::query(AssertSqlSafe(sql)).execute(&mut admin).await {
+        Ok(_) => tracing::info!(database = %name, "created database"),
+        // Another instance created it at the same moment: fine.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+        Err(source) => return Err(DbError::Create { name, source }),
     }
     let _ = admin.close().await;
     Ok(())
+}
+
+/// How long start-up waits for a database server that is still starting (e.g. next to us in
+/// docker compose, or after a reboot) before giving up.
+const CONNECT_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Connects, waiting up to [`CONNECT_PATIENCE`] for a server that is still starting.
+async fn connect_patiently(options: &PgConnectOptions) -> Result<PgConnection, DbError> {
+    let deadline = tokio::time::Instant::now() + CONNECT_PATIENCE;
+    loop {
+        match PgConnection::connect_with(options).await {
+            Ok(conn) => return Ok(conn),
+            Err(sqlx::Error::Io(e)) if tokio::time::Instant::now() < deadline => {
+                tracing::info!(error = %e, target = %describe(options), "waiting for PostgreSQL");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(source) => {
+                return Err(DbError::Connect {
+                    target: describe(options),
+                    source,
+                });
+            }
+        }
+    }
 }
 
 /// Where we connect, for messages: host or socket and database, never the password.
@@ -140,9 +160,14 @@ fn describe(options: &PgConnectOptions) -> String {
 /// Whether every migration this binary knows has been applied (for `/readyz`).
 pub async fn migrations_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Option<i64> =
+    let applied: Result<Option<i64>, sqlx::Error> =
         sqlx::query_scalar("select max(version) from _sqlx_migrations where success")
             .fetch_one(pool)
-            .await?;
-    Ok(applied.unwrap_or(0) >= latest)
+            .await;
+    match applied {
+        Ok(version) => Ok(version.unwrap_or(0) >= latest),
+        // No migration table at all: reachable, but nothing applied yet.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => Ok(false),
+        Err(e) => Err(e),
+    }
 }

@@ -54,8 +54,8 @@ pub fn render(markdown: &str, site_url: &str) -> Rendered {
     let html = SANITIZER
         .clean(&raw)
         .to_string()
-        // Wide tables scroll inside their own box on narrow screens. The sanitiser has written
-        // every tag itself, so `<table>` here is always an element, never text.
+        // Wide tables scroll inside their own box on narrow screens. The sanitiser wrote every
+        // tag itself and keeps no attribute on tables, so `<table>` is always exactly this.
         .replace("<table>", "<div class=\"table-wrap\"><table>")
         .replace("</table>", "</table></div>");
     Rendered {
@@ -82,6 +82,7 @@ fn options() -> Options<'static> {
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags(["section"])
+        .rm_tag_attributes("table", ["align", "char", "charoff", "summary"])
         .add_tag_attributes("h1", ["id"])
         .add_tag_attributes("h2", ["id"])
         .add_tag_attributes("h3", ["id"])
@@ -188,6 +189,14 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_tables_are_wrapped_the_same_way() {
+        let h = html("<table summary=\"x\" align=\"left\"><tr><td>a</td></tr></table>\n\nfin");
+        assert_eq!(h.matches("<div class=\"table-wrap\">").count(), 1, "{h}");
+        assert_eq!(h.matches("</div>").count(), 1, "{h}");
+        assert!(!h.contains("summary"), "{h}");
+    }
+
+    #[test]
     fn strikethrough_autolinks_and_footnotes_render() {
         let h =
             html("~~faux~~ voir https://eur-lex.europa.eu et une note[^1].\n\n[^1]: La source.\n");
@@ -211,11 +220,13 @@ mod tests {
             h.contains("<h2 id=\"enjeux-et-implications-pour-l-ecosysteme-ia-2\">"),
             "{h}"
         );
-        assert_eq!(
-            h,
-            html(
-                "## Enjeux et implications pour l’écosystème IA\n\n## Enjeux et implications pour l’écosystème IA\n"
-            )
+        // Stable: editing the text around a heading leaves its id (and links to it) intact.
+        let edited = html(
+            "Un paragraphe ajouté.\n\n## Enjeux et implications pour l’écosystème IA\n\nFin.\n",
+        );
+        assert!(
+            edited.contains("<h2 id=\"enjeux-et-implications-pour-l-ecosysteme-ia\">"),
+            "{edited}"
         );
     }
 

@@ -2,11 +2,14 @@
 
 mod lang;
 pub mod markdown;
+pub mod password;
+mod permissions;
 mod slug;
 mod status;
 mod text;
 
 pub use lang::{Lang, format_date};
+pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};
-pub use status::{Action, ArticleStatus, Role, TransitionError, may_edit, transition};
+pub use status::{Action, ArticleStatus, Role, TransitionError, transition};
 pub use text::{Email, TagKind, TextError, Title};

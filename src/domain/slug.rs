@@ -98,10 +98,11 @@ impl Slug {
         candidate
     }
 
-    /// A regular expression matching this slug and its numbered variants, for the store to
-    /// fetch the taken ones in one query (a slug holds no regex metacharacters).
-    pub fn variants_pattern(&self) -> String {
-        format!("^{}(-[0-9]+)?$", self.0)
+    /// A prefix that this slug and all its numbered variants (even shortened ones) start with,
+    /// for the store to fetch the taken ones in one `like` query (a slug holds no `%` or `_`).
+    pub fn variants_prefix(&self) -> &str {
+        // Suffixes up to `-999999` (7 characters) shorten the base to at most this.
+        self.0[..self.0.len().min(MAX_LEN - 7)].trim_end_matches('-')
     }
 
     pub fn as_str(&self) -> &str {
@@ -194,7 +195,25 @@ mod tests {
         let s = Slug::parse("ia").unwrap();
         assert_eq!(s.first_free::<&str>(&[]).as_str(), "ia");
         assert_eq!(s.first_free(&["ia", "ia-2", "ia-4"]).as_str(), "ia-3");
-        assert_eq!(s.variants_pattern(), "^ia(-[0-9]+)?$");
+        assert_eq!(s.variants_prefix(), "ia");
+    }
+
+    #[test]
+    fn long_slugs_numbered_again_and_again_stay_distinct() {
+        // 79 characters: "-2" cannot simply be appended; every variant is shortened.
+        let long = Slug::derive(
+            "Des accusations de copie de modèles d’IA et Yiaho : un miroir de l’avenir de l’IA",
+        )
+        .unwrap();
+        assert_eq!(long.as_str().len(), 79);
+        let mut taken: Vec<String> = vec![long.to_string()];
+        for _ in 0..12 {
+            let next = long.first_free(&taken);
+            assert!(!taken.contains(&next.to_string()));
+            assert!(next.as_str().starts_with(long.variants_prefix()), "{next}");
+            assert!(Slug::parse(next.as_str()).is_ok(), "{next}");
+            taken.push(next.to_string());
+        }
     }
 
     #[test]

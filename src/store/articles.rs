@@ -248,11 +248,11 @@ pub async fn create(
     };
     let taken = sqlx::query_scalar!(
         r#"
-        select slug as "slug!" from article where slug ~ $1
+        select slug as "slug!" from article where slug like $1 || '%'
         union all
-        select old_slug from slug_redirect where old_slug ~ $1
+        select old_slug from slug_redirect where old_slug like $1 || '%'
         "#,
-        base.variants_pattern()
+        base.variants_prefix()
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -394,7 +394,7 @@ pub async fn publish(
     at: OffsetDateTime,
     actor: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+    let updated = sqlx::query!(
         r#"
         update article set status = $2, published_at = $3, version = version + 1
         where id = $1
@@ -405,6 +405,9 @@ pub async fn publish(
     )
     .execute(&mut *conn)
     .await?;
+    if updated.rows_affected() == 0 {
+        return Err(sqlx::Error::RowNotFound);
+    }
     let at_text = at.format(&Rfc3339).ok();
     audit::record(
         conn,

@@ -51,8 +51,8 @@ pub async fn find_or_create(
     }
     let base = Slug::derive_or(name, "tag");
     let taken = sqlx::query_scalar!(
-        "select slug from tag where slug ~ $1",
-        base.variants_pattern()
+        "select slug from tag where slug like $1 || '%'",
+        base.variants_prefix()
     )
     .fetch_all(&mut *conn)
     .await?;

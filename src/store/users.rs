@@ -47,8 +47,8 @@ pub struct NewUser<'a> {
 pub async fn create(conn: &mut PgConnection, new: &NewUser<'_>) -> Result<Uuid, sqlx::Error> {
     let base = Slug::derive_or(new.display_name, "auteur");
     let taken = sqlx::query_scalar!(
-        "select slug from app_user where slug ~ $1",
-        base.variants_pattern()
+        "select slug from app_user where slug like $1 || '%'",
+        base.variants_prefix()
     )
     .fetch_all(&mut *conn)
     .await?;

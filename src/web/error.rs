@@ -66,8 +66,9 @@ struct ErrorTemplate {
     message: String,
 }
 
-/// Writes the site's error page into marked responses and into the empty error responses that
-/// the middleware layers produce.
+/// Writes the site's error page into every error response that is not already a page: ours
+/// (marked), the layers' empty ones (timeout, panic, body limit) and axum's plain-text
+/// extractor rejections alike.
 pub async fn render_error_pages(
     State(state): State<AppState>,
     req: Request,
@@ -75,11 +76,16 @@ pub async fn render_error_pages(
 ) -> Response {
     let response = next.run(req).await;
     let status = response.status();
-    let marker = response.extensions().get::<ErrorPage>().cloned();
-    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
-    if !(status.is_client_error() || status.is_server_error()) || (marker.is_none() && !bare) {
+    let is_error = status.is_client_error() || status.is_server_error();
+    let already_a_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    if !is_error || already_a_page || response.extensions().get::<Verbatim>().is_some() {
         return response;
     }
+    let marker = response.extensions().get::<ErrorPage>().cloned();
     let words = state.words();
     let (heading, default_message) = words.error(status);
     let template = ErrorTemplate {
@@ -90,7 +96,9 @@ pub async fn render_error_pages(
             .unwrap_or_else(|| default_message.to_owned()),
     };
     let (mut parts, _) = response.into_parts();
+    // The old body's headers would override the page's own.
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
     match template.render() {
         Ok(html) => (parts, Html(html)).into_response(),
         Err(e) => {
@@ -99,6 +107,11 @@ pub async fn render_error_pages(
         }
     }
 }
+
+/// Marks an error response whose own body is the answer (e.g. `/readyz` for load balancers):
+/// the error-page middleware leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbatim;
 
 /// For the catch-panic layer: a bare 500 that the middleware above dresses as the error page.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

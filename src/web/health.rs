@@ -2,8 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::error::Verbatim;
 use crate::db;
 
 /// `/healthz`: the process answers; touches nothing else.
@@ -12,13 +14,15 @@ pub async fn alive() -> &'static str {
 }
 
 /// `/readyz`: the database answers and has every migration this binary expects.
-pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match db::migrations_applied(&state.pool).await {
+/// Answers in plain text, which the error-page middleware leaves as is.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let (status, text) = match db::migrations_applied(&state.pool).await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
-    }
+    };
+    (status, axum::Extension(Verbatim), text).into_response()
 }

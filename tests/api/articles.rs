@@ -127,14 +127,14 @@ async fn a_scheduled_article_stays_hidden_until_its_time() {
     assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
     assert!(!app.get("/").await.body.contains(&slug));
 
-    let past = app
-        .article(
-            "Déjà publié",
-            "Texte public.",
-            Some(datetime!(2026-01-05 10:00 UTC)),
-        )
-        .await;
-    assert_eq!(app.get(&format!("/articles/{past}")).await.status, 200);
+    // Its time comes: visible at once, with no restart and nothing to trigger.
+    sqlx::query("update article set published_at = now() - interval '1 second' where slug = $1")
+        .bind(&slug)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 200);
+    assert!(app.get("/").await.body.contains(&slug));
 }
 
 #[tokio::test]
@@ -236,4 +236,31 @@ async fn loading_the_demo_twice_changes_nothing() {
     vigie::demo::load(&app.pool, &app.base_url()).await.unwrap();
     assert_eq!(count().await, 5);
     assert_eq!(app.get("/").await.texts(".article-card").len(), 4);
+}
+
+#[tokio::test]
+async fn archived_and_draft_articles_never_show_as_related() {
+    let app = TestApp::with_demo().await;
+    let at = Some(datetime!(2026-02-26 10:00 UTC));
+    let body =
+        format!("Voir [le brouillon](/articles/{DRAFT}) et [l’article](/articles/{SAMPLE}).");
+    let linking = app.article("Renvois", &body, at).await;
+    let page = app.get(&format!("/articles/{linking}")).await;
+    assert_eq!(
+        page.attrs(".related a", "href"),
+        [format!("/articles/{SAMPLE}")]
+    );
+
+    sqlx::query("update article set status = 'archived' where slug = $1")
+        .bind(SAMPLE)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.get(&format!("/articles/{linking}")).await;
+    assert!(
+        page.texts(".related").is_empty(),
+        "no related section at all"
+    );
+    assert_eq!(app.get(&format!("/articles/{SAMPLE}")).await.status, 404);
+    assert!(!app.get("/").await.body.contains(SAMPLE));
 }

@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
@@ -12,9 +13,12 @@ use crate::helpers::SAMPLE;
 
 const VIGIE: &str = env!("CARGO_BIN_EXE_vigie");
 
+/// What a running `vigie serve` has logged so far.
+type Log = Arc<Mutex<Vec<String>>>;
+
 /// Starts `vigie serve --demo` on the embedded default in `data`, on a free port, and returns
-/// the process with the address it announced.
-fn start(data: &Path) -> (Child, String) {
+/// the process, the address it announced and its log.
+fn start(data: &Path) -> (Child, String, Log) {
     let mut child = Command::new(VIGIE)
         .args(["serve", "--demo"])
         .env_remove("DATABASE_URL")
@@ -27,18 +31,29 @@ fn start(data: &Path) -> (Child, String) {
         .expect("vigie starts");
     let stderr = child.stderr.take().expect("stderr");
     let mut lines = BufReader::new(stderr).lines();
+    let log = Log::default();
     let addr = loop {
         let line = lines
             .next()
             .expect("vigie announces its address before exiting")
             .expect("log line");
+        log.lock().unwrap().push(line.clone());
         if let Some(rest) = line.split("addr=").nth(1) {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
     };
-    // Keep draining the log so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, addr)
+    // Keep reading the log so the process never blocks on a full pipe.
+    let keep = Arc::clone(&log);
+    std::thread::spawn(move || {
+        lines
+            .map_while(Result::ok)
+            .for_each(|l| keep.lock().unwrap().push(l))
+    });
+    (child, addr, log)
+}
+
+fn logged(log: &Log, text: &str) -> bool {
+    log.lock().unwrap().iter().any(|l| l.contains(text))
 }
 
 fn stop(mut child: Child) {
@@ -59,24 +74,44 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
     let data =
         std::env::temp_dir().join(format!("vigie-embedded-{}", uuid::Uuid::new_v4().simple()));
     let client = reqwest::Client::new();
+    let get = |url: String| {
+        let client = client.clone();
+        async move { client.get(url).send().await.expect("answered") }
+    };
 
-    let (child, addr) = start(&data);
-    let ready = client
-        .get(format!("http://{addr}/readyz"))
-        .send()
-        .await
-        .expect("readyz");
-    assert_eq!(ready.status(), 200);
-    let article = client
-        .get(format!("http://{addr}/articles/{SAMPLE}"))
-        .send()
-        .await
-        .expect("article");
-    assert_eq!(article.status(), 200);
+    let (child, addr, log) = start(&data);
+    assert!(logged(&log, "creating the embedded PostgreSQL cluster"));
+    assert_eq!(get(format!("http://{addr}/readyz")).await.status(), 200);
+    assert_eq!(
+        get(format!("http://{addr}/articles/{SAMPLE}"))
+            .await
+            .status(),
+        200
+    );
     assert!(
         data.join("postgres/PG_VERSION").exists(),
         "the cluster lives in VIGIE_DATA_DIR/postgres"
     );
+
+    // A second Vigie on the same folder is refused rather than stopping the first one's database.
+    let second = Command::new(VIGIE)
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("VIGIE_DATA_DIR", &data)
+        .output()
+        .expect("vigie runs");
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("another Vigie is already using"),
+        "{stderr}"
+    );
+    assert_eq!(
+        get(format!("http://{addr}/readyz")).await.status(),
+        200,
+        "the first one's database still runs"
+    );
+
     stop(child);
     assert!(
         !data.join("postgres/postmaster.pid").exists(),
@@ -84,13 +119,18 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
     );
 
     // The next run reuses the cluster and its content (the demo is not loaded twice).
-    let (child, addr) = start(&data);
-    let home = client
-        .get(format!("http://{addr}/"))
-        .send()
+    let (child, addr, log) = start(&data);
+    assert!(
+        !logged(&log, "creating the embedded PostgreSQL cluster"),
+        "no second initdb"
+    );
+    assert!(logged(&log, "demo content already loaded"));
+    let body = get(format!("http://{addr}/"))
         .await
-        .expect("home");
-    let body = home.text().await.expect("body");
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(body.matches("class=\"article-card\"").count(), 4);
     assert_eq!(body.matches(&format!("/articles/{SAMPLE}\"")).count(), 1);
     stop(child);
     assert!(!data.join("postgres/postmaster.pid").exists());

@@ -122,9 +122,10 @@ impl TestApp {
         })
         .expect("default config");
         adjust(&mut config);
+        let header_timeout = config.header_timeout;
         let app = web::router(web::AppState::new(pool.clone(), config));
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(web::serve(listener, app, async {
+        tokio::spawn(web::serve(listener, app, header_timeout, async {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder()

@@ -129,3 +129,29 @@ async fn an_author_page_shows_the_bio_and_their_published_articles() {
     app.article("Pas encore", "brouillon", None).await;
     assert_eq!(app.get("/authors/alex-test").await.status, 404);
 }
+
+#[tokio::test]
+async fn tag_and_author_pages_paginate_too() {
+    let app = TestApp::spawn_with(|c| c.page_size = 1).await;
+    vigie::demo::load(&app.pool, &app.base_url()).await.unwrap();
+    for (path, expected) in [("/tags/openai", 2), ("/authors/camille-martin", 4)] {
+        let mut seen = Vec::new();
+        let mut next = path.to_owned();
+        loop {
+            let page = app.get(&next).await;
+            assert_eq!(page.status, 200, "{next}");
+            seen.extend(page.attrs(".article-card h2 a", "href"));
+            match page.attrs("a[rel=next]", "href").first() {
+                Some(href) => next = format!("{path}{href}"),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.dedup();
+        assert_eq!(
+            (seen.len(), unique.len()),
+            (expected, expected),
+            "{path}: {seen:?}"
+        );
+    }
+}

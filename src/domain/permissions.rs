@@ -1,0 +1,122 @@
+//! Who may do what: one function of (role, permission with its object) that every editor and
+//! admin handler asks. Anything not granted here is denied.
+
+use super::{Action, ArticleStatus, Role, transition};
+
+/// Something a signed-in user tries to do, with what the rule needs to know about the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Open their own account page, sign out.
+    ManageOwnAccount,
+    /// Open the editor and create articles.
+    UseEditor,
+    /// See an article in the editor; `own` says whether they wrote it.
+    ViewArticle { own: bool },
+    /// Save changes to an article.
+    EditArticle { own: bool, status: ArticleStatus },
+    /// Move an article through its life (submit, publish, …).
+    ChangeStatus {
+        own: bool,
+        from: ArticleStatus,
+        action: Action,
+    },
+    /// Add a correction to a published article.
+    AddCorrection,
+    /// Open the review queue.
+    Review,
+    /// Delete an article for good.
+    DeleteArticle,
+    /// Create a tag (editors may, while writing).
+    CreateTag,
+    /// Rename, merge or delete tags.
+    ManageTags,
+    /// Create users, change roles, disable accounts.
+    ManageUsers,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+/// The roles table of the design, object-level rules included.
+pub fn may(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    let editor = role.is_editor();
+    let admin = role == Role::Admin;
+    match permission {
+        ManageOwnAccount | UseEditor => true,
+        ViewArticle { own } => own || editor,
+        EditArticle { own, status } => editor || (own && status == ArticleStatus::Draft),
+        ChangeStatus { own, from, action } => {
+            (own || editor) && transition(from, action, role).is_ok()
+        }
+        AddCorrection | Review | CreateTag => editor,
+        DeleteArticle | ManageTags | ManageUsers | ReadAudit => admin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ArticleStatus::*;
+    use Role::*;
+
+    #[test]
+    fn journalists_edit_only_their_own_drafts() {
+        for &status in ArticleStatus::ALL {
+            assert_eq!(
+                may(Journalist, Permission::EditArticle { own: true, status }),
+                status == Draft
+            );
+            assert!(!may(
+                Journalist,
+                Permission::EditArticle { own: false, status }
+            ));
+            assert!(may(Editor, Permission::EditArticle { own: false, status }));
+            assert!(may(Admin, Permission::EditArticle { own: false, status }));
+        }
+    }
+
+    #[test]
+    fn journalists_see_and_submit_only_their_own_articles() {
+        assert!(may(Journalist, Permission::ViewArticle { own: true }));
+        assert!(!may(Journalist, Permission::ViewArticle { own: false }));
+        let submit = |own| Permission::ChangeStatus {
+            own,
+            from: Draft,
+            action: Action::Submit,
+        };
+        assert!(may(Journalist, submit(true)));
+        assert!(!may(Journalist, submit(false)));
+        assert!(may(Editor, submit(false)));
+        let publish = Permission::ChangeStatus {
+            own: true,
+            from: InReview,
+            action: Action::Publish,
+        };
+        assert!(!may(Journalist, publish));
+        assert!(may(Editor, publish));
+    }
+
+    #[test]
+    fn the_roles_table_for_newsroom_wide_powers() {
+        use Permission::*;
+        // (permission, journalist, editor, admin), straight from the design's table.
+        let table = [
+            (ManageOwnAccount, true, true, true),
+            (UseEditor, true, true, true),
+            (Review, false, true, true),
+            (AddCorrection, false, true, true),
+            (CreateTag, false, true, true),
+            (DeleteArticle, false, false, true),
+            (ManageTags, false, false, true),
+            (ManageUsers, false, false, true),
+            (ReadAudit, false, false, true),
+        ];
+        for (p, j, e, a) in table {
+            assert_eq!(
+                [may(Journalist, p), may(Editor, p), may(Admin, p)],
+                [j, e, a],
+                "{p:?}"
+            );
+        }
+    }
+}
