@@ -3,8 +3,13 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use std::io::{BufRead, IsTerminal};
+
 use crate::config::Config;
 use crate::db::Database;
+use crate::domain::password::{self, Password};
+use crate::domain::{DisplayName, Email, Role};
+use crate::store::{audit, setup, users};
 use crate::{demo, web};
 
 #[derive(Debug, Parser)]
@@ -28,12 +33,38 @@ pub enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input, never from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// journalist, editor or admin
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected journalist, editor or admin".to_owned())
 }
 
 /// Runs one command to completion.
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::User {
+            command: UserCommand::Create { email, name, role },
+        } => create_user(config, &email, &name, role).await,
         Command::Migrate => {
             let db = Database::open(&config).await?;
             tracing::info!("migrations applied");
@@ -53,6 +84,13 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
         if load_demo {
             demo::load(&db.pool, &config.base_url).await?;
         }
+        if let Some(token) = setup::issue_token(&db.pool).await? {
+            // The one secret Vigie prints, on purpose: it can only create the first admin, once.
+            eprintln!(
+                "\n  Nobody can sign in yet. Create the first admin account here (one use only):\n  {}/setup?token={token}\n",
+                config.base_url
+            );
+        }
         let (listener, addr) = web::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -65,4 +103,85 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     .await;
     db.close().await;
     served
+}
+
+async fn create_user(config: Config, email: &str, name: &str, role: Role) -> anyhow::Result<()> {
+    let email = Email::parse(email).context("--email")?;
+    let name = DisplayName::parse(name).context("--name")?;
+    let typed = read_password()?;
+    let password = Password::parse(&typed)?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!("hashing the password failed: {e}"))?;
+    let db = Database::open(&config).await?;
+    let created = async {
+        let mut tx = db.pool.begin().await?;
+        if users::id_by_email(&mut tx, &email).await?.is_some() {
+            anyhow::bail!(
+                "a user with the e-mail address {} already exists",
+                email.as_str()
+            );
+        }
+        let new = users::NewUser {
+            email: &email,
+            display_name: &name,
+            role,
+            bio: "",
+            password_hash: Some(&hash),
+        };
+        let id = users::create(&mut tx, &new).await?;
+        let details = serde_json::json!({ "via": "cli", "role": role.as_str() });
+        audit::record(
+            &mut tx,
+            None,
+            "user.create",
+            "user",
+            &id.to_string(),
+            details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await;
+    db.close().await;
+    let id = created?;
+    println!("created {role} {} ({id})", email.as_str());
+    Ok(())
+}
+
+/// Reads the password from standard input: typed without echo on a terminal (twice), or the
+/// first line of a pipe.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password")?;
+        return Ok(line.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    let first = read_hidden("Password: ")?;
+    let second = read_hidden("Again: ")?;
+    if first != second {
+        anyhow::bail!("the two passwords differ");
+    }
+    Ok(first)
+}
+
+fn read_hidden(prompt: &str) -> anyhow::Result<String> {
+    use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+    let stdin = std::io::stdin();
+    eprint!("{prompt}");
+    let saved = tcgetattr(&stdin).context("reading the terminal settings")?;
+    let mut silent = saved.clone();
+    silent.local_flags.remove(LocalFlags::ECHO);
+    tcsetattr(&stdin, SetArg::TCSANOW, &silent).context("hiding the typed password")?;
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    let _ = tcsetattr(&stdin, SetArg::TCSANOW, &saved);
+    eprintln!();
+    read.context("reading the password")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }

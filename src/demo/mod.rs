@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use uuid::Uuid;
 
-use crate::domain::{Email, Lang, Role, TagKind, TextError, Title};
+use crate::domain::{DisplayName, Email, Lang, Role, TagKind, TextError, Title};
 use crate::store::articles::{self, Draft};
 use crate::store::{tags, users};
 
@@ -129,7 +129,7 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
         &mut tx,
         &users::NewUser {
             email: &email,
-            display_name: "Camille Martin",
+            display_name: &DisplayName::parse("Camille Martin")?,
             role: Role::Journalist,
             bio: "Journaliste à Vigie, suit la régulation de l’intelligence artificielle entre Washington et Bruxelles.",
             password_hash: None,

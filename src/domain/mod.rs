@@ -7,9 +7,10 @@ mod permissions;
 mod slug;
 mod status;
 mod text;
+pub mod throttle;
 
 pub use lang::{Lang, format_date};
 pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};
 pub use status::{Action, ArticleStatus, Role, TransitionError, transition};
-pub use text::{Email, TagKind, TextError, Title};
+pub use text::{DisplayName, Email, TagKind, TextError, Title};

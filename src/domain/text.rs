@@ -10,6 +10,10 @@ pub enum TextError {
     TitleTooLong(usize),
     #[error("this does not look like an e-mail address")]
     BadEmail,
+    #[error("the name cannot be empty")]
+    EmptyName,
+    #[error("the name has at most {0} characters, and no line breaks")]
+    BadName(usize),
 }
 
 /// An article or page title: trimmed, not empty, at most [`Title::MAX_CHARS`] characters.
@@ -25,6 +29,29 @@ impl Title {
             Err(TextError::EmptyTitle)
         } else if s.chars().count() > Self::MAX_CHARS {
             Err(TextError::TitleTooLong(Self::MAX_CHARS))
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's name as the site shows it: trimmed, 1–100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(s: &str) -> Result<Self, TextError> {
+        let s = s.trim();
+        if s.is_empty() {
+            Err(TextError::EmptyName)
+        } else if s.chars().count() > Self::MAX_CHARS || s.chars().any(char::is_control) {
+            Err(TextError::BadName(Self::MAX_CHARS))
         } else {
             Ok(Self(s.to_owned()))
         }
@@ -101,6 +128,17 @@ mod tests {
             Title::parse(&"é".repeat(301)),
             Err(TextError::TitleTooLong(300))
         );
+    }
+
+    #[test]
+    fn display_names_are_trimmed_bounded_and_on_one_line() {
+        assert_eq!(
+            DisplayName::parse("  Camille Martin ").unwrap().as_str(),
+            "Camille Martin"
+        );
+        assert_eq!(DisplayName::parse(" "), Err(TextError::EmptyName));
+        assert!(DisplayName::parse("Camille\nMartin").is_err());
+        assert!(DisplayName::parse(&"é".repeat(101)).is_err());
     }
 
     #[test]

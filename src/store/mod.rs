@@ -4,7 +4,10 @@
 
 pub mod articles;
 pub mod audit;
+pub mod sessions;
+pub mod setup;
 pub mod tags;
+pub mod throttle;
 pub mod users;
 
 use serde::Deserialize;

@@ -3,7 +3,8 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::{Email, Role, Slug};
+use super::sessions;
+use crate::domain::{DisplayName, Email, Role, Slug};
 
 /// An author as shown on their public page.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ pub async fn public_author(pool: &PgPool, slug: &Slug) -> Result<Option<Author>,
 /// What it takes to create a user; `password_hash` is `None` for people who cannot log in yet.
 pub struct NewUser<'a> {
     pub email: &'a Email,
-    pub display_name: &'a str,
+    pub display_name: &'a DisplayName,
     pub role: Role,
     pub bio: &'a str,
     pub password_hash: Option<&'a str>,
@@ -45,7 +46,7 @@ pub struct NewUser<'a> {
 
 /// Creates a user with an author-page slug derived from their name (suffixed when taken).
 pub async fn create(conn: &mut PgConnection, new: &NewUser<'_>) -> Result<Uuid, sqlx::Error> {
-    let base = Slug::derive_or(new.display_name, "auteur");
+    let base = Slug::derive_or(new.display_name.as_str(), "auteur");
     let taken = sqlx::query_scalar!(
         "select slug from app_user where slug like $1 || '%'",
         base.variants_prefix()
@@ -60,7 +61,7 @@ pub async fn create(conn: &mut PgConnection, new: &NewUser<'_>) -> Result<Uuid, 
         returning id
         "#,
         new.email.as_str(),
-        new.display_name.trim(),
+        new.display_name.as_str(),
         slug.as_str(),
         new.bio,
         new.role.as_str(),
@@ -81,4 +82,112 @@ pub async fn id_by_email(
     )
     .fetch_optional(conn)
     .await
+}
+
+/// What signing in needs to know about the account behind an e-mail address.
+#[derive(Debug)]
+pub struct LoginCandidate {
+    pub id: Uuid,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+pub async fn for_login(pool: &PgPool, email: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
+    sqlx::query_as!(
+        LoginCandidate,
+        r#"
+        select id, password_hash, disabled_at is not null as "disabled!"
+        from app_user where lower(email) = lower($1)
+        "#,
+        email.trim()
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A signed-in user's own account, as the account page shows it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub slug: String,
+    pub bio: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+}
+
+pub async fn account(pool: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as!(
+        Account,
+        "select id, email, display_name, slug, bio, role, password_hash from app_user where id = $1",
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn set_password_hash(
+    conn: &mut PgConnection,
+    id: Uuid,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update app_user set password_hash = $2 where id = $1",
+        id,
+        hash
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_profile(
+    conn: &mut PgConnection,
+    id: Uuid,
+    display_name: &DisplayName,
+    bio: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update app_user set display_name = $2, bio = $3 where id = $1",
+        id,
+        display_name.as_str(),
+        bio
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Changes a user's role and ends all their sessions, so the new role applies at once.
+pub async fn set_role(conn: &mut PgConnection, id: Uuid, role: Role) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update app_user set role = $2 where id = $1",
+        id,
+        role.as_str()
+    )
+    .execute(&mut *conn)
+    .await?;
+    sessions::delete_all_for(conn, id, None).await?;
+    Ok(())
+}
+
+/// Disables (or enables again) a user; disabling ends all their sessions at once. Their
+/// articles stay.
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    id: Uuid,
+    disabled: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update app_user set disabled_at = case when $2 then coalesce(disabled_at, now()) end where id = $1",
+        id,
+        disabled
+    )
+    .execute(&mut *conn)
+    .await?;
+    if disabled {
+        sessions::delete_all_for(conn, id, None).await?;
+    }
+    Ok(())
 }

@@ -21,6 +21,15 @@ pub enum AppError {
     /// 400: the request itself is wrong; the message says how, in the site's language.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 403: signed in, but this is not theirs to do; or a form without its CSRF token.
+    #[error("forbidden")]
+    Forbidden,
+    /// 429: too many failed sign-ins; try again after this long.
+    #[error("throttled for {0:?}")]
+    Throttled(std::time::Duration),
+    /// 503: too much password hashing queued; try again shortly.
+    #[error("busy")]
+    Busy,
     /// 500: the database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -41,6 +50,28 @@ impl IntoResponse for AppError {
         let (status, message) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, None),
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message.clone())),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, None),
+            AppError::Throttled(wait) => {
+                let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
+                let seconds = wait.as_secs().max(1).to_string();
+                if let Ok(value) = header::HeaderValue::from_str(&seconds) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                response
+                    .extensions_mut()
+                    .insert(ErrorPage { message: None });
+                return response;
+            }
+            AppError::Busy => {
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+                response
+                    .extensions_mut()
+                    .insert(ErrorPage { message: None });
+                return response;
+            }
             AppError::Database(_) | AppError::Template(_) => {
                 // Logged here, inside the request's span, and never shown.
                 tracing::error!(error = %self, "request failed");

@@ -99,6 +99,22 @@ impl Words {
                 "Request timeout",
                 "The request took too long. Please try again.",
             ),
+            (403, true) => (
+                "Accès refusé",
+                "Vous n’avez pas le droit de faire cela, ou le formulaire a expiré : rechargez la page.",
+            ),
+            (403, false) => (
+                "Access denied",
+                "You may not do this, or the form has expired: reload the page.",
+            ),
+            (429, true) => (
+                "Trop de tentatives",
+                "Trop de tentatives de connexion. Patientez avant de réessayer.",
+            ),
+            (429, false) => (
+                "Too many attempts",
+                "Too many sign-in attempts. Please wait before trying again.",
+            ),
             (413, true) => (
                 "Contenu trop volumineux",
                 "Ce que vous avez envoyé dépasse la taille permise.",

@@ -2,10 +2,12 @@
 //! and serving with graceful shutdown.
 
 mod assets;
+pub mod auth;
 pub mod error;
 mod health;
 mod i18n;
 mod public;
+pub mod routes;
 mod serve;
 
 pub use serve::serve;
@@ -18,12 +20,13 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -40,14 +43,36 @@ use i18n::Words;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// At most one password hash per core at a time, off the async threads.
+    hashing: Arc<Semaphore>,
 }
+
+/// How long a sign-in waits for a hashing slot before the server says it is busy.
+const HASHING_QUEUE: Duration = Duration::from_secs(10);
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             pool,
             config: Arc::new(config),
+            hashing: Arc::new(Semaphore::new(cores)),
         }
+    }
+
+    /// Runs slow password work (`argon2`) on a blocking thread, at most one per core at once,
+    /// so a flood of sign-ins queues here instead of starving every other request.
+    async fn hash_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = tokio::time::timeout(HASHING_QUEUE, self.hashing.acquire())
+            .await
+            .map_err(|_| AppError::Busy)?
+            .map_err(|_| AppError::Busy)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| AppError::Busy)
     }
 
     fn words(&self) -> &'static Words {
@@ -63,8 +88,27 @@ impl AppState {
             description: String::new(),
             canonical: None,
             stylesheet: assets::STYLESHEET_URL.as_str(),
+            account: None,
         }
     }
+}
+
+impl AppState {
+    /// The frame of a staff page: like [`AppState::page`], with the signed-in user's menu.
+    fn page_for(&self, user: &auth::CurrentUser, title: String) -> Page {
+        let mut page = self.page(title);
+        page.account = Some(AccountNav {
+            display_name: user.display_name.clone(),
+            csrf_token: user.csrf_token().to_owned(),
+        });
+        page
+    }
+}
+
+/// The signed-in user's corner of the header: their name and a sign-out button.
+pub struct AccountNav {
+    pub display_name: String,
+    pub csrf_token: String,
 }
 
 /// What `base.html` needs from every page.
@@ -76,6 +120,8 @@ pub struct Page {
     pub description: String,
     pub canonical: Option<String>,
     pub stylesheet: &'static str,
+    /// Set on staff pages only; public pages look the same to everyone.
+    pub account: Option<AccountNav>,
 }
 
 /// Request bodies larger than this are refused with 413 before any handler reads them.
@@ -108,12 +154,18 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts(&state.config),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
+        // Cross-site form posts are refused (Origin / Sec-Fetch-Site), before any handler.
+        .layer(same_origin(&state.config.base_url))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -121,14 +173,28 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
 
-    Router::new()
-        .merge(public::routes())
-        .route("/healthz", get(health::alive))
-        .route("/readyz", get(health::ready))
-        .route("/static/vigie.css", get(assets::stylesheet))
+    routes::add_all(Router::new(), &state)
         .fallback(error::not_found)
         .layer(middleware)
         .with_state(state)
+}
+
+/// Browsers must keep to HTTPS for two years once they have seen the site over it; nothing
+/// is said over plain HTTP (the header would be ignored there anyway).
+fn hsts(config: &Config) -> Option<HeaderValue> {
+    config
+        .https()
+        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"))
+}
+
+/// Refuses state-changing requests that a browser says come from another site.
+fn same_origin(base_url: &str) -> CsrfLayer {
+    CsrfLayer::new()
+        .add_trusted_origin(base_url)
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = ?e, "VIGIE_BASE_URL is not usable as an origin; trusting the Host header only");
+            CsrfLayer::new()
+        })
 }
 
 /// One span per request: method, route (never the raw URL, whose query may hold a token) and

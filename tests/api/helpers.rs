@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 use vigie::config::Config;
 use vigie::db::embedded::EmbeddedPostgres;
-use vigie::domain::{Email, Lang, Role, Title};
+use vigie::domain::{DisplayName, Email, Lang, Role, Title};
 use vigie::store::articles::{self, Draft};
 use vigie::store::users;
 use vigie::{db, demo, web};
@@ -178,7 +178,7 @@ impl TestApp {
             &mut tx,
             &users::NewUser {
                 email: &email,
-                display_name: "Alex Test",
+                display_name: &DisplayName::parse("Alex Test").expect("name"),
                 role: Role::Journalist,
                 bio: "",
                 password_hash: None,

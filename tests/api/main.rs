@@ -3,7 +3,7 @@
 //! PostgreSQL this test process starts (and a watchdog stops when it exits).
 
 // Test helpers fail loudly: a panic here is a failed test with its message.
-#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
 
 mod helpers;
 

@@ -3,22 +3,14 @@
 mod article;
 mod listing;
 
-use axum::Router;
-use axum::routing::get;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::AppState;
+pub use article::show as article;
+pub use listing::{author, home, tag};
+
 use crate::domain::{Lang, format_date};
 use crate::store::TagRef;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(listing::home))
-        .route("/articles/{slug}", get(article::show))
-        .route("/tags/{slug}", get(listing::tag))
-        .route("/authors/{slug}", get(listing::author))
-}
 
 /// A moment as pages show it: machine-readable for `<time datetime>`, and in words.
 pub struct When {

@@ -1,0 +1,133 @@
+//! Server-side sessions. The cookie holds a random 256-bit token; the database holds only its
+//! SHA-256, so a leaked dump opens no session. Any instance can serve any session.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::domain::Role;
+
+/// A fresh random token, hex-encoded (64 characters, 256 bits).
+pub fn new_token() -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    // The OS random source failing is an I/O failure like any other for the caller.
+    getrandom::fill(&mut bytes).map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What we store instead of a token.
+pub fn digest(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The signed-in user behind a session.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub slug: String,
+    pub role: Role,
+    /// The token forms of this session must carry.
+    pub csrf_token: String,
+}
+
+/// A session just opened: the token goes in the cookie, never anywhere else.
+pub struct NewSession {
+    pub token: String,
+}
+
+/// Opens a session for `user` that ends after `max` whatever happens.
+pub async fn create(
+    conn: &mut PgConnection,
+    user: Uuid,
+    max: Duration,
+) -> Result<NewSession, sqlx::Error> {
+    let token = new_token()?;
+    let csrf = new_token()?;
+    sqlx::query!(
+        r#"
+        insert into session (id_hash, user_id, csrf_token, expires_at)
+        values ($1, $2, $3, now() + make_interval(secs => $4))
+        "#,
+        digest(&token),
+        user,
+        csrf,
+        max.as_secs_f64()
+    )
+    .execute(conn)
+    .await?;
+    Ok(NewSession { token })
+}
+
+/// The user of a live session: not past its absolute end, used within `idle`, user not
+/// disabled. Marks it used now.
+pub async fn touch(
+    pool: &PgPool,
+    token: &str,
+    idle: Duration,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        update session s set last_seen_at = now()
+        from app_user u
+        where s.id_hash = $1 and u.id = s.user_id
+          and s.expires_at > now()
+          and s.last_seen_at > now() - make_interval(secs => $2)
+          and u.disabled_at is null
+        returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role
+        "#,
+        digest(token),
+        idle.as_secs_f64()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(SessionUser {
+            role: Role::parse(&r.role)?,
+            user_id: r.user_id,
+            email: r.email,
+            display_name: r.display_name,
+            slug: r.slug,
+            csrf_token: r.csrf_token,
+        })
+    }))
+}
+
+/// Ends one session.
+pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from session where id_hash = $1", digest(token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user` but `keep` (a token), e.g. after a password change.
+pub async fn delete_all_for(
+    conn: &mut PgConnection,
+    user: Uuid,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let keep = keep.map(digest);
+    let done = sqlx::query!(
+        "delete from session where user_id = $1 and ($2::bytea is null or id_hash <> $2)",
+        user,
+        keep
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Forgets sessions that can no longer be used.
+pub async fn sweep(conn: &mut PgConnection, idle: Duration) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from session where expires_at <= now() or last_seen_at <= now() - make_interval(secs => $1)",
+        idle.as_secs_f64()
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! `/account`: a signed-in user's own name, bio and password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{CurrentUser, SignedForm, explain_password, explain_text, set_session_cookie};
+use crate::domain::DisplayName;
+use crate::domain::password::{self, Password, Verified};
+use crate::store::{audit, sessions, users};
+use crate::web::{AppError, AppState, Page};
+
+/// The longest bio, in characters.
+const BIO_CHARS: usize = 2000;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/account.html")]
+pub struct AccountTemplate {
+    page: Page,
+    user: CurrentUser,
+    email: String,
+    role: String,
+    display_name: String,
+    bio: String,
+    notice: Option<&'static str>,
+    profile_error: Option<&'static str>,
+    password_error: Option<&'static str>,
+}
+
+impl AccountTemplate {
+    async fn new(state: &AppState, user: CurrentUser) -> Result<Self, AppError> {
+        let account = users::account(&state.pool, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Self {
+            page: state.page_for(&user, "Mon compte — Vigie".to_owned()),
+            user,
+            email: account.email,
+            role: account.role,
+            display_name: account.display_name,
+            bio: account.bio,
+            notice: None,
+            profile_error: None,
+            password_error: None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+pub async fn account_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<Saved>,
+) -> Result<AccountTemplate, AppError> {
+    let mut page = AccountTemplate::new(&state, user).await?;
+    page.notice = match q.saved.as_deref() {
+        Some("profile") => Some("Votre profil est enregistré."),
+        Some("password") => {
+            Some("Votre mot de passe est changé. Vos autres sessions sont fermées.")
+        }
+        _ => None,
+    };
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    bio: String,
+}
+
+pub async fn update_profile(
+    State(state): State<AppState>,
+    SignedForm { user, form }: SignedForm<ProfileForm>,
+) -> Result<Response, AppError> {
+    let bio = form.bio.trim();
+    let name = DisplayName::parse(&form.display_name);
+    let error = match &name {
+        Err(e) => Some(explain_text(e)),
+        Ok(_) if bio.chars().count() > BIO_CHARS => {
+            Some("La biographie compte au plus 2 000 caractères.")
+        }
+        Ok(_) => None,
+    };
+    let (Ok(name), None) = (name, error) else {
+        // Shown again with what was typed.
+        let mut page = AccountTemplate::new(&state, user).await?;
+        page.display_name = form.display_name;
+        page.bio = form.bio;
+        page.profile_error = error;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let mut tx = state.pool.begin().await?;
+    users::update_profile(&mut tx, user.id, &name, bio).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "user.profile",
+        "user",
+        &user.id.to_string(),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account?saved=profile").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedForm { user, form }: SignedForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let account = users::account(&state.pool, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stored = account
+        .password_hash
+        .unwrap_or_else(|| password::DECOY_HASH.clone());
+    let current = form.current.clone();
+    let current_ok = current.chars().count() <= password::MAX_CHARS
+        && matches!(
+            state
+                .hash_work(move || password::verify(&current, &stored))
+                .await?,
+            Verified::Match { .. }
+        );
+    let new = Password::parse(&form.new);
+    let error = match &new {
+        _ if !current_ok => Some("Le mot de passe actuel est incorrect."),
+        Err(e) => Some(explain_password(e)),
+        Ok(_) if form.new != form.confirm => {
+            Some("Les deux nouveaux mots de passe ne sont pas identiques.")
+        }
+        Ok(_) => None,
+    };
+    let (Ok(new), None) = (new, error) else {
+        let mut page = AccountTemplate::new(&state, user).await?;
+        page.password_error = error;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let hash = state
+        .hash_work(move || password::hash(&new))
+        .await?
+        .map_err(|_| AppError::Busy)?;
+    let mut tx = state.pool.begin().await?;
+    users::set_password_hash(&mut tx, user.id, &hash).await?;
+    // Every session ends, this one included; this browser continues on a fresh one.
+    let ended = sessions::delete_all_for(&mut tx, user.id, None).await?;
+    let session = sessions::create(&mut tx, user.id, state.config.session_max).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "user.password",
+        "user",
+        &user.id.to_string(),
+        json!({ "sessions_ended": ended }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        [set_session_cookie(&state, &session.token)],
+        Redirect::to("/account?saved=password"),
+    )
+        .into_response())
+}

@@ -1,0 +1,193 @@
+//! Signing in and out. Unknown e-mail, wrong password, disabled account or no password yet all
+//! get the same answer after the same work, so the form reveals nobody's account. Failures are
+//! throttled per account and per client address, in the database.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    CurrentUser, SignedForm, clear_session_cookie, safe_next, session_cookie, set_session_cookie,
+};
+use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Password, Verified};
+use crate::domain::throttle::{ACCOUNT_FREE, ADDRESS_FREE};
+use crate::store::{audit, sessions, throttle, users};
+use crate::web::serve::client_addr;
+use crate::web::{AppError, AppState, Page};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/login.html")]
+pub struct LoginTemplate {
+    page: Page,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    Query(q): Query<Next>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    LoginTemplate {
+        page: state.page("Connexion — Vigie".to_owned()),
+        email: String::new(),
+        next,
+        error: None,
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+const WRONG: &str = "Adresse e-mail ou mot de passe incorrect.";
+
+pub async fn login(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let address_key = format!(
+        "address:{}",
+        client_addr(&parts, state.config.client_ip_header.as_deref())
+    );
+    let next = safe_next(form.next.as_deref());
+    let again = |status: StatusCode, error: &'static str| {
+        let page = LoginTemplate {
+            page: state.page("Connexion — Vigie".to_owned()),
+            email: form.email.trim().to_owned(),
+            next: next.clone(),
+            error: Some(error),
+        };
+        (status, page).into_response()
+    };
+
+    if let Some(wait) =
+        throttle::wait_for(&state.pool, &[account_key.clone(), address_key.clone()]).await?
+    {
+        tracing::info!("sign-in refused while throttled");
+        return Err(AppError::Throttled(wait));
+    }
+
+    let candidate = users::for_login(&state.pool, &email).await?;
+    // Always one full argon2 check, against a decoy when there is no usable hash, so timing
+    // says nothing about which e-mail addresses exist. Oversized input is refused unhashed,
+    // whoever it names.
+    let stored = candidate
+        .as_ref()
+        .filter(|c| !c.disabled)
+        .and_then(|c| c.password_hash.clone());
+    let usable = stored.is_some();
+    let verified = if form.password.chars().count() > MAX_CHARS {
+        Verified::Mismatch
+    } else {
+        let hash = stored.unwrap_or_else(|| DECOY_HASH.clone());
+        let typed = form.password.clone();
+        state
+            .hash_work(move || password::verify(&typed, &hash))
+            .await?
+    };
+
+    let (user_id, rehash) = match (usable, verified, &candidate) {
+        (true, Verified::Match { rehash }, Some(c)) => (c.id, rehash),
+        _ => {
+            let mut tx = state.pool.begin().await?;
+            throttle::record_failure(&mut tx, &account_key, ACCOUNT_FREE).await?;
+            throttle::record_failure(&mut tx, &address_key, ADDRESS_FREE).await?;
+            let target = candidate
+                .as_ref()
+                .map(|c| c.id.to_string())
+                .unwrap_or_default();
+            audit::record(
+                &mut tx,
+                None,
+                "login.failed",
+                "user",
+                &target,
+                json!({ "email": email }),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, WRONG));
+        }
+    };
+
+    // Stored with weaker parameters than today's: store a fresh hash while we have the password.
+    let new_hash = match (rehash, Password::parse(&form.password)) {
+        (true, Ok(pw)) => state.hash_work(move || password::hash(&pw).ok()).await?,
+        _ => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    if let Some(hash) = &new_hash {
+        users::set_password_hash(&mut tx, user_id, hash).await?;
+    }
+    throttle::clear(&mut tx, &account_key).await?;
+    sessions::sweep(&mut tx, state.config.session_idle).await?;
+    // A new session id at every sign-in: a session id planted before it is worth nothing.
+    if let Some(old) = session_cookie(&parts, &state) {
+        sessions::delete(&mut tx, &old).await?;
+    }
+    let session = sessions::create(&mut tx, user_id, state.config.session_max).await?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        "login",
+        "user",
+        &user_id.to_string(),
+        json!({ "rehashed": new_hash.is_some() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        [set_session_cookie(&state, &session.token)],
+        Redirect::to(&next),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    let user = signed.user;
+    let mut tx = state.pool.begin().await?;
+    sessions::delete(&mut tx, &user.session_token).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "logout",
+        "user",
+        &user.id.to_string(),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(([clear_session_cookie(&state)], Redirect::to("/")).into_response())
+}

@@ -1,0 +1,269 @@
+//! Who is asking: the session cookie, the [`CurrentUser`] extractor, the access gate every
+//! route passes (deny by default), CSRF-checked forms, and the sign-in, setup and account
+//! pages.
+
+mod account;
+mod forms;
+mod login;
+mod setup;
+
+use std::fmt;
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use uuid::Uuid;
+
+pub use account::{account_page, change_password, update_profile};
+pub use forms::SignedForm;
+pub use login::{login, login_page, logout};
+pub use setup::{setup, setup_page};
+
+use super::{AppError, AppState};
+use crate::domain::password::PasswordError;
+use crate::domain::{Permission, Role, TextError, may};
+use crate::store::sessions;
+
+/// Who may call a route. Every route of the router is declared with one (see `routes.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Readers: anyone, cacheable.
+    Public,
+    /// Sign-in and first-run setup forms: anyone, never cached.
+    Visitor,
+    /// Signed-in users whose role grants this permission.
+    Needs(Permission),
+}
+
+/// The signed-in user making this request.
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub slug: String,
+    pub role: Role,
+    csrf_token: String,
+    session_token: String,
+}
+
+impl fmt::Debug for CurrentUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the session or CSRF tokens.
+        f.debug_struct("CurrentUser")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CurrentUser {
+    /// The token this session's forms carry in their `csrf_token` field.
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    pub fn may(&self, permission: Permission) -> bool {
+        may(self.role, permission)
+    }
+
+    /// Looks up the session named by the request's cookie, if it is alive.
+    async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<Self>, AppError> {
+        let Some(token) = session_cookie(parts, state) else {
+            return Ok(None);
+        };
+        let user = sessions::touch(&state.pool, &token, state.config.session_idle).await?;
+        Ok(user.map(|u| Self {
+            id: u.user_id,
+            email: u.email,
+            display_name: u.display_name,
+            slug: u.slug,
+            role: u.role,
+            csrf_token: u.csrf_token,
+            session_token: token,
+        }))
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
+        match Self::from_cookie(parts, state).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => Err(to_login(parts)),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(Some(user.clone()));
+        }
+        Self::from_cookie(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// 303 to the sign-in page, coming back here afterwards.
+fn to_login(parts: &Parts) -> Response {
+    let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let query = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
+    Redirect::to(&format!("/login?{query}")).into_response()
+}
+
+/// The gate in front of every route: lets readers through, keeps staff pages out of caches,
+/// and lets only signed-in users whose role grants the route's permission reach its handler.
+pub async fn gate(
+    State((state, access)): State<(AppState, Access)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let permission = match access {
+        Access::Public => return next.run(req).await,
+        Access::Visitor => return no_store(next.run(req).await),
+        Access::Needs(permission) => permission,
+    };
+    let (mut parts, body) = req.into_parts();
+    let user = match CurrentUser::from_cookie(&parts, &state).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return no_store(to_login(&parts)),
+        Err(e) => return e.into_response(),
+    };
+    if !user.may(permission) {
+        return no_store(AppError::Forbidden.into_response());
+    }
+    parts.extensions.insert(user);
+    no_store(next.run(Request::from_parts(parts, body)).await)
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The cookie's name: `__Host-` over HTTPS, so no subdomain or plain-HTTP page can set it.
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.https() {
+        "__Host-vigie_session"
+    } else {
+        "vigie_session"
+    }
+}
+
+fn session_cookie(parts: &Parts, state: &AppState) -> Option<String> {
+    let name = cookie_name(state);
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over HTTPS, ends with the
+/// browser session (the server ends it sooner if idle or too old).
+fn set_session_cookie(state: &AppState, token: &str) -> (header::HeaderName, String) {
+    let cookie = Cookie::build((cookie_name(state), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.https())
+        .build();
+    (header::SET_COOKIE, cookie.to_string())
+}
+
+fn clear_session_cookie(state: &AppState) -> (header::HeaderName, String) {
+    let mut cookie = Cookie::build((cookie_name(state), ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.https())
+        .build();
+    cookie.make_removal();
+    (header::SET_COOKIE, cookie.to_string())
+}
+
+/// A password rule broken, in the staff pages' language (French for now).
+fn explain_password(e: &PasswordError) -> &'static str {
+    match e {
+        PasswordError::TooShort => "Le mot de passe doit compter au moins 12 caractères.",
+        PasswordError::TooLong => "Le mot de passe compte au plus 256 caractères.",
+        PasswordError::Common => {
+            "Ce mot de passe fait partie des plus courants : choisissez-en un autre."
+        }
+    }
+}
+
+fn explain_text(e: &TextError) -> &'static str {
+    match e {
+        TextError::BadEmail => "Cette adresse e-mail n’est pas valide.",
+        TextError::EmptyName => "Le nom ne peut pas être vide.",
+        TextError::BadName(_) => "Le nom compte au plus 100 caractères, sur une seule ligne.",
+        TextError::EmptyTitle => "Le titre ne peut pas être vide.",
+        TextError::TitleTooLong(_) => "Le titre compte au plus 300 caractères.",
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Where to go after signing in: a path on this site, never elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/account?x=1")), "/account?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "account",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/account", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/account");
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

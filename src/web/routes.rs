@@ -1,0 +1,78 @@
+//! Every route of the site with who may call it. The router is built from this table alone, so
+//! no route exists without an access rule, and the authorisation-matrix test walks the same
+//! table: a new staff route without a line in the matrix fails the tests.
+
+use axum::Router;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use super::auth::{self, Access};
+use super::{AppState, assets, health, public};
+use crate::domain::Permission;
+
+/// One route as the matrix test sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct Entry {
+    route: Route,
+    handler: MethodRouter<AppState>,
+}
+
+macro_rules! entries {
+    ($( $method:ident $path:literal $access:expr => $handler:expr ),* $(,)?) => {
+        vec![$(
+            Entry {
+                route: Route { method: Method::$method, path: $path, access: $access },
+                handler: on(MethodFilter::$method, $handler),
+            }
+        ),*]
+    };
+}
+
+fn table() -> Vec<Entry> {
+    use Access::{Needs, Public, Visitor};
+    use Permission::ManageOwnAccount;
+    entries![
+        // Readers.
+        GET "/" Public => public::home,
+        GET "/articles/{slug}" Public => public::article,
+        GET "/tags/{slug}" Public => public::tag,
+        GET "/authors/{slug}" Public => public::author,
+        GET "/static/vigie.css" Public => assets::stylesheet,
+        GET "/healthz" Public => health::alive,
+        GET "/readyz" Public => health::ready,
+        // Signing in, first-run setup.
+        GET "/login" Visitor => auth::login_page,
+        POST "/login" Visitor => auth::login,
+        GET "/setup" Visitor => auth::setup_page,
+        POST "/setup" Visitor => auth::setup,
+        // Signed-in users.
+        POST "/logout" Needs(ManageOwnAccount) => auth::logout,
+        GET "/account" Needs(ManageOwnAccount) => auth::account_page,
+        POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
+        POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
+    ]
+}
+
+/// Every route, for tests and documentation.
+pub fn list() -> Vec<Route> {
+    table().into_iter().map(|e| e.route).collect()
+}
+
+/// Adds every route to `router`, each behind the access gate of its rule.
+pub(super) fn add_all(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    for Entry { route, handler } in table() {
+        let handler = match route.access {
+            Access::Public => handler,
+            access => handler.route_layer(from_fn_with_state((state.clone(), access), auth::gate)),
+        };
+        router = router.route(route.path, handler);
+    }
+    router
+}
