@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 use vigie::config::Config;
 use vigie::db::embedded::EmbeddedPostgres;
+use vigie::domain::password::{self, Password};
 use vigie::domain::{DisplayName, Email, Lang, Role, Title};
 use vigie::store::articles::{self, Draft};
 use vigie::store::users;
@@ -32,9 +33,27 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    config: Config,
     db_name: String,
     stop: Option<oneshot::Sender<()>>,
 }
+
+/// A person with their own browser: a client that keeps cookies and follows no redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    base: String,
+}
+
+/// An account created for a test, with the password it signs in with.
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+    pub slug: String,
+}
+
+/// A password no rule refuses.
+pub const PASSWORD: &str = "une phrase de passe assez longue";
 
 /// A page as a reader gets it.
 pub struct Page {
@@ -122,22 +141,108 @@ impl TestApp {
         })
         .expect("default config");
         adjust(&mut config);
-        let header_timeout = config.header_timeout;
-        let app = web::router(web::AppState::new(pool.clone(), config));
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(web::serve(listener, app, header_timeout, async {
-            let _ = stopped.await;
-        }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client");
+        let stop = serve(listener, &pool, &config);
         Self {
             addr,
             pool,
-            client,
+            client: new_client(),
+            config,
             db_name,
             stop: Some(stop),
+        }
+    }
+
+    /// Stops the server and starts a new one on the same database and address, as a deploy or
+    /// a crash and restart would.
+    pub async fn restart(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let mut listener = None;
+        for _ in 0..50 {
+            match web::bind(self.addr).await {
+                Ok((l, _)) => {
+                    listener = Some(l);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+        let listener = listener.expect("the port is free again");
+        self.stop = Some(serve(listener, &self.pool, &self.config));
+    }
+
+    /// A new browser with no cookies.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: new_client(),
+            base: self.base_url(),
+        }
+    }
+
+    /// Creates an account that can sign in with [`PASSWORD`].
+    pub async fn account(&self, role: Role) -> Account {
+        let email = format!("{}-{}@vigie.example", role, Uuid::new_v4().simple());
+        let hash = password::hash(&Password::parse(PASSWORD).expect("valid")).expect("hash");
+        let mut tx = self.pool.begin().await.expect("transaction");
+        let name = DisplayName::parse(&format!("Compte {role}")).expect("name");
+        let id = users::create(
+            &mut tx,
+            &users::NewUser {
+                email: &Email::parse(&email).expect("email"),
+                display_name: &name,
+                role,
+                bio: "",
+                password_hash: Some(&hash),
+            },
+        )
+        .await
+        .expect("account");
+        tx.commit().await.expect("commit");
+        let slug = sqlx::query_scalar("select slug from app_user where id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .expect("slug");
+        Account {
+            id,
+            email,
+            password: PASSWORD.to_owned(),
+            slug,
+        }
+    }
+
+    /// A browser signed in as a new account with `role`.
+    pub async fn signed_in(&self, role: Role) -> (Browser, Account) {
+        let account = self.account(role).await;
+        let browser = self.browser();
+        let page = browser.sign_in(&account.email, &account.password).await;
+        assert_eq!(page.status, 303, "sign-in works: {}", page.body);
+        (browser, account)
+    }
+
+    /// A `DATABASE_URL` for this test's database, for running the binary against it.
+    pub fn database_url(&self) -> String {
+        match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                let (head, query) = url
+                    .split_once('?')
+                    .map_or((url.as_str(), None), |(h, q)| (h, Some(q)));
+                let (server, _) = head.rsplit_once('/').expect("URL with a path");
+                let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+                format!("{server}/{}{query}", self.db_name)
+            }
+            _ => {
+                let options = embedded_server();
+                let socket = options.get_socket().expect("embedded server uses a socket");
+                format!(
+                    "postgres:///{}?host={}&port={}&user={}",
+                    self.db_name,
+                    socket.display(),
+                    options.get_port(),
+                    options.get_username()
+                )
+            }
         }
     }
 
@@ -155,12 +260,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.expect("request is answered");
-        Page {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body reads"),
-        }
+        read(request).await
     }
 
     /// Creates an article by a fresh author and publishes it at `published_at` (`None`: it
@@ -186,6 +286,19 @@ impl TestApp {
         )
         .await
         .expect("author");
+        tx.commit().await.expect("commit");
+        self.article_by(author, title, body, published_at).await
+    }
+
+    /// Like [`TestApp::article`], by an existing author.
+    pub async fn article_by(
+        &self,
+        author: Uuid,
+        title: &str,
+        body: &str,
+        published_at: Option<OffsetDateTime>,
+    ) -> String {
+        let mut tx = self.pool.begin().await.expect("transaction");
         let title = Title::parse(title).expect("title");
         let draft = Draft {
             title: &title,
@@ -241,6 +354,82 @@ impl Drop for TestApp {
             );
         }
     }
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        read(self.client.get(format!("{}{path}", self.base))).await
+    }
+
+    /// Posts a form, with extra request headers.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body = serde_urlencoded::to_string(fields).expect("form encodes");
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request).await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(path, fields, &[]).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// The CSRF token of this browser's session, as its forms carry it.
+    pub async fn csrf(&self) -> String {
+        let page = self.get("/account").await;
+        assert_eq!(page.status, 200, "signed in");
+        page.attrs("input[name=csrf_token]", "value").remove(0)
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post_signed(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post(path, &fields).await
+    }
+}
+
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("http client")
+}
+
+async fn read(request: reqwest::RequestBuilder) -> Page {
+    let response = request.send().await.expect("request is answered");
+    Page {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.text().await.expect("body reads"),
+    }
+}
+
+/// Serves the app on `listener` until the returned sender fires (or is dropped).
+fn serve(listener: tokio::net::TcpListener, pool: &PgPool, config: &Config) -> oneshot::Sender<()> {
+    let app = web::router(web::AppState::new(pool.clone(), config.clone()));
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(web::serve(listener, app, config.header_timeout, async {
+        let _ = stopped.await;
+    }));
+    stop
 }
 
 /// How to reach the PostgreSQL server tests create their databases on.

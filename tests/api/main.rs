@@ -3,11 +3,19 @@
 //! PostgreSQL this test process starts (and a watchdog stops when it exits).
 
 // Test helpers fail loudly: a panic here is a failed test with its message.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 mod helpers;
 
+mod accounts;
 mod articles;
+mod authz;
+mod cli;
 mod embedded;
 mod health;
 mod lists;
+mod xss;

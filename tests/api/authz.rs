@@ -1,0 +1,205 @@
+//! The authorisation matrix: every route that is not public, for every kind of visitor.
+//! Built against the router's own route table, so a new route without a line here fails.
+
+use std::collections::BTreeSet;
+
+use vigie::domain::Role;
+use vigie::store::users;
+use vigie::web::auth::Access;
+use vigie::web::routes;
+
+use crate::helpers::{Browser, Page, TestApp};
+
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Anonymous,
+    Journalist,
+    Editor,
+    Admin,
+    /// Signed in, then disabled by an admin.
+    Disabled,
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::Anonymous,
+    Who::Journalist,
+    Who::Editor,
+    Who::Admin,
+    Who::Disabled,
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Status(u16),
+    /// 303 to the sign-in page.
+    SignIn,
+    /// 303 elsewhere.
+    To(&'static str),
+}
+use Expect::{SignIn, Status, To};
+
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+    /// For anonymous, journalist, editor, admin, disabled.
+    expect: [Expect; 5],
+}
+
+fn matrix() -> Vec<Case> {
+    vec![
+        Case {
+            method: "GET",
+            path: "/login",
+            fields: &[],
+            expect: [
+                Status(200),
+                To("/account"),
+                To("/account"),
+                To("/account"),
+                Status(200),
+            ],
+        },
+        Case {
+            method: "POST",
+            path: "/login",
+            fields: &[
+                ("email", "x@vigie.example"),
+                ("password", "pas le bon du tout"),
+            ],
+            expect: [Status(422); 5],
+        },
+        Case {
+            method: "GET",
+            path: "/setup",
+            fields: &[],
+            expect: [Status(404); 5],
+        },
+        Case {
+            method: "POST",
+            path: "/setup",
+            fields: &[("token", "0")],
+            expect: [Status(404); 5],
+        },
+        Case {
+            method: "POST",
+            path: "/logout",
+            fields: &[],
+            expect: [SignIn, To("/"), To("/"), To("/"), SignIn],
+        },
+        Case {
+            method: "GET",
+            path: "/account",
+            fields: &[],
+            expect: [SignIn, Status(200), Status(200), Status(200), SignIn],
+        },
+        Case {
+            method: "POST",
+            path: "/account/profile",
+            fields: &[("display_name", "Nom"), ("bio", "")],
+            expect: [
+                SignIn,
+                To("/account?saved=profile"),
+                To("/account?saved=profile"),
+                To("/account?saved=profile"),
+                SignIn,
+            ],
+        },
+        Case {
+            method: "POST",
+            path: "/account/password",
+            fields: &[
+                ("current", "pas le bon"),
+                ("new", "une nouvelle phrase"),
+                ("confirm", "une nouvelle phrase"),
+            ],
+            expect: [SignIn, Status(422), Status(422), Status(422), SignIn],
+        },
+    ]
+}
+
+#[test]
+fn the_matrix_covers_exactly_the_routes_that_are_not_public() {
+    let in_router: BTreeSet<(String, &str)> = routes::list()
+        .into_iter()
+        .filter(|r| r.access != Access::Public)
+        .map(|r| (r.method.to_string(), r.path))
+        .collect();
+    let in_matrix: BTreeSet<(String, &str)> = matrix()
+        .iter()
+        .map(|c| (c.method.to_owned(), c.path))
+        .collect();
+    let missing: Vec<_> = in_router.difference(&in_matrix).collect();
+    let stale: Vec<_> = in_matrix.difference(&in_router).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a line in the matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix lines for routes that do not exist: {stale:?}"
+    );
+}
+
+/// A browser for `who`, and the CSRF token its forms carry (none when signed out).
+async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
+    let role = match who {
+        Who::Anonymous => return (app.browser(), None),
+        Who::Journalist | Who::Disabled => Role::Journalist,
+        Who::Editor => Role::Editor,
+        Who::Admin => Role::Admin,
+    };
+    let (browser, account) = app.signed_in(role).await;
+    let token = browser.csrf().await;
+    if let Who::Disabled = who {
+        let mut conn = app.pool.acquire().await.unwrap();
+        users::set_disabled(&mut conn, account.id, true)
+            .await
+            .unwrap();
+    }
+    (browser, Some(token))
+}
+
+fn check(page: &Page, expect: Expect) -> Result<(), String> {
+    let location = page.header("location");
+    let ok = match expect {
+        Status(code) => page.status.as_u16() == code,
+        SignIn => page.status == 303 && location.starts_with("/login?next="),
+        To(target) => page.status == 303 && location == target,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {expect:?}, got {} {location}",
+            page.status
+        ))
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
+    let app = TestApp::spawn().await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in matrix() {
+        for (who, expect) in EVERYONE.into_iter().zip(case.expect) {
+            let (browser, token) = browser_for(&app, who).await;
+            let page = if case.method == "GET" {
+                browser.get(case.path).await
+            } else {
+                let mut fields = case.fields.to_vec();
+                if let Some(token) = &token {
+                    fields.push(("csrf_token", token));
+                }
+                browser.post(case.path, &fields).await
+            };
+            if let Err(e) = check(&page, expect) {
+                failures.push(format!("{} {} as {who:?}: {e}", case.method, case.path));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, matrix().len() * EVERYONE.len());
+}
