@@ -540,3 +540,57 @@ async fn a_client_that_sends_headers_too_slowly_is_cut_off() {
     // A normal request still works.
     assert_eq!(app.get("/healthz").await.status, 200);
 }
+
+#[tokio::test]
+async fn a_hash_stored_with_weaker_parameters_is_upgraded_at_sign_in() {
+    use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(8 * 1024, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    sqlx::query("update app_user set password_hash = $2 where id = $1")
+        .bind(account.id)
+        .bind(&weak)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browser().sign_in(&account.email, PASSWORD).await.status,
+        303
+    );
+    let stored: String = sqlx::query_scalar("select password_hash from app_user where id = $1")
+        .bind(account.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    assert_eq!(
+        app.browser().sign_in(&account.email, PASSWORD).await.status,
+        303,
+        "still the same password"
+    );
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused_with_a_page() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let page = app
+        .browser()
+        .post(
+            "/login",
+            &[("email", "a@vigie.example"), ("password", &huge)],
+        )
+        .await;
+    assert_eq!(page.status, 413);
+    assert_eq!(page.texts("h1"), ["Contenu trop volumineux"]);
+}
