@@ -116,6 +116,10 @@ async fn create_user(config: Config, email: &str, name: &str, role: Role) -> any
     let db = Database::open(&config).await?;
     let created = async {
         let mut tx = db.pool.begin().await?;
+        // The same lock as /setup: a first admin is created once, by one of them.
+        sqlx::query("select pg_advisory_xact_lock(hashtext('vigie-setup'))")
+            .execute(&mut *tx)
+            .await?;
         if users::id_by_email(&mut tx, &email).await?.is_some() {
             anyhow::bail!(
                 "a user with the e-mail address {} already exists",
@@ -130,6 +134,8 @@ async fn create_user(config: Config, email: &str, name: &str, role: Role) -> any
             password_hash: Some(&hash),
         };
         let id = users::create(&mut tx, &new).await?;
+        // Someone can sign in now: first-run setup is over.
+        setup::finish(&mut tx).await?;
         let details = serde_json::json!({ "via": "cli", "role": role.as_str() });
         audit::record(
             &mut tx,

@@ -50,6 +50,8 @@ pub struct Config {
     pub page_size: u32,
     /// `VIGIE_RELATED_COUNT`: related articles shown under an article, default 4.
     pub related_count: u32,
+    /// `VIGIE_MAX_BODY`: the largest article body accepted, in bytes of Markdown; default 1 MiB.
+    pub max_body_bytes: usize,
     /// `VIGIE_SESSION_IDLE`: a session unused this long ends, default 2 h.
     pub session_idle: Duration,
     /// `VIGIE_SESSION_MAX`: a session ends this long after sign-in whatever happens, default 12 h.
@@ -59,6 +61,9 @@ pub struct Config {
     /// `VIGIE_CLIENT_IP_HEADER`: behind a proxy, the header whose last address is the client's
     /// (e.g. `x-forwarded-for`); unset: the connection's address.
     pub client_ip_header: Option<String>,
+    /// `VIGIE_TRUSTED_PROXIES`: comma-separated addresses of the proxies whose
+    /// `VIGIE_CLIENT_IP_HEADER` is believed; default loopback only.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A setting that is present but unusable.
@@ -120,11 +125,38 @@ impl Config {
                 None => Ok(default),
             }
         };
+        let max_body_bytes = match lookup("VIGIE_MAX_BODY") {
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1024..=64 * 1024 * 1024).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "VIGIE_MAX_BODY",
+                        "expected a size in bytes from 1024 to 67108864",
+                    )
+                })?,
+            None => 1024 * 1024,
+        };
         Ok(Self {
+            max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,
             session_max: duration("VIGIE_SESSION_MAX", Duration::from_secs(12 * 3600))?,
             header_timeout: duration("VIGIE_HEADER_TIMEOUT", Duration::from_secs(10))?,
             client_ip_header: lookup("VIGIE_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
+            trusted_proxies: match lookup("VIGIE_TRUSTED_PROXIES") {
+                Some(list) => list
+                    .split(',')
+                    .map(|a| a.trim().parse())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        invalid(
+                            "VIGIE_TRUSTED_PROXIES",
+                            "expected addresses such as 10.0.0.5, 10.0.0.6",
+                        )
+                    })?,
+                None => vec![[127, 0, 0, 1].into(), std::net::Ipv6Addr::LOCALHOST.into()],
+            },
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
             base_url,

@@ -74,6 +74,12 @@ pub fn hash(password: &Password) -> Result<String, argon2::password_hash::Error>
     Ok(hasher().hash_password(password.0.as_bytes())?.to_string())
 }
 
+/// A fresh hash of a password that just matched a stored one, whatever today's rules would say
+/// of it: upgrading an old weak hash must not wait for the password to change.
+pub fn rehash(matched: &str) -> Result<String, argon2::password_hash::Error> {
+    Ok(hasher().hash_password(matched.as_bytes())?.to_string())
+}
+
 /// What checking a password against a stored hash found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verified {

@@ -3,8 +3,11 @@
 
 use std::time::Duration;
 
-/// Failures allowed per account before waits start.
+/// Failures allowed per account and client address before waits start.
 pub const ACCOUNT_FREE: i32 = 5;
+/// Failures allowed per account from all addresses together: high, so that someone who knows a
+/// colleague's e-mail cannot lock them out from elsewhere, yet a distributed guess still stops.
+pub const ACCOUNT_WIDE_FREE: i32 = 50;
 /// Failures allowed per client address (a newsroom behind one NAT shares it) before waits.
 pub const ADDRESS_FREE: i32 = 20;
 /// The first wait; each further failure doubles it.

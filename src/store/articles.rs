@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::{TagRef, audit};
+use super::{TagRef, audit, editing};
 use crate::domain::markdown;
 use crate::domain::{ArticleStatus, Lang, Slug, Title};
 
@@ -214,6 +214,8 @@ pub struct Draft<'a> {
     pub excerpt: &'a str,
     pub body_markdown: &'a str,
     pub tags: &'a [Uuid],
+    /// Related articles picked by the author, in order.
+    pub related: &'a [Uuid],
 }
 
 /// A body link to one of our articles that readers would not be able to follow.
@@ -264,8 +266,8 @@ pub async fn create(
     };
     let id = sqlx::query_scalar!(
         r#"
-        insert into article (slug, title, dek, body_markdown, body_html, excerpt, lang, author_id)
-        values ($1, $2, $3, $4, $5, $6, $7, $8)
+        insert into article (slug, title, dek, body_markdown, body_html, excerpt, lang, author_id, last_editor_id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         returning id
         "#,
         slug.as_str(),
@@ -275,27 +277,15 @@ pub async fn create(
         rendered.html,
         excerpt,
         draft.lang.as_str(),
-        author
+        author,
+        actor
     )
     .fetch_one(&mut *conn)
     .await?;
     set_tags(conn, id, draft.tags).await?;
+    editing::set_picked_links(conn, id, draft.related).await?;
     let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
-    sqlx::query!(
-        r#"
-        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id)
-        select id, version, title, dek, body_markdown, $2,
-               coalesce((select jsonb_agg(to_article_id order by position)
-                         from article_link where from_article_id = $1), '[]'),
-               $3
-        from article where id = $1
-        "#,
-        id,
-        json!(draft.tags),
-        actor
-    )
-    .execute(&mut *conn)
-    .await?;
+    editing::snapshot(conn, id, actor, "create").await?;
     audit::record(
         conn,
         actor,
@@ -309,7 +299,7 @@ pub async fn create(
 }
 
 /// Replaces the article's tags with `tags`, in that order.
-async fn set_tags(
+pub(super) async fn set_tags(
     conn: &mut PgConnection,
     article: Uuid,
     tags: &[Uuid],
@@ -334,7 +324,7 @@ async fn set_tags(
 
 /// Replaces the article's inline links with the articles behind `slugs`; picked links stay.
 /// Returns a warning for each slug readers could not follow.
-async fn set_inline_links(
+pub(super) async fn set_inline_links(
     conn: &mut PgConnection,
     article: Uuid,
     slugs: &[Slug],

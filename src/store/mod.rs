@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod editing;
 pub mod sessions;
 pub mod setup;
 pub mod tags;

@@ -20,11 +20,13 @@ pub async fn issue_token(pool: &PgPool) -> Result<Option<String>, sqlx::Error> {
     Ok((issued.rows_affected() == 1).then_some(token))
 }
 
-/// Whether `token` may still create the first admin.
+/// Whether `token` may still create the first admin: issued less than a day ago, and nobody
+/// can sign in yet.
 pub async fn token_is_valid(conn: &mut PgConnection, token: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"
-        select exists (select 1 from setup_token where token_hash = $1)
+        select exists (select 1 from setup_token
+                       where token_hash = $1 and created_at > now() - interval '1 day')
            and not exists (select 1 from app_user where password_hash is not null) as "valid!"
         "#,
         digest(token)

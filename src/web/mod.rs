@@ -53,6 +53,8 @@ const HASHING_QUEUE: Duration = Duration::from_secs(10);
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        // Computed now, not on the first sign-in (on an async thread, doubling its time).
+        std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
         Self {
             pool,
             config: Arc::new(config),
@@ -87,7 +89,7 @@ impl AppState {
             title,
             description: String::new(),
             canonical: None,
-            stylesheet: assets::STYLESHEET_URL.as_str(),
+            stylesheet: assets::STYLESHEET.url.as_str(),
             account: None,
         }
     }
@@ -124,8 +126,11 @@ pub struct Page {
     pub account: Option<AccountNav>,
 }
 
-/// Request bodies larger than this are refused with 413 before any handler reads them.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Request bodies larger than this are refused with 413 before any handler reads them: room
+/// for the largest article body (form-encoded, which can double it) and the other fields.
+fn body_limit(config: &Config) -> usize {
+    (config.max_body_bytes * 3).max(2 * 1024 * 1024)
+}
 /// A request that takes longer than this gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CSP: &str = "default-src 'self'; img-src 'self' https:; object-src 'none'; \
@@ -171,7 +176,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+        .layer(RequestBodyLimitLayer::new(body_limit(&state.config)));
 
     routes::add_all(Router::new(), &state)
         .fallback(error::not_found)

@@ -45,6 +45,7 @@ fn table() -> Vec<Entry> {
         GET "/tags/{slug}" Public => public::tag,
         GET "/authors/{slug}" Public => public::author,
         GET "/static/vigie.css" Public => assets::stylesheet,
+        GET "/static/editor.js" Public => assets::editor_script,
         GET "/healthz" Public => health::alive,
         GET "/readyz" Public => health::ready,
         // Signing in, first-run setup.

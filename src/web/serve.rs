@@ -3,7 +3,7 @@
 //! Each request also learns the client's address (`ConnectInfo`) for login throttling.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::Router;
@@ -28,12 +28,13 @@ pub async fn serve(
     header_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: it is what load balancers speak to us, and hyper's header-read timeout
+    // covers it (HTTP/2 without TLS would need its own keep-alive limits).
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -75,21 +76,30 @@ pub async fn serve(
     Ok(())
 }
 
-/// The client's address: the connection's, or behind a trusted proxy the last address of
-/// `header` (the one the proxy appended).
-pub fn client_addr(req: &axum::http::request::Parts, header: Option<&str>) -> String {
-    if let Some(name) = header
-        && let Some(value) = req.headers.get(name).and_then(|v| v.to_str().ok())
-        && let Some(last) = value
-            .rsplit(',')
-            .next()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    {
-        return last.to_owned();
+/// The client's address, for throttling: the connection's, or — when the connection comes from
+/// a trusted proxy — the last address of `header` (the one that proxy appended). IPv6 clients
+/// are grouped by /64, the block one subscriber usually gets.
+pub fn client_addr(
+    req: &axum::http::request::Parts,
+    header: Option<&str>,
+    trusted: &[IpAddr],
+) -> String {
+    let peer = req
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = header
+        .filter(|_| peer.is_some_and(|p| trusted.contains(&p)))
+        .and_then(|name| req.headers.get(name))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    match forwarded.or(peer) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => "unknown".to_owned(),
     }
-    req.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
-        || "unknown".to_owned(),
-        |ConnectInfo(addr)| addr.ip().to_string(),
-    )
 }

@@ -36,14 +36,17 @@ async fn signing_in_opens_a_session_with_a_safe_cookie() {
     }
     assert!(!cookie.contains("Secure"), "plain HTTP site: {cookie}");
     assert_eq!(session_cookie(cookie).len(), 64, "256 random bits, hex");
-    // Only its digest is stored.
-    let stored: i64 =
-        sqlx::query_scalar("select count(*) from session where id_hash = decode($1, 'hex')")
-            .bind(session_cookie(cookie))
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(stored, 0);
+    // Only its SHA-256 is stored, never the cookie's value itself.
+    let (digests, raw): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where id_hash = sha256(convert_to($1, 'UTF8'))),
+                count(*) filter (where id_hash = convert_to($1, 'UTF8') or id_hash = decode($1, 'hex'))
+         from session",
+    )
+    .bind(session_cookie(cookie))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((digests, raw), (1, 0));
 
     let home = browser.get("/account").await;
     assert_eq!(home.status, 200);
@@ -80,6 +83,14 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
     users::set_disabled(&mut conn, disabled.id, true)
         .await
         .unwrap();
+    // An author who never had a password (demo or imported) cannot sign in either.
+    let no_password = app.account(Role::Journalist).await;
+    sqlx::query("update app_user set password_hash = null where id = $1")
+        .bind(no_password.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let never = app.browser().sign_in(&no_password.email, PASSWORD).await;
 
     let wrong = app
         .browser()
@@ -90,7 +101,11 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         .sign_in("personne@vigie.example", "pas le bon mot de passe")
         .await;
     let off = app.browser().sign_in(&disabled.email, PASSWORD).await;
-    for page in [&wrong, &unknown, &off] {
+    let overlong = app
+        .browser()
+        .sign_in(&account.email, &"x".repeat(257))
+        .await;
+    for page in [&wrong, &unknown, &off, &never, &overlong] {
         assert_eq!(page.status, 422);
         assert_eq!(page.texts(".form-error"), [WRONG_MESSAGE]);
         assert!(page.header("set-cookie").is_empty());
@@ -583,7 +598,7 @@ async fn a_hash_stored_with_weaker_parameters_is_upgraded_at_sign_in() {
 #[tokio::test]
 async fn oversized_requests_are_refused_with_a_page() {
     let app = TestApp::spawn().await;
-    let huge = "x".repeat(3 * 1024 * 1024);
+    let huge = "x".repeat(5 * 1024 * 1024);
     let page = app
         .browser()
         .post(
@@ -593,4 +608,87 @@ async fn oversized_requests_are_refused_with_a_page() {
         .await;
     assert_eq!(page.status, 413);
     assert_eq!(page.texts("h1"), ["Contenu trop volumineux"]);
+}
+
+#[tokio::test]
+async fn two_people_submitting_setup_at_once_make_one_admin() {
+    let app = TestApp::spawn().await;
+    let token = setup::issue_token(&app.pool)
+        .await
+        .unwrap()
+        .expect("setup is open");
+    let (a, b) = (app.browser(), app.browser());
+    let form = |email: &'static str| {
+        [
+            ("token", token.as_str()),
+            ("email", email),
+            ("display_name", "Admin"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ]
+    };
+    let (fa, fb) = (form("a@vigie.example"), form("b@vigie.example"));
+    let (ra, rb) = tokio::join!(a.post("/setup", &fa), b.post("/setup", &fb));
+    let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 404]);
+    let admins: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1);
+}
+
+#[tokio::test]
+async fn the_page_after_sign_in_is_always_on_this_site() {
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let browser = app.browser();
+    let page = browser
+        .post(
+            "/login",
+            &[
+                ("email", &account.email),
+                ("password", PASSWORD),
+                ("next", "/\t/evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(page.header("location"), "/account");
+    for next in [
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/%5Cevil.example",
+    ] {
+        let page = browser.get(&format!("/login?next={next}")).await;
+        assert_eq!(page.status, 303, "{next}");
+        assert_eq!(page.header("location"), "/account", "{next}");
+    }
+    let page = browser.get("/login?next=/account%3Fsaved%3Dprofile").await;
+    assert_eq!(page.header("location"), "/account?saved=profile");
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled_too() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let new = "une toute nouvelle phrase";
+    for _ in 0..5 {
+        let page = browser
+            .post_signed(
+                "/account/password",
+                &[("current", "devinette"), ("new", new), ("confirm", new)],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+    }
+    let page = browser
+        .post_signed(
+            "/account/password",
+            &[("current", PASSWORD), ("new", new), ("confirm", new)],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+    assert!(!page.header("retry-after").is_empty());
 }

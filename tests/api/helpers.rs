@@ -308,6 +308,7 @@ impl TestApp {
             excerpt: "",
             body_markdown: body,
             tags: &[],
+            related: &[],
         };
         let saved = articles::create(&mut tx, author, Some(author), &draft, &self.base_url())
             .await

@@ -11,6 +11,8 @@ use serde_json::json;
 use super::{CurrentUser, SignedForm, explain_password, explain_text, set_session_cookie};
 use crate::domain::DisplayName;
 use crate::domain::password::{self, Password, Verified};
+use crate::domain::throttle::ACCOUNT_FREE;
+use crate::store::throttle::{self, Attempt};
 use crate::store::{audit, sessions, users};
 use crate::web::{AppError, AppState, Page};
 
@@ -129,6 +131,11 @@ pub async fn change_password(
     State(state): State<AppState>,
     SignedForm { user, form }: SignedForm<PasswordForm>,
 ) -> Result<Response, AppError> {
+    // Guessing the current password from a hijacked session is throttled like signing in.
+    let key = format!("password-change:{}", user.id);
+    if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &key, ACCOUNT_FREE).await? {
+        return Err(AppError::Throttled(wait));
+    }
     let account = users::account(&state.pool, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -162,6 +169,7 @@ pub async fn change_password(
         .await?
         .map_err(|_| AppError::Busy)?;
     let mut tx = state.pool.begin().await?;
+    throttle::succeeded(&mut tx, &key).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
     // Every session ends, this one included; this browser continues on a fresh one.
     let ended = sessions::delete_all_for(&mut tx, user.id, None).await?;

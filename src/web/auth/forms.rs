@@ -38,7 +38,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
             tracing::warn!(user = %user.id, "form refused: missing or wrong CSRF token");
             return Err(AppError::Forbidden.into_response());
         }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+        // serde_html_form, unlike serde_urlencoded, reads repeated fields (checkboxes) as lists.
+        let form = serde_html_form::from_bytes(&bytes).map_err(|_| {
             AppError::BadRequest("Ce formulaire est incomplet ou mal formé.".to_owned())
                 .into_response()
         })?;

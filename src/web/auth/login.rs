@@ -15,9 +15,10 @@ use serde_json::json;
 use super::{
     CurrentUser, SignedForm, clear_session_cookie, safe_next, session_cookie, set_session_cookie,
 };
-use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Password, Verified};
-use crate::domain::throttle::{ACCOUNT_FREE, ADDRESS_FREE};
-use crate::store::{audit, sessions, throttle, users};
+use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
+use crate::domain::throttle::{ACCOUNT_FREE, ACCOUNT_WIDE_FREE, ADDRESS_FREE};
+use crate::store::throttle::{self, Attempt};
+use crate::store::{audit, sessions, users};
 use crate::web::serve::client_addr;
 use crate::web::{AppError, AppState, Page};
 
@@ -69,12 +70,6 @@ pub async fn login(
     parts: Parts,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let email = form.email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let address_key = format!(
-        "address:{}",
-        client_addr(&parts, state.config.client_ip_header.as_deref())
-    );
     let next = safe_next(form.next.as_deref());
     let again = |status: StatusCode, error: &'static str| {
         let page = LoginTemplate {
@@ -85,45 +80,61 @@ pub async fn login(
         };
         (status, page).into_response()
     };
-
-    if let Some(wait) =
-        throttle::wait_for(&state.pool, &[account_key.clone(), address_key.clone()]).await?
-    {
-        tracing::info!("sign-in refused while throttled");
-        return Err(AppError::Throttled(wait));
+    let email = form.email.trim();
+    // Nobody's address or password is this long: refused before any work, whoever it names.
+    if email.len() > 254 || form.password.chars().count() > MAX_CHARS {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, WRONG));
     }
 
-    let candidate = users::for_login(&state.pool, &email).await?;
+    let candidate = users::for_login(&state.pool, email).await?;
+    let config = &state.config;
+    let address = client_addr(
+        &parts,
+        config.client_ip_header.as_deref(),
+        &config.trusted_proxies,
+    );
+    // Counted before the password is checked. The account is named by its id when it exists
+    // (however the address was spelled), and limited tightly per client address but only
+    // loosely overall, so nobody can lock a colleague out from elsewhere.
+    let account = match &candidate {
+        Some(c) => format!("user:{}", c.id),
+        None => format!("email:{}", email.to_lowercase()),
+    };
+    let keys = [
+        (format!("{account}@{address}"), ACCOUNT_FREE),
+        (account, ACCOUNT_WIDE_FREE),
+        (format!("address:{address}"), ADDRESS_FREE),
+    ];
+    for (key, free) in &keys {
+        if let Attempt::Wait(wait) = throttle::attempt(&state.pool, key, *free).await? {
+            tracing::info!("sign-in refused while throttled");
+            return Err(AppError::Throttled(wait));
+        }
+    }
+
     // Always one full argon2 check, against a decoy when there is no usable hash, so timing
-    // says nothing about which e-mail addresses exist. Oversized input is refused unhashed,
-    // whoever it names.
+    // says nothing about which e-mail addresses exist.
     let stored = candidate
         .as_ref()
         .filter(|c| !c.disabled)
         .and_then(|c| c.password_hash.clone());
     let usable = stored.is_some();
-    let verified = if form.password.chars().count() > MAX_CHARS {
-        Verified::Mismatch
-    } else {
-        let hash = stored.unwrap_or_else(|| DECOY_HASH.clone());
-        let typed = form.password.clone();
-        state
-            .hash_work(move || password::verify(&typed, &hash))
-            .await?
-    };
+    let hash = stored.unwrap_or_else(|| DECOY_HASH.clone());
+    let typed = form.password.clone();
+    let verified = state
+        .hash_work(move || password::verify(&typed, &hash))
+        .await?;
 
     let (user_id, rehash) = match (usable, verified, &candidate) {
         (true, Verified::Match { rehash }, Some(c)) => (c.id, rehash),
         _ => {
-            let mut tx = state.pool.begin().await?;
-            throttle::record_failure(&mut tx, &account_key, ACCOUNT_FREE).await?;
-            throttle::record_failure(&mut tx, &address_key, ADDRESS_FREE).await?;
+            let mut conn = state.pool.acquire().await?;
             let target = candidate
                 .as_ref()
                 .map(|c| c.id.to_string())
                 .unwrap_or_default();
             audit::record(
-                &mut tx,
+                &mut conn,
                 None,
                 "login.failed",
                 "user",
@@ -131,21 +142,27 @@ pub async fn login(
                 json!({ "email": email }),
             )
             .await?;
-            tx.commit().await?;
             return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, WRONG));
         }
     };
 
     // Stored with weaker parameters than today's: store a fresh hash while we have the password.
-    let new_hash = match (rehash, Password::parse(&form.password)) {
-        (true, Ok(pw)) => state.hash_work(move || password::hash(&pw).ok()).await?,
-        _ => None,
+    let new_hash = if rehash {
+        let typed = form.password.clone();
+        state
+            .hash_work(move || password::rehash(&typed).ok())
+            .await?
+    } else {
+        None
     };
     let mut tx = state.pool.begin().await?;
     if let Some(hash) = &new_hash {
         users::set_password_hash(&mut tx, user_id, hash).await?;
     }
-    throttle::clear(&mut tx, &account_key).await?;
+    throttle::succeeded(&mut tx, &keys[0].0).await?;
+    throttle::succeeded(&mut tx, &keys[1].0).await?;
+    throttle::forgive(&mut tx, &keys[2].0, ADDRESS_FREE).await?;
+    throttle::sweep(&mut tx).await?;
     sessions::sweep(&mut tx, state.config.session_idle).await?;
     // A new session id at every sign-in: a session id planted before it is worth nothing.
     if let Some(old) = session_cookie(&parts, &state) {

@@ -236,8 +236,17 @@ fn same_secret(a: &str, b: &str) -> bool {
 
 /// Where to go after signing in: a path on this site, never elsewhere.
 fn safe_next(next: Option<&str>) -> String {
+    // A path on this site and nothing else: browsers drop tabs and newlines and read `\\` as
+    // `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site.
+    let local = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if local(n) => n.to_owned(),
         _ => "/account".to_owned(),
     }
 }
@@ -253,6 +262,9 @@ mod tests {
             "https://evil.example",
             "//evil.example",
             "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
             "account",
         ] {
             assert_eq!(safe_next(Some(bad)), "/account", "{bad}");
