@@ -96,6 +96,17 @@ pub enum TagKind {
 }
 
 impl TagKind {
+    pub const ALL: &'static [TagKind] = &[
+        TagKind::Topic,
+        TagKind::Jurisdiction,
+        TagKind::Organisation,
+        TagKind::Regulation,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TagKind::Topic => "topic",

@@ -409,3 +409,28 @@ pub async fn publish(
     )
     .await
 }
+
+/// What readers would find behind each of `slugs` if this article linked to them; no writes.
+pub async fn link_warnings(pool: &PgPool, slugs: &[Slug]) -> Result<Vec<LinkWarning>, sqlx::Error> {
+    let slugs: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
+    let rows = sqlx::query!(
+        r#"
+        select s.slug as "slug!", a.id as "id?",
+               (a.status = 'published' and a.published_at <= now()) as "public?"
+        from unnest($1::text[]) with ordinality as s(slug, position)
+        left join article a on a.slug = s.slug
+        order by s.position
+        "#,
+        &slugs
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match (r.id, r.public) {
+            (None, _) => Some(LinkWarning::NoSuchArticle(r.slug)),
+            (Some(_), Some(true)) => None,
+            (Some(_), _) => Some(LinkWarning::NotPublished(r.slug)),
+        })
+        .collect())
+}

@@ -165,7 +165,8 @@ pub enum Outcome {
     NotFound,
 }
 
-/// Saves `changes` made by `editor` on top of `base_version`. A changed slug of an article that
+/// Saves `changes` made by `editor` on top of `base_version`, recorded as a revision of `kind`
+/// (`save` or `restore`). A changed slug of an article that
 /// has been public leaves a redirect from the old one.
 pub async fn save(
     conn: &mut PgConnection,
@@ -173,6 +174,7 @@ pub async fn save(
     base_version: i32,
     editor: Uuid,
     changes: &Changes<'_>,
+    kind: &str,
     site_url: &str,
 ) -> Result<Outcome, sqlx::Error> {
     let Some(current) = sqlx::query!(
@@ -258,7 +260,7 @@ pub async fn save(
     set_tags(conn, id, changes.tags).await?;
     set_picked_links(conn, id, changes.related).await?;
     let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
-    snapshot(conn, id, Some(editor), "save").await?;
+    snapshot(conn, id, Some(editor), kind).await?;
     audit::record(
         conn,
         Some(editor),

@@ -191,3 +191,17 @@ pub async fn set_disabled(
     }
     Ok(())
 }
+
+/// Everyone who has written an article, for the editor's author filter.
+pub async fn authors(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select u.id, u.display_name from app_user u
+        where exists (select 1 from article a where a.author_id = u.id)
+        order by lower(u.display_name)
+        "#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}

@@ -3,6 +3,7 @@
 
 mod assets;
 pub mod auth;
+mod editor;
 pub mod error;
 mod health;
 mod i18n;

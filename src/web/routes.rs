@@ -8,7 +8,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use super::auth::{self, Access};
-use super::{AppState, assets, health, public};
+use super::{AppState, assets, editor, health, public};
 use crate::domain::Permission;
 
 /// One route as the matrix test sees it.
@@ -37,7 +37,7 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Public, Visitor};
-    use Permission::ManageOwnAccount;
+    use Permission::{ManageOwnAccount, UseEditor};
     entries![
         // Readers.
         GET "/" Public => public::home,
@@ -58,6 +58,19 @@ fn table() -> Vec<Entry> {
         GET "/account" Needs(ManageOwnAccount) => auth::account_page,
         POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
         POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
+        // The editor; which article a user may see or change is checked per article.
+        GET "/editor" Needs(UseEditor) => editor::list,
+        GET "/editor/new" Needs(UseEditor) => editor::new,
+        POST "/editor/new" Needs(UseEditor) => editor::create,
+        GET "/editor/articles/{id}" Needs(UseEditor) => editor::edit,
+        POST "/editor/articles/{id}" Needs(UseEditor) => editor::save,
+        POST "/editor/articles/{id}/autosave" Needs(UseEditor) => editor::autosave,
+        POST "/editor/articles/{id}/lock" Needs(UseEditor) => editor::take_over,
+        POST "/editor/articles/{id}/status" Needs(UseEditor) => editor::change_status,
+        GET "/editor/articles/{id}/revisions" Needs(UseEditor) => editor::revisions,
+        GET "/editor/articles/{id}/revisions/{rev}" Needs(UseEditor) => editor::revision,
+        POST "/editor/articles/{id}/revisions/{rev}/restore" Needs(UseEditor) => editor::restore,
+        GET "/editor/articles/{id}/diff" Needs(UseEditor) => editor::diff,
     ]
 }
 

@@ -40,81 +40,163 @@ use Expect::{SignIn, Status, To};
 
 struct Case {
     method: &'static str,
+    /// The route; `{id}` and `{rev}` become a fresh draft by another journalist and its first
+    /// revision, for each request.
     path: &'static str,
+    /// Added to the path when requesting it.
+    query: &'static str,
     fields: &'static [(&'static str, &'static str)],
     /// For anonymous, journalist, editor, admin, disabled.
     expect: [Expect; 5],
 }
 
 fn matrix() -> Vec<Case> {
+    // Someone else's draft: journalists get 404 (not even its existence), editors and admins in.
+    const THEIRS: [Expect; 5] = [SignIn, Status(404), Status(200), Status(200), SignIn];
+    const THEIRS_POST: [Expect; 5] = [SignIn, Status(404), Status(303), Status(303), SignIn];
+    const ARTICLE: &[(&str, &str)] = &[
+        ("version", "1"),
+        ("title", "Titre modifié"),
+        ("lang", "fr"),
+        ("body", "Texte."),
+        ("intent", "save"),
+    ];
+    let case = |method, path, query, fields, expect| Case {
+        method,
+        path,
+        query,
+        fields,
+        expect,
+    };
     vec![
-        Case {
-            method: "GET",
-            path: "/login",
-            fields: &[],
-            expect: [
+        case(
+            "GET",
+            "/login",
+            "",
+            &[],
+            [
                 Status(200),
                 To("/account"),
                 To("/account"),
                 To("/account"),
                 Status(200),
             ],
-        },
-        Case {
-            method: "POST",
-            path: "/login",
-            fields: &[
+        ),
+        case(
+            "POST",
+            "/login",
+            "",
+            &[
                 ("email", "x@vigie.example"),
                 ("password", "pas le bon du tout"),
             ],
-            expect: [Status(422); 5],
-        },
-        Case {
-            method: "GET",
-            path: "/setup",
-            fields: &[],
-            expect: [Status(404); 5],
-        },
-        Case {
-            method: "POST",
-            path: "/setup",
-            fields: &[("token", "0")],
-            expect: [Status(404); 5],
-        },
-        Case {
-            method: "POST",
-            path: "/logout",
-            fields: &[],
-            expect: [SignIn, To("/"), To("/"), To("/"), SignIn],
-        },
-        Case {
-            method: "GET",
-            path: "/account",
-            fields: &[],
-            expect: [SignIn, Status(200), Status(200), Status(200), SignIn],
-        },
-        Case {
-            method: "POST",
-            path: "/account/profile",
-            fields: &[("display_name", "Nom"), ("bio", "")],
-            expect: [
+            [Status(422); 5],
+        ),
+        case("GET", "/setup", "", &[], [Status(404); 5]),
+        case("POST", "/setup", "", &[("token", "0")], [Status(404); 5]),
+        case(
+            "POST",
+            "/logout",
+            "",
+            &[],
+            [SignIn, To("/"), To("/"), To("/"), SignIn],
+        ),
+        case(
+            "GET",
+            "/account",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/account/profile",
+            "",
+            &[("display_name", "Nom"), ("bio", "")],
+            [
                 SignIn,
                 To("/account?saved=profile"),
                 To("/account?saved=profile"),
                 To("/account?saved=profile"),
                 SignIn,
             ],
-        },
-        Case {
-            method: "POST",
-            path: "/account/password",
-            fields: &[
+        ),
+        case(
+            "POST",
+            "/account/password",
+            "",
+            &[
                 ("current", "pas le bon"),
                 ("new", "une nouvelle phrase"),
                 ("confirm", "une nouvelle phrase"),
             ],
-            expect: [SignIn, Status(422), Status(422), Status(422), SignIn],
-        },
+            [SignIn, Status(422), Status(422), Status(422), SignIn],
+        ),
+        case(
+            "GET",
+            "/editor",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "GET",
+            "/editor/new",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/editor/new",
+            "",
+            &[
+                ("title", "Nouveau"),
+                ("lang", "fr"),
+                ("body", "Texte."),
+                ("intent", "save"),
+            ],
+            [SignIn, Status(303), Status(303), Status(303), SignIn],
+        ),
+        case("GET", "/editor/articles/{id}", "", &[], THEIRS),
+        case("POST", "/editor/articles/{id}", "", ARTICLE, THEIRS_POST),
+        case(
+            "POST",
+            "/editor/articles/{id}/autosave",
+            "",
+            ARTICLE,
+            [SignIn, Status(404), Status(204), Status(204), SignIn],
+        ),
+        case("POST", "/editor/articles/{id}/lock", "", &[], THEIRS_POST),
+        case(
+            "POST",
+            "/editor/articles/{id}/status",
+            "",
+            &[("action", "submit")],
+            THEIRS_POST,
+        ),
+        case("GET", "/editor/articles/{id}/revisions", "", &[], THEIRS),
+        case(
+            "GET",
+            "/editor/articles/{id}/revisions/{rev}",
+            "",
+            &[],
+            THEIRS,
+        ),
+        case(
+            "POST",
+            "/editor/articles/{id}/revisions/{rev}/restore",
+            "",
+            &[],
+            THEIRS_POST,
+        ),
+        case(
+            "GET",
+            "/editor/articles/{id}/diff",
+            "?from={rev}&to={rev}",
+            &[],
+            THEIRS,
+        ),
     ]
 }
 
@@ -187,6 +269,19 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
     (browser, Some(token))
 }
 
+/// A fresh draft by another journalist, and the id of its first revision.
+async fn theirs(app: &TestApp) -> (uuid::Uuid, i64) {
+    let author = app.account(Role::Journalist).await;
+    let slug = app
+        .article_by(author.id, "Le brouillon d’un autre", "Texte.", None)
+        .await;
+    sqlx::query_as("select a.id, r.id from article a join article_revision r on r.article_id = a.id where a.slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 fn check(page: &Page, expect: Expect) -> Result<(), String> {
     let location = page.header("location");
     let ok = match expect {
@@ -212,14 +307,18 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
     for case in matrix() {
         for (who, expect) in EVERYONE.into_iter().zip(case.expect) {
             let (browser, token) = browser_for(&app, who).await;
+            let (article, revision) = theirs(&app).await;
+            let path = format!("{}{}", case.path, case.query)
+                .replace("{id}", &article.to_string())
+                .replace("{rev}", &revision.to_string());
             let page = if case.method == "GET" {
-                browser.get(case.path).await
+                browser.get(&path).await
             } else {
                 let mut fields = case.fields.to_vec();
                 if let Some(token) = &token {
                     fields.push(("csrf_token", token));
                 }
-                browser.post(case.path, &fields).await
+                browser.post(&path, &fields).await
             };
             if let Err(e) = check(&page, expect) {
                 failures.push(format!("{} {} as {who:?}: {e}", case.method, case.path));

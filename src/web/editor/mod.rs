@@ -21,7 +21,9 @@ use crate::store::editing::{self, Editable};
 /// for a journalist, not "forbidden": its existence is none of their business.
 async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Editable, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let article = editing::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let article = editing::load(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let own = article.author_id == user.id;
     if user.may(Permission::ViewArticle { own }) {
         Ok(article)

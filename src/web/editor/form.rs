@@ -1,0 +1,260 @@
+//! The article form: what it posts, how it is checked, and the page that shows it (for a new
+//! article, an existing one, after a preview or with errors — always with what was typed).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::{Lang, Slug, TagKind, Title};
+use crate::store::articles::LinkWarning;
+use crate::store::editing::{Editable, Pick, TagChoice};
+use crate::web::Page;
+
+/// What the article form posts. Every field is optional so that a half-filled form is shown
+/// again rather than refused.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ArticleForm {
+    /// The version the writer started from; 0 for a new article.
+    pub version: i32,
+    pub title: String,
+    pub dek: String,
+    pub slug: String,
+    pub lang: String,
+    pub excerpt: String,
+    pub body: String,
+    /// Checked existing tags.
+    pub tags: Vec<Uuid>,
+    pub new_tag_name: String,
+    pub new_tag_kind: String,
+    /// Related articles kept, in order.
+    pub related: Vec<Uuid>,
+    /// Search results ticked to be added.
+    pub related_add: Vec<Uuid>,
+    pub related_q: String,
+    /// Which button: save (default), preview, search, submit, or up:<id>.
+    pub intent: String,
+}
+
+impl ArticleForm {
+    /// The form of an article as stored.
+    pub fn from_article(a: &Editable) -> Self {
+        Self {
+            version: a.version,
+            title: a.title.clone(),
+            dek: a.dek.clone(),
+            slug: a.slug.clone(),
+            lang: a.lang.clone(),
+            excerpt: a.excerpt.clone(),
+            body: a.body_markdown.clone(),
+            tags: a.tags.0.clone(),
+            related: a.picked.0.iter().map(|p| p.id).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Related articles in their new order: kept ones, then ticked results, once each; an
+    /// `up:<id>` button moves one up a place.
+    pub fn related_order(&self) -> Vec<Uuid> {
+        let mut order: Vec<Uuid> = Vec::new();
+        for id in self.related.iter().chain(&self.related_add) {
+            if !order.contains(id) {
+                order.push(*id);
+            }
+        }
+        if let Some(id) = self
+            .intent
+            .strip_prefix("up:")
+            .and_then(|s| Uuid::parse_str(s).ok())
+            && let Some(i) = order.iter().position(|x| *x == id)
+            && i > 0
+        {
+            order.swap(i, i - 1);
+        }
+        order
+    }
+}
+
+/// Messages next to the fields that need fixing.
+#[derive(Debug, Default)]
+pub struct Errors {
+    pub title: Option<&'static str>,
+    pub slug: Option<&'static str>,
+    pub lang: Option<&'static str>,
+    pub dek: Option<&'static str>,
+    pub excerpt: Option<&'static str>,
+    pub body: Option<String>,
+    pub new_tag: Option<&'static str>,
+}
+
+impl Errors {
+    pub fn any(&self) -> bool {
+        self.title.is_some()
+            || self.slug.is_some()
+            || self.lang.is_some()
+            || self.dek.is_some()
+            || self.excerpt.is_some()
+            || self.body.is_some()
+            || self.new_tag.is_some()
+    }
+}
+
+/// A form that passed every check.
+pub struct Valid {
+    pub title: Title,
+    pub slug: Slug,
+    pub lang: Lang,
+    pub new_tag: Option<(String, TagKind)>,
+}
+
+const DEK_CHARS: usize = 500;
+const EXCERPT_CHARS: usize = 1000;
+
+/// Checks the form; `max_body` is the largest body in bytes. An empty slug keeps `current` (an
+/// existing article's address never changes unless someone changes it), or for a new article
+/// is derived from the title.
+pub fn validate(form: &ArticleForm, current: Option<&str>, max_body: usize) -> Result<Valid, Errors> {
+    let mut errors = Errors::default();
+    let title = Title::parse(&form.title)
+        .map_err(|_| errors.title = Some("Le titre est obligatoire (300 caractères au plus)."))
+        .ok();
+    let slug = if form.slug.trim().is_empty() {
+        match current.and_then(|c| Slug::parse(c).ok()) {
+            Some(current) => Some(current),
+            None => title.as_ref().map(|t| Slug::derive_or(t.as_str(), "article")),
+        }
+    } else {
+        Slug::parse(form.slug.trim())
+            .map_err(|_| {
+                errors.slug = Some("L’adresse n’utilise que des minuscules sans accent, des chiffres et des tirets simples (80 caractères au plus).");
+            })
+            .ok()
+    };
+    let lang = Lang::parse(&form.lang).or_else(|| {
+        errors.lang = Some("Choisissez le français ou l’anglais.");
+        None
+    });
+    if form.dek.trim().chars().count() > DEK_CHARS {
+        errors.dek = Some("Le chapô compte au plus 500 caractères.");
+    }
+    if form.excerpt.trim().chars().count() > EXCERPT_CHARS {
+        errors.excerpt = Some("Le résumé compte au plus 1 000 caractères.");
+    }
+    if form.body.len() > max_body {
+        errors.body = Some(format!(
+            "Le texte dépasse la taille maximale : {} Kio de Markdown au plus (il en fait {}). Rien n’a été perdu : raccourcissez-le ou découpez-le.",
+            max_body / 1024,
+            form.body.len().div_ceil(1024)
+        ));
+    }
+    let new_tag_name = form.new_tag_name.trim();
+    let new_tag = if new_tag_name.is_empty() {
+        None
+    } else if new_tag_name.chars().count() > 100 || Slug::derive(new_tag_name).is_err() {
+        errors.new_tag = Some(
+            "Le nom du nouveau thème compte 1 à 100 caractères, dont au moins une lettre ou un chiffre.",
+        );
+        None
+    } else {
+        match TagKind::parse(&form.new_tag_kind) {
+            Some(kind) => Some((new_tag_name.to_owned(), kind)),
+            None => {
+                errors.new_tag = Some("Choisissez le type du nouveau thème.");
+                None
+            }
+        }
+    };
+    match (title, slug, lang, errors.any()) {
+        (Some(title), Some(slug), Some(lang), false) => Ok(Valid {
+            title,
+            slug,
+            lang,
+            new_tag,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A tag among the form's choices.
+pub struct TagOption {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub checked: bool,
+}
+
+/// A workflow button the user's role allows.
+pub struct ActionButton {
+    pub action: &'static str,
+    pub label: &'static str,
+}
+
+/// The article being edited, as the page's header shows it.
+pub struct Meta {
+    pub id: Uuid,
+    pub status: String,
+    pub status_label: &'static str,
+    pub author_name: String,
+    /// The public address, once it is public.
+    pub public_url: Option<String>,
+}
+
+/// Someone else has the article open.
+pub struct LockNotice {
+    pub name: String,
+    pub since: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/edit.html")]
+pub struct EditPage {
+    pub page: Page,
+    pub csrf: String,
+    pub article: Option<Meta>,
+    pub form: ArticleForm,
+    pub errors: Errors,
+    pub tags: Vec<TagOption>,
+    pub related: Vec<Pick>,
+    pub results: Vec<Pick>,
+    pub preview: Option<String>,
+    pub warnings: Vec<String>,
+    pub notice: Option<String>,
+    pub lock: Option<LockNotice>,
+    pub actions: Vec<ActionButton>,
+    pub can_edit: bool,
+    pub script: &'static str,
+}
+
+impl EditPage {
+    pub fn tag_options(choices: Vec<TagChoice>, checked: &[Uuid]) -> Vec<TagOption> {
+        choices
+            .into_iter()
+            .map(|c| TagOption {
+                checked: checked.contains(&c.id),
+                id: c.id,
+                name: c.name,
+                kind: c.kind,
+            })
+            .collect()
+    }
+
+    /// Where the form posts.
+    pub fn action(&self) -> String {
+        match &self.article {
+            Some(a) => format!("/editor/articles/{}", a.id),
+            None => "/editor/new".to_owned(),
+        }
+    }
+}
+
+/// The warnings about the body's links, in the newsroom's words.
+pub fn describe(warnings: &[LinkWarning]) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| match w {
+            LinkWarning::NoSuchArticle(slug) => format!("Le lien vers /articles/{slug} ne mène à aucun article."),
+            LinkWarning::NotPublished(slug) => format!("Le lien vers /articles/{slug} mène à un article qui n’est pas publié : les lecteurs ne pourront pas le suivre."),
+        })
+        .collect()
+}

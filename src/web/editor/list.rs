@@ -1,0 +1,148 @@
+//! `/editor`: the articles a user works on, newest change first, filtered and paginated.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::status_label;
+use crate::domain::{ArticleStatus, Permission, format_date};
+use crate::store::editing::{self, Filter, TagChoice};
+use crate::store::users;
+use crate::web::auth::CurrentUser;
+use crate::web::{AppError, AppState, Page};
+
+const PAGE: i64 = 25;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+    tag: String,
+    author: String,
+    q: String,
+    before: String,
+}
+
+pub struct Line {
+    pub id: Uuid,
+    pub title: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub author_name: String,
+    pub last_editor_name: String,
+    pub updated: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/list.html")]
+pub struct ListPage {
+    page: Page,
+    lines: Vec<Line>,
+    query: ListQuery,
+    statuses: Vec<(&'static str, &'static str)>,
+    tags: Vec<TagChoice>,
+    authors: Vec<(Uuid, String)>,
+    everyone: bool,
+    older: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    // Journalists see their own articles; editors and admins everyone's.
+    let everyone = user.may(Permission::ViewArticle { own: false });
+    let author = if everyone {
+        Uuid::parse_str(&query.author).ok()
+    } else {
+        Some(user.id)
+    };
+    let tags = editing::tag_choices(&state.pool).await?;
+    let tag = Uuid::parse_str(&query.tag).ok();
+    let filter = Filter {
+        author,
+        status: ArticleStatus::parse(&query.status),
+        tag,
+        title: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
+    };
+    let before = parse_cursor(&query.before);
+    let mut rows = editing::list(&state.pool, &filter, before, PAGE + 1).await?;
+    let older = if rows.len() as i64 > PAGE {
+        rows.truncate(PAGE as usize);
+        rows.last().map(|r| cursor(r.updated_at, r.id))
+    } else {
+        None
+    };
+    let lines = rows
+        .into_iter()
+        .map(|r| Line {
+            status_label: status_label(&r.status),
+            updated: format!(
+                "{} à {:02}:{:02} UTC",
+                format_date(r.updated_at.date(), state.config.lang),
+                r.updated_at.hour(),
+                r.updated_at.minute()
+            ),
+            id: r.id,
+            title: r.title,
+            status: r.status,
+            author_name: r.author_name,
+            last_editor_name: r.last_editor_name.unwrap_or_default(),
+        })
+        .collect();
+    let authors = if everyone {
+        users::authors(&state.pool).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ListPage {
+        page: state.page_for(&user, "Mes articles — éditeur".to_owned()),
+        lines,
+        statuses: ArticleStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), status_label(s.as_str())))
+            .collect(),
+        query,
+        tags,
+        authors,
+        everyone,
+        older,
+    })
+}
+
+fn cursor(at: OffsetDateTime, id: Uuid) -> String {
+    format!(
+        "{}_{}",
+        at.format(&Rfc3339).unwrap_or_default(),
+        id.simple()
+    )
+}
+
+fn parse_cursor(s: &str) -> Option<(OffsetDateTime, Uuid)> {
+    let (at, id) = s.rsplit_once('_')?;
+    Some((
+        OffsetDateTime::parse(at, &Rfc3339).ok()?,
+        Uuid::parse_str(id).ok()?,
+    ))
+}
+
+impl ListPage {
+    /// The query string of the next page, keeping the filters.
+    pub fn older_href(&self, before: &str) -> String {
+        let q = &self.query;
+        let pairs = [
+            ("status", q.status.as_str()),
+            ("tag", q.tag.as_str()),
+            ("author", q.author.as_str()),
+            ("q", q.q.as_str()),
+            ("before", before),
+        ];
+        let kept: Vec<(&str, &str)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+    }
+}

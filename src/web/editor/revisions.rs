@@ -1,0 +1,249 @@
+//! Revisions: every save, autosave and conflict of an article; view one, compare two word by
+//! word, restore one (which is itself a new revision).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use similar::{ChangeTag, TextDiff};
+use uuid::Uuid;
+
+use super::{may_edit, visible};
+use crate::domain::{Lang, Slug, Title, format_date, markdown};
+use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::{AppError, AppState, Page};
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "create" => "création",
+        "save" => "enregistrement",
+        "autosave" => "brouillon automatique",
+        "conflict" => "texte en conflit (non appliqué)",
+        "restore" => "restauration",
+        _ => "autre",
+    }
+}
+
+fn when(state: &AppState, at: time::OffsetDateTime) -> String {
+    format!(
+        "{} à {:02}:{:02}:{:02} UTC",
+        format_date(at.date(), state.config.lang),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+pub struct RevisionLine {
+    pub id: i64,
+    pub version: i32,
+    pub kind: &'static str,
+    pub title: String,
+    pub editor: String,
+    pub when: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/revisions.html")]
+pub struct RevisionsPage {
+    page: Page,
+    article: Editable,
+    lines: Vec<RevisionLine>,
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<RevisionsPage, AppError> {
+    let article = visible(&state, &user, id).await?;
+    let lines = editing::revisions(&state.pool, id)
+        .await?
+        .into_iter()
+        .map(|r: RevisionRow| RevisionLine {
+            kind: kind_label(&r.kind),
+            when: when(&state, r.created_at),
+            editor: r.editor_name.unwrap_or_else(|| "système".to_owned()),
+            id: r.id,
+            version: r.version,
+            title: r.title,
+        })
+        .collect();
+    Ok(RevisionsPage {
+        page: state.page_for(&user, format!("Révisions — {}", article.title)),
+        article,
+        lines,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/revision.html")]
+pub struct RevisionPage {
+    page: Page,
+    csrf: String,
+    article: Editable,
+    revision: Revision,
+    kind: &'static str,
+    when: String,
+    body_html: String,
+    can_edit: bool,
+}
+
+async fn find(state: &AppState, article: Uuid, id: i64) -> Result<Revision, AppError> {
+    editing::revision(&state.pool, article, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn revision(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, rev)): Path<(Uuid, i64)>,
+) -> Result<RevisionPage, AppError> {
+    let article = visible(&state, &user, id).await?;
+    let revision = find(&state, id, rev).await?;
+    Ok(RevisionPage {
+        page: state.page_for(&user, format!("Révision {rev} — {}", article.title)),
+        csrf: user.csrf_token().to_owned(),
+        kind: kind_label(&revision.kind),
+        when: when(&state, revision.created_at),
+        body_html: markdown::render(&revision.body_markdown, &state.config.base_url).html,
+        can_edit: may_edit(&user, &article),
+        article,
+        revision,
+    })
+}
+
+/// A run of words, kept, added or removed.
+pub struct Piece {
+    pub change: &'static str,
+    pub text: String,
+}
+
+fn word_diff(old: &str, new: &str) -> Vec<Piece> {
+    TextDiff::from_words(old, new)
+        .iter_all_changes()
+        .map(|c| Piece {
+            change: match c.tag() {
+                ChangeTag::Equal => "same",
+                ChangeTag::Insert => "added",
+                ChangeTag::Delete => "removed",
+            },
+            text: c.value().to_owned(),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct Pair {
+    from: i64,
+    to: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/diff.html")]
+pub struct DiffPage {
+    page: Page,
+    article: Editable,
+    from: Revision,
+    to: Revision,
+    title: Vec<Piece>,
+    dek: Vec<Piece>,
+    body: Vec<Piece>,
+}
+
+pub async fn diff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(pair): Query<Pair>,
+) -> Result<DiffPage, AppError> {
+    let article = visible(&state, &user, id).await?;
+    let from = find(&state, id, pair.from).await?;
+    let to = find(&state, id, pair.to).await?;
+    Ok(DiffPage {
+        page: state.page_for(&user, format!("Comparaison — {}", article.title)),
+        title: word_diff(&from.title, &to.title),
+        dek: word_diff(&from.dek, &to.dek),
+        body: word_diff(&from.body_markdown, &to.body_markdown),
+        article,
+        from,
+        to,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// Puts a revision's title, dek, body, tags and related articles back, as a new version.
+pub async fn restore(
+    State(state): State<AppState>,
+    Path((id, rev)): Path<(Uuid, i64)>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    let user = signed.user;
+    let article = visible(&state, &user, id).await?;
+    if !may_edit(&user, &article) {
+        return Err(AppError::Forbidden);
+    }
+    let revision = find(&state, id, rev).await?;
+    let title = Title::parse(&revision.title).map_err(|_| AppError::NotFound)?;
+    let slug = Slug::parse(&article.slug).map_err(|_| AppError::NotFound)?;
+    let changes = Changes {
+        title: &title,
+        dek: &revision.dek,
+        slug: &slug,
+        lang: Lang::parse(&article.lang).unwrap_or(state.config.lang),
+        excerpt: "",
+        body_markdown: &revision.body_markdown,
+        tags: &revision.tags.0,
+        related: &revision.related.0,
+    };
+    let mut tx = state.pool.begin().await?;
+    // Restoring is a decision about the current version: it is the base.
+    let outcome = editing::save(
+        &mut tx,
+        id,
+        article.version,
+        user.id,
+        &changes,
+        "restore",
+        &state.config.base_url,
+    )
+    .await?;
+    match outcome {
+        Outcome::Saved { .. } => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/editor/articles/{id}?restored={rev}")).into_response())
+        }
+        // Someone saved between our read and now: show them the revisions again.
+        Outcome::Conflict => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/editor/articles/{id}/revisions")).into_response())
+        }
+        Outcome::SlugTaken | Outcome::NotFound => Err(AppError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diff_marks_what_changed() {
+        let pieces = word_diff("la sécurité avant tout", "la sécurité après tout");
+        let removed: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p.change == "removed")
+            .map(|p| p.text.as_str())
+            .collect();
+        let added: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p.change == "added")
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!((removed, added), (vec!["avant"], vec!["après"]));
+    }
+}

@@ -1,0 +1,462 @@
+//! Writing: the new-article and edit forms, saving (with the version check and the conflict
+//! page), autosave, the soft lock and the workflow buttons.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::form::{
+    ActionButton, ArticleForm, EditPage, Errors, LockNotice, Meta, describe, validate,
+};
+use super::{may_edit, status_label, status_of, visible};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
+use crate::store::articles::{self, Draft};
+use crate::store::editing::{self, Changes, Editable, Outcome};
+use crate::store::tags;
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::{AppError, AppState, Page, assets};
+
+/// Someone who saved or autosaved within this is still "editing".
+const LOCK_FRESH: Duration = Duration::minutes(2);
+
+/// The extras a form page may show.
+#[derive(Default)]
+struct Extras {
+    errors: Errors,
+    preview: Option<String>,
+    results: Vec<crate::store::editing::Pick>,
+    notice: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    form: ArticleForm,
+    extras: Extras,
+) -> Result<EditPage, AppError> {
+    let tags = EditPage::tag_options(editing::tag_choices(&state.pool).await?, &form.tags);
+    let related = editing::picks(&state.pool, &form.related_order()).await?;
+    let links = markdown::render(&form.body, &state.config.base_url).article_links;
+    let warnings = describe(&articles::link_warnings(&state.pool, &links).await?);
+    let title = match article {
+        Some(a) => format!("{} — éditeur", a.title),
+        None => "Nouvel article — éditeur".to_owned(),
+    };
+    let meta = article.map(|a| Meta {
+        id: a.id,
+        status: a.status.clone(),
+        status_label: status_label(&a.status),
+        author_name: a.author_name.clone(),
+        public_url: (a.status == "published").then(|| format!("/articles/{}", a.slug)),
+    });
+    let lock = article.and_then(|a| held_by_other(a, user));
+    let actions = article.map(|a| buttons(user, a)).unwrap_or_default();
+    Ok(EditPage {
+        page: state.page_for(user, title),
+        csrf: user.csrf_token().to_owned(),
+        can_edit: article.is_none_or(|a| may_edit(user, a)),
+        article: meta,
+        form,
+        errors: extras.errors,
+        tags,
+        related,
+        results: extras.results,
+        preview: extras.preview,
+        warnings,
+        notice: extras.notice,
+        lock,
+        actions,
+        script: assets::EDITOR_SCRIPT.url.as_str(),
+    })
+}
+
+/// The soft lock, when someone else holds it.
+fn held_by_other(article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
+    let (Some(by), Some(at)) = (article.locked_by, article.locked_at) else {
+        return None;
+    };
+    (by != user.id && OffsetDateTime::now_utc() - at < LOCK_FRESH).then(|| LockNotice {
+        name: article.locked_by_name.clone().unwrap_or_default(),
+        since: format!("{:02}:{:02} UTC", at.hour(), at.minute()),
+    })
+}
+
+/// The workflow buttons this user's role allows on this article now.
+fn buttons(user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
+    let own = article.author_id == user.id;
+    let from = status_of(article);
+    Action::ALL
+        .iter()
+        .filter(|&&action| user.may(Permission::ChangeStatus { own, from, action }))
+        .map(|&action| ActionButton {
+            action: action.as_str(),
+            label: match action {
+                Action::Submit => "Envoyer en relecture",
+                Action::RequestChanges => "Renvoyer à l’auteur",
+                Action::Publish => "Publier",
+                Action::Unpublish => "Dépublier",
+                Action::Archive => "Archiver",
+            },
+        })
+        .collect()
+}
+
+pub async fn new(State(state): State<AppState>, user: CurrentUser) -> Result<EditPage, AppError> {
+    let form = ArticleForm {
+        lang: state.config.lang.as_str().to_owned(),
+        ..ArticleForm::default()
+    };
+    form_page(&state, &user, None, form, Extras::default()).await
+}
+
+/// The buttons that only show the form again, nothing saved: preview, search, reorder.
+async fn redisplay(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    form: &ArticleForm,
+) -> Result<Option<EditPage>, AppError> {
+    let mut extras = Extras::default();
+    match form.intent.as_str() {
+        "preview" => {
+            extras.preview = Some(markdown::render(&form.body, &state.config.base_url).html);
+        }
+        "search" => {
+            let exclude = article.map(|a| a.id);
+            extras.results =
+                editing::search_published(&state.pool, &form.related_q, exclude, 10).await?;
+            if extras.results.is_empty() {
+                extras.notice = Some(format!(
+                    "Aucun article publié ne correspond à « {} ».",
+                    form.related_q.trim()
+                ));
+            }
+        }
+        intent if intent.starts_with("up:") => {}
+        _ => return Ok(None),
+    }
+    let mut form = form.clone();
+    // The new order becomes the kept list; ticked results are now part of it.
+    form.related = form.related_order();
+    form.related_add.clear();
+    form.intent.clear();
+    Ok(Some(form_page(state, user, article, form, extras).await?))
+}
+
+/// The form again with its errors, status 422.
+async fn invalid(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    form: ArticleForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let extras = Extras {
+        errors,
+        ..Extras::default()
+    };
+    let page = form_page(state, user, article, form, extras).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The checked tags plus the new one, created if needed, in the caller's transaction.
+async fn tag_ids(
+    conn: &mut sqlx::PgConnection,
+    form: &ArticleForm,
+    new_tag: Option<&(String, crate::domain::TagKind)>,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut ids = form.tags.clone();
+    if let Some((name, kind)) = new_tag {
+        let id = tags::find_or_create(conn, name, *kind, "").await?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids.dedup();
+    Ok(ids)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    if let Some(page) = redisplay(&state, &user, None, &form).await? {
+        return Ok(page.into_response());
+    }
+    let valid = match validate(&form, None, state.config.max_body_bytes) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(&state, &user, None, form, errors).await,
+    };
+    let mut tx = state.pool.begin().await?;
+    let tags = tag_ids(&mut tx, &form, valid.new_tag.as_ref()).await?;
+    let related = form.related_order();
+    let draft = Draft {
+        title: &valid.title,
+        dek: &form.dek,
+        slug: (!form.slug.trim().is_empty()).then_some(&valid.slug),
+        lang: valid.lang,
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &tags,
+        related: &related,
+    };
+    let saved = articles::create(
+        &mut tx,
+        user.id,
+        Some(user.id),
+        &draft,
+        &state.config.base_url,
+    )
+    .await?;
+    editing::take_lock(&mut tx, saved.id, user.id).await?;
+    if form.intent == "submit" {
+        editing::change_status(
+            &mut tx,
+            saved.id,
+            ArticleStatus::InReview,
+            "submit",
+            user.id,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/editor/articles/{}?saved=1", saved.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Notices {
+    saved: Option<String>,
+    status: Option<String>,
+    restored: Option<i64>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(q): Query<Notices>,
+) -> Result<EditPage, AppError> {
+    let article = visible(&state, &user, id).await?;
+    // Opening the form takes the soft lock, unless someone else is at work on it.
+    if may_edit(&user, &article) && held_by_other(&article, &user).is_none() {
+        let mut conn = state.pool.acquire().await?;
+        editing::take_lock(&mut conn, id, user.id).await?;
+    }
+    let notice = if q.saved.is_some() {
+        Some("Article enregistré.".to_owned())
+    } else if let Some(action) = q.status {
+        Some(format!(
+            "C’est fait : {}.",
+            status_label(match action.as_str() {
+                "submit" => "in_review",
+                "publish" => "published",
+                "archive" => "archived",
+                _ => "draft",
+            })
+            .to_lowercase()
+        ))
+    } else {
+        q.restored
+            .map(|r| format!("La révision {r} a été restaurée, comme nouvelle version."))
+    };
+    let form = ArticleForm::from_article(&article);
+    let extras = Extras {
+        notice,
+        ..Extras::default()
+    };
+    form_page(&state, &user, Some(&article), form, extras).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/conflict.html")]
+pub struct ConflictPage {
+    page: Page,
+    id: Uuid,
+    theirs: Editable,
+    theirs_by: String,
+    yours: ArticleForm,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = visible(&state, &user, id).await?;
+    if !may_edit(&user, &article) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(page) = redisplay(&state, &user, Some(&article), &form).await? {
+        return Ok(page.into_response());
+    }
+    let valid = match validate(&form, Some(&article.slug), state.config.max_body_bytes) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(&state, &user, Some(&article), form, errors).await,
+    };
+    let mut tx = state.pool.begin().await?;
+    let tags = tag_ids(&mut tx, &form, valid.new_tag.as_ref()).await?;
+    let related = form.related_order();
+    let changes = Changes {
+        title: &valid.title,
+        dek: &form.dek,
+        slug: &valid.slug,
+        lang: valid.lang,
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &tags,
+        related: &related,
+    };
+    match editing::save(
+        &mut tx,
+        id,
+        form.version,
+        user.id,
+        &changes,
+        "save",
+        &state.config.base_url,
+    )
+    .await?
+    {
+        Outcome::Saved { .. } => {
+            if form.intent == "submit" {
+                let from = status_of(&article);
+                let own = article.author_id == user.id;
+                if user.may(Permission::ChangeStatus {
+                    own,
+                    from,
+                    action: Action::Submit,
+                }) {
+                    editing::change_status(&mut tx, id, ArticleStatus::InReview, "submit", user.id)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
+        }
+        Outcome::Conflict => {
+            // The typed text is kept as a revision (committed) and shown again beside theirs.
+            tx.commit().await?;
+            let mut conn = state.pool.acquire().await?;
+            let theirs = editing::load(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let theirs_by = editing::revisions(&state.pool, id)
+                .await?
+                .into_iter()
+                .find(|r| r.kind != "conflict" && r.kind != "autosave")
+                .and_then(|r| r.editor_name)
+                .unwrap_or_else(|| "quelqu’un".to_owned());
+            let page = ConflictPage {
+                page: state.page_for(&user, format!("Conflit — {}", theirs.title)),
+                id,
+                theirs,
+                theirs_by,
+                yours: form,
+            };
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Outcome::SlugTaken => {
+            drop(tx);
+            let errors = Errors {
+                slug: Some(
+                    "Cette adresse est déjà utilisée par un autre article : choisissez-en une autre.",
+                ),
+                ..Errors::default()
+            };
+            invalid(&state, &user, Some(&article), form, errors).await
+        }
+        Outcome::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// Autosave (JavaScript, every ~20 s): the text goes into a draft revision, the article itself
+/// is untouched, and the soft lock is refreshed.
+pub async fn autosave(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = visible(&state, &user, id).await?;
+    if !may_edit(&user, &article) {
+        return Err(AppError::Forbidden);
+    }
+    if form.body.len() > state.config.max_body_bytes {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    let title = Title::parse(&form.title)
+        .or_else(|_| Title::parse(&article.title))
+        .map_err(|_| AppError::NotFound)?;
+    let slug = crate::domain::Slug::parse(&article.slug).map_err(|_| AppError::NotFound)?;
+    let related = form.related_order();
+    let changes = Changes {
+        title: &title,
+        dek: &form.dek,
+        slug: &slug,
+        lang: Lang::parse(&form.lang).unwrap_or(state.config.lang),
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &form.tags,
+        related: &related,
+    };
+    let mut tx = state.pool.begin().await?;
+    editing::keep_revision(&mut tx, id, form.version, user.id, &changes, "autosave").await?;
+    editing::take_lock(&mut tx, id, user.id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// "Take over": the soft lock becomes this user's.
+pub async fn take_over(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    let user = signed.user;
+    let article = visible(&state, &user, id).await?;
+    if !may_edit(&user, &article) {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.pool.acquire().await?;
+    editing::take_lock(&mut conn, id, user.id).await?;
+    Ok(Redirect::to(&format!("/editor/articles/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// A workflow button: checked against the transition table and the user's role.
+pub async fn change_status(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<StatusForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = visible(&state, &user, id).await?;
+    let action = Action::parse(&form.action)
+        .ok_or_else(|| AppError::BadRequest("Cette action n’existe pas.".to_owned()))?;
+    let own = article.author_id == user.id;
+    let from = status_of(&article);
+    if !user.may(Permission::ChangeStatus { own, from, action }) {
+        return Err(AppError::Forbidden);
+    }
+    let to = transition(from, action, user.role).map_err(|_| AppError::Forbidden)?;
+    let mut tx = state.pool.begin().await?;
+    editing::change_status(&mut tx, id, to, action.as_str(), user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", action.as_str())).into_response())
+}
