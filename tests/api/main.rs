@@ -15,6 +15,7 @@ mod accounts;
 mod articles;
 mod authz;
 mod cli;
+mod editor;
 mod embedded;
 mod health;
 mod lists;

@@ -114,7 +114,11 @@ const EXCERPT_CHARS: usize = 1000;
 /// Checks the form; `max_body` is the largest body in bytes. An empty slug keeps `current` (an
 /// existing article's address never changes unless someone changes it), or for a new article
 /// is derived from the title.
-pub fn validate(form: &ArticleForm, current: Option<&str>, max_body: usize) -> Result<Valid, Errors> {
+pub fn validate(
+    form: &ArticleForm,
+    current: Option<&str>,
+    max_body: usize,
+) -> Result<Valid, Errors> {
     let mut errors = Errors::default();
     let title = Title::parse(&form.title)
         .map_err(|_| errors.title = Some("Le titre est obligatoire (300 caractères au plus)."))
@@ -122,7 +126,9 @@ pub fn validate(form: &ArticleForm, current: Option<&str>, max_body: usize) -> R
     let slug = if form.slug.trim().is_empty() {
         match current.and_then(|c| Slug::parse(c).ok()) {
             Some(current) => Some(current),
-            None => title.as_ref().map(|t| Slug::derive_or(t.as_str(), "article")),
+            None => title
+                .as_ref()
+                .map(|t| Slug::derive_or(t.as_str(), "article")),
         }
     } else {
         Slug::parse(form.slug.trim())

@@ -1,0 +1,593 @@
+//! The editor, through HTTP as a journalist or an editor would use it.
+
+use uuid::Uuid;
+use vigie::domain::Role;
+
+use crate::helpers::{Browser, DRAFT, Page, SAMPLE, TestApp};
+
+const TABLE: &str = "| Sujet | Position |\n| --- | --- |\n| Garde-fous | Priorité |\n";
+
+/// The id in a `/editor/articles/{id}?…` location.
+fn id_from(page: &Page) -> Uuid {
+    let location = page.header("location");
+    let id = location
+        .trim_start_matches("/editor/articles/")
+        .split('?')
+        .next()
+        .unwrap();
+    Uuid::parse_str(id).unwrap_or_else(|_| panic!("no article id in {location:?}"))
+}
+
+async fn new_article(browser: &Browser, title: &str, body: &str) -> Uuid {
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", title),
+                ("lang", "fr"),
+                ("body", body),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    id_from(&page)
+}
+
+/// The form of an article as its page shows it, ready to post back with changes.
+async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
+    let page = browser.get(&format!("/editor/articles/{id}")).await;
+    assert_eq!(page.status, 200);
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for name in ["version", "title", "slug", "lang"] {
+        let value = page
+            .attrs(&format!("form.article-form input[name={name}], form.article-form select[name={name}] option[selected]"), "value")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        fields.push((name.to_owned(), value));
+    }
+    for name in ["dek", "body", "excerpt"] {
+        let text = page
+            .html()
+            .select(&scraper::Selector::parse(&format!("textarea[name={name}]")).unwrap())
+            .next()
+            .map(|e| e.text().collect::<String>())
+            .unwrap_or_default();
+        fields.push((name.to_owned(), text));
+    }
+    for id in page.attrs("input[name=tags][checked]", "value") {
+        fields.push(("tags".to_owned(), id));
+    }
+    for id in page.attrs("input[name=related][checked]", "value") {
+        fields.push(("related".to_owned(), id));
+    }
+    fields
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}
+
+async fn post(browser: &Browser, path: &str, fields: &[(String, String)]) -> Page {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    browser.post_signed(path, &borrowed).await
+}
+
+async fn scalar<T>(app: &TestApp, sql: &'static str, id: Uuid) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_journalist_writes_an_article_with_a_table_and_links() {
+    let app = TestApp::with_demo().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let form = browser.get("/editor/new").await;
+    assert_eq!(form.status, 200);
+    assert_eq!(form.attrs("form.article-form", "action"), ["/editor/new"]);
+
+    let body = format!(
+        "Intro.\n\n{TABLE}\nVoir [l’article](/articles/{SAMPLE}), [le brouillon](/articles/{DRAFT}) et [rien](/articles/n-existe-pas)."
+    );
+    let id = new_article(&browser, "Sécurité de l’IA : premier essai", &body).await;
+    let page = browser.get(&format!("/editor/articles/{id}?saved=1")).await;
+    assert_eq!(page.texts(".notice"), ["Article enregistré."]);
+    let warnings = page.texts(".form-warning li");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains(DRAFT) && warnings[0].contains("pas publié"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("n-existe-pas") && warnings[1].contains("aucun article"),
+        "{warnings:?}"
+    );
+
+    let slug: String = scalar(&app, "select slug from article where id = $1", id).await;
+    assert_eq!(slug, "securite-de-l-ia-premier-essai");
+    let inline: i64 = scalar(
+        &app,
+        "select count(*) from article_link where from_article_id = $1 and origin = 'inline'",
+        id,
+    )
+    .await;
+    assert_eq!(
+        inline, 2,
+        "the sample and the draft exist; the unknown slug does not"
+    );
+    let revisions: i64 = scalar(
+        &app,
+        "select count(*) from article_revision where article_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(revisions, 1);
+    let excerpt: String = scalar(&app, "select excerpt from article where id = $1", id).await;
+    assert!(excerpt.starts_with("Intro."), "{excerpt}");
+
+    // It is in the journalist's list, and nowhere public.
+    let list = browser.get("/editor").await;
+    assert_eq!(
+        list.texts(".editor-list tbody td:first-child"),
+        ["Sécurité de l’IA : premier essai"]
+    );
+    assert_eq!(list.texts(".editor-list .status"), ["Brouillon"]);
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
+}
+
+#[tokio::test]
+async fn preview_renders_like_the_public_page_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&browser, "Aperçu", "Avant.").await;
+    let mut fields = form_of(&browser, id).await;
+    set(&mut fields, "body", &format!("Après.\n\n{TABLE}"));
+    set(&mut fields, "intent", "preview");
+    let page = post(&browser, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts(".preview .article-body table thead th"),
+        ["Sujet", "Position"]
+    );
+    assert!(
+        page.texts("textarea[name=body]")[0].starts_with("Après."),
+        "the typed text stays in the form"
+    );
+    let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
+    assert_eq!(body, "Avant.");
+}
+
+#[tokio::test]
+async fn validation_errors_show_next_to_the_field_with_everything_typed() {
+    let app = TestApp::spawn_with(|c| c.max_body_bytes = 2048).await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let typed = "Un texte précieux que personne ne veut retaper.";
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "  "),
+                ("lang", "fr"),
+                ("slug", "Pas Valide"),
+                ("body", typed),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert_eq!(page.texts("#title-error").len(), 1);
+    assert_eq!(page.texts("#slug-error").len(), 1);
+    assert_eq!(page.texts("textarea[name=body]"), [typed]);
+    assert_eq!(page.attrs("input[name=slug]", "value"), ["Pas Valide"]);
+
+    let huge = "mot ".repeat(1000);
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Trop long"),
+                ("lang", "fr"),
+                ("body", &huge),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.texts("#body-error")[0].contains("taille maximale"),
+        "{:?}",
+        page.texts("#body-error")
+    );
+    assert_eq!(
+        page.texts("textarea[name=body]")[0].len(),
+        huge.trim_end().len(),
+        "nothing lost"
+    );
+    let count: i64 = sqlx::query_scalar("select count(*) from article")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_stale_save_gets_409_and_both_texts_survive() {
+    let app = TestApp::spawn().await;
+    let (author, account) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = new_article(&author, "Conflit", "Version d’origine.").await;
+    let mut mine = form_of(&author, id).await;
+    let mut theirs = form_of(&editor, id).await;
+
+    set(&mut theirs, "body", "Le texte de la rédaction en chef.");
+    assert_eq!(
+        post(&editor, &format!("/editor/articles/{id}"), &theirs)
+            .await
+            .status,
+        303
+    );
+
+    set(&mut mine, "body", "Mon texte, tapé pendant ce temps.");
+    let page = post(&author, &format!("/editor/articles/{id}"), &mine).await;
+    assert_eq!(page.status, 409);
+    assert!(page.texts(".theirs pre")[0].contains("Le texte de la rédaction en chef."));
+    assert_eq!(
+        page.texts(".yours textarea"),
+        ["Mon texte, tapé pendant ce temps."]
+    );
+
+    let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
+    assert_eq!(
+        body, "Le texte de la rédaction en chef.",
+        "the newer save stands"
+    );
+    let kept: String = sqlx::query_scalar("select body_markdown from article_revision where article_id = $1 and kind = 'conflict' and editor_id = $2")
+        .bind(id)
+        .bind(account.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept, "Mon texte, tapé pendant ce temps.",
+        "the losing text is a revision"
+    );
+}
+
+#[tokio::test]
+async fn a_new_slug_for_a_published_article_leaves_a_301() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(SAMPLE)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "slug", "anthropic-et-washington");
+    assert_eq!(
+        post(&editor, &format!("/editor/articles/{id}"), &fields)
+            .await
+            .status,
+        303
+    );
+
+    let old = app.get(&format!("/articles/{SAMPLE}")).await;
+    assert_eq!(old.status, 301);
+    assert_eq!(old.header("location"), "/articles/anthropic-et-washington");
+    let new = app.get("/articles/anthropic-et-washington").await;
+    assert_eq!(new.status, 200);
+    assert_eq!(
+        new.texts(".article-body table thead th").len(),
+        4,
+        "the table survived the round trip"
+    );
+
+    // A slug another article uses is refused, with the form kept.
+    set(
+        &mut fields,
+        "version",
+        &scalar::<i32>(&app, "select version from article where id = $1", id)
+            .await
+            .to_string(),
+    );
+    set(&mut fields, "slug", "openai-dernieres-nouveautes");
+    let page = post(&editor, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(page.status, 422);
+    assert!(page.texts("#slug-error")[0].contains("déjà utilisée"));
+}
+
+#[tokio::test]
+async fn revisions_can_be_compared_and_restored() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&browser, "Révisions", "La sécurité avant tout.").await;
+    let mut fields = form_of(&browser, id).await;
+    set(&mut fields, "body", "La sécurité après tout.");
+    assert_eq!(
+        post(&browser, &format!("/editor/articles/{id}"), &fields)
+            .await
+            .status,
+        303
+    );
+
+    let list = browser
+        .get(&format!("/editor/articles/{id}/revisions"))
+        .await;
+    let revs = list.attrs(".revisions input[name=to]", "value");
+    assert_eq!(revs.len(), 2);
+    let (newest, oldest) = (&revs[0], &revs[1]);
+    let diff = browser
+        .get(&format!(
+            "/editor/articles/{id}/diff?from={oldest}&to={newest}"
+        ))
+        .await;
+    assert_eq!(diff.status, 200);
+    assert_eq!(diff.texts("pre.diff .diff-removed"), ["avant"]);
+    assert_eq!(diff.texts("pre.diff .diff-added"), ["après"]);
+
+    let one = browser
+        .get(&format!("/editor/articles/{id}/revisions/{oldest}"))
+        .await;
+    assert!(
+        one.texts(".article-body")
+            .join(" ")
+            .contains("La sécurité avant tout.")
+    );
+    let restored = browser
+        .post_signed(
+            &format!("/editor/articles/{id}/revisions/{oldest}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(restored.status, 303);
+    let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
+    assert_eq!(body, "La sécurité avant tout.");
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from article_revision where article_id = $1 order by id")
+            .bind(id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["create", "save", "restore"]);
+}
+
+#[tokio::test]
+async fn tags_can_be_picked_or_created_and_related_articles_searched_and_ordered() {
+    let app = TestApp::with_demo().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&browser, "Thèmes et liens", "Texte.").await;
+    let mut fields = form_of(&browser, id).await;
+    let page = browser.get(&format!("/editor/articles/{id}")).await;
+    let anthropic = page
+        .html()
+        .select(&scraper::Selector::parse("input[name=tags]").unwrap())
+        .find(|e| {
+            e.parent()
+                .and_then(scraper::ElementRef::wrap)
+                .is_some_and(|l| l.text().collect::<String>().contains("Anthropic"))
+        })
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+        .unwrap();
+    fields.push(("tags".to_owned(), anthropic));
+    set(&mut fields, "new_tag_name", "Règlement européen sur l’IA");
+    set(&mut fields, "new_tag_kind", "regulation");
+
+    // Search for related articles: nothing is saved, results come back as choices.
+    set(&mut fields, "related_q", "openai");
+    set(&mut fields, "intent", "search");
+    let results = post(&browser, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(results.status, 200);
+    let found = results.attrs("input[name=related_add]", "value");
+    assert_eq!(found.len(), 1, "only the published OpenAI article");
+    fields.push(("related_add".to_owned(), found[0].clone()));
+    set(&mut fields, "related_q", "chatgpt");
+    let results = post(&browser, &format!("/editor/articles/{id}"), &fields).await;
+    let second = results.attrs("input[name=related_add]", "value");
+    // The first pick is now a kept one; add the second, then move it up.
+    fields.retain(|(k, _)| k != "related_add");
+    fields.push(("related".to_owned(), found[0].clone()));
+    fields.push(("related_add".to_owned(), second[0].clone()));
+    set(&mut fields, "intent", &format!("up:{}", second[0]));
+    let reordered = post(&browser, &format!("/editor/articles/{id}"), &fields).await;
+    let order = reordered.attrs("input[name=related][checked]", "value");
+    assert_eq!(order, [second[0].clone(), found[0].clone()]);
+
+    // Save with that order.
+    fields.retain(|(k, _)| k != "related" && k != "related_add");
+    for r in &order {
+        fields.push(("related".to_owned(), r.clone()));
+    }
+    set(&mut fields, "intent", "save");
+    assert_eq!(
+        post(&browser, &format!("/editor/articles/{id}"), &fields)
+            .await
+            .status,
+        303
+    );
+    let tags: Vec<(String, String)> = sqlx::query_as("select t.name, t.kind from article_tag x join tag t on t.id = x.tag_id where x.article_id = $1 order by x.position")
+        .bind(id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        tags,
+        [
+            ("Anthropic".to_owned(), "organisation".to_owned()),
+            (
+                "Règlement européen sur l’IA".to_owned(),
+                "regulation".to_owned()
+            )
+        ]
+    );
+    let picked: Vec<String> = sqlx::query_scalar("select r.slug from article_link l join article r on r.id = l.to_article_id where l.from_article_id = $1 and l.origin = 'picked' order by l.position")
+        .bind(id)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        picked,
+        [
+            "chatgpt-hors-service-une-panne-touche-de-nombreux-utilisateurs",
+            "openai-dernieres-nouveautes"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn autosave_keeps_a_draft_revision_and_the_soft_lock_shows_who_edits() {
+    let app = TestApp::spawn().await;
+    let (author, account) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = new_article(&author, "Verrou", "Texte.").await;
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "body", "Texte en cours de frappe.");
+    let saved = post(&author, &format!("/editor/articles/{id}/autosave"), &fields).await;
+    assert_eq!(saved.status, 204);
+    let draft: String = scalar(
+        &app,
+        "select body_markdown from article_revision where article_id = $1 and kind = 'autosave'",
+        id,
+    )
+    .await;
+    assert_eq!(draft, "Texte en cours de frappe.");
+    let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
+    assert_eq!(body, "Texte.", "autosave leaves the article alone");
+
+    let page = editor.get(&format!("/editor/articles/{id}")).await;
+    let notice = page.texts(".lock-notice p");
+    assert_eq!(notice.len(), 1);
+    assert!(
+        notice[0].starts_with("Compte journalist modifie cet article depuis"),
+        "{notice:?}"
+    );
+    let taken = editor
+        .post_signed(&format!("/editor/articles/{id}/lock"), &[])
+        .await;
+    assert_eq!(taken.status, 303);
+    let holder: Uuid = scalar(&app, "select locked_by from article where id = $1", id).await;
+    assert_ne!(holder, account.id);
+    assert!(
+        author
+            .get(&format!("/editor/articles/{id}"))
+            .await
+            .texts(".lock-notice p")[0]
+            .starts_with("Compte editor")
+    );
+}
+
+#[tokio::test]
+async fn each_role_gets_the_buttons_and_powers_the_roles_table_gives() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (colleague, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = new_article(&author, "Droits", "Texte.").await;
+    let path = format!("/editor/articles/{id}");
+
+    let buttons = |page: &Page| page.attrs(".workflow input[name=action]", "value");
+    assert_eq!(buttons(&author.get(&path).await), ["submit"]);
+    assert_eq!(buttons(&editor.get(&path).await), ["submit", "publish"]);
+    // Another journalist does not even learn that it exists.
+    assert_eq!(colleague.get(&path).await.status, 404);
+    assert_eq!(
+        post(&colleague, &path, &form_of(&author, id).await)
+            .await
+            .status,
+        404
+    );
+    assert!(!colleague.get("/editor").await.body.contains("Droits"));
+    assert!(
+        editor.get("/editor").await.body.contains("Droits"),
+        "editors see everyone's"
+    );
+
+    // Submitted: the author can no longer change it nor publish it; an editor can.
+    assert_eq!(
+        author
+            .post_signed(&format!("{path}/status"), &[("action", "submit")])
+            .await
+            .status,
+        303
+    );
+    let status: String = scalar(&app, "select status from article where id = $1", id).await;
+    assert_eq!(status, "in_review");
+    let own = author.get(&path).await;
+    assert!(buttons(&own).is_empty());
+    assert_eq!(
+        own.attrs("fieldset[disabled]", "disabled").len(),
+        1,
+        "the form is read-only"
+    );
+    assert_eq!(
+        post(&author, &path, &form_of(&author, id).await)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        author
+            .post_signed(&format!("{path}/status"), &[("action", "publish")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        buttons(&editor.get(&path).await),
+        ["request_changes", "publish"]
+    );
+    assert_eq!(
+        editor
+            .post_signed(&format!("{path}/status"), &[("action", "publish")])
+            .await
+            .status,
+        303
+    );
+    let slug: String = scalar(&app, "select slug from article where id = $1", id).await;
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status_tag_author_and_title() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let titles = |page: &Page| page.texts(".editor-list tbody td:first-child");
+    assert_eq!(
+        titles(&editor.get("/editor").await).len(),
+        5,
+        "everyone's, drafts included"
+    );
+    assert_eq!(
+        titles(&editor.get("/editor?status=draft").await),
+        ["L’AI Act face aux modèles de fondation"]
+    );
+    assert_eq!(
+        titles(&editor.get("/editor?q=SECURITE").await),
+        ["Anthropic et Washington : rester ferme sur la sécurité de l’IA"]
+    );
+    let tag: Uuid = sqlx::query_scalar("select id from tag where slug = 'openai'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(&editor.get(&format!("/editor?tag={tag}")).await).len(),
+        2
+    );
+    let nobody = Uuid::new_v4();
+    assert!(titles(&editor.get(&format!("/editor?author={nobody}")).await).is_empty());
+    assert_eq!(
+        titles(&editor.get("/editor?q=100%25").await).len(),
+        0,
+        "% is searched literally"
+    );
+}
