@@ -14,6 +14,7 @@ mod helpers;
 mod accounts;
 mod articles;
 mod authz;
+mod browser;
 mod cli;
 mod editor;
 mod embedded;

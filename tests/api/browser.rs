@@ -1,0 +1,260 @@
+//! In a real browser (Debian's headless Chromium, driven through chromedriver): a journalist
+//! signs in, writes the sample article with its table, previews, saves, finds the revision and
+//! submits it for review. On failure a screenshot is kept in `target/browser-screenshots/`.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use vigie::domain::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+const SAMPLE_BODY: &str = include_str!("../../src/demo/anthropic-washington.md");
+const SAMPLE_TITLE: &str = "Anthropic et Washington : rester ferme sur la sécurité de l’IA";
+
+/// chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver runs: apt-get install chromium chromium-driver (.ci/run does)");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Driver { child, url };
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("chromedriver did not start");
+}
+
+async fn open_browser(driver: &Driver) -> Client {
+    let profile =
+        std::env::temp_dir().join(format!("vigie-chromium-{}", uuid::Uuid::new_v4().simple()));
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,2000", format!("--user-data-dir={}", profile.display()),
+            ],
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session opens")
+}
+
+type Step = Result<(), String>;
+
+fn fail<E: std::fmt::Display>(doing: &'static str) -> impl FnOnce(E) -> String {
+    move |e| format!("{doing}: {e}")
+}
+
+async fn wait_for(client: &Client, css: &str) -> Result<fantoccini::elements::Element, String> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("waiting for {css}: {e}"))
+}
+
+async fn text(client: &Client, css: &str) -> Result<String, String> {
+    wait_for(client, css)
+        .await?
+        .text()
+        .await
+        .map_err(fail("reading text"))
+}
+
+async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    wait_for(client, "input[name=email]")
+        .await?
+        .send_keys(email)
+        .await
+        .map_err(fail("typing the e-mail"))?;
+    wait_for(client, "input[name=password]")
+        .await?
+        .send_keys(PASSWORD)
+        .await
+        .map_err(fail("typing the password"))?;
+    wait_for(client, "form.stacked-form button[type=submit]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("signing in"))?;
+    let h1 = text(client, "main h1").await?;
+    if h1 != "Mon compte" {
+        return Err(format!("after signing in, the page says {h1:?}"));
+    }
+
+    client
+        .goto(&format!("{base}/editor/new"))
+        .await
+        .map_err(fail("opening a new article"))?;
+    wait_for(client, "input[name=title]")
+        .await?
+        .send_keys(SAMPLE_TITLE)
+        .await
+        .map_err(fail("typing the title"))?;
+    wait_for(client, "textarea[name=body]")
+        .await?
+        .send_keys(SAMPLE_BODY)
+        .await
+        .map_err(fail("typing the body"))?;
+    // The toolbar appears when the script runs.
+    let toolbar = wait_for(client, ".md-toolbar").await?;
+    if toolbar
+        .attr("hidden")
+        .await
+        .map_err(fail("reading the toolbar"))?
+        .is_some()
+    {
+        return Err("the Markdown toolbar stayed hidden: editor.js did not run".to_owned());
+    }
+
+    wait_for(client, "button[value=preview]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("asking for a preview"))?;
+    let headers = client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".preview .article-body table thead th"))
+        .await
+        .map_err(fail("waiting for the preview"))?;
+    let _ = headers;
+    let ths = client
+        .find_all(Locator::Css(".preview .article-body table thead th"))
+        .await
+        .map_err(fail("reading the preview"))?;
+    let rows = client
+        .find_all(Locator::Css(".preview .article-body table tbody tr"))
+        .await
+        .map_err(fail("reading the preview"))?;
+    if (ths.len(), rows.len()) != (4, 3) {
+        return Err(format!(
+            "the preview's table has {} header cells and {} rows",
+            ths.len(),
+            rows.len()
+        ));
+    }
+
+    wait_for(client, "button[value=save]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("saving"))?;
+    let notice = text(client, ".notice").await?;
+    if notice != "Article enregistré." {
+        return Err(format!("after saving: {notice:?}"));
+    }
+    let url = client
+        .current_url()
+        .await
+        .map_err(fail("reading the address"))?;
+    let article = url.path().to_owned();
+
+    client
+        .goto(&format!("{base}{article}/revisions"))
+        .await
+        .map_err(fail("opening the revisions"))?;
+    let revisions = client
+        .find_all(Locator::Css(".revisions tbody tr"))
+        .await
+        .map_err(fail("reading the revisions"))?;
+    if revisions.len() != 1 {
+        return Err(format!(
+            "{} revisions after the first save",
+            revisions.len()
+        ));
+    }
+
+    client
+        .goto(&format!("{base}{article}"))
+        .await
+        .map_err(fail("reopening the article"))?;
+    wait_for(client, ".workflow button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("submitting for review"))?;
+    let notice = text(client, ".notice").await?;
+    if notice != "C’est fait : en relecture." {
+        return Err(format!("after submitting: {notice:?}"));
+    }
+    wait_for(client, "[data-status=in_review]").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_journalist_writes_previews_saves_and_submits_in_a_real_browser() {
+    let app = TestApp::with_demo().await;
+    let account = app.account(Role::Journalist).await;
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let client = open_browser(&driver).await;
+    let outcome = scenario(&client, &app, &account.email).await;
+    if let Err(problem) = &outcome {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("journalist-writes-and-submits.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&file, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", file.display());
+    }
+    let _ = client.close().await;
+
+    // What the browser did is really in the database.
+    let (status, body): (String, String) =
+        sqlx::query_as("select status, body_markdown from article where author_id = $1")
+            .bind(account.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "in_review");
+    assert!(
+        body.contains("| Garde-fous et sécurité |"),
+        "the table was typed in full"
+    );
+}
