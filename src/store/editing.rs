@@ -118,7 +118,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_markdown, a.lang, a.status,
                a.version, a.author_id, au.display_name as author_name, a.published_at,
-               a.locked_by, lk.display_name as "locked_by_name?", a.locked_at,
+               lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?",
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)
@@ -127,7 +127,8 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                          where l.from_article_id = a.id and l.origin = 'picked'), '[]') as "picked!: Json<Vec<Pick>>"
         from article a
         join app_user au on au.id = a.author_id
-        left join app_user lk on lk.id = a.locked_by
+        left join article_lock lk on lk.article_id = a.id
+        left join app_user lu on lu.id = lk.user_id
         where a.id = $1
         "#,
         id
@@ -241,7 +242,7 @@ pub async fn save(
         r#"
         update article
         set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
-            lang = $8, version = version + 1, last_editor_id = $9, locked_by = $9, locked_at = now()
+            lang = $8, version = version + 1, last_editor_id = $9
         where id = $1
         returning version
         "#,
@@ -257,6 +258,7 @@ pub async fn save(
     )
     .fetch_one(&mut *conn)
     .await?;
+    take_lock(conn, id, editor).await?;
     set_tags(conn, id, changes.tags).await?;
     set_picked_links(conn, id, changes.related).await?;
     let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
@@ -361,7 +363,10 @@ pub async fn keep_revision(
 /// Marks `user` as editing the article now.
 pub async fn take_lock(conn: &mut PgConnection, id: Uuid, user: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update article set locked_by = $2, locked_at = now() where id = $1",
+        r#"
+        insert into article_lock (article_id, user_id) values ($1, $2)
+        on conflict (article_id) do update set user_id = excluded.user_id, locked_at = now()
+        "#,
         id,
         user
     )

@@ -450,6 +450,19 @@ async fn autosave_keeps_a_draft_revision_and_the_soft_lock_shows_who_edits() {
     let (author, account) = app.signed_in(Role::Journalist).await;
     let (editor, _) = app.signed_in(Role::Editor).await;
     let id = new_article(&author, "Verrou", "Texte.").await;
+    let updated = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, time::OffsetDateTime>(
+                "select updated_at from article where id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = updated(&app).await;
     let mut fields = form_of(&author, id).await;
     set(&mut fields, "body", "Texte en cours de frappe.");
     let saved = post(&author, &format!("/editor/articles/{id}/autosave"), &fields).await;
@@ -475,7 +488,7 @@ async fn autosave_keeps_a_draft_revision_and_the_soft_lock_shows_who_edits() {
         .post_signed(&format!("/editor/articles/{id}/lock"), &[])
         .await;
     assert_eq!(taken.status, 303);
-    let holder: Uuid = scalar(&app, "select locked_by from article where id = $1", id).await;
+    let holder: Uuid = scalar(&app, "select user_id from article_lock where article_id = $1", id).await;
     assert_ne!(holder, account.id);
     assert!(
         author
@@ -483,6 +496,11 @@ async fn autosave_keeps_a_draft_revision_and_the_soft_lock_shows_who_edits() {
             .await
             .texts(".lock-notice p")[0]
             .starts_with("Compte editor")
+    );
+    assert_eq!(
+        updated(&app).await,
+        before,
+        "opening, autosaving and taking over change nothing of the article"
     );
 }
 
