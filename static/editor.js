@@ -7,7 +7,8 @@
   if (!form) return;
   var body = form.querySelector("textarea[name=body]");
   var status = document.querySelector(".autosave-status");
-  var dirty = false;
+  // A form shown again by the server (preview, error, conflict) already holds unsaved text.
+  var dirty = form.hasAttribute("data-unsaved");
   var sending = false;
 
   form.addEventListener("input", function () { dirty = true; });

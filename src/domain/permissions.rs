@@ -26,7 +26,7 @@ pub enum Permission {
     Review,
     /// Delete an article for good.
     DeleteArticle,
-    /// Create a tag (editors may, while writing).
+    /// Create a tag while writing (everyone who writes: a new subject needs a new tag).
     CreateTag,
     /// Rename, merge or delete tags.
     ManageTags,
@@ -42,13 +42,13 @@ pub fn may(role: Role, permission: Permission) -> bool {
     let editor = role.is_editor();
     let admin = role == Role::Admin;
     match permission {
-        ManageOwnAccount | UseEditor => true,
+        ManageOwnAccount | UseEditor | CreateTag => true,
         ViewArticle { own } => own || editor,
         EditArticle { own, status } => editor || (own && status == ArticleStatus::Draft),
         ChangeStatus { own, from, action } => {
             (own || editor) && transition(from, action, role).is_ok()
         }
-        AddCorrection | Review | CreateTag => editor,
+        AddCorrection | Review => editor,
         DeleteArticle | ManageTags | ManageUsers | ReadAudit => admin,
     }
 }
@@ -105,7 +105,7 @@ mod tests {
             (UseEditor, true, true, true),
             (Review, false, true, true),
             (AddCorrection, false, true, true),
-            (CreateTag, false, true, true),
+            (CreateTag, true, true, true),
             (DeleteArticle, false, false, true),
             (ManageTags, false, false, true),
             (ManageUsers, false, false, true),

@@ -10,6 +10,8 @@ pub enum TextError {
     TitleTooLong(usize),
     #[error("this does not look like an e-mail address")]
     BadEmail,
+    #[error("the text contains an invisible control character")]
+    Unprintable,
     #[error("the name cannot be empty")]
     EmptyName,
     #[error("the name has at most {0} characters, and no line breaks")]
@@ -27,6 +29,8 @@ impl Title {
         let s = s.trim();
         if s.is_empty() {
             Err(TextError::EmptyTitle)
+        } else if s.chars().any(char::is_control) {
+            Err(TextError::Unprintable)
         } else if s.chars().count() > Self::MAX_CHARS {
             Err(TextError::TitleTooLong(Self::MAX_CHARS))
         } else {
@@ -70,7 +74,7 @@ impl Email {
     pub fn parse(s: &str) -> Result<Self, TextError> {
         let s = s.trim();
         let ok = s.len() <= 254
-            && !s.chars().any(char::is_whitespace)
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control())
             && s.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty() && !domain.is_empty() && !domain.contains('@')
             });
@@ -131,6 +135,7 @@ mod tests {
     fn titles_are_trimmed_and_bounded() {
         assert_eq!(Title::parse("  Bonjour ").unwrap().as_str(), "Bonjour");
         assert_eq!(Title::parse(" \n "), Err(TextError::EmptyTitle));
+        assert_eq!(Title::parse("Titre\0"), Err(TextError::Unprintable));
         assert!(
             Title::parse(&"é".repeat(300)).is_ok(),
             "counted in characters, not bytes"

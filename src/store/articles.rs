@@ -312,6 +312,8 @@ pub(super) async fn set_tags(
         insert into article_tag (article_id, tag_id, position)
         select $1, t.id, t.position
         from unnest($2::uuid[]) with ordinality as t(id, position)
+        -- A tag merged or deleted since the form was opened is simply dropped.
+        join tag g on g.id = t.id
         on conflict do nothing
         "#,
         article,

@@ -43,15 +43,19 @@ pub async fn list(
     before: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Row>, sqlx::Error> {
-    let title = filter.title.as_deref().map(|t| {
-        // Searched literally: % and _ typed by the user are not wildcards.
-        let escaped = t
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let title = filter
+        .title
+        .as_deref()
+        .map(|t| t.replace('\0', ""))
+        .map(|t| {
+            // Searched literally: % and _ typed by the user are not wildcards.
+            let escaped = t
+                .trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
     sqlx::query_as!(
         Row,
         r#"
@@ -238,7 +242,7 @@ pub async fn save(
     } else {
         changes.excerpt.trim()
     };
-    let version = sqlx::query_scalar!(
+    let updated = sqlx::query_scalar!(
         r#"
         update article
         set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
@@ -257,7 +261,13 @@ pub async fn save(
         editor
     )
     .fetch_one(&mut *conn)
-    .await?;
+    .await;
+    let version = match updated {
+        Ok(version) => version,
+        // Another save took this slug between our check and now.
+        Err(e) if super::violates(&e, "article_slug_key") => return Ok(Outcome::SlugTaken),
+        Err(e) => return Err(e),
+    };
     take_lock(conn, id, editor).await?;
     set_tags(conn, id, changes.tags).await?;
     set_picked_links(conn, id, changes.related).await?;
@@ -294,6 +304,7 @@ pub(super) async fn set_picked_links(
         select $1, t.id, t.position, 'picked'
         from unnest($2::uuid[]) with ordinality as t(id, position)
         join article a on a.id = t.id
+            and a.status = 'published' and a.published_at <= now()
         on conflict do nothing
         "#,
         article,
@@ -375,29 +386,38 @@ pub async fn take_lock(conn: &mut PgConnection, id: Uuid, user: Uuid) -> Result<
     Ok(())
 }
 
-/// Moves the article to `to` (already checked against the transition table) on behalf of
-/// `actor`. Publishing keeps an earlier publication date, or takes now.
+/// Moves the article from `from` (status and version) to `to`, already checked against the
+/// transition table, on behalf of `actor`; false when it is no longer at `from`. Publishing
+/// keeps an earlier publication date, or takes now.
 pub async fn change_status(
     conn: &mut PgConnection,
     id: Uuid,
+    from: (ArticleStatus, i32),
     to: ArticleStatus,
     action: &str,
     actor: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    // Only from the status and version the decision was made on: a concurrent change wins,
+    // and this one is refused rather than applied to something nobody looked at.
+    let changed = sqlx::query!(
         r#"
         update article
         set status = $2,
             published_at = case when $2 = 'published' then coalesce(published_at, now()) else published_at end,
             version = version + 1, last_editor_id = $3
-        where id = $1
+        where id = $1 and status = $4 and version = $5
         "#,
         id,
         to.as_str(),
-        actor
+        actor,
+        from.0.as_str(),
+        from.1
     )
     .execute(&mut *conn)
     .await?;
+    if changed.rows_affected() == 0 {
+        return Ok(false);
+    }
     audit::record(
         conn,
         Some(actor),
@@ -406,7 +426,8 @@ pub async fn change_status(
         &id.to_string(),
         json!({ "status": to.as_str() }),
     )
-    .await
+    .await?;
+    Ok(true)
 }
 
 /// One line of the revisions page.
@@ -478,6 +499,7 @@ pub async fn search_published(
     exclude: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<Pick>, sqlx::Error> {
+    let words = words.replace('\0', "");
     let pattern = format!(
         "%{}%",
         words
@@ -504,7 +526,7 @@ pub async fn search_published(
     .await
 }
 
-/// Articles by id, in the order given (for showing picks that are not saved yet).
+/// Published articles by id, in the order given (for showing picks that are not saved yet).
 pub async fn picks(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Pick>, sqlx::Error> {
     sqlx::query_as!(
         Pick,
@@ -512,6 +534,8 @@ pub async fn picks(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Pick>, sqlx::Error
         select a.id as "id!", a.slug as "slug!", a.title as "title!"
         from unnest($1::uuid[]) with ordinality as t(id, position)
         join article a on a.id = t.id
+        -- Only what anyone may see: ids posted by hand reveal nothing unpublished.
+        where a.status = 'published' and a.published_at <= now()
         order by t.position
         "#,
         ids
@@ -535,4 +559,46 @@ pub async fn tag_choices(pool: &PgPool) -> Result<Vec<TagChoice>, sqlx::Error> {
     )
     .fetch_all(pool)
     .await
+}
+
+/// Whether another article has (or had) `slug`.
+pub async fn slug_taken(
+    pool: &PgPool,
+    slug: &Slug,
+    except: Option<Uuid>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select exists (select 1 from article where slug = $1 and ($2::uuid is null or id <> $2))
+            or exists (select 1 from slug_redirect where old_slug = $1 and ($2::uuid is null or article_id <> $2)) as "taken!"
+        "#,
+        slug.as_str(),
+        except
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Refreshes `user`'s lock, or takes a lock nobody holds (or that has gone stale after
+/// `fresh_seconds`); never takes someone else's live lock.
+pub async fn refresh_lock(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: Uuid,
+    fresh_seconds: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into article_lock (article_id, user_id) values ($1, $2)
+        on conflict (article_id) do update set user_id = excluded.user_id, locked_at = now()
+        where article_lock.user_id = excluded.user_id
+           or article_lock.locked_at < now() - make_interval(secs => $3)
+        "#,
+        id,
+        user,
+        fresh_seconds as f64
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -13,6 +13,11 @@ pub mod users;
 
 use serde::Deserialize;
 
+/// Whether `error` is the violation of the named unique or check constraint.
+pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.constraint() == Some(constraint))
+}
+
 /// A tag as shown next to an article.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct TagRef {

@@ -57,13 +57,26 @@ pub async fn find_or_create(
     .fetch_all(&mut *conn)
     .await?;
     let slug = base.first_free(&taken);
-    sqlx::query_scalar!(
-        "insert into tag (slug, name, kind, description) values ($1, $2, $3, $4) returning id",
+    // Someone may create the same tag at the same moment: then theirs is the one.
+    let created = sqlx::query_scalar!(
+        "insert into tag (slug, name, kind, description) values ($1, $2, $3, $4) on conflict do nothing returning id",
         slug.as_str(),
         name,
         kind.as_str(),
         description
     )
-    .fetch_one(conn)
-    .await
+    .fetch_optional(&mut *conn)
+    .await?;
+    match created {
+        Some(id) => Ok(id),
+        None => {
+            sqlx::query_scalar!(
+                "select id from tag where lower(name) = lower($1) or slug = $2",
+                name,
+                slug.as_str()
+            )
+            .fetch_one(conn)
+            .await
+        }
+    }
 }

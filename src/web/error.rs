@@ -21,6 +21,9 @@ pub enum AppError {
     /// 400: the request itself is wrong; the message says how, in the site's language.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 409: the thing changed since the user looked at it; the message says what to do.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// 403: signed in, but this is not theirs to do; or a form without its CSRF token.
     #[error("forbidden")]
     Forbidden,
@@ -51,6 +54,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, None),
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message.clone())),
             AppError::Forbidden => (StatusCode::FORBIDDEN, None),
+            AppError::Conflict(message) => (StatusCode::CONFLICT, Some(message.clone())),
             AppError::Throttled(wait) => {
                 let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
                 let seconds = wait.as_secs().max(1).to_string();

@@ -115,6 +115,8 @@ impl Words {
                 "Too many attempts",
                 "Too many sign-in attempts. Please wait before trying again.",
             ),
+            (409, true) => ("Conflit", "Quelqu’un a modifié cela entre-temps."),
+            (409, false) => ("Conflict", "Someone changed this in the meantime."),
             (413, true) => (
                 "Contenu trop volumineux",
                 "Ce que vous avez envoyé dépasse la taille permise.",

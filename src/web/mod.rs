@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
@@ -130,7 +131,9 @@ pub struct Page {
 /// Request bodies larger than this are refused with 413 before any handler reads them: room
 /// for the largest article body (form-encoded, which can double it) and the other fields.
 fn body_limit(config: &Config) -> usize {
-    (config.max_body_bytes * 3).max(2 * 1024 * 1024)
+    // Form encoding turns a byte into at most three (%C3 …); the margin lets a body somewhat
+    // over the limit reach the form's own message (with the text kept) instead of a bare 413.
+    (config.max_body_bytes * 4 + 1024 * 1024).max(2 * 1024 * 1024)
 }
 /// A request that takes longer than this gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -177,7 +180,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(RequestBodyLimitLayer::new(body_limit(&state.config)));
+        .layer(RequestBodyLimitLayer::new(body_limit(&state.config)))
+        // Extractors have their own 2 MB default; they follow the same limit.
+        .layer(DefaultBodyLimit::max(body_limit(&state.config)));
 
     routes::add_all(Router::new(), &state)
         .fallback(error::not_found)

@@ -172,7 +172,7 @@ fn matrix() -> Vec<Case> {
             "POST",
             "/editor/articles/{id}/status",
             "",
-            &[("action", "submit")],
+            &[("action", "submit"), ("version", "1")],
             THEIRS_POST,
         ),
         case("GET", "/editor/articles/{id}/revisions", "", &[], THEIRS),

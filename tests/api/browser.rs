@@ -150,7 +150,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         return Err("the Markdown toolbar stayed hidden: editor.js did not run".to_owned());
     }
 
-    wait_for(client, "button[value=preview]")
+    wait_for(client, ".form-buttons button[value=preview]")
         .await?
         .click()
         .await
@@ -178,7 +178,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         ));
     }
 
-    wait_for(client, "button[value=save]")
+    wait_for(client, ".form-buttons button[value=save]")
         .await?
         .click()
         .await

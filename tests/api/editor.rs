@@ -242,9 +242,17 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
     let page = post(&author, &format!("/editor/articles/{id}"), &mine).await;
     assert_eq!(page.status, 409);
     assert!(page.texts(".theirs pre")[0].contains("Le texte de la rédaction en chef."));
+    // The typed text is back in the form, every field of it, based on the newer version.
     assert_eq!(
-        page.texts(".yours textarea"),
+        page.texts("textarea[name=body]"),
         ["Mon texte, tapé pendant ce temps."]
+    );
+    assert_eq!(page.attrs("input[name=title]", "value"), ["Conflit"]);
+    assert_eq!(page.attrs("input[name=version]", "value"), ["2"]);
+    assert_eq!(
+        page.attrs("form.article-form[data-unsaved]", "class").len(),
+        1,
+        "marked unsaved for the leave warning"
     );
 
     let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
@@ -261,6 +269,14 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
     assert_eq!(
         kept, "Mon texte, tapé pendant ce temps.",
         "the losing text is a revision"
+    );
+    // Saving again from the conflict page applies on top of the newer version.
+    set(&mut mine, "version", "2");
+    assert_eq!(
+        post(&author, &format!("/editor/articles/{id}"), &mine)
+            .await
+            .status,
+        303
     );
 }
 
@@ -481,14 +497,19 @@ async fn autosave_keeps_a_draft_revision_and_the_soft_lock_shows_who_edits() {
     let notice = page.texts(".lock-notice p");
     assert_eq!(notice.len(), 1);
     assert!(
-        notice[0].starts_with("Compte journalist modifie cet article depuis"),
+        notice[0].starts_with("Compte journalist modifie cet article (dernière activité à"),
         "{notice:?}"
     );
     let taken = editor
         .post_signed(&format!("/editor/articles/{id}/lock"), &[])
         .await;
     assert_eq!(taken.status, 303);
-    let holder: Uuid = scalar(&app, "select user_id from article_lock where article_id = $1", id).await;
+    let holder: Uuid = scalar(
+        &app,
+        "select user_id from article_lock where article_id = $1",
+        id,
+    )
+    .await;
     assert_ne!(holder, account.id);
     assert!(
         author
@@ -513,7 +534,15 @@ async fn each_role_gets_the_buttons_and_powers_the_roles_table_gives() {
     let id = new_article(&author, "Droits", "Texte.").await;
     let path = format!("/editor/articles/{id}");
 
-    let buttons = |page: &Page| page.attrs(".workflow input[name=action]", "value");
+    let buttons = |page: &Page| {
+        let mut b: Vec<String> = page
+            .attrs(".workflow button[name=intent]", "value")
+            .into_iter()
+            .map(|v| v.trim_start_matches("status:").to_owned())
+            .collect();
+        b.extend(page.attrs(".workflow input[name=action]", "value"));
+        b
+    };
     assert_eq!(buttons(&author.get(&path).await), ["submit"]);
     assert_eq!(buttons(&editor.get(&path).await), ["submit", "publish"]);
     // Another journalist does not even learn that it exists.
@@ -530,13 +559,18 @@ async fn each_role_gets_the_buttons_and_powers_the_roles_table_gives() {
         "editors see everyone's"
     );
 
-    // Submitted: the author can no longer change it nor publish it; an editor can.
+    // Submitted (the button saves what was typed first): the author can no longer change it
+    // nor publish it; an editor can.
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "body", "Texte relu avant l’envoi.");
+    set(&mut fields, "intent", "status:submit");
+    let sent = post(&author, &path, &fields).await;
+    assert_eq!(sent.status, 303);
+    assert_eq!(sent.header("location"), format!("{path}?status=submit"));
+    let body: String = scalar(&app, "select body_markdown from article where id = $1", id).await;
     assert_eq!(
-        author
-            .post_signed(&format!("{path}/status"), &[("action", "submit")])
-            .await
-            .status,
-        303
+        body, "Texte relu avant l’envoi.",
+        "nothing typed was lost by pressing the button"
     );
     let status: String = scalar(&app, "select status from article where id = $1", id).await;
     assert_eq!(status, "in_review");
@@ -553,20 +587,45 @@ async fn each_role_gets_the_buttons_and_powers_the_roles_table_gives() {
             .status,
         403
     );
+    let version: i32 = scalar(&app, "select version from article where id = $1", id).await;
+    let v = version.to_string();
     assert_eq!(
         author
-            .post_signed(&format!("{path}/status"), &[("action", "publish")])
+            .post_signed(
+                &format!("{path}/status"),
+                &[("action", "publish"), ("version", &v)]
+            )
             .await
             .status,
         403
     );
+    for route in ["autosave", "lock"] {
+        let page = post(
+            &author,
+            &format!("{path}/{route}"),
+            &form_of(&author, id).await,
+        )
+        .await;
+        assert_eq!(page.status, 403, "{route} on one's own article in review");
+    }
     assert_eq!(
         buttons(&editor.get(&path).await),
         ["request_changes", "publish"]
     );
+    // A decision on an older version than the current one is refused.
+    let stale = editor
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "publish"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
     assert_eq!(
         editor
-            .post_signed(&format!("{path}/status"), &[("action", "publish")])
+            .post_signed(
+                &format!("{path}/status"),
+                &[("action", "publish"), ("version", &v)]
+            )
             .await
             .status,
         303
@@ -603,9 +662,174 @@ async fn the_list_filters_by_status_tag_author_and_title() {
     );
     let nobody = Uuid::new_v4();
     assert!(titles(&editor.get(&format!("/editor?author={nobody}")).await).is_empty());
+    let (author, account) = app.signed_in(Role::Journalist).await;
+    app.article_by(account.id, "Hausse de 100 % des plaintes", "Texte.", None)
+        .await;
     assert_eq!(
-        titles(&editor.get("/editor?q=100%25").await).len(),
-        0,
+        titles(&editor.get("/editor?q=%25").await),
+        ["Hausse de 100 % des plaintes"],
         "% is searched literally"
+    );
+    assert_eq!(
+        titles(&editor.get("/editor?q=%00").await).len(),
+        6,
+        "a NUL is ignored, not a 500"
+    );
+    // Newest change first: editing the oldest brings it to the top.
+    let oldest: Uuid = sqlx::query_scalar("select id from article order by updated_at limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut fields = form_of(&editor, oldest).await;
+    set(&mut fields, "dek", "Mis à jour.");
+    assert_eq!(
+        post(&editor, &format!("/editor/articles/{oldest}"), &fields)
+            .await
+            .status,
+        303
+    );
+    let first = editor
+        .get("/editor")
+        .await
+        .attrs(".editor-list tbody td:first-child a", "href")
+        .remove(0);
+    assert_eq!(first, format!("/editor/articles/{oldest}"));
+    assert_eq!(
+        titles(&author.get("/editor").await),
+        ["Hausse de 100 % des plaintes"],
+        "a journalist sees their own"
+    );
+}
+
+#[tokio::test]
+async fn mangled_or_hostile_form_fields_lose_nothing_and_reveal_nothing() {
+    let app = TestApp::with_demo().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let draft: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(DRAFT)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let draft_id = draft.to_string();
+    // Someone else's draft posted as a related article: never shown, never linked.
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Essai"),
+                ("lang", "fr"),
+                ("body", "Texte gardé."),
+                ("dek", "Chapô gardé."),
+                ("excerpt", "Résumé gardé."),
+                ("related", &draft_id),
+                ("tags", "pas-un-uuid"),
+                ("version", "n’importe quoi"),
+                ("intent", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status, 200,
+        "a bad id is dropped, the form is not refused"
+    );
+    assert!(
+        !page.body.contains("L’AI Act face aux modèles de fondation"),
+        "the draft's title leaked"
+    );
+    assert_eq!(page.texts("textarea[name=dek]"), ["Chapô gardé."]);
+    assert_eq!(page.texts("textarea[name=excerpt]"), ["Résumé gardé."]);
+    // The first button of the form, the one Enter presses, saves.
+    assert_eq!(
+        page.attrs("form.article-form button[type=submit]", "value")[0],
+        "save"
+    );
+
+    let saved = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Essai"),
+                ("lang", "fr"),
+                ("body", "Texte."),
+                ("related", &draft_id),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    let id = id_from(&saved);
+    let links: i64 = scalar(
+        &app,
+        "select count(*) from article_link where from_article_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(links, 0);
+
+    // A NUL byte is refused with a message, not a 500.
+    let nul = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Nul\0"),
+                ("lang", "fr"),
+                ("body", "x"),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(nul.status, 400);
+    assert!(nul.texts("main p")[0].contains("caractère nul"));
+
+    // Validation keeps every field, tags and new tag included.
+    let tag: Uuid = sqlx::query_scalar("select id from tag where slug = 'anthropic'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let tag_id = tag.to_string();
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", ""),
+                ("lang", "fr"),
+                ("body", "Corps."),
+                ("tags", &tag_id),
+                ("new_tag_name", "Nouveau thème"),
+                ("new_tag_kind", "topic"),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert_eq!(page.attrs("input[name=tags][checked]", "value"), [tag_id]);
+    assert_eq!(
+        page.attrs("input[name=new_tag_name]", "value"),
+        ["Nouveau thème"]
+    );
+}
+
+#[tokio::test]
+async fn bodies_larger_than_the_default_two_megabytes_of_form_still_get_the_message() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    // 1.05 MiB of accented text: over the 1 MiB limit, and over 3 MB once form-encoded.
+    let body = "é".repeat(540 * 1024);
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Long"),
+                ("lang", "fr"),
+                ("body", &body),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.texts("#body-error")[0].contains("taille maximale"));
+    assert_eq!(
+        page.texts("textarea[name=body]")[0].chars().count(),
+        body.chars().count(),
+        "nothing lost"
     );
 }

@@ -30,6 +30,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
+        // PostgreSQL stores no NUL character; a form carrying one is garbage, not writing.
+        if bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00") {
+            return Err(AppError::BadRequest(
+                "Ce formulaire contient un caractère nul invisible (souvent venu d’un copier-coller) : retirez-le et réessayez.".to_owned(),
+            )
+            .into_response());
+        }
         let token = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
             .ok()
             .and_then(|f| f.csrf_token)

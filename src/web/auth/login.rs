@@ -82,7 +82,7 @@ pub async fn login(
     };
     let email = form.email.trim();
     // Nobody's address or password is this long: refused before any work, whoever it names.
-    if email.len() > 254 || form.password.chars().count() > MAX_CHARS {
+    if email.len() > 254 || email.contains('\0') || form.password.chars().count() > MAX_CHARS {
         return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, WRONG));
     }
 

@@ -17,6 +17,7 @@ use crate::web::Page;
 #[serde(default)]
 pub struct ArticleForm {
     /// The version the writer started from; 0 for a new article.
+    #[serde(deserialize_with = "lenient_number")]
     pub version: i32,
     pub title: String,
     pub dek: String,
@@ -25,16 +26,35 @@ pub struct ArticleForm {
     pub excerpt: String,
     pub body: String,
     /// Checked existing tags.
+    #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,
     pub new_tag_name: String,
     pub new_tag_kind: String,
     /// Related articles kept, in order.
+    #[serde(deserialize_with = "lenient_ids")]
     pub related: Vec<Uuid>,
     /// Search results ticked to be added.
+    #[serde(deserialize_with = "lenient_ids")]
     pub related_add: Vec<Uuid>,
     pub related_q: String,
-    /// Which button: save (default), preview, search, submit, or up:<id>.
+    /// Which button: save (default), preview, search, up:<id>, or status:<action>.
     pub intent: String,
+}
+
+/// Ids the form carries; a mangled one is dropped rather than losing the whole form.
+fn lenient_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Uuid>, D::Error> {
+    let raw = Vec::<String>::deserialize(d)?;
+    Ok(raw
+        .iter()
+        .filter_map(|s| Uuid::parse_str(s.trim()).ok())
+        .collect())
+}
+
+/// A number the form carries; anything else counts as 0 (for a version: "unknown", which the
+/// version check then treats as stale rather than losing the form).
+pub fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let raw = String::deserialize(d)?;
+    Ok(raw.trim().parse().unwrap_or(0))
 }
 
 impl ArticleForm {
@@ -120,6 +140,20 @@ pub fn validate(
     max_body: usize,
 ) -> Result<Valid, Errors> {
     let mut errors = Errors::default();
+    // PostgreSQL stores no NUL character; nobody types one on purpose.
+    if [
+        &form.title,
+        &form.dek,
+        &form.slug,
+        &form.excerpt,
+        &form.body,
+        &form.new_tag_name,
+    ]
+    .iter()
+    .any(|f| f.contains('\0'))
+    {
+        errors.body = Some("Le texte contient un caractère nul invisible (souvent venu d’un copier-coller) : retirez-le.".to_owned());
+    }
     let title = Title::parse(&form.title)
         .map_err(|_| errors.title = Some("Le titre est obligatoire (300 caractères au plus)."))
         .ok();
@@ -209,7 +243,16 @@ pub struct Meta {
 /// Someone else has the article open.
 pub struct LockNotice {
     pub name: String,
-    pub since: String,
+    /// When they last saved or typed.
+    pub last_seen: String,
+}
+
+/// What another person saved while this one was typing.
+pub struct ConflictView {
+    pub by: String,
+    pub version: i32,
+    pub title: String,
+    pub body: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -229,6 +272,8 @@ pub struct EditPage {
     pub lock: Option<LockNotice>,
     pub actions: Vec<ActionButton>,
     pub can_edit: bool,
+    pub conflict: Option<ConflictView>,
+    pub unsaved: bool,
     pub script: &'static str,
 }
 

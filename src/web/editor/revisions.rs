@@ -122,8 +122,11 @@ pub struct Piece {
     pub text: String,
 }
 
+/// Word diff, given at most a second: past that, a coarser (still correct) diff is returned.
 fn word_diff(old: &str, new: &str) -> Vec<Piece> {
-    TextDiff::from_words(old, new)
+    TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_words(old, new)
         .iter_all_changes()
         .map(|c| Piece {
             change: match c.tag() {
@@ -163,11 +166,16 @@ pub async fn diff(
     let article = visible(&state, &user, id).await?;
     let from = find(&state, id, pair.from).await?;
     let to = find(&state, id, pair.to).await?;
+    // Diffing a long body is real work: off the async threads.
+    let (old, new) = (from.body_markdown.clone(), to.body_markdown.clone());
+    let body = tokio::task::spawn_blocking(move || word_diff(&old, &new))
+        .await
+        .map_err(|_| AppError::Busy)?;
     Ok(DiffPage {
         page: state.page_for(&user, format!("Comparaison — {}", article.title)),
         title: word_diff(&from.title, &to.title),
         dek: word_diff(&from.dek, &to.dek),
-        body: word_diff(&from.body_markdown, &to.body_markdown),
+        body,
         article,
         from,
         to,
@@ -196,7 +204,8 @@ pub async fn restore(
         dek: &revision.dek,
         slug: &slug,
         lang: Lang::parse(&article.lang).unwrap_or(state.config.lang),
-        excerpt: "",
+        // Revisions keep no excerpt: the current one stays.
+        excerpt: &article.excerpt,
         body_markdown: &revision.body_markdown,
         tags: &revision.tags.0,
         related: &revision.related.0,

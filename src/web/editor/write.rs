@@ -1,8 +1,6 @@
 //! Writing: the new-article and edit forms, saving (with the version check and the conflict
 //! page), autosave, the soft lock and the workflow buttons.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,15 +9,15 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::form::{
-    ActionButton, ArticleForm, EditPage, Errors, LockNotice, Meta, describe, validate,
+    ActionButton, ArticleForm, ConflictView, EditPage, Errors, LockNotice, Meta, describe, validate,
 };
 use super::{may_edit, status_label, status_of, visible};
 use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
 use crate::store::articles::{self, Draft};
 use crate::store::editing::{self, Changes, Editable, Outcome};
-use crate::store::tags;
+use crate::store::{tags, violates};
 use crate::web::auth::{CurrentUser, SignedForm};
-use crate::web::{AppError, AppState, Page, assets};
+use crate::web::{AppError, AppState, assets};
 
 /// Someone who saved or autosaved within this is still "editing".
 const LOCK_FRESH: Duration = Duration::minutes(2);
@@ -31,6 +29,9 @@ struct Extras {
     preview: Option<String>,
     results: Vec<crate::store::editing::Pick>,
     notice: Option<String>,
+    conflict: Option<ConflictView>,
+    /// The form holds text that is not saved (shown again after a preview, an error…).
+    unsaved: bool,
 }
 
 async fn form_page(
@@ -56,7 +57,13 @@ async fn form_page(
         public_url: (a.status == "published").then(|| format!("/articles/{}", a.slug)),
     });
     let lock = article.and_then(|a| held_by_other(a, user));
-    let actions = article.map(|a| buttons(user, a)).unwrap_or_default();
+    let actions = article.map(|a| buttons(user, a)).unwrap_or_else(|| {
+        // A new article can be saved and sent for review in one go.
+        vec![ActionButton {
+            action: Action::Submit.as_str(),
+            label: "Enregistrer et envoyer en relecture",
+        }]
+    });
     Ok(EditPage {
         page: state.page_for(user, title),
         csrf: user.csrf_token().to_owned(),
@@ -72,6 +79,8 @@ async fn form_page(
         notice: extras.notice,
         lock,
         actions,
+        conflict: extras.conflict,
+        unsaved: extras.unsaved,
         script: assets::EDITOR_SCRIPT.url.as_str(),
     })
 }
@@ -83,7 +92,7 @@ fn held_by_other(article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
     };
     (by != user.id && OffsetDateTime::now_utc() - at < LOCK_FRESH).then(|| LockNotice {
         name: article.locked_by_name.clone().unwrap_or_default(),
-        since: format!("{:02}:{:02} UTC", at.hour(), at.minute()),
+        last_seen: format!("{:02}:{:02} UTC", at.hour(), at.minute()),
     })
 }
 
@@ -122,7 +131,10 @@ async fn redisplay(
     article: Option<&Editable>,
     form: &ArticleForm,
 ) -> Result<Option<EditPage>, AppError> {
-    let mut extras = Extras::default();
+    let mut extras = Extras {
+        unsaved: true,
+        ..Extras::default()
+    };
     match form.intent.as_str() {
         "preview" => {
             extras.preview = Some(markdown::render(&form.body, &state.config.base_url).html);
@@ -159,6 +171,7 @@ async fn invalid(
 ) -> Result<Response, AppError> {
     let extras = Extras {
         errors,
+        unsaved: true,
         ..Extras::default()
     };
     let page = form_page(state, user, article, form, extras).await?;
@@ -168,11 +181,12 @@ async fn invalid(
 /// The checked tags plus the new one, created if needed, in the caller's transaction.
 async fn tag_ids(
     conn: &mut sqlx::PgConnection,
+    user: &CurrentUser,
     form: &ArticleForm,
     new_tag: Option<&(String, crate::domain::TagKind)>,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut ids = form.tags.clone();
-    if let Some((name, kind)) = new_tag {
+    if let Some((name, kind)) = new_tag.filter(|_| user.may(Permission::CreateTag)) {
         let id = tags::find_or_create(conn, name, *kind, "").await?;
         if !ids.contains(&id) {
             ids.push(id);
@@ -194,40 +208,67 @@ pub async fn create(
         Ok(valid) => valid,
         Err(errors) => return invalid(&state, &user, None, form, errors).await,
     };
+    let typed_slug = !form.slug.trim().is_empty();
+    if typed_slug && editing::slug_taken(&state.pool, &valid.slug, None).await? {
+        return invalid(&state, &user, None, form, slug_taken()).await;
+    }
     let mut tx = state.pool.begin().await?;
-    let tags = tag_ids(&mut tx, &form, valid.new_tag.as_ref()).await?;
+    let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
     let draft = Draft {
         title: &valid.title,
         dek: &form.dek,
-        slug: (!form.slug.trim().is_empty()).then_some(&valid.slug),
+        slug: typed_slug.then_some(&valid.slug),
         lang: valid.lang,
         excerpt: &form.excerpt,
         body_markdown: &form.body,
         tags: &tags,
         related: &related,
     };
-    let saved = articles::create(
+    let saved = match articles::create(
         &mut tx,
         user.id,
         Some(user.id),
         &draft,
         &state.config.base_url,
     )
-    .await?;
+    .await
+    {
+        Ok(saved) => saved,
+        // Taken by someone else in the meantime.
+        Err(e) if violates(&e, "article_slug_key") => {
+            drop(tx);
+            return invalid(&state, &user, None, form, slug_taken()).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     editing::take_lock(&mut tx, saved.id, user.id).await?;
-    if form.intent == "submit" {
-        editing::change_status(
+    let submitted = form.intent == "status:submit"
+        && editing::change_status(
             &mut tx,
             saved.id,
+            (ArticleStatus::Draft, 1),
             ArticleStatus::InReview,
             "submit",
             user.id,
         )
         .await?;
-    }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/editor/articles/{}?saved=1", saved.id)).into_response())
+    let notice = if submitted {
+        "status=submit"
+    } else {
+        "saved=1"
+    };
+    Ok(Redirect::to(&format!("/editor/articles/{}?{notice}", saved.id)).into_response())
+}
+
+fn slug_taken() -> Errors {
+    Errors {
+        slug: Some(
+            "Cette adresse est déjà utilisée par un autre article : choisissez-en une autre.",
+        ),
+        ..Errors::default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -274,16 +315,6 @@ pub async fn edit(
     form_page(&state, &user, Some(&article), form, extras).await
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "editor/conflict.html")]
-pub struct ConflictPage {
-    page: Page,
-    id: Uuid,
-    theirs: Editable,
-    theirs_by: String,
-    yours: ArticleForm,
-}
-
 pub async fn save(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
@@ -302,7 +333,7 @@ pub async fn save(
         Err(errors) => return invalid(&state, &user, Some(&article), form, errors).await,
     };
     let mut tx = state.pool.begin().await?;
-    let tags = tag_ids(&mut tx, &form, valid.new_tag.as_ref()).await?;
+    let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
     let changes = Changes {
         title: &valid.title,
@@ -314,7 +345,7 @@ pub async fn save(
         tags: &tags,
         related: &related,
     };
-    match editing::save(
+    let outcome = editing::save(
         &mut tx,
         id,
         form.version,
@@ -323,55 +354,61 @@ pub async fn save(
         "save",
         &state.config.base_url,
     )
-    .await?
-    {
-        Outcome::Saved { .. } => {
-            if form.intent == "submit" {
-                let from = status_of(&article);
+    .await?;
+    match outcome {
+        Outcome::Saved { version, .. } => {
+            // A workflow button of the form: the text is saved first, then the status moves.
+            let mut done = "saved=1".to_owned();
+            if let Some(action) = form.intent.strip_prefix("status:").and_then(Action::parse) {
                 let own = article.author_id == user.id;
-                if user.may(Permission::ChangeStatus {
-                    own,
-                    from,
-                    action: Action::Submit,
-                }) {
-                    editing::change_status(&mut tx, id, ArticleStatus::InReview, "submit", user.id)
-                        .await?;
-                }
+                let from = status_of(&article);
+                let to = transition(from, action, user.role)
+                    .ok()
+                    .filter(|_| user.may(Permission::ChangeStatus { own, from, action }));
+                let Some(to) = to else {
+                    return Err(AppError::Forbidden);
+                };
+                editing::change_status(&mut tx, id, (from, version), to, action.as_str(), user.id)
+                    .await?;
+                done = format!("status={}", action.as_str());
             }
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
+            Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())
         }
         Outcome::Conflict => {
-            // The typed text is kept as a revision (committed) and shown again beside theirs.
+            // The typed text is kept as a revision (committed), and the form comes back with
+            // it, now based on the newer version, beside what the other person saved.
             tx.commit().await?;
             let mut conn = state.pool.acquire().await?;
             let theirs = editing::load(&mut conn, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let theirs_by = editing::revisions(&state.pool, id)
+            let by = editing::revisions(&state.pool, id)
                 .await?
                 .into_iter()
                 .find(|r| r.kind != "conflict" && r.kind != "autosave")
                 .and_then(|r| r.editor_name)
                 .unwrap_or_else(|| "quelqu’un".to_owned());
-            let page = ConflictPage {
-                page: state.page_for(&user, format!("Conflit — {}", theirs.title)),
-                id,
-                theirs,
-                theirs_by,
-                yours: form,
+            let conflict = ConflictView {
+                by,
+                version: theirs.version,
+                title: theirs.title.clone(),
+                body: theirs.body_markdown.clone(),
             };
+            let mut yours = form;
+            yours.version = theirs.version;
+            yours.intent.clear();
+            let extras = Extras {
+                conflict: Some(conflict),
+                unsaved: true,
+                ..Extras::default()
+            };
+            let page = form_page(&state, &user, Some(&theirs), yours, extras).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Outcome::SlugTaken => {
             drop(tx);
-            let errors = Errors {
-                slug: Some(
-                    "Cette adresse est déjà utilisée par un autre article : choisissez-en une autre.",
-                ),
-                ..Errors::default()
-            };
-            invalid(&state, &user, Some(&article), form, errors).await
+            invalid(&state, &user, Some(&article), form, slug_taken()).await
         }
         Outcome::NotFound => Err(AppError::NotFound),
     }
@@ -409,7 +446,8 @@ pub async fn autosave(
     };
     let mut tx = state.pool.begin().await?;
     editing::keep_revision(&mut tx, id, form.version, user.id, &changes, "autosave").await?;
-    editing::take_lock(&mut tx, id, user.id).await?;
+    // Typing keeps one's own lock fresh; it never takes someone else's ("take over" does).
+    editing::refresh_lock(&mut tx, id, user.id, LOCK_FRESH.whole_seconds()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -437,9 +475,13 @@ pub async fn take_over(
 pub struct StatusForm {
     #[serde(default)]
     action: String,
+    /// The version the decision was made on.
+    #[serde(default, deserialize_with = "super::form::lenient_number")]
+    version: i32,
 }
 
-/// A workflow button: checked against the transition table and the user's role.
+/// A workflow button: checked against the transition table and the user's role, and applied
+/// only to the version the user saw.
 pub async fn change_status(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
@@ -456,7 +498,21 @@ pub async fn change_status(
     }
     let to = transition(from, action, user.role).map_err(|_| AppError::Forbidden)?;
     let mut tx = state.pool.begin().await?;
-    editing::change_status(&mut tx, id, to, action.as_str(), user.id).await?;
+    if !editing::change_status(
+        &mut tx,
+        id,
+        (from, form.version),
+        to,
+        action.as_str(),
+        user.id,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(
+            "L’article a changé depuis que vous l’avez ouvert : rechargez-le avant de décider."
+                .to_owned(),
+        ));
+    }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", action.as_str())).into_response())
 }
