@@ -222,7 +222,9 @@ fn explain_text(e: &TextError) -> &'static str {
         TextError::BadName(_) => "Le nom compte au plus 100 caractères, sur une seule ligne.",
         TextError::EmptyTitle => "Le titre ne peut pas être vide.",
         TextError::TitleTooLong(_) => "Le titre compte au plus 300 caractères.",
-        TextError::Unprintable => "Le texte contient un caractère de contrôle invisible : retirez-le.",
+        TextError::Unprintable => {
+            "Le texte contient un caractère de contrôle invisible : retirez-le."
+        }
     }
 }
 
