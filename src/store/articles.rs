@@ -331,39 +331,19 @@ pub(super) async fn set_inline_links(
     article: Uuid,
     slugs: &[Slug],
 ) -> Result<Vec<LinkWarning>, sqlx::Error> {
-    let slugs: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
-    let targets = sqlx::query!(
-        r#"
-        select s.slug as "slug!", s.position as "position!", a.id as "id?",
-               (a.status = 'published' and a.published_at <= now()) as "public?"
-        from unnest($1::text[]) with ordinality as s(slug, position)
-        left join article a on a.slug = s.slug
-        order by s.position
-        "#,
-        &slugs
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let targets = resolve_links(&mut *conn, slugs).await?;
     sqlx::query!(
         "delete from article_link where from_article_id = $1 and origin = 'inline'",
         article
     )
     .execute(&mut *conn)
     .await?;
-    let mut warnings = Vec::new();
-    let mut ids = Vec::new();
-    for target in targets {
-        match target.id {
-            None => warnings.push(LinkWarning::NoSuchArticle(target.slug)),
-            Some(id) if id == article => {}
-            Some(id) => {
-                if target.public != Some(true) {
-                    warnings.push(LinkWarning::NotPublished(target.slug));
-                }
-                ids.push(id);
-            }
-        }
-    }
+    let ids: Vec<Uuid> = targets
+        .iter()
+        .filter_map(|t| t.id)
+        .filter(|id| *id != article)
+        .collect();
+    let warnings = warnings_for(targets);
     sqlx::query!(
         r#"
         insert into article_link (from_article_id, to_article_id, position, origin)
@@ -412,27 +392,53 @@ pub async fn publish(
     .await
 }
 
-/// What readers would find behind each of `slugs` if this article linked to them; no writes.
-pub async fn link_warnings(pool: &PgPool, slugs: &[Slug]) -> Result<Vec<LinkWarning>, sqlx::Error> {
+/// The article behind a slug a body links to, if any, and whether readers can see it.
+struct LinkTarget {
+    slug: String,
+    id: Option<Uuid>,
+    public: bool,
+}
+
+async fn resolve_links<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    slugs: &[Slug],
+) -> Result<Vec<LinkTarget>, sqlx::Error> {
     let slugs: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
     let rows = sqlx::query!(
         r#"
         select s.slug as "slug!", a.id as "id?",
-               (a.status = 'published' and a.published_at <= now()) as "public?"
+               coalesce(a.status = 'published' and a.published_at <= now(), false) as "public!"
         from unnest($1::text[]) with ordinality as s(slug, position)
         left join article a on a.slug = s.slug
         order by s.position
         "#,
         &slugs
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| match (r.id, r.public) {
-            (None, _) => Some(LinkWarning::NoSuchArticle(r.slug)),
-            (Some(_), Some(true)) => None,
-            (Some(_), _) => Some(LinkWarning::NotPublished(r.slug)),
+        .map(|r| LinkTarget {
+            slug: r.slug,
+            id: r.id,
+            public: r.public,
         })
         .collect())
+}
+
+/// The links readers could not follow.
+fn warnings_for(targets: Vec<LinkTarget>) -> Vec<LinkWarning> {
+    targets
+        .into_iter()
+        .filter_map(|t| match (t.id, t.public) {
+            (None, _) => Some(LinkWarning::NoSuchArticle(t.slug)),
+            (Some(_), true) => None,
+            (Some(_), false) => Some(LinkWarning::NotPublished(t.slug)),
+        })
+        .collect()
+}
+
+/// What readers would find behind each of `slugs` if an article linked to them; no writes.
+pub async fn link_warnings(pool: &PgPool, slugs: &[Slug]) -> Result<Vec<LinkWarning>, sqlx::Error> {
+    Ok(warnings_for(resolve_links(pool, slugs).await?))
 }

@@ -32,6 +32,17 @@ async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Edita
     }
 }
 
+/// The article `id` if `user` may also change it: others' are 404 as in [`visible`], one's
+/// own that may no longer be changed (submitted, published) 403.
+async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Editable, AppError> {
+    let article = visible(state, user, id).await?;
+    if may_edit(user, &article) {
+        Ok(article)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 fn status_of(article: &Editable) -> ArticleStatus {
     ArticleStatus::parse(&article.status).unwrap_or(ArticleStatus::Draft)
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 use uuid::Uuid;
 
-use super::{may_edit, visible};
+use super::{editable, may_edit, visible};
 use crate::domain::{Lang, Slug, Title, format_date, markdown};
 use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -192,10 +192,7 @@ pub async fn restore(
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     let user = signed.user;
-    let article = visible(&state, &user, id).await?;
-    if !may_edit(&user, &article) {
-        return Err(AppError::Forbidden);
-    }
+    let article = editable(&state, &user, id).await?;
     let revision = find(&state, id, rev).await?;
     let title = Title::parse(&revision.title).map_err(|_| AppError::NotFound)?;
     let slug = Slug::parse(&article.slug).map_err(|_| AppError::NotFound)?;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::form::{
     ActionButton, ArticleForm, ConflictView, EditPage, Errors, LockNotice, Meta, describe, validate,
 };
-use super::{may_edit, status_label, status_of, visible};
+use super::{editable, may_edit, status_label, status_of, visible};
 use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
 use crate::store::articles::{self, Draft};
 use crate::store::editing::{self, Changes, Editable, Outcome};
@@ -321,10 +321,7 @@ pub async fn save(
     signed: SignedForm<ArticleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
-    let article = visible(&state, &user, id).await?;
-    if !may_edit(&user, &article) {
-        return Err(AppError::Forbidden);
-    }
+    let article = editable(&state, &user, id).await?;
     if let Some(page) = redisplay(&state, &user, Some(&article), &form).await? {
         return Ok(page.into_response());
     }
@@ -422,10 +419,7 @@ pub async fn autosave(
     signed: SignedForm<ArticleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
-    let article = visible(&state, &user, id).await?;
-    if !may_edit(&user, &article) {
-        return Err(AppError::Forbidden);
-    }
+    let article = editable(&state, &user, id).await?;
     if form.body.len() > state.config.max_body_bytes {
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
@@ -462,10 +456,7 @@ pub async fn take_over(
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     let user = signed.user;
-    let article = visible(&state, &user, id).await?;
-    if !may_edit(&user, &article) {
-        return Err(AppError::Forbidden);
-    }
+    editable(&state, &user, id).await?;
     let mut conn = state.pool.acquire().await?;
     editing::take_lock(&mut conn, id, user.id).await?;
     Ok(Redirect::to(&format!("/editor/articles/{id}")).into_response())
