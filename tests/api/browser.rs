@@ -91,6 +91,22 @@ async fn wait_for(client: &Client, css: &str) -> Result<fantoccini::elements::El
         .map_err(|e| format!("waiting for {css}: {e}"))
 }
 
+/// Waits until the address contains `part`: the click's navigation is over, so elements found
+/// next belong to the new page, not the old one.
+async fn wait_url(client: &Client, part: &str) -> Step {
+    for _ in 0..150 {
+        let url = client
+            .current_url()
+            .await
+            .map_err(fail("reading the address"))?;
+        if url.as_str().contains(part) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("the address never contained {part:?}"))
+}
+
 async fn text(client: &Client, css: &str) -> Result<String, String> {
     wait_for(client, css)
         .await?
@@ -120,6 +136,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         .click()
         .await
         .map_err(fail("signing in"))?;
+    wait_url(client, "/account").await?;
     let h1 = text(client, "main h1").await?;
     if h1 != "Mon compte" {
         return Err(format!("after signing in, the page says {h1:?}"));
@@ -183,6 +200,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         .click()
         .await
         .map_err(fail("saving"))?;
+    wait_url(client, "?saved=1").await?;
     let notice = text(client, ".notice").await?;
     if notice != "Article enregistré." {
         return Err(format!("after saving: {notice:?}"));
@@ -217,6 +235,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         .click()
         .await
         .map_err(fail("submitting for review"))?;
+    wait_url(client, "?status=submit").await?;
     let notice = text(client, ".notice").await?;
     if notice != "C’est fait : en relecture." {
         return Err(format!("after submitting: {notice:?}"));
