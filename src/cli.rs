@@ -81,6 +81,9 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     let db = Database::open(&config).await?;
     // Whatever happens next, the database (and the embedded server) is closed cleanly.
     let served = async {
+        if !crate::db::known_timezone(&db.pool, &config.timezone).await? {
+            anyhow::bail!("VIGIE_TIMEZONE={} is not a time zone name PostgreSQL knows (e.g. Europe/Paris)", config.timezone);
+        }
         if load_demo {
             demo::load(&db.pool, &config.base_url).await?;
         }

@@ -50,6 +50,9 @@ pub struct Config {
     pub page_size: u32,
     /// `VIGIE_RELATED_COUNT`: related articles shown under an article, default 4.
     pub related_count: u32,
+    /// `VIGIE_TIMEZONE`: the newsroom's time zone (IANA name) for scheduling and dates shown to
+    /// staff; default `Europe/Paris`. Checked against PostgreSQL's time zone list at start.
+    pub timezone: String,
     /// `VIGIE_MAX_BODY`: the largest article body accepted, in bytes of Markdown; default 1 MiB.
     pub max_body_bytes: usize,
     /// `VIGIE_SESSION_IDLE`: a session unused this long ends, default 2 h.
@@ -139,6 +142,7 @@ impl Config {
             None => 1024 * 1024,
         };
         Ok(Self {
+            timezone: lookup("VIGIE_TIMEZONE").unwrap_or_else(|| "Europe/Paris".to_owned()),
             max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,
             session_max: duration("VIGIE_SESSION_MAX", Duration::from_secs(12 * 3600))?,

@@ -157,6 +157,14 @@ fn describe(options: &PgConnectOptions) -> String {
     )
 }
 
+/// Whether PostgreSQL knows the time zone `name` (e.g. `Europe/Paris`).
+pub async fn known_timezone(pool: &PgPool, name: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select exists (select 1 from pg_timezone_names where name = $1)")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+}
+
 /// Whether every migration this binary knows has been applied (for `/readyz`).
 pub async fn migrations_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);

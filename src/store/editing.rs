@@ -111,6 +111,7 @@ pub struct Editable {
     pub locked_by: Option<Uuid>,
     pub locked_by_name: Option<String>,
     pub locked_at: Option<OffsetDateTime>,
+    pub review_note: String,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -122,7 +123,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_markdown, a.lang, a.status,
                a.version, a.author_id, au.display_name as author_name, a.published_at,
-               lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?",
+               lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)
@@ -404,6 +405,7 @@ pub async fn change_status(
         update article
         set status = $2,
             published_at = case when $2 = 'published' then coalesce(published_at, now()) else published_at end,
+            published_version = case when $2 = 'published' then version else published_version end,
             version = version + 1, last_editor_id = $3
         where id = $1 and status = $4 and version = $5
         "#,

@@ -5,6 +5,8 @@
 pub mod articles;
 pub mod audit;
 pub mod editing;
+pub mod review;
+
 pub mod sessions;
 pub mod setup;
 pub mod tags;

@@ -23,6 +23,8 @@ pub struct Words {
     pub bad_cursor: &'static str,
     pub footer: &'static str,
     pub page_title_home: &'static str,
+    pub corrections: &'static str,
+    pub no_corrections: &'static str,
 }
 
 pub static FR: Words = Words {
@@ -41,6 +43,8 @@ pub static FR: Words = Words {
     bad_cursor: "Ce lien de pagination n’est pas valide. Repartez de la première page.",
     footer: "Vigie — l’actualité de la régulation de l’IA.",
     page_title_home: "Vigie — régulation de l’IA",
+    corrections: "Corrections",
+    no_corrections: "Aucune correction publiée.",
 };
 
 pub static EN: Words = Words {
@@ -59,6 +63,8 @@ pub static EN: Words = Words {
     bad_cursor: "This pagination link is not valid. Start again from the first page.",
     footer: "Vigie — news on AI regulation.",
     page_title_home: "Vigie — AI regulation",
+    corrections: "Corrections",
+    no_corrections: "No corrections published.",
 };
 
 impl Words {

@@ -1,6 +1,7 @@
 //! The HTTP side: shared state, the router with its middleware stack in one readable place,
 //! and serving with graceful shutdown.
 
+mod admin;
 mod assets;
 pub mod auth;
 mod editor;
@@ -104,6 +105,7 @@ impl AppState {
         page.account = Some(AccountNav {
             display_name: user.display_name.clone(),
             csrf_token: user.csrf_token().to_owned(),
+            reviewer: user.may(crate::domain::Permission::Review),
         });
         page
     }
@@ -113,6 +115,8 @@ impl AppState {
 pub struct AccountNav {
     pub display_name: String,
     pub csrf_token: String,
+    /// Editors and admins get the review queue in their menu.
+    pub reviewer: bool,
 }
 
 /// What `base.html` needs from every page.

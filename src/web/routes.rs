@@ -8,7 +8,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use super::auth::{self, Access};
-use super::{AppState, assets, editor, health, public};
+use super::{AppState, admin, assets, editor, health, public};
 use crate::domain::Permission;
 
 /// One route as the matrix test sees it.
@@ -37,13 +37,14 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Public, Visitor};
-    use Permission::{ManageOwnAccount, UseEditor};
+    use Permission::{ManageOwnAccount, Review, UseEditor};
     entries![
         // Readers.
         GET "/" Public => public::home,
         GET "/articles/{slug}" Public => public::article,
         GET "/tags/{slug}" Public => public::tag,
         GET "/authors/{slug}" Public => public::author,
+        GET "/corrections" Public => public::corrections,
         GET "/static/vigie.css" Public => assets::stylesheet,
         GET "/static/editor.js" Public => assets::editor_script,
         GET "/healthz" Public => health::alive,
@@ -71,6 +72,11 @@ fn table() -> Vec<Entry> {
         GET "/editor/articles/{id}/revisions/{rev}" Needs(UseEditor) => editor::revision,
         POST "/editor/articles/{id}/revisions/{rev}/restore" Needs(UseEditor) => editor::restore,
         GET "/editor/articles/{id}/diff" Needs(UseEditor) => editor::diff,
+        POST "/editor/articles/{id}/corrections" Needs(UseEditor) => editor::add_correction,
+        // Review: editors and admins.
+        GET "/admin/review" Needs(Review) => admin::queue,
+        GET "/admin/review/{id}" Needs(Review) => admin::review,
+        POST "/admin/review/{id}" Needs(Review) => admin::decide,
     ]
 }
 

@@ -39,6 +39,8 @@ enum Expect {
 use Expect::{SignIn, Status, To};
 
 struct Case {
+    /// The status the fixture article is put in first.
+    fixture: &'static str,
     method: &'static str,
     /// The route; `{id}` and `{rev}` become a fresh draft by another journalist and its first
     /// revision, for each request.
@@ -62,6 +64,7 @@ fn matrix() -> Vec<Case> {
         ("intent", "save"),
     ];
     let case = |method, path, query, fields, expect| Case {
+        fixture: "draft",
         method,
         path,
         query,
@@ -197,6 +200,43 @@ fn matrix() -> Vec<Case> {
             &[],
             THEIRS,
         ),
+        Case {
+            fixture: "published",
+            ..case(
+                "POST",
+                "/editor/articles/{id}/corrections",
+                "",
+                &[("body", "Une précision.")],
+                [SignIn, Status(404), Status(303), Status(303), SignIn],
+            )
+        },
+        case(
+            "GET",
+            "/admin/review",
+            "",
+            &[],
+            [SignIn, Status(403), Status(200), Status(200), SignIn],
+        ),
+        Case {
+            fixture: "in_review",
+            ..case(
+                "GET",
+                "/admin/review/{id}",
+                "",
+                &[],
+                [SignIn, Status(403), Status(200), Status(200), SignIn],
+            )
+        },
+        Case {
+            fixture: "in_review",
+            ..case(
+                "POST",
+                "/admin/review/{id}",
+                "",
+                &[("decision", "publish"), ("version", "1")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
     ]
 }
 
@@ -207,6 +247,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/articles/{slug}"),
     ("GET", "/tags/{slug}"),
     ("GET", "/authors/{slug}"),
+    ("GET", "/corrections"),
     ("GET", "/static/vigie.css"),
     ("GET", "/static/editor.js"),
     ("GET", "/healthz"),
@@ -270,11 +311,17 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
 }
 
 /// A fresh draft by another journalist, and the id of its first revision.
-async fn theirs(app: &TestApp) -> (uuid::Uuid, i64) {
+async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let author = app.account(Role::Journalist).await;
     let slug = app
         .article_by(author.id, "Le brouillon d’un autre", "Texte.", None)
         .await;
+    sqlx::query("update article set status = $2, published_at = case when $2 = 'published' then now() end where slug = $1")
+        .bind(&slug)
+        .bind(status)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     sqlx::query_as("select a.id, r.id from article a join article_revision r on r.article_id = a.id where a.slug = $1")
         .bind(slug)
         .fetch_one(&app.pool)
@@ -307,7 +354,7 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
     for case in matrix() {
         for (who, expect) in EVERYONE.into_iter().zip(case.expect) {
             let (browser, token) = browser_for(&app, who).await;
-            let (article, revision) = theirs(&app).await;
+            let (article, revision) = theirs(&app, case.fixture).await;
             let path = format!("{}{}", case.path, case.query)
                 .replace("{id}", &article.to_string())
                 .replace("{rev}", &revision.to_string());

@@ -20,4 +20,5 @@ mod editor;
 mod embedded;
 mod health;
 mod lists;
+mod review;
 mod xss;

@@ -53,3 +53,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
         Ok(Self { user, form })
     }
 }
+
+/// A number the form carries; anything else counts as 0 (for a version: "unknown", which the
+/// version check then treats as stale rather than losing the form).
+pub fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let raw = <String as Deserialize>::deserialize(d)?;
+    Ok(raw.trim().parse().unwrap_or(0))
+}

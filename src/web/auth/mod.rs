@@ -18,7 +18,7 @@ use cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
 pub use account::{account_page, change_password, update_profile};
-pub use forms::SignedForm;
+pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
 pub use setup::{setup, setup_page};
 

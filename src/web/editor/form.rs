@@ -17,7 +17,7 @@ use crate::web::Page;
 #[serde(default)]
 pub struct ArticleForm {
     /// The version the writer started from; 0 for a new article.
-    #[serde(deserialize_with = "lenient_number")]
+    #[serde(deserialize_with = "crate::web::auth::lenient_number")]
     pub version: i32,
     pub title: String,
     pub dek: String,
@@ -48,13 +48,6 @@ fn lenient_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Uuid>, D::E
         .iter()
         .filter_map(|s| Uuid::parse_str(s.trim()).ok())
         .collect())
-}
-
-/// A number the form carries; anything else counts as 0 (for a version: "unknown", which the
-/// version check then treats as stale rather than losing the form).
-pub fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
-    let raw = String::deserialize(d)?;
-    Ok(raw.trim().parse().unwrap_or(0))
 }
 
 impl ArticleForm {
@@ -247,6 +240,12 @@ pub struct LockNotice {
     pub last_seen: String,
 }
 
+/// A correction already published under the article.
+pub struct CorrectionLine {
+    pub date: String,
+    pub body: String,
+}
+
 /// What another person saved while this one was typing.
 pub struct ConflictView {
     pub by: String,
@@ -274,6 +273,12 @@ pub struct EditPage {
     pub can_edit: bool,
     pub conflict: Option<ConflictView>,
     pub unsaved: bool,
+    /// The editor's note when the article was sent back.
+    pub review_note: Option<String>,
+    pub corrections: Vec<CorrectionLine>,
+    pub can_correct: bool,
+    pub correction_text: String,
+    pub correction_error: Option<&'static str>,
     pub script: &'static str,
 }
 

@@ -8,7 +8,7 @@ mod write;
 
 pub use list::list;
 pub use revisions::{diff, restore, revision, revisions};
-pub use write::{autosave, change_status, create, edit, new, save, take_over};
+pub use write::{add_correction, autosave, change_status, create, edit, new, save, take_over};
 
 use uuid::Uuid;
 

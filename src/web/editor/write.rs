@@ -9,12 +9,16 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::form::{
-    ActionButton, ArticleForm, ConflictView, EditPage, Errors, LockNotice, Meta, describe, validate,
+    ActionButton, ArticleForm, ConflictView, CorrectionLine, EditPage, Errors, LockNotice, Meta,
+    describe, validate,
 };
 use super::{editable, may_edit, status_label, status_of, visible};
-use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
+use crate::domain::{
+    Action, ArticleStatus, Lang, Permission, Title, format_date, markdown, transition,
+};
 use crate::store::articles::{self, Draft};
 use crate::store::editing::{self, Changes, Editable, Outcome};
+use crate::store::review;
 use crate::store::{tags, violates};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::{AppError, AppState, assets};
@@ -32,6 +36,8 @@ struct Extras {
     conflict: Option<ConflictView>,
     /// The form holds text that is not saved (shown again after a preview, an error…).
     unsaved: bool,
+    /// A correction that could not be added, with why.
+    correction: Option<(String, &'static str)>,
 }
 
 async fn form_page(
@@ -57,6 +63,23 @@ async fn form_page(
         public_url: (a.status == "published").then(|| format!("/articles/{}", a.slug)),
     });
     let lock = article.and_then(|a| held_by_other(a, user));
+    let corrections = match article {
+        Some(a) if a.status == "published" => review::corrections(&state.pool, a.id)
+            .await?
+            .into_iter()
+            .map(|c| CorrectionLine {
+                date: format_date(c.noted_at.date(), state.config.lang),
+                body: c.body,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let can_correct =
+        article.is_some_and(|a| a.status == "published") && user.may(Permission::AddCorrection);
+    let (correction_text, correction_error) = match extras.correction {
+        Some((text, error)) => (text, Some(error)),
+        None => (String::new(), None),
+    };
     let actions = article.map(|a| buttons(user, a)).unwrap_or_else(|| {
         // A new article can be saved and sent for review in one go.
         vec![ActionButton {
@@ -81,6 +104,13 @@ async fn form_page(
         actions,
         conflict: extras.conflict,
         unsaved: extras.unsaved,
+        review_note: article
+            .map(|a| a.review_note.clone())
+            .filter(|n| !n.is_empty()),
+        corrections,
+        can_correct,
+        correction_text,
+        correction_error,
         script: assets::EDITOR_SCRIPT.url.as_str(),
     })
 }
@@ -293,16 +323,18 @@ pub async fn edit(
     let notice = if q.saved.is_some() {
         Some("Article enregistré.".to_owned())
     } else if let Some(action) = q.status {
-        Some(format!(
-            "C’est fait : {}.",
-            status_label(match action.as_str() {
-                "submit" => "in_review",
-                "publish" => "published",
-                "archive" => "archived",
-                _ => "draft",
-            })
-            .to_lowercase()
-        ))
+        Some(
+            match action.as_str() {
+                "submit" => "C’est fait : en relecture.",
+                "publish" => "C’est fait : publié.",
+                "schedule" => "C’est fait : publication programmée.",
+                "request_changes" => "C’est fait : renvoyé à l’auteur.",
+                "archive" => "C’est fait : archivé.",
+                "correction" => "Correction publiée sous l’article.",
+                _ => "C’est fait : brouillon.",
+            }
+            .to_owned(),
+        )
     } else {
         q.restored
             .map(|r| format!("La révision {r} a été restaurée, comme nouvelle version."))
@@ -467,7 +499,7 @@ pub struct StatusForm {
     #[serde(default)]
     action: String,
     /// The version the decision was made on.
-    #[serde(default, deserialize_with = "super::form::lenient_number")]
+    #[serde(default, deserialize_with = "crate::web::auth::lenient_number")]
     version: i32,
 }
 
@@ -506,4 +538,50 @@ pub async fn change_status(
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", action.as_str())).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// Adds a correction to a published article: dated, public, and never edited or removed.
+pub async fn add_correction(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<CorrectionForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = visible(&state, &user, id).await?;
+    if !user.may(Permission::AddCorrection) {
+        return Err(AppError::Forbidden);
+    }
+    let body = form.body.trim();
+    let error = if article.status != "published" {
+        Some("Seul un article publié reçoit des corrections.")
+    } else if body.is_empty() || body.chars().count() > 2000 {
+        Some("Écrivez la correction (2 000 caractères au plus).")
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let extras = Extras {
+            correction: Some((form.body.clone(), error)),
+            ..Extras::default()
+        };
+        let page = form_page(
+            &state,
+            &user,
+            Some(&article),
+            ArticleForm::from_article(&article),
+            extras,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.pool.begin().await?;
+    review::add_correction(&mut tx, id, body, user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/editor/articles/{id}?status=correction")).into_response())
 }

@@ -9,7 +9,13 @@ use axum::response::{IntoResponse, Response};
 use super::{TagLink, When, tag_links};
 use crate::domain::Slug;
 use crate::store::articles::{self, Lookup};
+use crate::store::review;
 use crate::web::{AppError, AppState, Page};
+
+pub struct CorrectionNote {
+    pub when: When,
+    pub body: String,
+}
 
 pub struct RelatedLink {
     pub slug: String,
@@ -25,6 +31,7 @@ pub struct ArticleTemplate {
     when: When,
     tags: Vec<TagLink>,
     related: Vec<RelatedLink>,
+    corrections: Vec<CorrectionNote>,
 }
 
 pub async fn show(
@@ -59,6 +66,14 @@ pub async fn show(
         when: When::new(r.published_at, lang),
     })
     .collect();
+    let corrections = review::corrections(&state.pool, article.id)
+        .await?
+        .into_iter()
+        .map(|c| CorrectionNote {
+            when: When::new(c.noted_at, lang),
+            body: c.body,
+        })
+        .collect();
     let mut page = state.page(format!("{} — Vigie", article.title));
     // The article's own language for <html lang>; the interface stays in the site's.
     page.lang = article.lang.clone();
@@ -78,6 +93,39 @@ pub async fn show(
         article,
         tags,
         related,
+        corrections,
     }
     .into_response())
+}
+
+pub struct CorrectionEntry {
+    pub slug: String,
+    pub title: String,
+    pub when: When,
+    pub body: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/corrections.html")]
+pub struct CorrectionsTemplate {
+    page: Page,
+    corrections: Vec<CorrectionEntry>,
+}
+
+/// `/corrections`: every correction of the site, newest first.
+pub async fn corrections(State(state): State<AppState>) -> Result<CorrectionsTemplate, AppError> {
+    let lang = state.config.lang;
+    let corrections = review::public_corrections(&state.pool, 200)
+        .await?
+        .into_iter()
+        .map(|c| CorrectionEntry {
+            when: When::new(c.noted_at, lang),
+            slug: c.slug,
+            title: c.title,
+            body: c.body,
+        })
+        .collect();
+    let mut page = state.page(format!("{} — Vigie", state.words().corrections));
+    page.canonical = Some(format!("{}/corrections", state.config.base_url));
+    Ok(CorrectionsTemplate { page, corrections })
 }

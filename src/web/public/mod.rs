@@ -6,7 +6,7 @@ mod listing;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-pub use article::show as article;
+pub use article::{corrections, show as article};
 pub use listing::{author, home, tag};
 
 use crate::domain::{Lang, format_date};

@@ -1,0 +1,6 @@
+-- Review and corrections: the editor's note when sending an article back, and which version
+-- readers last saw (the review page shows what changed since).
+
+alter table article
+    add column review_note text not null default '',
+    add column published_version integer;

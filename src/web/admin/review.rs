@@ -1,0 +1,257 @@
+//! `/admin/review`: articles waiting for an editor, oldest first; one article's preview and
+//! what changed since readers last saw it; publish now, schedule, or send back with a note.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use crate::domain::{Action, ArticleStatus, Permission};
+use crate::store::editing::{self, Editable};
+use crate::store::review::{self, Waiting, When};
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::{AppError, AppState, Page};
+
+pub struct Line {
+    pub id: Uuid,
+    pub title: String,
+    pub author_name: String,
+    pub waiting: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/queue.html")]
+pub struct QueuePage {
+    page: Page,
+    lines: Vec<Line>,
+}
+
+/// How long something has waited, as a newsroom says it.
+fn waited(since: OffsetDateTime) -> String {
+    let minutes = (OffsetDateTime::now_utc() - since).whole_minutes().max(0);
+    match minutes {
+        0 => "à l’instant".to_owned(),
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h {:02}", m / 60, m % 60),
+        m => format!("{} jours", m / (24 * 60)),
+    }
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<QueuePage, AppError> {
+    let lines = review::queue(&state.pool)
+        .await?
+        .into_iter()
+        .map(|w: Waiting| Line {
+            waiting: waited(w.since),
+            id: w.id,
+            title: w.title,
+            author_name: w.author_name,
+        })
+        .collect();
+    Ok(QueuePage {
+        page: state.page_for(&user, "Relecture — Vigie".to_owned()),
+        lines,
+    })
+}
+
+/// A run of words of the diff since publication.
+pub struct Piece {
+    pub change: &'static str,
+    pub text: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/review.html")]
+pub struct ReviewPage {
+    page: Page,
+    csrf: String,
+    article: Editable,
+    body_html: String,
+    /// Changes since the version readers saw, if it has been published before.
+    changes: Option<Vec<Piece>>,
+    timezone: String,
+    error: Option<&'static str>,
+    note: String,
+    at: String,
+}
+
+async fn in_review(state: &AppState, id: Uuid) -> Result<Editable, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let article = editing::load(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if article.status != ArticleStatus::InReview.as_str() {
+        return Err(AppError::NotFound);
+    }
+    Ok(article)
+}
+
+async fn review_page(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Editable,
+    error: Option<&'static str>,
+    note: String,
+    at: String,
+) -> Result<ReviewPage, AppError> {
+    let body_html =
+        crate::domain::markdown::render(&article.body_markdown, &state.config.base_url).html;
+    let changes = match review::last_published_text(&state.pool, article.id).await? {
+        Some(before) => {
+            let after = article.body_markdown.clone();
+            let pieces = tokio::task::spawn_blocking(move || {
+                similar::TextDiff::configure()
+                    .timeout(std::time::Duration::from_secs(1))
+                    .diff_words(&before, &after)
+                    .iter_all_changes()
+                    .map(|c| Piece {
+                        change: match c.tag() {
+                            similar::ChangeTag::Equal => "same",
+                            similar::ChangeTag::Insert => "added",
+                            similar::ChangeTag::Delete => "removed",
+                        },
+                        text: c.value().to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|_| AppError::Busy)?;
+            Some(pieces)
+        }
+        None => None,
+    };
+    Ok(ReviewPage {
+        page: state.page_for(user, format!("Relecture — {}", article.title)),
+        csrf: user.csrf_token().to_owned(),
+        body_html,
+        changes,
+        timezone: state.config.timezone.clone(),
+        article,
+        error,
+        note,
+        at,
+    })
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<ReviewPage, AppError> {
+    let article = in_review(&state, id).await?;
+    review_page(&state, &user, article, None, String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    #[serde(default)]
+    decision: String,
+    #[serde(default, deserialize_with = "crate::web::auth::lenient_number")]
+    version: i32,
+    /// `YYYY-MM-DDTHH:MM` in the newsroom's time zone (an `<input type=datetime-local>`).
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<Decision>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = in_review(&state, id).await?;
+    let own = article.author_id == user.id;
+    let action = match form.decision.as_str() {
+        "publish" | "schedule" => Action::Publish,
+        "request_changes" => Action::RequestChanges,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Cette décision n’existe pas.".to_owned(),
+            ));
+        }
+    };
+    if !user.may(Permission::ChangeStatus {
+        own,
+        from: ArticleStatus::InReview,
+        action,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    let again = |error: &'static str, article: Editable| {
+        let (note, at) = (form.note.clone(), form.at.clone());
+        let state = state.clone();
+        let user = user.clone();
+        async move {
+            let page = review_page(&state, &user, article, Some(error), note, at).await?;
+            Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let done = match form.decision.as_str() {
+        "publish" => review::publish(&mut tx, id, form.version, When::Now, user.id)
+            .await?
+            .is_some(),
+        "schedule" => {
+            let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+            let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+            let at = form.at.trim();
+            let parsed = time::PrimitiveDateTime::parse(at, seconds)
+                .or_else(|_| time::PrimitiveDateTime::parse(at, minutes));
+            let Ok(local) = parsed else {
+                drop(tx);
+                return again(
+                    "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).",
+                    article,
+                )
+                .await;
+            };
+            if !review::is_future(&state.pool, local, &state.config.timezone).await? {
+                drop(tx);
+                return again(
+                    "Cette date est passée : choisissez un moment à venir, ou publiez maintenant.",
+                    article,
+                )
+                .await;
+            }
+            review::publish(
+                &mut tx,
+                id,
+                form.version,
+                When::At(local, &state.config.timezone),
+                user.id,
+            )
+            .await?
+            .is_some()
+        }
+        _ => {
+            let note = form.note.trim();
+            if note.is_empty() || note.chars().count() > 2000 || note.contains('\0') {
+                drop(tx);
+                return again(
+                    "Expliquez à l’auteur ce qu’il faut changer (2 000 caractères au plus).",
+                    article,
+                )
+                .await;
+            }
+            review::request_changes(&mut tx, id, form.version, note, user.id).await?
+        }
+    };
+    if !done {
+        return Err(AppError::Conflict(
+            "L’article a changé depuis que vous l’avez ouvert : rechargez la page de relecture."
+                .to_owned(),
+        ));
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", form.decision)).into_response())
+}

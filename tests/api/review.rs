@@ -1,0 +1,412 @@
+//! Review, publication, scheduling and corrections, as editors and readers see them.
+
+use std::time::Duration;
+
+use uuid::Uuid;
+use vigie::domain::Role;
+
+use crate::helpers::{Browser, Page, TestApp};
+
+/// A journalist writes an article and sends it for review; returns its id and slug.
+async fn submitted(app: &TestApp, author: &Browser, title: &str, body: &str) -> (Uuid, String) {
+    let page = author
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", title),
+                ("lang", "fr"),
+                ("body", body),
+                ("intent", "status:submit"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let id = Uuid::parse_str(
+        page.header("location")
+            .trim_start_matches("/editor/articles/")
+            .split('?')
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let slug: String = sqlx::query_scalar("select slug from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    (id, slug)
+}
+
+async fn version(app: &TestApp, id: Uuid) -> String {
+    sqlx::query_scalar::<_, i32>("select version from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string()
+}
+
+/// The (actor, target) of the newest audit event with `action`.
+async fn audited(app: &TestApp, action: &str) -> (Option<Uuid>, String) {
+    sqlx::query_as(
+        "select actor_id, target_id from audit_event where action = $1 order by id desc limit 1",
+    )
+    .bind(action)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_else(|_| panic!("no audit event {action}"))
+}
+
+#[tokio::test]
+async fn an_editor_reviews_and_publishes_from_the_queue() {
+    let app = TestApp::spawn().await;
+    let (author, writer) = app.signed_in(Role::Journalist).await;
+    let (editor, chief) = app.signed_in(Role::Editor).await;
+    let (id, slug) = submitted(
+        &app,
+        &author,
+        "À relire",
+        "| A | B |\n| --- | --- |\n| 1 | 2 |\n",
+    )
+    .await;
+
+    let queue = editor.get("/admin/review").await;
+    assert_eq!(queue.status, 200);
+    assert_eq!(
+        queue.texts(".review-queue tbody td:first-child"),
+        ["À relire"]
+    );
+    assert_eq!(
+        queue.texts(".review-queue tbody td:nth-child(2)"),
+        ["Compte journalist"]
+    );
+    assert_eq!(
+        author.get("/admin/review").await.status,
+        403,
+        "journalists do not review"
+    );
+
+    let page = editor.get(&format!("/admin/review/{id}")).await;
+    assert_eq!(page.texts(".preview .article-body table th"), ["A", "B"]);
+    assert!(page.body.contains("Première publication"));
+    assert_eq!(
+        app.get(&format!("/articles/{slug}")).await.status,
+        404,
+        "not public while in review"
+    );
+
+    let v = version(&app, id).await;
+    let done = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 200);
+    assert!(app.get("/").await.body.contains(&slug));
+    assert_eq!(
+        audited(&app, "article.publish").await,
+        (Some(chief.id), id.to_string())
+    );
+    assert!(
+        editor
+            .get("/admin/review")
+            .await
+            .texts(".review-queue")
+            .is_empty(),
+        "the queue is empty again"
+    );
+    let _ = writer;
+
+    // A decision on a version nobody looked at is refused.
+    let (other, _) = submitted(&app, &author, "Deuxième", "Texte.").await;
+    let stale = editor
+        .post_signed(
+            &format!("/admin/review/{other}"),
+            &[("decision", "publish"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+}
+
+#[tokio::test]
+async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
+    let app = TestApp::with_demo().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, chief) = app.signed_in(Role::Editor).await;
+    let (id, slug) = submitted(
+        &app,
+        &author,
+        "Sous embargo",
+        &format!("Lire [l’article](/articles/{})", crate::helpers::SAMPLE),
+    )
+    .await;
+    // Tagged like the sample so that its tag page is a surface too.
+    sqlx::query("insert into article_tag (article_id, tag_id, position) select $1, id, 1 from tag where slug = 'anthropic'")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // Four seconds from now, as a wall-clock time in the newsroom's zone.
+    let at: String = sqlx::query_scalar(
+        "select to_char((now() + interval '4 seconds') at time zone 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SS')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let v = version(&app, id).await;
+    let done = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "schedule"), ("at", &at), ("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        audited(&app, "article.schedule").await,
+        (Some(chief.id), id.to_string())
+    );
+
+    let surfaces = ["/", "/tags/anthropic", &format!("/articles/{slug}")];
+    let visible = |page: &Page| page.status == 200 && page.body.contains("Sous embargo");
+    for path in surfaces {
+        assert!(
+            !visible(&app.get(path).await),
+            "{path} shows it before its time"
+        );
+    }
+    // Then it appears by itself: nothing restarts, nothing is triggered.
+    let mut appeared = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if visible(&app.get(&format!("/articles/{slug}")).await) {
+            appeared = true;
+            break;
+        }
+    }
+    assert!(appeared, "published at its time");
+    let published_at_passed: bool =
+        sqlx::query_scalar("select published_at <= now() from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(published_at_passed);
+    for path in surfaces {
+        assert!(
+            visible(&app.get(path).await),
+            "{path} shows it once its time has come"
+        );
+    }
+}
+
+#[tokio::test]
+async fn scheduling_in_the_past_or_without_a_date_is_explained() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (id, _) = submitted(&app, &author, "Plus tard", "Texte.").await;
+    let v = version(&app, id).await;
+    for (at, message) in [
+        ("2020-01-01T09:00", "passée"),
+        ("demain matin", "date et l’heure"),
+    ] {
+        let page = editor
+            .post_signed(
+                &format!("/admin/review/{id}"),
+                &[("decision", "schedule"), ("at", at), ("version", &v)],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{at}");
+        assert!(
+            page.texts(".form-error")[0].contains(message),
+            "{at}: {:?}",
+            page.texts(".form-error")
+        );
+        assert_eq!(
+            page.attrs("input[name=at]", "value"),
+            [at],
+            "what was typed stays"
+        );
+    }
+    let status: String = sqlx::query_scalar("select status from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "in_review");
+}
+
+#[tokio::test]
+async fn sending_back_with_a_note_shows_it_to_the_author() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, chief) = app.signed_in(Role::Editor).await;
+    let (id, _) = submitted(&app, &author, "À reprendre", "Texte.").await;
+    let v = version(&app, id).await;
+    let empty = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[
+                ("decision", "request_changes"),
+                ("note", " "),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    let note = "Sourcez le deuxième paragraphe, s’il vous plaît.";
+    let done = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[
+                ("decision", "request_changes"),
+                ("note", note),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(
+        audited(&app, "article.request_changes").await,
+        (Some(chief.id), id.to_string())
+    );
+
+    let page = author.get(&format!("/editor/articles/{id}")).await;
+    assert_eq!(page.texts(".review-note p")[1], note);
+    assert_eq!(
+        page.attrs(".workflow button", "value"),
+        ["status:submit"],
+        "the author can edit and send it again"
+    );
+}
+
+#[tokio::test]
+async fn corrections_are_dated_public_and_append_only() {
+    let app = TestApp::with_demo().await;
+    let (editor, chief) = app.signed_in(Role::Editor).await;
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    let id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(crate::helpers::SAMPLE)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let path = format!("/editor/articles/{id}/corrections");
+
+    let empty = editor.post_signed(&path, &[("body", "  ")]).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(empty.texts("#correction-error").len(), 1);
+    assert_eq!(
+        journalist
+            .post_signed(&path, &[("body", "Non.")])
+            .await
+            .status,
+        404,
+        "not theirs to see"
+    );
+
+    for text in [
+        "Le tableau datait de 2025 : il est mis à jour.",
+        "Une citation était mal attribuée.",
+    ] {
+        assert_eq!(
+            editor.post_signed(&path, &[("body", text)]).await.status,
+            303
+        );
+    }
+    assert_eq!(
+        audited(&app, "article.correction").await,
+        (Some(chief.id), id.to_string())
+    );
+
+    let public = app
+        .get(&format!("/articles/{}", crate::helpers::SAMPLE))
+        .await;
+    let notes = public.texts(".corrections p");
+    assert_eq!(notes.len(), 2);
+    assert!(
+        notes[0].ends_with("Le tableau datait de 2025 : il est mis à jour."),
+        "{notes:?}"
+    );
+    assert!(notes[0].contains("2026"), "dated: {notes:?}");
+    assert_eq!(public.texts(".corrections h2"), ["Corrections"]);
+    let site = app.get("/corrections").await;
+    assert_eq!(site.status, 200);
+    assert_eq!(site.texts(".corrections-list li").len(), 2);
+    assert!(
+        site.attrs(".corrections-list a", "href")[0]
+            .starts_with(&format!("/articles/{}", crate::helpers::SAMPLE))
+    );
+
+    // A draft gets none, and nothing edits or removes one: there is no such route.
+    let draft: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(crate::helpers::DRAFT)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/editor/articles/{draft}/corrections"),
+                &[("body", "x")]
+            )
+            .await
+            .status,
+        422
+    );
+    assert!(
+        vigie::web::routes::list()
+            .iter()
+            .all(|r| !r.path.contains("corrections/") || r.method == "POST")
+    );
+}
+
+#[tokio::test]
+async fn the_review_page_shows_what_changed_since_publication() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (id, _) = submitted(&app, &author, "Version", "La sécurité avant tout.").await;
+    let v = version(&app, id).await;
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/admin/review/{id}"),
+                &[("decision", "publish"), ("version", &v)]
+            )
+            .await
+            .status,
+        303
+    );
+    // Taken back to draft, rewritten by its author, sent again.
+    let v = version(&app, id).await;
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/editor/articles/{id}/status"),
+                &[("action", "unpublish"), ("version", &v)]
+            )
+            .await
+            .status,
+        303
+    );
+    let v = version(&app, id).await;
+    let page = author
+        .post_signed(
+            &format!("/editor/articles/{id}"),
+            &[
+                ("version", &v),
+                ("title", "Version"),
+                ("lang", "fr"),
+                ("body", "La sécurité après tout."),
+                ("intent", "status:submit"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let review = editor.get(&format!("/admin/review/{id}")).await;
+    assert_eq!(review.texts(".review-changes .diff-removed"), ["avant"]);
+    assert_eq!(review.texts(".review-changes .diff-added"), ["après"]);
+}
