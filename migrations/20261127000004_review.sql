@@ -4,3 +4,7 @@
 alter table article
     add column review_note text not null default '',
     add column published_version integer;
+
+-- Unpublished with "withdrawn": its address answers 410 Gone with a notice, not 404, until it
+-- is published again.
+alter table article add column withdrawn boolean not null default false;

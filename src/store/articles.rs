@@ -39,6 +39,8 @@ pub struct Published {
     pub lang: String,
     pub published_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Still readable at its address, with a notice; in no list.
+    pub archived: bool,
     pub author_name: String,
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
@@ -136,6 +138,8 @@ pub enum Lookup {
     Found(Box<Published>),
     /// The slug is an old one; the article now lives at this slug.
     Moved(String),
+    /// Taken down by the newsroom, on purpose and for good: 410, with a notice.
+    Withdrawn,
     Missing,
 }
 
@@ -145,7 +149,7 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         Published,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang,
-               a.published_at as "published_at!", a.updated_at,
+               a.published_at as "published_at!", a.updated_at, a.status = 'archived' as "archived!",
                u.display_name as author_name, u.slug as author_slug,
                coalesce((
                    select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
@@ -155,7 +159,8 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                ), '[]') as "tags!: Json<Vec<TagRef>>"
         from article a
         join app_user u on u.id = a.author_id
-        where a.slug = $1 and a.status = 'published' and a.published_at <= now()
+        -- Archived articles stay readable (with a notice) at their address, and nowhere else.
+        where a.slug = $1 and a.status in ('published', 'archived') and a.published_at <= now()
         "#,
         slug.as_str()
     )
@@ -168,13 +173,26 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         r#"
         select a.slug
         from slug_redirect r join article a on a.id = r.article_id
-        where r.old_slug = $1 and a.status = 'published' and a.published_at <= now()
+        where r.old_slug = $1 and a.status in ('published', 'archived') and a.published_at <= now()
         "#,
         slug.as_str()
     )
     .fetch_optional(pool)
     .await?;
-    Ok(moved.map_or(Lookup::Missing, Lookup::Moved))
+    if let Some(current) = moved {
+        return Ok(Lookup::Moved(current));
+    }
+    let withdrawn = sqlx::query_scalar!(
+        r#"select exists (select 1 from article where slug = $1 and withdrawn) as "withdrawn!""#,
+        slug.as_str()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(if withdrawn {
+        Lookup::Withdrawn
+    } else {
+        Lookup::Missing
+    })
 }
 
 /// The related articles readers see under `article`: those an editor picked (in their order),

@@ -398,6 +398,8 @@ pub async fn change_status(
     action: &str,
     actor: Uuid,
 ) -> Result<bool, sqlx::Error> {
+    // "withdraw" is unpublishing that leaves a 410 at the address instead of a 404.
+    let withdrawn = action == "withdraw";
     // Only from the status and version the decision was made on: a concurrent change wins,
     // and this one is refused rather than applied to something nobody looked at.
     let changed = sqlx::query!(
@@ -406,6 +408,7 @@ pub async fn change_status(
         set status = $2,
             published_at = case when $2 = 'published' then coalesce(published_at, now()) else published_at end,
             published_version = case when $2 = 'published' then version else published_version end,
+            withdrawn = ($2 = 'draft' and $6),
             version = version + 1, last_editor_id = $3
         where id = $1 and status = $4 and version = $5
         "#,
@@ -413,7 +416,8 @@ pub async fn change_status(
         to.as_str(),
         actor,
         from.0.as_str(),
-        from.1
+        from.1,
+        withdrawn
     )
     .execute(&mut *conn)
     .await?;
@@ -603,4 +607,26 @@ pub async fn refresh_lock(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Deletes an article for good, with its revisions, links and corrections; the audit event
+/// (with its title and slug) is what remains.
+pub async fn delete(conn: &mut PgConnection, id: Uuid, actor: Uuid) -> Result<bool, sqlx::Error> {
+    let gone = sqlx::query!(
+        "delete from article where id = $1 returning slug, title",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(gone) = gone else { return Ok(false) };
+    audit::record(
+        conn,
+        Some(actor),
+        "article.delete",
+        "article",
+        &id.to_string(),
+        json!({ "slug": gone.slug, "title": gone.title }),
+    )
+    .await?;
+    Ok(true)
 }

@@ -79,7 +79,7 @@ pub async fn publish(
         set status = 'published',
             published_at = case when $3::timestamp is null then now() else $3::timestamp at time zone $4 end,
             version = version + 1, published_version = version,
-            review_note = '', last_editor_id = $5
+            review_note = '', withdrawn = false, last_editor_id = $5
         where id = $1 and version = $2 and status in ('in_review', 'draft')
         returning published_at as "published_at!"
         "#,

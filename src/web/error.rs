@@ -21,6 +21,9 @@ pub enum AppError {
     /// 400: the request itself is wrong; the message says how, in the site's language.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 410: taken down on purpose; the message says so.
+    #[error("gone")]
+    Gone(String),
     /// 409: the thing changed since the user looked at it; the message says what to do.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -55,6 +58,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, Some(message.clone())),
             AppError::Forbidden => (StatusCode::FORBIDDEN, None),
             AppError::Conflict(message) => (StatusCode::CONFLICT, Some(message.clone())),
+            AppError::Gone(message) => (StatusCode::GONE, Some(message.clone())),
             AppError::Throttled(wait) => {
                 let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
                 let seconds = wait.as_secs().max(1).to_string();

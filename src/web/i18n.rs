@@ -24,6 +24,8 @@ pub struct Words {
     pub footer: &'static str,
     pub page_title_home: &'static str,
     pub corrections: &'static str,
+    pub withdrawn: &'static str,
+    pub archived: &'static str,
     pub no_corrections: &'static str,
 }
 
@@ -45,6 +47,8 @@ pub static FR: Words = Words {
     page_title_home: "Vigie — régulation de l’IA",
     corrections: "Corrections",
     no_corrections: "Aucune correction publiée.",
+    withdrawn: "Cet article a été retiré par la rédaction.",
+    archived: "Article archivé : il reste en ligne pour mémoire, mais n’est plus tenu à jour.",
 };
 
 pub static EN: Words = Words {
@@ -65,6 +69,8 @@ pub static EN: Words = Words {
     page_title_home: "Vigie — AI regulation",
     corrections: "Corrections",
     no_corrections: "No corrections published.",
+    withdrawn: "This article was withdrawn by the newsroom.",
+    archived: "Archived article: kept online for the record, no longer updated.",
 };
 
 impl Words {

@@ -73,6 +73,7 @@ fn table() -> Vec<Entry> {
         POST "/editor/articles/{id}/revisions/{rev}/restore" Needs(UseEditor) => editor::restore,
         GET "/editor/articles/{id}/diff" Needs(UseEditor) => editor::diff,
         POST "/editor/articles/{id}/corrections" Needs(UseEditor) => editor::add_correction,
+        POST "/editor/articles/{id}/delete" Needs(UseEditor) => editor::delete,
         // Review: editors and admins.
         GET "/admin/review" Needs(Review) => admin::queue,
         GET "/admin/review/{id}" Needs(Review) => admin::review,

@@ -261,6 +261,9 @@ async fn archived_and_draft_articles_never_show_as_related() {
         page.texts(".related").is_empty(),
         "no related section at all"
     );
-    assert_eq!(app.get(&format!("/articles/{SAMPLE}")).await.status, 404);
+    // Archived: still readable at its address, with a notice, and in no list.
+    let archived = app.get(&format!("/articles/{SAMPLE}")).await;
+    assert_eq!(archived.status, 200);
+    assert_eq!(archived.texts(".archived-notice").len(), 1);
     assert!(!app.get("/").await.body.contains(SAMPLE));
 }

@@ -211,6 +211,13 @@ fn matrix() -> Vec<Case> {
             )
         },
         case(
+            "POST",
+            "/editor/articles/{id}/delete",
+            "",
+            &[("confirm", "yes")],
+            [SignIn, Status(404), Status(403), Status(303), SignIn],
+        ),
+        case(
             "GET",
             "/admin/review",
             "",

@@ -410,3 +410,98 @@ async fn the_review_page_shows_what_changed_since_publication() {
     assert_eq!(review.texts(".review-changes .diff-removed"), ["avant"]);
     assert_eq!(review.texts(".review-changes .diff-added"), ["après"]);
 }
+
+/// Whether the article shows on the home, its tag's and its author's pages.
+async fn listed(app: &TestApp, slug: &str) -> bool {
+    let mut anywhere = false;
+    for path in ["/", "/tags/anthropic", "/authors/camille-martin"] {
+        let page = app.get(path).await;
+        anywhere |= page.status == 200 && page.body.contains(&format!("/articles/{slug}\""));
+    }
+    anywhere
+}
+
+#[tokio::test]
+async fn takedowns_reach_every_public_surface() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (admin, boss) = app.signed_in(Role::Admin).await;
+    let sample = crate::helpers::SAMPLE;
+    let id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(sample)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let status = |action: &'static str| {
+        let editor = &editor;
+        let app = &app;
+        async move {
+            let v = version(app, id).await;
+            editor
+                .post_signed(
+                    &format!("/editor/articles/{id}/status"),
+                    &[("action", action), ("version", &v)],
+                )
+                .await
+        }
+    };
+    assert!(listed(&app, sample).await);
+
+    // Archived: readable with a notice, gone from every list.
+    assert_eq!(status("archive").await.status, 303);
+    let page = app.get(&format!("/articles/{sample}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts(".archived-notice").len(), 1);
+    assert!(!listed(&app, sample).await);
+
+    // Unpublished: 404 everywhere.
+    assert_eq!(status("unpublish").await.status, 303);
+    assert_eq!(app.get(&format!("/articles/{sample}")).await.status, 404);
+    assert!(!listed(&app, sample).await);
+    assert_eq!(audited(&app, "article.unpublish").await.1, id.to_string());
+
+    // Published again, then withdrawn: 410 with the newsroom's notice.
+    assert_eq!(status("publish").await.status, 303);
+    assert!(listed(&app, sample).await);
+    assert_eq!(status("withdraw").await.status, 303);
+    let gone = app.get(&format!("/articles/{sample}")).await;
+    assert_eq!(gone.status, 410);
+    assert!(
+        gone.texts("main p")[0].contains("retiré"),
+        "{:?}",
+        gone.texts("main p")
+    );
+    assert!(!listed(&app, sample).await);
+    assert_eq!(audited(&app, "article.withdraw").await.1, id.to_string());
+
+    // Deleted (admins, with confirmation): the row and its revisions go, the audit event stays.
+    let path = format!("/editor/articles/{id}/delete");
+    assert_eq!(
+        editor
+            .post_signed(&path, &[("confirm", "yes")])
+            .await
+            .status,
+        403,
+        "editors do not delete"
+    );
+    let unconfirmed = admin.post_signed(&path, &[]).await;
+    assert_eq!(unconfirmed.status, 422);
+    assert_eq!(unconfirmed.texts("#delete-error").len(), 1);
+    let deleted = admin.post_signed(&path, &[("confirm", "yes")]).await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(app.get(&format!("/articles/{sample}")).await.status, 404);
+    let left: (i64, i64) = sqlx::query_as("select (select count(*) from article where id = $1), (select count(*) from article_revision where article_id = $1)")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, (0, 0));
+    assert_eq!(
+        audited(&app, "article.delete").await,
+        (Some(boss.id), id.to_string())
+    );
+    assert_eq!(
+        admin.get("/editor?deleted=1").await.texts(".notice").len(),
+        1
+    );
+}

@@ -279,6 +279,8 @@ pub struct EditPage {
     pub can_correct: bool,
     pub correction_text: String,
     pub correction_error: Option<&'static str>,
+    pub can_delete: bool,
+    pub delete_error: Option<&'static str>,
     pub script: &'static str,
 }
 

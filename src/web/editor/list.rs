@@ -25,6 +25,7 @@ pub struct ListQuery {
     author: String,
     q: String,
     before: String,
+    deleted: String,
 }
 
 pub struct Line {

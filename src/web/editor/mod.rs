@@ -8,7 +8,9 @@ mod write;
 
 pub use list::list;
 pub use revisions::{diff, restore, revision, revisions};
-pub use write::{add_correction, autosave, change_status, create, edit, new, save, take_over};
+pub use write::{
+    add_correction, autosave, change_status, create, delete, edit, new, save, take_over,
+};
 
 use uuid::Uuid;
 

@@ -38,6 +38,7 @@ struct Extras {
     unsaved: bool,
     /// A correction that could not be added, with why.
     correction: Option<(String, &'static str)>,
+    delete_error: Option<&'static str>,
 }
 
 async fn form_page(
@@ -111,6 +112,8 @@ async fn form_page(
         can_correct,
         correction_text,
         correction_error,
+        can_delete: article.is_some() && user.may(Permission::DeleteArticle),
+        delete_error: extras.delete_error,
         script: assets::EDITOR_SCRIPT.url.as_str(),
     })
 }
@@ -130,20 +133,30 @@ fn held_by_other(article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
 fn buttons(user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
     let own = article.author_id == user.id;
     let from = status_of(article);
-    Action::ALL
-        .iter()
-        .filter(|&&action| user.may(Permission::ChangeStatus { own, from, action }))
-        .map(|&action| ActionButton {
-            action: action.as_str(),
-            label: match action {
-                Action::Submit => "Envoyer en relecture",
-                Action::RequestChanges => "Renvoyer à l’auteur",
-                Action::Publish => "Publier",
-                Action::Unpublish => "Dépublier",
-                Action::Archive => "Archiver",
-            },
-        })
-        .collect()
+    let mut buttons = Vec::new();
+    for &action in Action::ALL {
+        if !user.may(Permission::ChangeStatus { own, from, action }) {
+            continue;
+        }
+        let (name, label) = match action {
+            Action::Submit => ("submit", "Envoyer en relecture"),
+            Action::RequestChanges => ("request_changes", "Renvoyer à l’auteur"),
+            Action::Publish => ("publish", "Publier"),
+            Action::Unpublish => ("unpublish", "Dépublier (404)"),
+            Action::Archive => ("archive", "Archiver"),
+        };
+        buttons.push(ActionButton {
+            action: name,
+            label,
+        });
+        if action == Action::Unpublish {
+            buttons.push(ActionButton {
+                action: "withdraw",
+                label: "Retirer (410, avec un avis)",
+            });
+        }
+    }
+    buttons
 }
 
 pub async fn new(State(state): State<AppState>, user: CurrentUser) -> Result<EditPage, AppError> {
@@ -330,6 +343,8 @@ pub async fn edit(
                 "schedule" => "C’est fait : publication programmée.",
                 "request_changes" => "C’est fait : renvoyé à l’auteur.",
                 "archive" => "C’est fait : archivé.",
+                "unpublish" => "C’est fait : dépublié, son adresse répond « introuvable ».",
+                "withdraw" => "C’est fait : retiré, son adresse l’annonce aux lecteurs.",
                 "correction" => "Correction publiée sous l’article.",
                 _ => "C’est fait : brouillon.",
             }
@@ -388,7 +403,8 @@ pub async fn save(
         Outcome::Saved { version, .. } => {
             // A workflow button of the form: the text is saved first, then the status moves.
             let mut done = "saved=1".to_owned();
-            if let Some(action) = form.intent.strip_prefix("status:").and_then(Action::parse) {
+            if let Some((action, name)) = form.intent.strip_prefix("status:").and_then(parse_action)
+            {
                 let own = article.author_id == user.id;
                 let from = status_of(&article);
                 let to = transition(from, action, user.role)
@@ -397,9 +413,8 @@ pub async fn save(
                 let Some(to) = to else {
                     return Err(AppError::Forbidden);
                 };
-                editing::change_status(&mut tx, id, (from, version), to, action.as_str(), user.id)
-                    .await?;
-                done = format!("status={}", action.as_str());
+                editing::change_status(&mut tx, id, (from, version), to, name, user.id).await?;
+                done = format!("status={name}");
             }
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())
@@ -512,7 +527,7 @@ pub async fn change_status(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
-    let action = Action::parse(&form.action)
+    let (action, name) = parse_action(&form.action)
         .ok_or_else(|| AppError::BadRequest("Cette action n’existe pas.".to_owned()))?;
     let own = article.author_id == user.id;
     let from = status_of(&article);
@@ -521,23 +536,61 @@ pub async fn change_status(
     }
     let to = transition(from, action, user.role).map_err(|_| AppError::Forbidden)?;
     let mut tx = state.pool.begin().await?;
-    if !editing::change_status(
-        &mut tx,
-        id,
-        (from, form.version),
-        to,
-        action.as_str(),
-        user.id,
-    )
-    .await?
-    {
+    if !editing::change_status(&mut tx, id, (from, form.version), to, name, user.id).await? {
         return Err(AppError::Conflict(
             "L’article a changé depuis que vous l’avez ouvert : rechargez-le avant de décider."
                 .to_owned(),
         ));
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", action.as_str())).into_response())
+    Ok(Redirect::to(&format!("/editor/articles/{id}?status={name}")).into_response())
+}
+
+/// A workflow button's name: an action of the transition table, or "withdraw" (unpublishing
+/// that leaves a 410 notice at the address).
+fn parse_action(name: &str) -> Option<(Action, &'static str)> {
+    if name == "withdraw" {
+        return Some((Action::Unpublish, "withdraw"));
+    }
+    Action::parse(name).map(|a| (a, a.as_str()))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Deletes an article for good (admins only, after ticking a confirmation).
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<DeleteForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = visible(&state, &user, id).await?;
+    if !user.may(Permission::DeleteArticle) {
+        return Err(AppError::Forbidden);
+    }
+    if form.confirm != "yes" {
+        let extras = Extras {
+            delete_error: Some("Cochez la case pour confirmer : la suppression est définitive."),
+            ..Extras::default()
+        };
+        let page = form_page(
+            &state,
+            &user,
+            Some(&article),
+            ArticleForm::from_article(&article),
+            extras,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.pool.begin().await?;
+    editing::delete(&mut tx, id, user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/editor?deleted=1").into_response())
 }
 
 #[derive(Deserialize)]

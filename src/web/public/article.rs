@@ -50,6 +50,7 @@ pub async fn show(
             )
                 .into_response());
         }
+        Lookup::Withdrawn => return Err(AppError::Gone(state.words().withdrawn.to_owned())),
         Lookup::Missing => return Err(AppError::NotFound),
     };
     let lang = state.config.lang;
