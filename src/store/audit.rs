@@ -27,3 +27,71 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// One line of the audit log.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub at: time::OffsetDateTime,
+    pub actor_name: Option<String>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// Which events the log shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor: Option<Uuid>,
+    pub action: Option<String>,
+    /// A target id (an article's or a user's uuid, …).
+    pub target: Option<String>,
+    /// Days in the newsroom's time zone, inclusive.
+    pub from: Option<time::Date>,
+    pub to: Option<time::Date>,
+}
+
+/// Up to `limit` events matching `filter`, newest first, older than event `before`.
+pub async fn list(
+    pool: &sqlx::PgPool,
+    filter: &Filter,
+    timezone: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as!(
+        Entry,
+        r#"
+        select e.id, e.at, u.display_name as "actor_name?", u.email as "actor_email?",
+               e.action, e.target_type, e.target_id, e.details
+        from audit_event e left join app_user u on u.id = e.actor_id
+        where ($1::uuid is null or e.actor_id = $1)
+          and ($2::text is null or e.action = $2)
+          and ($3::text is null or e.target_id = $3)
+          and ($4::date is null or e.at >= ($4::date::timestamp at time zone $6))
+          and ($5::date is null or e.at < (($5::date + 1)::timestamp at time zone $6))
+          and ($7::bigint is null or e.id < $7)
+        order by e.id desc
+        limit $8
+        "#,
+        filter.actor,
+        filter.action,
+        filter.target,
+        filter.from,
+        filter.to,
+        timezone,
+        before,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every action name the log holds, for the filter's choices.
+pub async fn actions(pool: &sqlx::PgPool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!("select distinct action from audit_event order by action")
+        .fetch_all(pool)
+        .await
+}

@@ -205,3 +205,11 @@ pub async fn authors(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sqlx::Error> 
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
 }
+
+/// Everyone with an account, for filters.
+pub async fn authors_and_staff(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!("select id, display_name from app_user order by lower(display_name)")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}

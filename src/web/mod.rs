@@ -106,6 +106,7 @@ impl AppState {
             display_name: user.display_name.clone(),
             csrf_token: user.csrf_token().to_owned(),
             reviewer: user.may(crate::domain::Permission::Review),
+            auditor: user.may(crate::domain::Permission::ReadAudit),
         });
         page
     }
@@ -117,6 +118,8 @@ pub struct AccountNav {
     pub csrf_token: String,
     /// Editors and admins get the review queue in their menu.
     pub reviewer: bool,
+    /// Admins get the audit log.
+    pub auditor: bool,
 }
 
 /// What `base.html` needs from every page.

@@ -37,7 +37,7 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Public, Visitor};
-    use Permission::{ManageOwnAccount, Review, UseEditor};
+    use Permission::{ManageOwnAccount, ReadAudit, Review, UseEditor};
     entries![
         // Readers.
         GET "/" Public => public::home,
@@ -78,6 +78,8 @@ fn table() -> Vec<Entry> {
         GET "/admin/review" Needs(Review) => admin::queue,
         GET "/admin/review/{id}" Needs(Review) => admin::review,
         POST "/admin/review/{id}" Needs(Review) => admin::decide,
+        // Admins.
+        GET "/admin/audit" Needs(ReadAudit) => admin::audit,
     ]
 }
 

@@ -219,6 +219,13 @@ fn matrix() -> Vec<Case> {
         ),
         case(
             "GET",
+            "/admin/audit",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        case(
+            "GET",
             "/admin/review",
             "",
             &[],

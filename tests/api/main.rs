@@ -13,6 +13,7 @@ mod helpers;
 
 mod accounts;
 mod articles;
+mod audit;
 mod authz;
 mod browser;
 mod cli;

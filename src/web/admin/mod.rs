@@ -1,5 +1,8 @@
-//! Editors' and admins' pages: the review queue (publish, schedule, send back with a note).
+//! Editors' and admins' pages: the review queue (publish, schedule, send back with a note) and
+//! the audit log.
 
+mod audit;
 mod review;
 
+pub use audit::audit;
 pub use review::{decide, queue, review};
