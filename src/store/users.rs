@@ -213,3 +213,91 @@ pub async fn authors_and_staff(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sql
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
 }
+
+/// A line of the admins' user list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub disabled: bool,
+    pub has_password: bool,
+    pub created_at: time::OffsetDateTime,
+}
+
+pub async fn list(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"
+        select id, email, display_name, role, disabled_at is not null as "disabled!",
+               password_hash is not null as "has_password!", created_at
+        from app_user order by lower(display_name), id
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How many enabled admins there are, the row of `except` aside; locks them, so two admins
+/// demoting each other at once cannot leave none.
+pub async fn other_active_admins(
+    conn: &mut PgConnection,
+    except: Uuid,
+) -> Result<i64, sqlx::Error> {
+    let ids = sqlx::query_scalar!(
+        "select id from app_user where role = 'admin' and disabled_at is null and id <> $1 for update",
+        except
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.len() as i64)
+}
+
+/// A new one-time link token for `user` to set a password; earlier ones stop working.
+pub async fn new_password_token(
+    conn: &mut PgConnection,
+    user: Uuid,
+    by: Uuid,
+) -> Result<String, sqlx::Error> {
+    sqlx::query!("delete from password_token where user_id = $1", user)
+        .execute(&mut *conn)
+        .await?;
+    let token = sessions::new_token()?;
+    sqlx::query!(
+        "insert into password_token (token_hash, user_id, created_by) values ($1, $2, $3)",
+        sessions::digest(&token),
+        user,
+        by
+    )
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The user a password link is for, while it is valid.
+pub async fn password_token_user(
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select t.user_id from password_token t join app_user u on u.id = t.user_id
+        where t.token_hash = $1 and t.expires_at > now() and u.disabled_at is null
+        "#,
+        sessions::digest(token)
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Spends a password link.
+pub async fn spend_password_token(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from password_token where token_hash = $1",
+        sessions::digest(token)
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -37,7 +37,7 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Public, Visitor};
-    use Permission::{ManageOwnAccount, ReadAudit, Review, UseEditor};
+    use Permission::{ManageOwnAccount, ManageUsers, ReadAudit, Review, UseEditor};
     entries![
         // Readers.
         GET "/" Public => public::home,
@@ -54,6 +54,8 @@ fn table() -> Vec<Entry> {
         POST "/login" Visitor => auth::login,
         GET "/setup" Visitor => auth::setup_page,
         POST "/setup" Visitor => auth::setup,
+        GET "/password" Visitor => auth::password_page,
+        POST "/password" Visitor => auth::set_password,
         // Signed-in users.
         POST "/logout" Needs(ManageOwnAccount) => auth::logout,
         GET "/account" Needs(ManageOwnAccount) => auth::account_page,
@@ -80,6 +82,12 @@ fn table() -> Vec<Entry> {
         POST "/admin/review/{id}" Needs(Review) => admin::decide,
         // Admins.
         GET "/admin/audit" Needs(ReadAudit) => admin::audit,
+        GET "/admin/users" Needs(ManageUsers) => admin::users::list,
+        POST "/admin/users" Needs(ManageUsers) => admin::users::create,
+        POST "/admin/users/{id}/role" Needs(ManageUsers) => admin::users::change_role,
+        POST "/admin/users/{id}/disable" Needs(ManageUsers) => admin::users::disable,
+        POST "/admin/users/{id}/enable" Needs(ManageUsers) => admin::users::enable,
+        POST "/admin/users/{id}/reset" Needs(ManageUsers) => admin::users::reset,
     ]
 }
 

@@ -224,6 +224,76 @@ fn matrix() -> Vec<Case> {
             &[],
             [SignIn, Status(403), Status(403), Status(200), SignIn],
         ),
+        case("GET", "/password", "?token=nope", &[], [Status(404); 5]),
+        case(
+            "POST",
+            "/password",
+            "",
+            &[
+                ("token", "nope"),
+                ("password", "une phrase assez longue"),
+                ("password_confirm", "une phrase assez longue"),
+            ],
+            [Status(404); 5],
+        ),
+        case(
+            "GET",
+            "/admin/users",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/admin/users",
+            "",
+            &[
+                ("email", "nouveau@vigie.example"),
+                ("name", "Nouveau"),
+                ("role", "journalist"),
+            ],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        Case {
+            fixture: "user",
+            ..case(
+                "POST",
+                "/admin/users/{id}/role",
+                "",
+                &[("role", "editor")],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "user",
+            ..case(
+                "POST",
+                "/admin/users/{id}/disable",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "user",
+            ..case(
+                "POST",
+                "/admin/users/{id}/enable",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "user",
+            ..case(
+                "POST",
+                "/admin/users/{id}/reset",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(200), SignIn],
+            )
+        },
         case(
             "GET",
             "/admin/review",
@@ -327,6 +397,10 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
 /// A fresh draft by another journalist, and the id of its first revision.
 async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let author = app.account(Role::Journalist).await;
+    if status == "user" {
+        // Routes about a person: the fixture is the journalist themself.
+        return (author.id, 0);
+    }
     let slug = app
         .article_by(author.id, "Le brouillon d’un autre", "Texte.", None)
         .await;

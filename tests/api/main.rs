@@ -22,4 +22,5 @@ mod embedded;
 mod health;
 mod lists;
 mod review;
+mod users;
 mod xss;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod review;
+pub mod users;
 
 pub use audit::audit;
 pub use review::{decide, queue, review};

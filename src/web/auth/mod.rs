@@ -5,6 +5,7 @@
 mod account;
 mod forms;
 mod login;
+mod password_link;
 mod setup;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 pub use account::{account_page, change_password, update_profile};
 pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
+pub use password_link::{password_page, set_password};
 pub use setup::{setup, setup_page};
 
 use super::{AppError, AppState};

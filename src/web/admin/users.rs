@@ -1,0 +1,315 @@
+//! `/admin/users` (admins): the newsroom's accounts — create one (with a one-time link to set
+//! the password, shown once), change a role, disable or enable, issue a new password link.
+//! There is always at least one enabled admin, and an admin cannot demote themselves.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{DisplayName, Email, Role};
+use crate::store::{audit, users};
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::{AppError, AppState, Page};
+
+pub struct Line {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub disabled: bool,
+    pub has_password: bool,
+    pub is_me: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/users.html")]
+pub struct UsersPage {
+    page: Page,
+    csrf: String,
+    lines: Vec<Line>,
+    /// A link to hand to someone, shown this once.
+    link: Option<(String, String)>,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    email: String,
+    name: String,
+    role: String,
+}
+
+async fn users_page(state: &AppState, user: &CurrentUser) -> Result<UsersPage, AppError> {
+    let lines = users::list(&state.pool)
+        .await?
+        .into_iter()
+        .map(|u| Line {
+            is_me: u.id == user.id,
+            id: u.id,
+            email: u.email,
+            name: u.display_name,
+            role: u.role,
+            disabled: u.disabled,
+            has_password: u.has_password,
+        })
+        .collect();
+    Ok(UsersPage {
+        page: state.page_for(user, "Comptes — Vigie".to_owned()),
+        csrf: user.csrf_token().to_owned(),
+        lines,
+        link: None,
+        notice: None,
+        error: None,
+        email: String::new(),
+        name: String::new(),
+        role: "journalist".to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Result<UsersPage, AppError> {
+    let mut page = users_page(&state, &user).await?;
+    page.notice = match q.done.as_deref() {
+        Some("role") => Some("Rôle changé ; ses sessions ouvertes sont fermées."),
+        Some("disabled") => {
+            Some("Compte désactivé ; ses sessions sont fermées, ses articles restent.")
+        }
+        Some("enabled") => Some("Compte réactivé."),
+        _ => None,
+    };
+    Ok(page)
+}
+
+fn link(state: &AppState, token: &str) -> String {
+    format!("{}/password?token={token}", state.config.base_url)
+}
+
+#[derive(Deserialize)]
+pub struct NewUser {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedForm<NewUser>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let email = Email::parse(&form.email);
+    let name = DisplayName::parse(&form.name);
+    let role = Role::parse(&form.role);
+    let mut error = match (&email, &name, role) {
+        (Err(_), _, _) => Some("Cette adresse e-mail n’est pas valide."),
+        (_, Err(_), _) => Some("Le nom compte 1 à 100 caractères, sur une seule ligne."),
+        (_, _, None) => Some("Choisissez un rôle."),
+        _ => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    if let Ok(email) = &email
+        && error.is_none()
+        && users::id_by_email(&mut tx, email).await?.is_some()
+    {
+        error = Some("Un compte existe déjà avec cette adresse e-mail.");
+    }
+    let (Ok(email), Ok(name), Some(role), None) = (email, name, role, error) else {
+        drop(tx);
+        let mut page = users_page(&state, &user).await?;
+        page.error = error;
+        page.email = form.email;
+        page.name = form.name;
+        page.role = form.role;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let new = users::NewUser {
+        email: &email,
+        display_name: &name,
+        role,
+        bio: "",
+        password_hash: None,
+    };
+    let id = users::create(&mut tx, &new).await?;
+    let token = users::new_password_token(&mut tx, id, user.id).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "user.create",
+        "user",
+        &id.to_string(),
+        json!({ "role": role.as_str(), "via": "admin" }),
+    )
+    .await?;
+    tx.commit().await?;
+    // Shown in this answer only (never in a redirect's URL): the admin hands it over.
+    let mut page = users_page(&state, &user).await?;
+    page.link = Some((name.as_str().to_owned(), link(&state, &token)));
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// Refuses what would leave the newsroom without an enabled admin.
+async fn keeps_an_admin(
+    conn: &mut sqlx::PgConnection,
+    target: Uuid,
+    stays_admin: bool,
+) -> Result<bool, AppError> {
+    let target_is_admin = sqlx::query_scalar!(
+        r#"select (role = 'admin' and disabled_at is null) as "admin!" from app_user where id = $1"#,
+        target
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(stays_admin || !target_is_admin || users::other_active_admins(conn, target).await? > 0)
+}
+
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    error: &'static str,
+) -> Result<Response, AppError> {
+    let mut page = users_page(state, user).await?;
+    page.error = Some(error);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub async fn change_role(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<RoleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let Some(role) = Role::parse(&form.role) else {
+        return refused(&state, &user, "Choisissez un rôle.").await;
+    };
+    if id == user.id && role != Role::Admin {
+        return refused(
+            &state,
+            &user,
+            "Vous ne pouvez pas retirer votre propre rôle d’administrateur.",
+        )
+        .await;
+    }
+    let mut tx = state.pool.begin().await?;
+    if !keeps_an_admin(&mut tx, id, role == Role::Admin).await? {
+        return refused(
+            &state,
+            &user,
+            "Il doit rester au moins un administrateur actif.",
+        )
+        .await;
+    }
+    users::set_role(&mut tx, id, role).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "user.role",
+        "user",
+        &id.to_string(),
+        json!({ "role": role.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users?done=role").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+async fn set_disabled(
+    state: AppState,
+    id: Uuid,
+    signed: SignedForm<NoFields>,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let user = signed.user;
+    let mut tx = state.pool.begin().await?;
+    if disabled && !keeps_an_admin(&mut tx, id, false).await? {
+        return refused(
+            &state,
+            &user,
+            "Il doit rester au moins un administrateur actif.",
+        )
+        .await;
+    }
+    users::set_disabled(&mut tx, id, disabled).await?;
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        action,
+        "user",
+        &id.to_string(),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    let done = if disabled { "disabled" } else { "enabled" };
+    Ok(Redirect::to(&format!("/admin/users?done={done}")).into_response())
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    set_disabled(state, id, signed, true).await
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    set_disabled(state, id, signed, false).await
+}
+
+/// A new one-time link to set the password (the current one keeps working until it is used).
+pub async fn reset(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    signed: SignedForm<NoFields>,
+) -> Result<Response, AppError> {
+    let user = signed.user;
+    let mut tx = state.pool.begin().await?;
+    let name = sqlx::query_scalar!("select display_name from app_user where id = $1", id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let token = users::new_password_token(&mut tx, id, user.id).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "user.password_link",
+        "user",
+        &id.to_string(),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut page = users_page(&state, &user).await?;
+    page.link = Some((name, link(&state, &token)));
+    Ok(page.into_response())
+}
