@@ -80,3 +80,184 @@ pub async fn find_or_create(
         }
     }
 }
+
+/// Where a tag that was renamed or merged lives now, if `slug` is one of its old addresses and
+/// it has public articles.
+pub async fn moved_to(pool: &PgPool, slug: &Slug) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select t.slug from tag_redirect r join tag t on t.id = r.tag_id where r.old_slug = $1",
+        slug.as_str()
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A tag in the admins' list, with how many articles carry it.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub articles: i64,
+}
+
+pub async fn managed(pool: &PgPool) -> Result<Vec<Managed>, sqlx::Error> {
+    sqlx::query_as!(
+        Managed,
+        r#"
+        select t.id, t.slug, t.name, t.kind, t.description,
+               (select count(*) from article_tag x where x.tag_id = t.id) as "articles!"
+        from tag t order by lower(t.name)
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// What became of a change to a tag.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    NameTaken,
+    NotFound,
+}
+
+/// Renames (new address, the old one redirecting), re-kinds and re-describes a tag.
+pub async fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    kind: TagKind,
+    description: &str,
+) -> Result<Change, sqlx::Error> {
+    let Some(current) = sqlx::query!("select slug, name from tag where id = $1 for update", id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(Change::NotFound);
+    };
+    let name = name.trim();
+    let taken = sqlx::query_scalar!(
+        r#"select exists (select 1 from tag where lower(name) = lower($1) and id <> $2) as "taken!""#,
+        name,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Ok(Change::NameTaken);
+    }
+    let mut slug = current.slug.clone();
+    if name != current.name {
+        let base = Slug::derive_or(name, "tag");
+        if base.as_str() != current.slug {
+            let taken = sqlx::query_scalar!(
+                "select slug from tag where slug like $1 || '%' and id <> $2 union all select old_slug from tag_redirect where old_slug like $1 || '%' and tag_id <> $2",
+                base.variants_prefix(),
+                id
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            let taken: Vec<String> = taken.into_iter().flatten().collect();
+            slug = base.first_free(&taken).to_string();
+        }
+    }
+    if slug != current.slug {
+        sqlx::query!("delete from tag_redirect where old_slug = $1", slug)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query!(
+            "insert into tag_redirect (old_slug, tag_id) values ($1, $2) on conflict (old_slug) do update set tag_id = excluded.tag_id",
+            current.slug,
+            id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        "update tag set name = $2, slug = $3, kind = $4, description = $5 where id = $1",
+        id,
+        name,
+        slug,
+        kind.as_str(),
+        description.trim()
+    )
+    .execute(conn)
+    .await?;
+    Ok(Change::Done)
+}
+
+/// Moves every article of `from` to `into`, then removes `from`; its addresses redirect to
+/// `into`.
+pub async fn merge(conn: &mut PgConnection, from: Uuid, into: Uuid) -> Result<Change, sqlx::Error> {
+    if from == into {
+        return Ok(Change::NotFound);
+    }
+    let Some(old_slug) = sqlx::query_scalar!("select slug from tag where id = $1 for update", from)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(Change::NotFound);
+    };
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select 1 from tag where id = $1) as "exists!""#,
+        into
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !exists {
+        return Ok(Change::NotFound);
+    }
+    sqlx::query!(
+        r#"
+        insert into article_tag (article_id, tag_id, position)
+        select article_id, $2, position from article_tag where tag_id = $1
+        on conflict do nothing
+        "#,
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update tag_redirect set tag_id = $2 where tag_id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("delete from tag where id = $1", from)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "insert into tag_redirect (old_slug, tag_id) values ($1, $2) on conflict (old_slug) do update set tag_id = excluded.tag_id",
+        old_slug,
+        into
+    )
+    .execute(conn)
+    .await?;
+    Ok(Change::Done)
+}
+
+/// Deletes a tag; one still on articles only when `detach` says to take it off them.
+pub async fn delete(
+    conn: &mut PgConnection,
+    id: Uuid,
+    detach: bool,
+) -> Result<Option<i64>, sqlx::Error> {
+    let used = sqlx::query_scalar!(
+        r#"select count(*) as "used!" from article_tag where tag_id = $1"#,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if used > 0 && !detach {
+        return Ok(Some(used));
+    }
+    sqlx::query!("delete from tag where id = $1", id)
+        .execute(conn)
+        .await?;
+    Ok(None)
+}

@@ -37,7 +37,7 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Public, Visitor};
-    use Permission::{ManageOwnAccount, ManageUsers, ReadAudit, Review, UseEditor};
+    use Permission::{ManageOwnAccount, ManageTags, ManageUsers, ReadAudit, Review, UseEditor};
     entries![
         // Readers.
         GET "/" Public => public::home,
@@ -82,6 +82,11 @@ fn table() -> Vec<Entry> {
         POST "/admin/review/{id}" Needs(Review) => admin::decide,
         // Admins.
         GET "/admin/audit" Needs(ReadAudit) => admin::audit,
+        GET "/admin/tags" Needs(Review) => admin::tags::list,
+        POST "/admin/tags" Needs(Review) => admin::tags::create,
+        POST "/admin/tags/{id}" Needs(ManageTags) => admin::tags::update,
+        POST "/admin/tags/{id}/merge" Needs(ManageTags) => admin::tags::merge,
+        POST "/admin/tags/{id}/delete" Needs(ManageTags) => admin::tags::delete,
         GET "/admin/users" Needs(ManageUsers) => admin::users::list,
         POST "/admin/users" Needs(ManageUsers) => admin::users::create,
         POST "/admin/users/{id}/role" Needs(ManageUsers) => admin::users::change_role,

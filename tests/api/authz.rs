@@ -296,6 +296,50 @@ fn matrix() -> Vec<Case> {
         },
         case(
             "GET",
+            "/admin/tags",
+            "",
+            &[],
+            [SignIn, Status(403), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/admin/tags",
+            "",
+            &[("name", "Matrice"), ("kind", "topic")],
+            [SignIn, Status(403), Status(303), Status(303), SignIn],
+        ),
+        Case {
+            fixture: "tag",
+            ..case(
+                "POST",
+                "/admin/tags/{id}",
+                "",
+                &[("name", "Renommé"), ("kind", "topic")],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "tag",
+            ..case(
+                "POST",
+                "/admin/tags/{id}/merge",
+                "",
+                &[("into", "pas-un-id")],
+                [SignIn, Status(403), Status(403), Status(422), SignIn],
+            )
+        },
+        Case {
+            fixture: "tag",
+            ..case(
+                "POST",
+                "/admin/tags/{id}/delete",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        case(
+            "GET",
             "/admin/review",
             "",
             &[],
@@ -397,6 +441,15 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
 /// A fresh draft by another journalist, and the id of its first revision.
 async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let author = app.account(Role::Journalist).await;
+    if status == "tag" {
+        let mut conn = app.pool.acquire().await.unwrap();
+        let name = format!("Thème {}", uuid::Uuid::new_v4().simple());
+        let id =
+            vigie::store::tags::find_or_create(&mut conn, &name, vigie::domain::TagKind::Topic, "")
+                .await
+                .unwrap();
+        return (id, 0);
+    }
     if status == "user" {
         // Routes about a person: the fixture is the journalist themself.
         return (author.id, 0);

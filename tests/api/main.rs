@@ -22,5 +22,6 @@ mod embedded;
 mod health;
 mod lists;
 mod review;
+mod tags_admin;
 mod users;
 mod xss;

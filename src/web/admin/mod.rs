@@ -3,6 +3,7 @@
 
 mod audit;
 mod review;
+pub mod tags;
 pub mod users;
 
 pub use audit::audit;

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
 use crate::domain::Slug;
@@ -103,11 +105,19 @@ pub async fn tag(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<TagTemplate, AppError> {
+) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let tag = tags::public_tag(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(tag) = tags::public_tag(&state.pool, &slug).await? else {
+        // Renamed or merged: its old address leads to where it is now.
+        return match tags::moved_to(&state.pool, &slug).await? {
+            Some(current) => Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("/tags/{current}"))],
+            )
+                .into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
     let filter = Filter {
         tag: Some(tag.id),
         ..Filter::default()
@@ -116,7 +126,7 @@ pub async fn tag(
     let mut page = state.page(format!("{} — Vigie", tag.name));
     page.description = tag.description.clone();
     page.canonical = Some(format!("{}/tags/{}", state.config.base_url, tag.slug));
-    Ok(TagTemplate { page, tag, listing })
+    Ok(TagTemplate { page, tag, listing }.into_response())
 }
 
 #[derive(Template, WebTemplate)]
