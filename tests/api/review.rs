@@ -505,3 +505,79 @@ async fn takedowns_reach_every_public_surface() {
         1
     );
 }
+
+#[tokio::test]
+async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_says() {
+    use vigie::domain::{Action, ArticleStatus, Permission, may};
+    let app = TestApp::spawn().await;
+    let (journalist, writer) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let slug = app
+        .article_by(writer.id, "Transitions", "Texte.", None)
+        .await;
+    let id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(&slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (who, browser, role) in [
+        ("journalist (author)", &journalist, Role::Journalist),
+        ("editor", &editor, Role::Editor),
+        ("admin", &admin, Role::Admin),
+    ] {
+        for &from in ArticleStatus::ALL {
+            for &action in Action::ALL {
+                sqlx::query("update article set status = $2, published_at = case when $2 in ('published', 'archived') then now() end where id = $1")
+                    .bind(id)
+                    .bind(from.as_str())
+                    .execute(&app.pool)
+                    .await
+                    .unwrap();
+                let v = version(&app, id).await;
+                let allowed = may(
+                    role,
+                    Permission::ChangeStatus {
+                        own: role == Role::Journalist,
+                        from,
+                        action,
+                    },
+                );
+                let page = browser
+                    .post_signed(
+                        &format!("/editor/articles/{id}/status"),
+                        &[("action", action.as_str()), ("version", &v)],
+                    )
+                    .await;
+                let now: String = sqlx::query_scalar("select status from article where id = $1")
+                    .bind(id)
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+                let expected_status = if allowed {
+                    vigie::domain::transition(from, action, role)
+                        .unwrap()
+                        .as_str()
+                } else {
+                    from.as_str()
+                };
+                let ok = if allowed {
+                    page.status == 303
+                } else {
+                    page.status == 403
+                };
+                if !ok || now != expected_status {
+                    failures.push(format!(
+                        "{who} {action} from {from}: {} and now {now}",
+                        page.status
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 3 * 4 * 5);
+}
