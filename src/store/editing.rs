@@ -406,9 +406,14 @@ pub async fn change_status(
         r#"
         update article
         set status = $2,
-            published_at = case when $2 = 'published' then coalesce(published_at, now()) else published_at end,
+            -- Publishing keeps an earlier publication date; a missing or future one becomes now.
+            published_at = case when $2 = 'published' and (published_at is null or published_at > now()) then now()
+                                else published_at end,
             published_version = case when $2 = 'published' then version else published_version end,
-            withdrawn = ($2 = 'draft' and $6),
+            -- Withdrawn (410) only what readers saw; publishing again lifts it; anything else keeps it.
+            withdrawn = case when $2 = 'published' then false
+                             when $6 and published_at <= now() then true
+                             else withdrawn end,
             version = version + 1, last_editor_id = $3
         where id = $1 and status = $4 and version = $5
         "#,

@@ -77,7 +77,9 @@ pub async fn publish(
         r#"
         update article
         set status = 'published',
-            published_at = case when $3::timestamp is null then now() else $3::timestamp at time zone $4 end,
+            published_at = case when $3::timestamp is not null then $3::timestamp at time zone $4
+                                when published_at is null or published_at > now() then now()
+                                else published_at end,
             version = version + 1, published_version = version,
             review_note = '', withdrawn = false, last_editor_id = $5
         where id = $1 and version = $2 and status in ('in_review', 'draft')

@@ -85,7 +85,14 @@ pub async fn find_or_create(
 /// it has public articles.
 pub async fn moved_to(pool: &PgPool, slug: &Slug) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
-        "select t.slug from tag_redirect r join tag t on t.id = r.tag_id where r.old_slug = $1",
+        r#"
+        select t.slug from tag_redirect r join tag t on t.id = r.tag_id
+        where r.old_slug = $1
+          and exists (
+              select 1 from article_tag x join article a on a.id = x.article_id
+              where x.tag_id = t.id and a.status = 'published' and a.published_at <= now()
+          )
+        "#,
         slug.as_str()
     )
     .fetch_optional(pool)
@@ -195,21 +202,20 @@ pub async fn merge(conn: &mut PgConnection, from: Uuid, into: Uuid) -> Result<Ch
     if from == into {
         return Ok(Change::NotFound);
     }
-    let Some(old_slug) = sqlx::query_scalar!("select slug from tag where id = $1 for update", from)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(Change::NotFound);
-    };
-    let exists = sqlx::query_scalar!(
-        r#"select exists (select 1 from tag where id = $1) as "exists!""#,
+    // Both rows locked, in id order, so merges the other way round wait instead of deadlocking.
+    let locked = sqlx::query!(
+        "select id, slug from tag where id in ($1, $2) order by id for update",
+        from,
         into
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    if !exists {
+    if locked.len() != 2 {
         return Ok(Change::NotFound);
     }
+    let Some(old_slug) = locked.into_iter().find(|t| t.id == from).map(|t| t.slug) else {
+        return Ok(Change::NotFound);
+    };
     sqlx::query!(
         r#"
         insert into article_tag (article_id, tag_id, position)
@@ -247,6 +253,10 @@ pub async fn delete(
     id: Uuid,
     detach: bool,
 ) -> Result<Option<i64>, sqlx::Error> {
+    // Locked first: an article tagged meanwhile waits, and is counted.
+    sqlx::query!("select id from tag where id = $1 for update", id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let used = sqlx::query_scalar!(
         r#"select count(*) as "used!" from article_tag where tag_id = $1"#,
         id

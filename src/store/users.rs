@@ -245,13 +245,14 @@ pub async fn other_active_admins(
     conn: &mut PgConnection,
     except: Uuid,
 ) -> Result<i64, sqlx::Error> {
+    // Every enabled admin locked, the target included, in id order: two admins acting on each
+    // other at once wait for one another instead of deadlocking.
     let ids = sqlx::query_scalar!(
-        "select id from app_user where role = 'admin' and disabled_at is null and id <> $1 for update",
-        except
+        "select id from app_user where role = 'admin' and disabled_at is null order by id for update"
     )
     .fetch_all(conn)
     .await?;
-    Ok(ids.len() as i64)
+    Ok(ids.iter().filter(|id| **id != except).count() as i64)
 }
 
 /// A new one-time link token for `user` to set a password; earlier ones stop working.
@@ -291,13 +292,16 @@ pub async fn password_token_user(
     .await
 }
 
-/// Spends a password link.
-pub async fn spend_password_token(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "delete from password_token where token_hash = $1",
+/// Spends a password link: the user it was for, if it was still valid (once only, even when
+/// submitted twice at the same moment).
+pub async fn spend_password_token(
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "delete from password_token where token_hash = $1 and expires_at > now() returning user_id",
         sessions::digest(token)
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_optional(conn)
+    .await
 }

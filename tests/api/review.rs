@@ -581,3 +581,39 @@ async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_say
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(checked, 3 * 4 * 5);
 }
+
+#[tokio::test]
+async fn withdrawing_a_scheduled_article_reveals_nothing() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (id, slug) = submitted(&app, &author, "Embargo secret", "Texte.").await;
+    let at: String = sqlx::query_scalar("select to_char((now() + interval '2 days') at time zone 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI')")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let v = version(&app, id).await;
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/admin/review/{id}"),
+                &[("decision", "schedule"), ("at", &at), ("version", &v)]
+            )
+            .await
+            .status,
+        303
+    );
+    let v = version(&app, id).await;
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/editor/articles/{id}/status"),
+                &[("action", "withdraw"), ("version", &v)]
+            )
+            .await
+            .status,
+        303
+    );
+    // Readers never saw it: its address says nothing (404), not "withdrawn" (410).
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
+}

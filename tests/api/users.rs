@@ -202,7 +202,7 @@ async fn there_is_always_an_enabled_admin() {
         .post_signed(&format!("/admin/users/{}/disable", me.id), &[])
         .await;
     assert_eq!(disable.status, 422);
-    assert!(disable.texts(".form-error")[0].contains("au moins un administrateur"));
+    assert!(disable.texts(".form-error")[0].contains("votre propre compte"));
 
     // With a second admin, the other one can be demoted; oneself still cannot.
     let (_, other) = app.signed_in(Role::Admin).await;

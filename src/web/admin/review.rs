@@ -247,10 +247,20 @@ pub async fn decide(
         }
     };
     if !done {
-        return Err(AppError::Conflict(
-            "L’article a changé depuis que vous l’avez ouvert : rechargez la page de relecture."
-                .to_owned(),
-        ));
+        drop(tx);
+        // Shown again with the article as it is now, and what the editor typed.
+        let current = in_review(&state, id).await?;
+        let error = "L’article a changé depuis que vous l’avez ouvert : relisez cette version avant de décider.";
+        let page = review_page(
+            &state,
+            &user,
+            current,
+            Some(error),
+            form.note.clone(),
+            form.at.clone(),
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", form.decision)).into_response())

@@ -141,7 +141,20 @@ pub async fn create(
         bio: "",
         password_hash: None,
     };
-    let id = users::create(&mut tx, &new).await?;
+    let id = match users::create(&mut tx, &new).await {
+        Ok(id) => id,
+        // Created by someone else at the same moment.
+        Err(e) if crate::store::violates(&e, "app_user_email_key") => {
+            drop(tx);
+            return refused(
+                &state,
+                &user,
+                "Un compte existe déjà avec cette adresse e-mail.",
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let token = users::new_password_token(&mut tx, id, user.id).await?;
     audit::record(
         &mut tx,
@@ -241,6 +254,14 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<Response, AppError> {
     let user = signed.user;
+    if disabled && id == user.id {
+        return refused(
+            &state,
+            &user,
+            "Vous ne pouvez pas désactiver votre propre compte.",
+        )
+        .await;
+    }
     let mut tx = state.pool.begin().await?;
     if disabled && !keeps_an_admin(&mut tx, id, false).await? {
         return refused(
@@ -286,7 +307,8 @@ pub async fn enable(
     set_disabled(state, id, signed, false).await
 }
 
-/// A new one-time link to set the password (the current one keeps working until it is used).
+/// A new one-time link to set the password: earlier links stop working; the current password
+/// keeps working until the link is used.
 pub async fn reset(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,

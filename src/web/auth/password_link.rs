@@ -93,10 +93,9 @@ pub async fn set_password(
         .map_err(|_| AppError::Busy)?;
     let mut tx = state.pool.begin().await?;
     // Spent inside the transaction: two submissions of one link set one password.
-    if users::password_token_user(&mut tx, &form.token).await? != Some(user) {
+    if users::spend_password_token(&mut tx, &form.token).await? != Some(user) {
         return Err(AppError::NotFound);
     }
-    users::spend_password_token(&mut tx, &form.token).await?;
     users::set_password_hash(&mut tx, user, &hash).await?;
     sessions::delete_all_for(&mut tx, user, None).await?;
     audit::record(

@@ -613,7 +613,7 @@ pub async fn add_correction(
     let body = form.body.trim();
     let error = if article.status != "published" {
         Some("Seul un article publié reçoit des corrections.")
-    } else if body.is_empty() || body.chars().count() > 2000 {
+    } else if body.is_empty() || body.chars().count() > 2000 || body.contains('\0') {
         Some("Écrivez la correction (2 000 caractères au plus).")
     } else {
         None
