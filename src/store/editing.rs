@@ -23,6 +23,8 @@ pub struct Row {
     pub updated_at: OffsetDateTime,
     pub author_name: String,
     pub last_editor_name: Option<String>,
+    /// The reviewer's note when the article was sent back.
+    pub review_note: String,
 }
 
 /// Which articles the list shows.
@@ -60,7 +62,7 @@ pub async fn list(
         Row,
         r#"
         select a.id, a.slug, a.title, a.status, a.updated_at,
-               au.display_name as author_name, le.display_name as "last_editor_name?"
+               au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note
         from article a
         join app_user au on au.id = a.author_id
         left join app_user le on le.id = a.last_editor_id

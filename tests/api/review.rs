@@ -169,7 +169,12 @@ async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
         (Some(chief.id), id.to_string())
     );
 
-    let surfaces = ["/", "/tags/anthropic", &format!("/articles/{slug}")];
+    let surfaces = [
+        "/",
+        "/tags/anthropic",
+        "/authors/compte-journalist",
+        &format!("/articles/{slug}"),
+    ];
     let visible = |page: &Page| page.status == 200 && page.body.contains("Sous embargo");
     for path in surfaces {
         assert!(
@@ -276,6 +281,11 @@ async fn sending_back_with_a_note_shows_it_to_the_author() {
 
     let page = author.get(&format!("/editor/articles/{id}")).await;
     assert_eq!(page.texts(".review-note p")[1], note);
+    let list = author.get("/editor").await;
+    assert_eq!(
+        list.texts(".editor-list .review-note"),
+        [format!("Modifications demandées : {note}")]
+    );
     assert_eq!(
         page.attrs(".workflow button", "value"),
         ["status:submit"],

@@ -36,6 +36,7 @@ pub struct Line {
     pub author_name: String,
     pub last_editor_name: String,
     pub updated: String,
+    pub review_note: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,6 +83,12 @@ pub async fn list(
     let lines = rows
         .into_iter()
         .map(|r| Line {
+            // Only a draft is still waiting for the changes asked.
+            review_note: if r.status == "draft" {
+                r.review_note.clone()
+            } else {
+                String::new()
+            },
             status_label: status_label(&r.status),
             updated: format!(
                 "{} à {:02}:{:02} UTC",
