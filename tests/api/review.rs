@@ -142,6 +142,13 @@ async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
         &format!("Lire [l’article](/articles/{})", crate::helpers::SAMPLE),
     )
     .await;
+    // Picked as related under the sample, so that a related list is a surface too.
+    sqlx::query("insert into article_link (from_article_id, to_article_id, position, origin) select a.id, $1, 0, 'picked' from article a where a.slug = $2")
+        .bind(id)
+        .bind(crate::helpers::SAMPLE)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     // Tagged like the sample so that its tag page is a surface too.
     sqlx::query("insert into article_tag (article_id, tag_id, position) select $1, id, 1 from tag where slug = 'anthropic'")
         .bind(id)
@@ -169,10 +176,12 @@ async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
         (Some(chief.id), id.to_string())
     );
 
+    let sample_page = format!("/articles/{}", crate::helpers::SAMPLE);
     let surfaces = [
         "/",
         "/tags/anthropic",
         "/authors/compte-journalist",
+        &sample_page,
         &format!("/articles/{slug}"),
     ];
     let visible = |page: &Page| page.status == 200 && page.body.contains("Sous embargo");
