@@ -460,3 +460,112 @@ fn warnings_for(targets: Vec<LinkTarget>) -> Vec<LinkWarning> {
 pub async fn link_warnings(pool: &PgPool, slugs: &[Slug]) -> Result<Vec<LinkWarning>, sqlx::Error> {
     Ok(warnings_for(resolve_links(pool, slugs).await?))
 }
+
+/// An article as a feed carries it: in full.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+}
+
+/// The newest `limit` public articles matching `filter`, in full, for feeds.
+pub async fn feed(
+    pool: &PgPool,
+    filter: Filter,
+    limit: i64,
+) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    sqlx::query_as!(
+        FeedEntry,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html,
+               a.published_at as "published_at!", a.updated_at,
+               u.display_name as author_name, u.slug as author_slug,
+               coalesce((
+                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                   order by x.position)
+                   from article_tag x join tag t on t.id = x.tag_id
+                   where x.article_id = a.id
+               ), '[]') as "tags!: Json<Vec<TagRef>>"
+        from article a
+        join app_user u on u.id = a.author_id
+        where a.status = 'published' and a.published_at <= now()
+          and ($1::uuid is null or a.author_id = $1)
+          and ($2::uuid is null or exists (
+                  select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
+        order by a.published_at desc, a.id desc
+        limit $3
+        "#,
+        filter.author,
+        filter.tag,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// An address for the sitemap, with when it last changed.
+#[derive(Debug, Clone)]
+pub struct SitemapUrl {
+    pub path: String,
+    pub lastmod: OffsetDateTime,
+}
+
+/// How many public articles there are.
+pub async fn public_count(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from article where status = 'published' and published_at <= now()"#
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Public articles `offset..offset+limit`, oldest first (stable pages), for the sitemap.
+pub async fn sitemap_articles(
+    pool: &PgPool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<SitemapUrl>, sqlx::Error> {
+    sqlx::query_as!(
+        SitemapUrl,
+        r#"
+        select '/articles/' || slug as "path!", updated_at as lastmod
+        from article
+        where status = 'published' and published_at <= now()
+        order by published_at, id
+        offset $1 limit $2
+        "#,
+        offset,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Tag and author pages that have public articles, with their newest article's date.
+pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Error> {
+    sqlx::query_as!(
+        SitemapUrl,
+        r#"
+        select '/tags/' || t.slug as "path!", max(a.updated_at) as "lastmod!"
+        from tag t join article_tag x on x.tag_id = t.id join article a on a.id = x.article_id
+        where a.status = 'published' and a.published_at <= now()
+        group by t.slug
+        union all
+        select '/authors/' || u.slug, max(a.updated_at)
+        from app_user u join article a on a.author_id = u.id
+        where a.status = 'published' and a.published_at <= now()
+        group by u.slug
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -19,6 +19,7 @@ mod browser;
 mod cli;
 mod editor;
 mod embedded;
+mod feeds;
 mod health;
 mod lists;
 mod review;

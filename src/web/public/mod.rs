@@ -1,12 +1,14 @@
 //! Reader pages: the home page, articles, tag and author pages.
 
 mod article;
+mod feeds;
 mod listing;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use article::{corrections, show as article};
+pub use feeds::{author_atom, robots, site_atom, site_rss, sitemap_index, sitemap_page, tag_atom};
 pub use listing::{author, home, tag};
 
 use crate::domain::{Lang, format_date};

@@ -1,0 +1,274 @@
+//! Atom and RSS feeds (the site's, a tag's, an author's), the sitemap and robots.txt: what feed
+//! readers and search engines read. Full content, absolute URLs from `VIGIE_BASE_URL`, only
+//! articles whose time has come.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use time::OffsetDateTime;
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+
+use crate::domain::Slug;
+use crate::store::TagRef;
+use crate::store::articles::{self, FeedEntry, Filter, SitemapUrl};
+use crate::store::{tags, users};
+use crate::web::{AppError, AppState};
+
+/// Articles a feed carries.
+const FEED_SIZE: i64 = 20;
+/// URLs per sitemap page (the protocol's limit).
+const SITEMAP_PAGE: i64 = 50_000;
+
+pub struct Entry {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub published: String,
+    pub updated: String,
+    /// RFC 2822, for RSS.
+    pub pub_date: String,
+    pub author_name: String,
+    pub author_url: String,
+    pub tags: Vec<TagRef>,
+}
+
+#[derive(Template)]
+#[template(path = "public/feed.atom.xml")]
+struct AtomFeed {
+    base: String,
+    lang: &'static str,
+    title: String,
+    subtitle: String,
+    self_url: String,
+    page_url: String,
+    updated: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Template)]
+#[template(path = "public/rss.xml")]
+struct RssFeed {
+    lang: &'static str,
+    title: String,
+    subtitle: String,
+    self_url: String,
+    page_url: String,
+    updated: String,
+    entries: Vec<Entry>,
+}
+
+fn entry(base: &str, e: FeedEntry) -> Entry {
+    Entry {
+        id: format!("urn:uuid:{}", e.id),
+        url: format!("{base}/articles/{}", e.slug),
+        summary: if e.dek.is_empty() { e.excerpt } else { e.dek },
+        published: e.published_at.format(&Rfc3339).unwrap_or_default(),
+        updated: e
+            .updated_at
+            .max(e.published_at)
+            .format(&Rfc3339)
+            .unwrap_or_default(),
+        pub_date: e.published_at.format(&Rfc2822).unwrap_or_default(),
+        author_url: format!("{base}/authors/{}", e.author_slug),
+        title: e.title,
+        body_html: e.body_html,
+        author_name: e.author_name,
+        tags: e.tags.0,
+    }
+}
+
+fn xml(content_type: &'static str, body: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+/// Which feed: the whole site, one tag's or one author's.
+struct Scope {
+    filter: Filter,
+    title: String,
+    subtitle: String,
+    /// Path of the HTML page the feed mirrors, and of the feed itself (without extension).
+    page: String,
+    feed: String,
+}
+
+async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
+    let base = state.config.base_url.clone();
+    let rows = articles::feed(&state.pool, scope.filter, FEED_SIZE).await?;
+    let updated = rows
+        .iter()
+        .map(|e| e.updated_at.max(e.published_at))
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let feed = AtomFeed {
+        lang: state.config.lang.as_str(),
+        title: scope.title,
+        subtitle: scope.subtitle,
+        self_url: format!("{base}{}", scope.feed),
+        page_url: format!("{base}{}", scope.page),
+        updated: updated.format(&Rfc3339).unwrap_or_default(),
+        entries: rows.into_iter().map(|e| entry(&base, e)).collect(),
+        base,
+    };
+    Ok(xml("application/atom+xml; charset=utf-8", feed.render()?))
+}
+
+fn site_scope(state: &AppState) -> Scope {
+    Scope {
+        filter: Filter::default(),
+        title: "Vigie".to_owned(),
+        subtitle: state.words().tagline.to_owned(),
+        page: "/".to_owned(),
+        feed: "/feed.atom".to_owned(),
+    }
+}
+
+pub async fn site_atom(State(state): State<AppState>) -> Result<Response, AppError> {
+    let scope = site_scope(&state);
+    atom(&state, scope).await
+}
+
+pub async fn site_rss(State(state): State<AppState>) -> Result<Response, AppError> {
+    let base = state.config.base_url.clone();
+    let rows = articles::feed(&state.pool, Filter::default(), FEED_SIZE).await?;
+    let updated = rows
+        .iter()
+        .map(|e| e.updated_at.max(e.published_at))
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let feed = RssFeed {
+        lang: state.config.lang.as_str(),
+        title: "Vigie".to_owned(),
+        subtitle: state.words().tagline.to_owned(),
+        self_url: format!("{base}/rss.xml"),
+        page_url: format!("{base}/"),
+        updated: updated.format(&Rfc2822).unwrap_or_default(),
+        entries: rows.into_iter().map(|e| entry(&base, e)).collect(),
+    };
+    Ok(xml("application/rss+xml; charset=utf-8", feed.render()?))
+}
+
+pub async fn tag_atom(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let tag = tags::public_tag(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = Scope {
+        filter: Filter {
+            tag: Some(tag.id),
+            ..Filter::default()
+        },
+        title: format!("Vigie — {}", tag.name),
+        subtitle: tag.description,
+        page: format!("/tags/{}", tag.slug),
+        feed: format!("/tags/{}/feed.atom", tag.slug),
+    };
+    atom(&state, scope).await
+}
+
+pub async fn author_atom(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let author = users::public_author(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = Scope {
+        filter: Filter {
+            author: Some(author.id),
+            ..Filter::default()
+        },
+        title: format!("Vigie — {}", author.display_name),
+        subtitle: author.bio,
+        page: format!("/authors/{}", author.slug),
+        feed: format!("/authors/{}/feed.atom", author.slug),
+    };
+    atom(&state, scope).await
+}
+
+#[derive(Template)]
+#[template(path = "public/sitemap-index.xml")]
+struct SitemapIndex {
+    base: String,
+    pages: Vec<usize>,
+}
+
+#[derive(Template)]
+#[template(path = "public/sitemap.xml")]
+struct SitemapPage {
+    base: String,
+    urls: Vec<(String, String)>,
+}
+
+/// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000).
+pub async fn sitemap_index(State(state): State<AppState>) -> Result<Response, AppError> {
+    let count = articles::public_count(&state.pool).await?;
+    let article_pages =
+        usize::try_from(((count + SITEMAP_PAGE - 1) / SITEMAP_PAGE).max(1)).unwrap_or(1);
+    let index = SitemapIndex {
+        base: state.config.base_url.clone(),
+        pages: (0..=article_pages).collect(),
+    };
+    Ok(xml("application/xml; charset=utf-8", index.render()?))
+}
+
+/// `/sitemaps/{n}.xml`: page 0 is the home, tag and author pages; page n ≥ 1 the n-th 50 000
+/// articles.
+pub async fn sitemap_page(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let n: i64 = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 0)
+        .ok_or(AppError::NotFound)?;
+    let rows: Vec<SitemapUrl> = if n == 0 {
+        articles::sitemap_sections(&state.pool).await?
+    } else {
+        let rows =
+            articles::sitemap_articles(&state.pool, (n - 1) * SITEMAP_PAGE, SITEMAP_PAGE).await?;
+        if rows.is_empty() && n > 1 {
+            return Err(AppError::NotFound);
+        }
+        rows
+    };
+    let mut urls: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|u| (u.path, u.lastmod.format(&Rfc3339).unwrap_or_default()))
+        .collect();
+    if n == 0 {
+        urls.insert(0, ("/".to_owned(), String::new()));
+    }
+    let page = SitemapPage {
+        base: state.config.base_url.clone(),
+        urls,
+    };
+    Ok(xml("application/xml; charset=utf-8", page.render()?))
+}
+
+/// `/robots.txt`: everything public may be crawled; staff pages not; where the sitemap is.
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /editor\nDisallow: /admin\nDisallow: /account\nDisallow: /login\nDisallow: /setup\nDisallow: /password\n\nSitemap: {}/sitemap.xml\n",
+        state.config.base_url
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}
