@@ -569,3 +569,54 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
     .fetch_all(pool)
     .await
 }
+
+/// A search result: an article and the passages that match, marked between ⟦ and ⟧.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub slug: String,
+    pub title: String,
+    pub published_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub snippet: String,
+}
+
+/// Public articles matching `words` (French stemming, accents ignored; any text is accepted),
+/// best first (title counts most), optionally in one tag or by one author.
+pub async fn search(
+    pool: &PgPool,
+    words: &str,
+    tag: Option<&str>,
+    author: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Found>, sqlx::Error> {
+    sqlx::query_as!(
+        Found,
+        r#"
+        select a.slug, a.title, a.published_at as "published_at!",
+               u.display_name as author_name, u.slug as author_slug,
+               ts_headline('french_unaccent', a.dek || ' ' || a.body_markdown, q,
+                           'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+                   as "snippet!"
+        from article a
+        join app_user u on u.id = a.author_id,
+             websearch_to_tsquery('french_unaccent', $1) q
+        where a.status = 'published' and a.published_at <= now()
+          and a.search @@ q
+          and ($2::text is null or exists (
+                  select 1 from article_tag x join tag t on t.id = x.tag_id
+                  where x.article_id = a.id and t.slug = $2))
+          and ($3::text is null or u.slug = $3)
+        order by ts_rank_cd(a.search, q) desc, a.published_at desc, a.id
+        offset $4 limit $5
+        "#,
+        words,
+        tag,
+        author,
+        offset,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -45,6 +45,7 @@ fn table() -> Vec<Entry> {
         GET "/tags/{slug}" Public => public::tag,
         GET "/authors/{slug}" Public => public::author,
         GET "/corrections" Public => public::corrections,
+        GET "/search" Public => public::search,
         GET "/feed.atom" Public => public::site_atom,
         GET "/rss.xml" Public => public::site_rss,
         GET "/tags/{slug}/feed.atom" Public => public::tag_atom,

@@ -376,6 +376,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/tags/{slug}"),
     ("GET", "/authors/{slug}"),
     ("GET", "/corrections"),
+    ("GET", "/search"),
     ("GET", "/feed.atom"),
     ("GET", "/rss.xml"),
     ("GET", "/tags/{slug}/feed.atom"),

@@ -23,6 +23,7 @@ mod feeds;
 mod health;
 mod lists;
 mod review;
+mod search;
 mod tags_admin;
 mod users;
 mod xss;

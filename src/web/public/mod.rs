@@ -3,6 +3,7 @@
 mod article;
 mod feeds;
 mod listing;
+mod search;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -10,6 +11,7 @@ use time::format_description::well_known::Rfc3339;
 pub use article::{corrections, show as article};
 pub use feeds::{author_atom, robots, site_atom, site_rss, sitemap_index, sitemap_page, tag_atom};
 pub use listing::{author, home, tag};
+pub use search::search;
 
 use crate::domain::{Lang, format_date};
 use crate::store::TagRef;

@@ -1,0 +1,121 @@
+//! `/search`: French, accent-insensitive, ranked, highlighted, paginated, and calm whatever is
+//! typed.
+
+use time::macros::datetime;
+
+use crate::helpers::{DRAFT_WORD, SAMPLE, TestApp};
+
+#[tokio::test]
+async fn accents_do_not_matter_and_the_title_counts_most() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/search?q=securite").await;
+    assert_eq!(page.status, 200);
+    let found = page.attrs(".search-results h2 a", "href");
+    assert!(
+        found.contains(&format!("/articles/{SAMPLE}")),
+        "securite finds sécurité: {found:?}"
+    );
+    let marks = page.texts(".search-results .snippet mark");
+    assert!(
+        marks
+            .iter()
+            .any(|m| m.to_lowercase().starts_with("sécurité")),
+        "{marks:?}"
+    );
+    // Stemming: the plural finds the singular.
+    assert!(
+        !app.get("/search?q=modèles")
+            .await
+            .attrs(".search-results h2 a", "href")
+            .is_empty()
+    );
+    // The article with "OpenAI" in its title comes before those that only mention it.
+    let openai = app
+        .get("/search?q=OpenAI")
+        .await
+        .attrs(".search-results h2 a", "href");
+    assert_eq!(
+        openai[0], "/articles/openai-dernieres-nouveautes",
+        "{openai:?}"
+    );
+    assert_eq!(
+        app.get(&format!("/search?q={DRAFT_WORD}"))
+            .await
+            .texts(".search-results li")
+            .len(),
+        0,
+        "drafts are never found"
+    );
+}
+
+#[tokio::test]
+async fn absurd_queries_get_a_normal_page() {
+    let app = TestApp::with_demo().await;
+    let long = "sécurité ".repeat(1200);
+    for q in [
+        "",
+        "!!!",
+        "a & | ! ( ) : *",
+        "'; drop table article; --",
+        "\"unclosed",
+        "<script>alert(1)</script>",
+        &long,
+    ] {
+        let encoded = serde_urlencoded::to_string([("q", q)]).unwrap();
+        let page = app.get(&format!("/search?{encoded}")).await;
+        assert_eq!(page.status, 200, "{q:.40}");
+        assert!(!page.body.contains("<script>alert"), "{q:.40}");
+    }
+    assert_eq!(app.get("/search?q=%00").await.status, 200);
+    let count: i64 = sqlx::query_scalar("select count(*) from article")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 5, "nothing was dropped");
+}
+
+#[tokio::test]
+async fn results_are_paginated_and_filtered() {
+    let app = TestApp::spawn().await;
+    for n in 0..12 {
+        app.article(
+            &format!("Régulation numéro {n}"),
+            "Un texte sur la régulation.",
+            Some(datetime!(2026-02-01 09:00 UTC)),
+        )
+        .await;
+    }
+    let first = app.get("/search?q=régulation").await;
+    assert_eq!(first.texts(".search-results li").len(), 10);
+    let next = first.attrs("a[rel=next]", "href").remove(0);
+    let second = app.get(&next).await;
+    assert_eq!(second.texts(".search-results li").len(), 2);
+    assert!(second.attrs("a[rel=next]", "href").is_empty());
+    let mut all = first.attrs(".search-results h2 a", "href");
+    all.extend(second.attrs(".search-results h2 a", "href"));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 12, "no result lost or repeated");
+    assert_eq!(
+        app.get("/search?q=régulation&author=personne")
+            .await
+            .texts(".search-results li")
+            .len(),
+        0
+    );
+    assert_eq!(
+        app.get("/search?q=régulation&tag=inconnu")
+            .await
+            .texts(".search-results li")
+            .len(),
+        0
+    );
+    assert_eq!(
+        app.get("/search?q=régulation&author=alex-test")
+            .await
+            .texts(".search-results li")
+            .len(),
+        1,
+        "the first Alex Test"
+    );
+}
