@@ -195,8 +195,10 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
     })
 }
 
-/// The related articles readers see under `article`: those an editor picked (in their order),
-/// then those linked from the body, only published ones.
+/// The related articles readers see under `article`, up to `limit`, in one query: those an
+/// editor picked (in their order), then those the body links to, then published articles
+/// sharing the most tags with it, ties broken by how close their text is to its title, then by
+/// recency. Only published articles, never the article itself.
 pub async fn related(
     pool: &PgPool,
     article: Uuid,
@@ -205,12 +207,39 @@ pub async fn related(
     sqlx::query_as!(
         Related,
         r#"
-        select r.slug, r.title, r.published_at as "published_at!"
-        from article_link l
-        join article r on r.id = l.to_article_id
-        where l.from_article_id = $1
-          and r.status = 'published' and r.published_at <= now()
-        order by (l.origin = 'picked') desc, l.position
+        with me as (
+            select id,
+                   -- The title's words, any of them: a similarity measure, not a filter.
+                   to_tsquery('french_unaccent',
+                              replace(plainto_tsquery('french_unaccent', title)::text, '&', '|')) as words
+            from article where id = $1
+        ),
+        explicit as (
+            select r.id, r.slug, r.title, r.published_at,
+                   case when l.origin = 'picked' then 0 else 1 end as grp, l.position::float8 as k1
+            from article_link l join article r on r.id = l.to_article_id
+            where l.from_article_id = $1
+              and r.status = 'published' and r.published_at <= now()
+        ),
+        suggested as (
+            select r.id, r.slug, r.title, r.published_at,
+                   count(*)::float8 as shared, ts_rank(r.search, me.words)::float8 as close
+            from me
+            join article_tag mine on mine.article_id = me.id
+            join article_tag theirs on theirs.tag_id = mine.tag_id and theirs.article_id <> me.id
+            join article r on r.id = theirs.article_id
+            where r.status = 'published' and r.published_at <= now()
+              and r.id not in (select id from explicit)
+            group by r.id, r.slug, r.title, r.published_at, me.words
+        )
+        select slug as "slug!", title as "title!", published_at as "published_at!"
+        from (
+            select slug, title, published_at, grp, k1, 0::float8 as k2, 0::float8 as k3 from explicit
+            union all
+            select slug, title, published_at, 2, -shared, -close, -extract(epoch from published_at)::float8
+            from suggested
+        ) candidates
+        order by grp, k1, k2, k3
         limit $2
         "#,
         article,

@@ -267,3 +267,64 @@ async fn archived_and_draft_articles_never_show_as_related() {
     assert_eq!(archived.texts(".archived-notice").len(), 1);
     assert!(!app.get("/").await.body.contains(SAMPLE));
 }
+
+#[tokio::test]
+async fn related_lists_fill_up_with_articles_sharing_tags_then_close_in_text() {
+    let app = TestApp::spawn().await;
+    let at = Some(datetime!(2026-02-10 09:00 UTC));
+    let main = app
+        .article("La régulation des modèles d’IA en Europe", "Texte.", at)
+        .await;
+    let two_tags = app.article("Un autre sujet", "Texte.", at).await;
+    let close = app
+        .article("Les modèles d’IA face à la régulation", "Texte.", at)
+        .await;
+    let far = app.article("Rien à voir", "Texte.", at).await;
+    let draft = app.article("Brouillon des modèles", "Texte.", None).await;
+    let untagged = app
+        .article("Régulation des modèles d’IA", "Texte.", at)
+        .await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let t1 = vigie::store::tags::find_or_create(
+        &mut conn,
+        "Europe",
+        vigie::domain::TagKind::Jurisdiction,
+        "",
+    )
+    .await
+    .unwrap();
+    let t2 = vigie::store::tags::find_or_create(&mut conn, "IA", vigie::domain::TagKind::Topic, "")
+        .await
+        .unwrap();
+    for (slug, tags) in [
+        (&main, vec![t1, t2]),
+        (&two_tags, vec![t1, t2]),
+        (&close, vec![t1]),
+        (&far, vec![t1]),
+        (&draft, vec![t1, t2]),
+    ] {
+        for (position, tag) in tags.into_iter().enumerate() {
+            sqlx::query("insert into article_tag (article_id, tag_id, position) select id, $2, $3 from article where slug = $1")
+                .bind(slug)
+                .bind(tag)
+                .bind(position as i32)
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+    }
+    let related = app
+        .get(&format!("/articles/{main}"))
+        .await
+        .attrs(".related a", "href");
+    assert_eq!(
+        related,
+        [
+            format!("/articles/{two_tags}"),
+            format!("/articles/{close}"),
+            format!("/articles/{far}")
+        ],
+        "most shared tags first, then the closer title; never the draft, the untagged one or itself"
+    );
+    let _ = untagged;
+}
