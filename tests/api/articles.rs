@@ -198,9 +198,21 @@ async fn article_bodies_are_sanitised_on_the_public_page() {
         article.contains("Avant") && article.contains("après"),
         "{article}"
     );
+    let html = page.html();
+    let body_html = html
+        .select(&scraper::Selector::parse(".article-body").unwrap())
+        .next()
+        .unwrap()
+        .inner_html();
     for bad in ["<script", "onerror", "javascript:"] {
-        assert!(!page.body.contains(bad), "{bad} reached the page");
+        assert!(!body_html.contains(bad), "{bad} reached the article");
     }
+    // The only script on the page is the JSON-LD data block, which runs nothing.
+    let scripts: Vec<_> = html
+        .select(&scraper::Selector::parse("script").unwrap())
+        .filter_map(|s| s.value().attr("type"))
+        .collect();
+    assert_eq!(scripts, ["application/ld+json"]);
 }
 
 #[tokio::test]
@@ -327,4 +339,74 @@ async fn related_lists_fill_up_with_articles_sharing_tags_then_close_in_text() {
         "most shared tags first, then the closer title; never the draft, the untagged one or itself"
     );
     let _ = untagged;
+}
+
+fn json_ld(page: &crate::helpers::Page) -> serde_json::Value {
+    let raw = page.texts("script[type='application/ld+json']");
+    assert_eq!(raw.len(), 1, "one NewsArticle block");
+    serde_json::from_str(&raw[0])
+        .unwrap_or_else(|e| panic!("JSON-LD does not parse ({e}): {}", raw[0]))
+}
+
+#[tokio::test]
+async fn article_pages_describe_themselves_to_search_engines_and_social_sites() {
+    let app = TestApp::with_demo().await;
+    let base = app.base_url();
+    let page = app.get(&format!("/articles/{SAMPLE}")).await;
+    let meta = |property: &str| page.attrs(&format!("meta[property='{property}']"), "content");
+    assert_eq!(meta("og:type"), ["article"]);
+    assert_eq!(meta("og:url"), [format!("{base}/articles/{SAMPLE}")]);
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        [format!("{base}/articles/{SAMPLE}")]
+    );
+    assert!(meta("og:description")[0].starts_with("Face aux pressions"));
+    assert_eq!(
+        page.attrs("meta[name=description]", "content"),
+        meta("og:description")
+    );
+    assert_eq!(meta("article:published_time"), ["2026-02-27T08:00:00Z"]);
+    assert_eq!(meta("article:tag").len(), 3);
+    let ld = json_ld(&page);
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(
+        ld["headline"],
+        "Anthropic et Washington : rester ferme sur la sécurité de l’IA"
+    );
+    assert_eq!(ld["datePublished"], "2026-02-27T08:00:00Z");
+    assert_eq!(ld["author"]["name"], "Camille Martin");
+    assert_eq!(ld["publisher"]["name"], "Vigie");
+    assert_eq!(ld["inLanguage"], "fr");
+    assert_eq!(ld["keywords"].as_array().unwrap().len(), 3);
+    assert!(ld.get("correction").is_none());
+
+    sqlx::query("insert into correction (article_id, body) select id, 'Une date était fausse.' from article where slug = $1")
+        .bind(SAMPLE)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let corrected = json_ld(&app.get(&format!("/articles/{SAMPLE}")).await);
+    assert_eq!(corrected["correction"][0]["@type"], "CorrectionComment");
+    assert_eq!(corrected["correction"][0]["text"], "Une date était fausse.");
+}
+
+#[tokio::test]
+async fn a_title_cannot_break_out_of_the_json_ld_block() {
+    let app = TestApp::spawn().await;
+    let slug = app
+        .article(
+            "Titre </script><script>alert(1)</script>",
+            "Texte.",
+            Some(datetime!(2026-02-01 09:00 UTC)),
+        )
+        .await;
+    let page = app.get(&format!("/articles/{slug}")).await;
+    let ld = json_ld(&page);
+    assert_eq!(ld["headline"], "Titre </script><script>alert(1)</script>");
+    assert_eq!(
+        page.html()
+            .select(&scraper::Selector::parse("script").unwrap())
+            .count(),
+        1
+    );
 }

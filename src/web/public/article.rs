@@ -32,6 +32,43 @@ pub struct ArticleTemplate {
     tags: Vec<TagLink>,
     related: Vec<RelatedLink>,
     corrections: Vec<CorrectionNote>,
+    /// RFC 3339 time of the last change.
+    modified: String,
+    /// The schema.org NewsArticle description, safe inside `<script>`.
+    json_ld: String,
+}
+
+/// schema.org `NewsArticle` for search engines, with the corrections when there are any.
+fn news_article(
+    base: &str,
+    article: &articles::Published,
+    tags: &[TagLink],
+    corrections: &[CorrectionNote],
+    modified: &str,
+) -> String {
+    let url = format!("{base}/articles/{}", article.slug);
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": if article.dek.is_empty() { &article.excerpt } else { &article.dek },
+        "datePublished": article.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "dateModified": modified,
+        "inLanguage": article.lang,
+        "mainEntityOfPage": url,
+        "url": url,
+        "author": { "@type": "Person", "name": article.author_name, "url": format!("{base}/authors/{}", article.author_slug) },
+        "publisher": { "@type": "Organization", "name": "Vigie", "url": format!("{base}/") },
+        "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+    });
+    if !corrections.is_empty() {
+        ld["correction"] = corrections
+            .iter()
+            .map(|c| serde_json::json!({ "@type": "CorrectionComment", "text": c.body, "datePublished": c.when.iso }))
+            .collect();
+    }
+    // Inside <script>, "</script>" in a title would end the block: < is written as \u003c.
+    ld.to_string().replace('<', "\\u003c")
 }
 
 pub async fn show(
@@ -67,7 +104,7 @@ pub async fn show(
         when: When::new(r.published_at, lang),
     })
     .collect();
-    let corrections = review::corrections(&state.pool, article.id)
+    let corrections: Vec<CorrectionNote> = review::corrections(&state.pool, article.id)
         .await?
         .into_iter()
         .map(|c| CorrectionNote {
@@ -88,6 +125,18 @@ pub async fn show(
         state.config.base_url, article.slug
     ));
     let tags = tag_links(std::mem::take(&mut article.tags.0));
+    let modified = article
+        .updated_at
+        .max(article.published_at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let json_ld = news_article(
+        &state.config.base_url,
+        &article,
+        &tags,
+        &corrections,
+        &modified,
+    );
     Ok(ArticleTemplate {
         page,
         when: When::new(article.published_at, lang),
@@ -95,6 +144,8 @@ pub async fn show(
         tags,
         related,
         corrections,
+        modified,
+        json_ld,
     }
     .into_response())
 }
