@@ -474,3 +474,14 @@ fn embedded_server() -> &'static PgConnectOptions {
         options
     })
 }
+
+/// The (actor, target id) of the newest audit event with `action`.
+pub async fn audited(app: &TestApp, action: &str) -> (Option<Uuid>, String) {
+    sqlx::query_as(
+        "select actor_id, target_id from audit_event where action = $1 order by id desc limit 1",
+    )
+    .bind(action)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_else(|_| panic!("no audit event {action}"))
+}

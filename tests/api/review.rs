@@ -5,7 +5,7 @@ use std::time::Duration;
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::helpers::{Browser, Page, TestApp};
+use crate::helpers::{Browser, Page, TestApp, audited};
 
 /// A journalist writes an article and sends it for review; returns its id and slug.
 async fn submitted(app: &TestApp, author: &Browser, title: &str, body: &str) -> (Uuid, String) {
@@ -44,17 +44,6 @@ async fn version(app: &TestApp, id: Uuid) -> String {
         .await
         .unwrap()
         .to_string()
-}
-
-/// The (actor, target) of the newest audit event with `action`.
-async fn audited(app: &TestApp, action: &str) -> (Option<Uuid>, String) {
-    sqlx::query_as(
-        "select actor_id, target_id from audit_event where action = $1 order by id desc limit 1",
-    )
-    .bind(action)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|_| panic!("no audit event {action}"))
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, audited};
 
 async fn tag_id(app: &TestApp, slug: &str) -> Uuid {
     sqlx::query_scalar("select id from tag where slug = $1")
@@ -11,16 +11,6 @@ async fn tag_id(app: &TestApp, slug: &str) -> Uuid {
         .fetch_one(&app.pool)
         .await
         .unwrap()
-}
-
-async fn audited(app: &TestApp, action: &str) -> (Option<Uuid>, String) {
-    sqlx::query_as(
-        "select actor_id, target_id from audit_event where action = $1 order by id desc limit 1",
-    )
-    .bind(action)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|_| panic!("no audit event {action}"))
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use vigie::domain::Role;
 
-use crate::helpers::{Browser, PASSWORD, Page, TestApp};
+use crate::helpers::{Browser, PASSWORD, Page, TestApp, audited};
 
 /// The password link an admin's page shows, once.
 fn shown_link(page: &Page) -> String {
@@ -11,16 +11,6 @@ fn shown_link(page: &Page) -> String {
     url.split_once("/password")
         .map(|(_, rest)| format!("/password{rest}"))
         .unwrap()
-}
-
-async fn audited(app: &TestApp, action: &str) -> (Option<uuid::Uuid>, String) {
-    sqlx::query_as(
-        "select actor_id, target_id from audit_event where action = $1 order by id desc limit 1",
-    )
-    .bind(action)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|_| panic!("no audit event {action}"))
 }
 
 async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {

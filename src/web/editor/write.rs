@@ -555,6 +555,24 @@ fn parse_action(name: &str) -> Option<(Action, &'static str)> {
     Action::parse(name).map(|a| (a, a.as_str()))
 }
 
+/// The article's page again, as stored, with what could not be done (422).
+async fn refused_on_page(
+    state: &AppState,
+    user: &CurrentUser,
+    article: &Editable,
+    extras: Extras,
+) -> Result<Response, AppError> {
+    let page = form_page(
+        state,
+        user,
+        Some(article),
+        ArticleForm::from_article(article),
+        extras,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 #[derive(Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
@@ -577,15 +595,7 @@ pub async fn delete(
             delete_error: Some("Cochez la case pour confirmer : la suppression est définitive."),
             ..Extras::default()
         };
-        let page = form_page(
-            &state,
-            &user,
-            Some(&article),
-            ArticleForm::from_article(&article),
-            extras,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused_on_page(&state, &user, &article, extras).await;
     }
     let mut tx = state.pool.begin().await?;
     editing::delete(&mut tx, id, user.id).await?;
@@ -623,15 +633,7 @@ pub async fn add_correction(
             correction: Some((form.body.clone(), error)),
             ..Extras::default()
         };
-        let page = form_page(
-            &state,
-            &user,
-            Some(&article),
-            ArticleForm::from_article(&article),
-            extras,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused_on_page(&state, &user, &article, extras).await;
     }
     let mut tx = state.pool.begin().await?;
     review::add_correction(&mut tx, id, body, user.id).await?;

@@ -98,14 +98,23 @@ struct Scope {
     feed: String,
 }
 
-async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
-    let base = state.config.base_url.clone();
-    let rows = articles::feed(&state.pool, scope.filter, FEED_SIZE).await?;
+/// A feed's articles, and when the newest change among them was.
+async fn load(
+    state: &AppState,
+    filter: Filter,
+) -> Result<(Vec<FeedEntry>, OffsetDateTime), AppError> {
+    let rows = articles::feed(&state.pool, filter, FEED_SIZE).await?;
     let updated = rows
         .iter()
         .map(|e| e.updated_at.max(e.published_at))
         .max()
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    Ok((rows, updated))
+}
+
+async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
+    let base = state.config.base_url.clone();
+    let (rows, updated) = load(state, scope.filter).await?;
     let feed = AtomFeed {
         lang: state.config.lang.as_str(),
         title: scope.title,
@@ -136,12 +145,7 @@ pub async fn site_atom(State(state): State<AppState>) -> Result<Response, AppErr
 
 pub async fn site_rss(State(state): State<AppState>) -> Result<Response, AppError> {
     let base = state.config.base_url.clone();
-    let rows = articles::feed(&state.pool, Filter::default(), FEED_SIZE).await?;
-    let updated = rows
-        .iter()
-        .map(|e| e.updated_at.max(e.published_at))
-        .max()
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let (rows, updated) = load(&state, Filter::default()).await?;
     let feed = RssFeed {
         lang: state.config.lang.as_str(),
         title: "Vigie".to_owned(),
