@@ -1,5 +1,6 @@
 //! Pure rules and validated types: no I/O here, everything unit-tested beside the code.
 
+pub mod diff;
 mod lang;
 pub mod markdown;
 pub mod password;

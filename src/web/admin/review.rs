@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 use uuid::Uuid;
 
+use crate::domain::diff::{Piece, word_diff};
 use crate::domain::{Action, ArticleStatus, Permission};
 use crate::store::editing::{self, Editable};
 use crate::store::review::{self, Waiting, When};
@@ -62,12 +63,6 @@ pub async fn queue(
     })
 }
 
-/// A run of words of the diff since publication.
-pub struct Piece {
-    pub change: &'static str,
-    pub text: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/review.html")]
 pub struct ReviewPage {
@@ -107,23 +102,9 @@ async fn review_page(
     let changes = match review::last_published_text(&state.pool, article.id).await? {
         Some(before) => {
             let after = article.body_markdown.clone();
-            let pieces = tokio::task::spawn_blocking(move || {
-                similar::TextDiff::configure()
-                    .timeout(std::time::Duration::from_secs(1))
-                    .diff_words(&before, &after)
-                    .iter_all_changes()
-                    .map(|c| Piece {
-                        change: match c.tag() {
-                            similar::ChangeTag::Equal => "same",
-                            similar::ChangeTag::Insert => "added",
-                            similar::ChangeTag::Delete => "removed",
-                        },
-                        text: c.value().to_owned(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|_| AppError::Busy)?;
+            let pieces = tokio::task::spawn_blocking(move || word_diff(&before, &after))
+                .await
+                .map_err(|_| AppError::Busy)?;
             Some(pieces)
         }
         None => None,

@@ -6,10 +6,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use similar::{ChangeTag, TextDiff};
 use uuid::Uuid;
 
 use super::{editable, may_edit, visible};
+use crate::domain::diff::{Piece, word_diff};
 use crate::domain::{Lang, Slug, Title, format_date, markdown};
 use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -116,29 +116,6 @@ pub async fn revision(
     })
 }
 
-/// A run of words, kept, added or removed.
-pub struct Piece {
-    pub change: &'static str,
-    pub text: String,
-}
-
-/// Word diff, given at most a second: past that, a coarser (still correct) diff is returned.
-fn word_diff(old: &str, new: &str) -> Vec<Piece> {
-    TextDiff::configure()
-        .timeout(std::time::Duration::from_secs(1))
-        .diff_words(old, new)
-        .iter_all_changes()
-        .map(|c| Piece {
-            change: match c.tag() {
-                ChangeTag::Equal => "same",
-                ChangeTag::Insert => "added",
-                ChangeTag::Delete => "removed",
-            },
-            text: c.value().to_owned(),
-        })
-        .collect()
-}
-
 #[derive(Deserialize)]
 pub struct Pair {
     from: i64,
@@ -230,26 +207,5 @@ pub async fn restore(
             Ok(Redirect::to(&format!("/editor/articles/{id}/revisions")).into_response())
         }
         Outcome::SlugTaken | Outcome::NotFound => Err(AppError::NotFound),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_diff_marks_what_changed() {
-        let pieces = word_diff("la sécurité avant tout", "la sécurité après tout");
-        let removed: Vec<&str> = pieces
-            .iter()
-            .filter(|p| p.change == "removed")
-            .map(|p| p.text.as_str())
-            .collect();
-        let added: Vec<&str> = pieces
-            .iter()
-            .filter(|p| p.change == "added")
-            .map(|p| p.text.as_str())
-            .collect();
-        assert_eq!((removed, added), (vec!["avant"], vec!["après"]));
     }
 }
