@@ -67,6 +67,12 @@ pub struct Config {
     /// `VIGIE_TRUSTED_PROXIES`: comma-separated addresses of the proxies whose
     /// `VIGIE_CLIENT_IP_HEADER` is believed; default loopback only.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `VIGIE_CACHE_MAX_AGE`: how long browsers and CDNs may keep a public page, feed or API
+    /// answer without asking again, default 60 s (`0` makes them ask every time).
+    pub cache_max_age: Duration,
+    /// `VIGIE_CACHE_STALE`: how much longer a CDN may serve it while fetching a fresh copy
+    /// (`stale-while-revalidate`), default 10 min.
+    pub cache_stale: Duration,
 }
 
 /// A setting that is present but unusable.
@@ -128,6 +134,11 @@ impl Config {
                 None => Ok(default),
             }
         };
+        // Like `duration`, but `0` is allowed.
+        let cache_duration = |name, default| match lookup(name) {
+            Some(v) if v.trim() == "0" => Ok(Duration::ZERO),
+            _ => duration(name, default),
+        };
         let max_body_bytes = match lookup("VIGIE_MAX_BODY") {
             Some(v) => v
                 .parse::<usize>()
@@ -161,6 +172,8 @@ impl Config {
                     })?,
                 None => vec![[127, 0, 0, 1].into(), std::net::Ipv6Addr::LOCALHOST.into()],
             },
+            cache_max_age: cache_duration("VIGIE_CACHE_MAX_AGE", Duration::from_secs(60))?,
+            cache_stale: cache_duration("VIGIE_CACHE_STALE", Duration::from_secs(600))?,
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
             base_url,
@@ -263,6 +276,21 @@ mod tests {
             (7200, 43200)
         );
         assert!(config(&[("VIGIE_SESSION_IDLE", "soon")]).is_err());
+    }
+
+    #[test]
+    fn cache_durations_default_to_a_minute_and_ten_and_may_be_zero() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.cache_max_age.as_secs(), c.cache_stale.as_secs()),
+            (60, 600)
+        );
+        let c = config(&[("VIGIE_CACHE_MAX_AGE", "0"), ("VIGIE_CACHE_STALE", "1h")]).unwrap();
+        assert_eq!(
+            (c.cache_max_age.as_secs(), c.cache_stale.as_secs()),
+            (0, 3600)
+        );
+        assert!(config(&[("VIGIE_CACHE_STALE", "longtemps")]).is_err());
     }
 
     #[test]

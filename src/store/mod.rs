@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod clock;
 pub mod editing;
 pub mod review;
 

@@ -4,6 +4,7 @@
 mod admin;
 mod assets;
 pub mod auth;
+mod caching;
 mod editor;
 pub mod error;
 mod health;

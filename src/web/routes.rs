@@ -36,7 +36,7 @@ macro_rules! entries {
 }
 
 fn table() -> Vec<Entry> {
-    use Access::{Needs, Public, Visitor};
+    use Access::{Needs, Open, Public, Visitor};
     use Permission::{ManageOwnAccount, ManageTags, ManageUsers, ReadAudit, Review, UseEditor};
     entries![
         // Readers.
@@ -53,10 +53,10 @@ fn table() -> Vec<Entry> {
         GET "/sitemap.xml" Public => public::sitemap_index,
         GET "/sitemaps/{file}" Public => public::sitemap_page,
         GET "/robots.txt" Public => public::robots,
-        GET "/static/vigie.css" Public => assets::stylesheet,
-        GET "/static/editor.js" Public => assets::editor_script,
-        GET "/healthz" Public => health::alive,
-        GET "/readyz" Public => health::ready,
+        GET "/static/vigie.css" Open => assets::stylesheet,
+        GET "/static/editor.js" Open => assets::editor_script,
+        GET "/healthz" Open => health::alive,
+        GET "/readyz" Open => health::ready,
         // Signing in, first-run setup.
         GET "/login" Visitor => auth::login_page,
         POST "/login" Visitor => auth::login,
@@ -113,7 +113,10 @@ pub fn list() -> Vec<Route> {
 pub(super) fn add_all(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
     for Entry { route, handler } in table() {
         let handler = match route.access {
-            Access::Public => handler,
+            Access::Public => {
+                handler.route_layer(from_fn_with_state(state.clone(), super::caching::public))
+            }
+            Access::Open => handler,
             access => handler.route_layer(from_fn_with_state((state.clone(), access), auth::gate)),
         };
         router = router.route(route.path, handler);

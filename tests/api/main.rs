@@ -16,6 +16,7 @@ mod articles;
 mod audit;
 mod authz;
 mod browser;
+mod caching;
 mod cli;
 mod editor;
 mod embedded;

@@ -32,8 +32,10 @@ use crate::store::sessions;
 /// Who may call a route. Every route of the router is declared with one (see `routes.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Readers: anyone, cacheable.
+    /// Readers' pages, feeds and API: anyone, with HTTP caching (see `web::caching`).
     Public,
+    /// Anyone, but not content: health probes and static files, which set their own caching.
+    Open,
     /// Sign-in and first-run setup forms: anyone, never cached.
     Visitor,
     /// Signed-in users whose role grants this permission.
@@ -136,7 +138,7 @@ pub async fn gate(
     next: Next,
 ) -> Response {
     let permission = match access {
-        Access::Public => return next.run(req).await,
+        Access::Public | Access::Open => return next.run(req).await,
         Access::Visitor => return no_store(next.run(req).await),
         Access::Needs(permission) => permission,
     };

@@ -1,0 +1,20 @@
+//! When the public side last changed (see the `content_clock` migration).
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+/// The last change a reader could see: the clock the triggers move, or the latest scheduled
+/// publication whose time has come, whichever is later.
+pub async fn content_changed_at(pool: &PgPool) -> sqlx::Result<OffsetDateTime> {
+    sqlx::query_scalar!(
+        r#"
+        select greatest(
+            (select changed_at from content_clock),
+            (select max(published_at) from article
+             where status = 'published' and published_at <= now())
+        ) as "at!"
+        "#
+    )
+    .fetch_one(pool)
+    .await
+}

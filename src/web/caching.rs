@@ -1,0 +1,158 @@
+//! HTTP caching of what readers fetch: every public page, feed and API answer gets validators
+//! (`ETag`, `Last-Modified`), a `Cache-Control` policy for browsers and CDNs, and `304 Not
+//! Modified` when the client already holds the current version.
+//!
+//! The `ETag` is a hash of the body, so it changes exactly when the answer does. The
+//! `Last-Modified` is the site's content clock (see `store::clock`): coarser, as any change to
+//! the public side moves it, but never late. Staff pages never come here; they are `no-store`.
+
+use std::time::{Duration, SystemTime};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::{AppError, AppState};
+use crate::config::Config;
+use crate::store::clock;
+
+/// Public answers are hashed whole; none comes anywhere near this.
+const LARGEST_HASHED: usize = 32 * 1024 * 1024;
+
+/// The middleware in front of every [`Access::Public`](super::auth::Access) route.
+pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    // Read before the page, so that the page is never older than the date it is sent with.
+    let changed_at = match clock::content_changed_at(&state.pool).await {
+        Ok(at) => whole_seconds(at.into()),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    // `If-None-Match` wins when both are sent (RFC 9110, 13.1.3).
+    if if_none_match.is_none()
+        && if_modified_since(req.headers()).is_some_and(|since| changed_at <= since)
+    {
+        return not_modified(None, changed_at, &state.config);
+    }
+
+    let response = next.run(req).await;
+    // Errors are not cached here; answers with a policy of their own keep it.
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::CACHE_CONTROL)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, LARGEST_HASHED).await else {
+        tracing::error!("public answer too large to hash");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let etag = etag_of(&bytes);
+    if if_none_match.is_some_and(|v| matches(&v, &etag)) {
+        return not_modified(Some(etag), changed_at, &state.config);
+    }
+    set_validators(&mut parts.headers, Some(etag), changed_at, &state.config);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn not_modified(etag: Option<HeaderValue>, changed_at: SystemTime, config: &Config) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    set_validators(response.headers_mut(), etag, changed_at, config);
+    response
+}
+
+fn set_validators(
+    headers: &mut HeaderMap,
+    etag: Option<HeaderValue>,
+    changed_at: SystemTime,
+    config: &Config,
+) {
+    if let Some(etag) = etag {
+        headers.insert(header::ETAG, etag);
+    }
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(changed_at)) {
+        headers.insert(header::LAST_MODIFIED, date);
+    }
+    if let Ok(policy) = HeaderValue::from_str(&cache_control(config)) {
+        headers.insert(header::CACHE_CONTROL, policy);
+    }
+}
+
+/// `public, max-age=60, stale-while-revalidate=600` with the configured durations.
+pub fn cache_control(config: &Config) -> String {
+    format!(
+        "public, max-age={}, stale-while-revalidate={}",
+        config.cache_max_age.as_secs(),
+        config.cache_stale.as_secs()
+    )
+}
+
+/// A weak validator (`W/"…"`): compression changes the bytes on the wire, not the answer.
+fn etag_of(body: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"0\""))
+}
+
+/// Whether an `If-None-Match` list names this `ETag` (weak comparison) or is `*`.
+fn matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let (Ok(list), Ok(etag)) = (if_none_match.to_str(), etag.to_str()) else {
+        return false;
+    };
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let ours = opaque(etag);
+    list.split(',')
+        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
+}
+
+fn if_modified_since(headers: &HeaderMap) -> Option<SystemTime> {
+    let value = headers.get(header::IF_MODIFIED_SINCE)?.to_str().ok()?;
+    httpdate::parse_http_date(value).ok()
+}
+
+/// HTTP dates have whole seconds; comparing at finer grain would never match.
+fn whole_seconds(at: SystemTime) -> SystemTime {
+    let since_epoch = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    SystemTime::UNIX_EPOCH + Duration::from_secs(since_epoch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_reads_lists() {
+        let etag = etag_of(b"page");
+        let text = etag.to_str().unwrap().to_owned();
+        let strong = text.trim_start_matches("W/").to_owned();
+        for header in [
+            text.clone(),
+            strong,
+            format!("\"x\", {text}"),
+            "*".to_owned(),
+        ] {
+            assert!(
+                matches(&HeaderValue::from_str(&header).unwrap(), &etag),
+                "{header}"
+            );
+        }
+        assert!(!matches(&HeaderValue::from_static("\"x\""), &etag));
+        assert_ne!(etag_of(b"page"), etag_of(b"page!"));
+    }
+
+    #[test]
+    fn dates_lose_their_fraction_of_a_second() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(1_500);
+        assert_eq!(
+            whole_seconds(at),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1)
+        );
+    }
+}
