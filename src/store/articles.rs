@@ -21,7 +21,9 @@ pub struct Summary {
     pub title: String,
     pub dek: String,
     pub excerpt: String,
+    pub lang: String,
     pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
     pub author_name: String,
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
@@ -56,9 +58,13 @@ pub struct Related {
 
 /// Which public articles a list shows.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Filter {
+pub struct Filter<'a> {
     pub tag: Option<Uuid>,
     pub author: Option<Uuid>,
+    /// The article's language code (`fr`, `en`).
+    pub lang: Option<&'a str>,
+    /// Words the article must contain, as typed in a search box (French full-text search).
+    pub words: Option<&'a str>,
 }
 
 /// A keyset position in a list sorted by `(published_at, id)` descending: the page after it
@@ -96,15 +102,15 @@ impl Cursor {
 /// Up to `limit` public articles matching `filter`, newest first, older than `before`.
 pub async fn list_published(
     pool: &PgPool,
-    filter: Filter,
+    filter: Filter<'_>,
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     sqlx::query_as!(
         Summary,
         r#"
-        select a.id, a.slug, a.title, a.dek, a.excerpt,
-               a.published_at as "published_at!",
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
+               a.published_at as "published_at!", a.updated_at,
                u.display_name as author_name, u.slug as author_slug,
                coalesce((
                    select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
@@ -119,6 +125,8 @@ pub async fn list_published(
           and ($2::uuid is null or exists (
                   select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
           and ($3::timestamptz is null or (a.published_at, a.id) < ($3, $4::uuid))
+          and ($6::text is null or a.lang = $6)
+          and ($7::text is null or a.search @@ websearch_to_tsquery('french_unaccent', $7))
         order by a.published_at desc, a.id desc
         limit $5
         "#,
@@ -126,7 +134,9 @@ pub async fn list_published(
         filter.tag,
         before.map(|c| c.published_at),
         before.map(|c| c.id),
-        limit
+        limit,
+        filter.lang,
+        filter.words,
     )
     .fetch_all(pool)
     .await
@@ -509,7 +519,7 @@ pub struct FeedEntry {
 /// The newest `limit` public articles matching `filter`, in full, for feeds.
 pub async fn feed(
     pool: &PgPool,
-    filter: Filter,
+    filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
     sqlx::query_as!(
@@ -530,12 +540,16 @@ pub async fn feed(
           and ($1::uuid is null or a.author_id = $1)
           and ($2::uuid is null or exists (
                   select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
+          and ($4::text is null or a.lang = $4)
+          and ($5::text is null or a.search @@ websearch_to_tsquery('french_unaccent', $5))
         order by a.published_at desc, a.id desc
         limit $3
         "#,
         filter.author,
         filter.tag,
-        limit
+        limit,
+        filter.lang,
+        filter.words,
     )
     .fetch_all(pool)
     .await

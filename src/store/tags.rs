@@ -35,6 +35,34 @@ pub async fn public_tag(pool: &PgPool, slug: &Slug) -> Result<Option<Tag>, sqlx:
     .await
 }
 
+/// A tag in the public list, with how many public articles carry it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub articles: i64,
+}
+
+/// Every tag that at least one article readers can see carries, by name.
+pub async fn public_tags(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"
+        select t.slug, t.name, t.kind, t.description, count(*) as "articles!"
+        from tag t
+        join article_tag x on x.tag_id = t.id
+        join article a on a.id = x.article_id
+        where a.status = 'published' and a.published_at <= now()
+        group by t.id
+        order by lower(t.name), t.slug
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// The id of the tag called `name` (case-insensitive), created with `kind` if there is none.
 pub async fn find_or_create(
     conn: &mut PgConnection,

@@ -35,6 +35,33 @@ pub async fn public_author(pool: &PgPool, slug: &Slug) -> Result<Option<Author>,
     .await
 }
 
+/// An author in the public list, with how many public articles they signed.
+#[derive(Debug, Clone)]
+pub struct PublicAuthor {
+    pub slug: String,
+    pub display_name: String,
+    pub bio: String,
+    pub articles: i64,
+}
+
+/// Everyone with at least one article readers can see, by name. Nothing else about them
+/// (no address, no role) leaves the newsroom.
+pub async fn public_authors(pool: &PgPool) -> Result<Vec<PublicAuthor>, sqlx::Error> {
+    sqlx::query_as!(
+        PublicAuthor,
+        r#"
+        select u.slug, u.display_name, u.bio, count(*) as "articles!"
+        from app_user u
+        join article a on a.author_id = u.id
+        where a.status = 'published' and a.published_at <= now()
+        group by u.id
+        order by lower(u.display_name), u.slug
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// What it takes to create a user; `password_hash` is `None` for people who cannot log in yet.
 pub struct NewUser<'a> {
     pub email: &'a Email,

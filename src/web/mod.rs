@@ -2,6 +2,7 @@
 //! and serving with graceful shutdown.
 
 mod admin;
+mod api;
 mod assets;
 pub mod auth;
 mod caching;

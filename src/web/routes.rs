@@ -8,7 +8,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use super::auth::{self, Access};
-use super::{AppState, admin, assets, editor, health, public};
+use super::{AppState, admin, api, assets, editor, health, public};
 use crate::domain::Permission;
 
 /// One route as the matrix test sees it.
@@ -53,6 +53,13 @@ fn table() -> Vec<Entry> {
         GET "/sitemap.xml" Public => public::sitemap_index,
         GET "/sitemaps/{file}" Public => public::sitemap_page,
         GET "/robots.txt" Public => public::robots,
+        // The content API, read-only JSON (any origin may read it).
+        GET "/api/v1/articles" Public => api::list_articles,
+        GET "/api/v1/articles/{slug}" Public => api::article,
+        GET "/api/v1/tags" Public => api::list_tags,
+        GET "/api/v1/authors" Public => api::list_authors,
+        GET "/api/v1/openapi.json" Public => api::openapi,
+        GET "/api/{*rest}" Public => api::not_found,
         GET "/static/vigie.css" Open => assets::stylesheet,
         GET "/static/editor.js" Open => assets::editor_script,
         GET "/healthz" Open => health::alive,
@@ -112,13 +119,16 @@ pub fn list() -> Vec<Route> {
 /// Adds every route to `router`, each behind the access gate of its rule.
 pub(super) fn add_all(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
     for Entry { route, handler } in table() {
-        let handler = match route.access {
+        let mut handler = match route.access {
             Access::Public => {
                 handler.route_layer(from_fn_with_state(state.clone(), super::caching::public))
             }
             Access::Open => handler,
             access => handler.route_layer(from_fn_with_state((state.clone(), access), auth::gate)),
         };
+        if route.path.starts_with("/api/") {
+            handler = handler.layer(api::cors());
+        }
         router = router.route(route.path, handler);
     }
     router

@@ -18,6 +18,7 @@ mod authz;
 mod browser;
 mod caching;
 mod cli;
+mod content_api;
 mod editor;
 mod embedded;
 mod feeds;

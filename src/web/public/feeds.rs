@@ -90,7 +90,7 @@ fn xml(content_type: &'static str, body: String) -> Response {
 
 /// Which feed: the whole site, one tag's or one author's.
 struct Scope {
-    filter: Filter,
+    filter: Filter<'static>,
     title: String,
     subtitle: String,
     /// Path of the HTML page the feed mirrors, and of the feed itself (without extension).
@@ -101,7 +101,7 @@ struct Scope {
 /// A feed's articles, and when the newest change among them was.
 async fn load(
     state: &AppState,
-    filter: Filter,
+    filter: Filter<'static>,
 ) -> Result<(Vec<FeedEntry>, OffsetDateTime), AppError> {
     let rows = articles::feed(&state.pool, filter, FEED_SIZE).await?;
     let updated = rows

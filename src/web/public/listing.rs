@@ -37,7 +37,7 @@ pub struct Listing {
 
 async fn load(
     state: &AppState,
-    filter: Filter,
+    filter: Filter<'_>,
     query: &HashMap<String, String>,
 ) -> Result<Listing, AppError> {
     let before = match query.get("before") {

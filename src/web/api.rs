@@ -1,0 +1,497 @@
+//! The read-only content API, `/api/v1`: what readers see, as JSON for other programs.
+//!
+//! Field names are part of the contract: they only ever gain new fields. The OpenAPI document
+//! at `/api/v1/openapi.json` is generated from the types and handlers below (utoipa), so it
+//! cannot drift from them; a test checks real answers against it. Public answers get the same
+//! HTTP caching as pages (`web::caching`) and may be read from any origin (CORS).
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::{AppError, AppState};
+use crate::domain::{Lang, Slug};
+use crate::store::articles::{self, Cursor, Filter, Lookup};
+use crate::store::{TagRef, review, tags, users};
+
+const DEFAULT_LIMIT: u32 = 20;
+const MAX_LIMIT: u32 = 100;
+/// Longer queries are cut, as on the search page.
+const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Vigie content API",
+        version = "1",
+        description = "Published articles, tags and authors of a Vigie site, read-only. \
+                       Lists are newest first and paginated with an opaque cursor."
+    ),
+    paths(list_articles, article, list_tags, list_authors),
+    tags((name = "content", description = "What readers see"))
+)]
+pub struct ApiDoc;
+
+static OPENAPI: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+
+/// `/api/v1/openapi.json`: this API described by OpenAPI 3.1.
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        OPENAPI.as_str(),
+    )
+        .into_response()
+}
+
+/// The content API may be read by pages on any site (GET only; nothing here needs a cookie).
+pub fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE])
+        .expose_headers([header::ETAG, header::LAST_MODIFIED])
+        .max_age(std::time::Duration::from_secs(86400))
+}
+
+/// What every error answer holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    /// What went wrong, for a person to read.
+    pub error: String,
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(ApiError {
+            error: message.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// Database failures keep the site's handling (logged, never shown), in JSON.
+fn failed(e: AppError) -> Response {
+    let status = e.into_response().status();
+    error(status, "The server could not answer; try again later.")
+}
+
+/// A tag on an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTagRef {
+    pub slug: String,
+    pub name: String,
+    /// `topic`, `jurisdiction`, `organisation` or `regulation`.
+    pub kind: String,
+}
+
+impl From<TagRef> for ApiTagRef {
+    fn from(t: TagRef) -> Self {
+        Self {
+            slug: t.slug,
+            name: t.name,
+            kind: t.kind,
+        }
+    }
+}
+
+/// Who signed an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiByline {
+    pub slug: String,
+    pub name: String,
+    /// Their page on the site.
+    pub url: String,
+}
+
+/// An article in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    /// BCP 47 language code of the text (`fr`, `en`).
+    pub lang: String,
+    /// The article's page on the site.
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub author: ApiByline,
+    pub tags: Vec<ApiTagRef>,
+}
+
+/// One page of articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    pub articles: Vec<ArticleSummary>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A correction published under an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCorrection {
+    #[serde(with = "time::serde::rfc3339")]
+    pub noted_at: OffsetDateTime,
+    pub text: String,
+}
+
+/// An article listed under another one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiRelated {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+/// One article in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiArticle {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub lang: String,
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Kept online for the record, no longer updated.
+    pub archived: bool,
+    pub author: ApiByline,
+    pub tags: Vec<ApiTagRef>,
+    /// The text as sanitised HTML, as the site shows it.
+    pub body_html: String,
+    pub related: Vec<ApiRelated>,
+    pub corrections: Vec<ApiCorrection>,
+}
+
+/// A tag with public articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTag {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub url: String,
+    /// How many published articles carry it.
+    pub article_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagList {
+    pub tags: Vec<ApiTag>,
+}
+
+/// Someone who signed published articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiAuthor {
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    pub url: String,
+    pub article_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorList {
+    pub authors: Vec<ApiAuthor>,
+}
+
+/// Filters and paging of the article list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only articles with this tag (its slug).
+    tag: Option<String>,
+    /// Only articles by this author (their slug).
+    author: Option<String>,
+    /// Only articles in this language: `fr` or `en`.
+    lang: Option<String>,
+    /// Only articles containing these words (French full-text search, accents ignored).
+    q: Option<String>,
+    /// Where the page starts: `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Articles per page, 1 to 100; default 20.
+    limit: Option<String>,
+}
+
+/// Published articles, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles",
+    tag = "content",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of articles", body = ArticleList),
+        (status = 400, description = "A parameter is not valid", body = ApiError),
+        (status = 404, description = "No such tag or author", body = ApiError),
+    )
+)]
+pub async fn list_articles(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return error(StatusCode::BAD_REQUEST, "The query string is not valid.");
+    };
+    match load_articles(&state, params).await {
+        Ok(list) => Json(list).into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleList, Response> {
+    let bad = |message: &str| error(StatusCode::BAD_REQUEST, message);
+    let limit = match params.limit.as_deref() {
+        None => DEFAULT_LIMIT,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| bad("limit must be a whole number from 1 to 100."))?,
+    };
+    let before = match params.cursor.as_deref() {
+        None => None,
+        Some(raw) => Some(Cursor::parse(raw).ok_or_else(|| {
+            bad("cursor is not valid: use next_cursor from a previous page, or leave it out.")
+        })?),
+    };
+    let lang = match params.lang.as_deref() {
+        None => None,
+        Some(raw) => Some(Lang::parse(raw).ok_or_else(|| bad("lang must be fr or en."))?),
+    };
+    let words: Option<String> = params
+        .q
+        .as_deref()
+        .map(|q| {
+            q.chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_QUERY_CHARS)
+                .collect::<String>()
+        })
+        .map(|q| q.trim().to_owned())
+        .filter(|q| !q.is_empty());
+    let not_found = |what: &str| error(StatusCode::NOT_FOUND, what);
+    let tag = match params.tag.as_deref() {
+        None => None,
+        Some(raw) => {
+            let slug = Slug::parse(raw).map_err(|_| not_found("No tag has this slug."))?;
+            let tag = tags::public_tag(&state.pool, &slug)
+                .await
+                .map_err(|e| failed(e.into()))?
+                .ok_or_else(|| not_found("No tag has this slug."))?;
+            Some(tag.id)
+        }
+    };
+    let author = match params.author.as_deref() {
+        None => None,
+        Some(raw) => {
+            let slug = Slug::parse(raw).map_err(|_| not_found("No author has this slug."))?;
+            let author = users::public_author(&state.pool, &slug)
+                .await
+                .map_err(|e| failed(e.into()))?
+                .ok_or_else(|| not_found("No author has this slug."))?;
+            Some(author.id)
+        }
+    };
+    let filter = Filter {
+        tag,
+        author,
+        lang: lang.map(Lang::as_str),
+        words: words.as_deref(),
+    };
+    let mut rows = articles::list_published(&state.pool, filter, before, i64::from(limit) + 1)
+        .await
+        .map_err(|e| failed(e.into()))?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|last| Cursor::after(last).encode())
+    } else {
+        None
+    };
+    let base = &state.config.base_url;
+    Ok(ArticleList {
+        articles: rows
+            .into_iter()
+            .map(|a| ArticleSummary {
+                url: format!("{base}/articles/{}", a.slug),
+                author: byline(base, a.author_slug, a.author_name),
+                tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
+                slug: a.slug,
+                title: a.title,
+                dek: a.dek,
+                excerpt: a.excerpt,
+                lang: a.lang,
+                published_at: a.published_at,
+                updated_at: a.updated_at,
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+fn byline(base: &str, slug: String, name: String) -> ApiByline {
+    ApiByline {
+        url: format!("{base}/authors/{slug}"),
+        slug,
+        name,
+    }
+}
+
+/// One published (or archived) article, with its text, related articles and corrections.
+/// An old slug answers `301` to the current one.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/{slug}",
+    tag = "content",
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses(
+        (status = 200, description = "The article", body = ApiArticle),
+        (status = 301, description = "The article moved; `Location` has its current address"),
+        (status = 404, description = "No published article has this slug", body = ApiError),
+        (status = 410, description = "Withdrawn by the newsroom", body = ApiError),
+    )
+)]
+pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let missing = || error(StatusCode::NOT_FOUND, "No published article has this slug.");
+    let Ok(slug) = Slug::parse(&slug) else {
+        return missing();
+    };
+    let found = match articles::find_published(&state.pool, &slug).await {
+        Ok(Lookup::Found(article)) => article,
+        Ok(Lookup::Moved(current)) => {
+            let location = format!("/api/v1/articles/{current}");
+            return match HeaderValue::from_str(&location) {
+                Ok(location) => (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response(),
+                Err(_) => missing(),
+            };
+        }
+        Ok(Lookup::Withdrawn) => {
+            return error(
+                StatusCode::GONE,
+                "This article was withdrawn by the newsroom.",
+            );
+        }
+        Ok(Lookup::Missing) => return missing(),
+        Err(e) => return failed(e.into()),
+    };
+    let related = articles::related(&state.pool, found.id, i64::from(state.config.related_count));
+    let corrections = review::corrections(&state.pool, found.id);
+    let (related, corrections) = match tokio::try_join!(related, corrections) {
+        Ok(both) => both,
+        Err(e) => return failed(e.into()),
+    };
+    let base = &state.config.base_url;
+    let a = *found;
+    Json(ApiArticle {
+        url: format!("{base}/articles/{}", a.slug),
+        author: byline(base, a.author_slug, a.author_name),
+        tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
+        related: related
+            .into_iter()
+            .map(|r| ApiRelated {
+                url: format!("{base}/articles/{}", r.slug),
+                slug: r.slug,
+                title: r.title,
+                published_at: r.published_at,
+            })
+            .collect(),
+        corrections: corrections
+            .into_iter()
+            .map(|c| ApiCorrection {
+                noted_at: c.noted_at,
+                text: c.body,
+            })
+            .collect(),
+        slug: a.slug,
+        title: a.title,
+        dek: a.dek,
+        excerpt: a.excerpt,
+        lang: a.lang,
+        published_at: a.published_at,
+        updated_at: a.updated_at,
+        archived: a.archived,
+        body_html: a.body_html,
+    })
+    .into_response()
+}
+
+/// Every tag carried by at least one published article, by name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags",
+    tag = "content",
+    responses((status = 200, description = "The tags", body = TagList))
+)]
+pub async fn list_tags(State(state): State<AppState>) -> Response {
+    let base = &state.config.base_url;
+    match tags::public_tags(&state.pool).await {
+        Ok(rows) => Json(TagList {
+            tags: rows
+                .into_iter()
+                .map(|t| ApiTag {
+                    url: format!("{base}/tags/{}", t.slug),
+                    slug: t.slug,
+                    name: t.name,
+                    kind: t.kind,
+                    description: t.description,
+                    article_count: t.articles,
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(e) => failed(e.into()),
+    }
+}
+
+/// Everyone who signed at least one published article, by name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authors",
+    tag = "content",
+    responses((status = 200, description = "The authors", body = AuthorList))
+)]
+pub async fn list_authors(State(state): State<AppState>) -> Response {
+    let base = &state.config.base_url;
+    match users::public_authors(&state.pool).await {
+        Ok(rows) => Json(AuthorList {
+            authors: rows
+                .into_iter()
+                .map(|u| ApiAuthor {
+                    url: format!("{base}/authors/{}", u.slug),
+                    slug: u.slug,
+                    name: u.display_name,
+                    bio: u.bio,
+                    article_count: u.articles,
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(e) => failed(e.into()),
+    }
+}
+
+/// Unknown addresses under `/api/` answer JSON, not the site's HTML page.
+pub async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "No such address in the content API.")
+}
