@@ -10,7 +10,7 @@ use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::{Arena, Options, options::Plugins};
 
-use super::Slug;
+use super::{Lang, Slug, typography};
 
 /// The longest excerpt derived from a body, in characters.
 const EXCERPT_CHARS: usize = 280;
@@ -26,8 +26,9 @@ pub struct Rendered {
     pub article_links: Vec<Slug>,
 }
 
-/// Renders `markdown`; links starting with `site_url` count as links to this site.
-pub fn render(markdown: &str, site_url: &str) -> Rendered {
+/// Renders `markdown` written in `lang`; links starting with `site_url` count as links to this
+/// site. French text gets French typography (see [`typography`]).
+pub fn render(markdown: &str, site_url: &str, lang: Lang) -> Rendered {
     let arena = Arena::new();
     let options = options();
     let root = comrak::parse_document(&arena, markdown, &options);
@@ -42,6 +43,9 @@ pub fn render(markdown: &str, site_url: &str) -> Rendered {
         }
     }
     let excerpt = excerpt(root);
+    if lang == Lang::Fr {
+        french_typography(root);
+    }
 
     let headings = HeadingIds::default();
     let mut plugins = Plugins::default();
@@ -136,6 +140,45 @@ fn article_slug(url: &str, site_url: &str) -> Option<Slug> {
     Slug::parse(rest[..end].trim_end_matches('/')).ok()
 }
 
+/// Applies [`typography::french`] to running text only: not to code (its own nodes), raw
+/// HTML (ditto), image descriptions (they become `alt` attributes) or autolinked URLs.
+fn french_typography<'a>(root: &'a comrak::nodes::AstNode<'a>) {
+    let nodes: Vec<_> = root.descendants().collect();
+    for node in nodes {
+        // Detached below, when joined to the text before it.
+        if node.parent().is_none() || !matches!(node.data().value, NodeValue::Text(_)) {
+            continue;
+        }
+        // The parser may split one run of text into several nodes (at `!`, `[`…); the rules
+        // need to see the characters on both sides, so neighbours are joined first.
+        while let Some(next) = node.next_sibling() {
+            let NodeValue::Text(more) = &next.data().value else {
+                break;
+            };
+            let more = more.to_string();
+            if let NodeValue::Text(text) = &mut node.data_mut().value {
+                text.to_mut().push_str(&more);
+            }
+            next.detach();
+        }
+        let skip = node.ancestors().skip(1).any(|a| match &a.data().value {
+            NodeValue::Image(_) => true,
+            NodeValue::Link(link) => match &node.data().value {
+                NodeValue::Text(text) => link.url.contains(text.as_ref()),
+                _ => false,
+            },
+            _ => false,
+        });
+        if skip {
+            continue;
+        }
+        if let NodeValue::Text(text) = &mut node.data_mut().value {
+            let typeset = typography::french(text);
+            *text = typeset.into();
+        }
+    }
+}
+
 /// Plain text of the first paragraphs, up to [`EXCERPT_CHARS`], cut between words.
 fn excerpt<'a>(root: &'a comrak::nodes::AstNode<'a>) -> String {
     let mut text = String::new();
@@ -176,7 +219,7 @@ mod tests {
     const SITE: &str = "https://vigie.example";
 
     fn html(md: &str) -> String {
-        render(md, SITE).html
+        render(md, SITE, Lang::Fr).html
     }
 
     #[test]
@@ -262,9 +305,42 @@ mod tests {
              [c](/articles/premier) [d](https://autre.example/articles/non) [e](/tags/ia) \
              [f](/articles/Pas-Valide)",
             SITE,
+            Lang::Fr,
         );
         let slugs: Vec<&str> = r.article_links.iter().map(Slug::as_str).collect();
         assert_eq!(slugs, ["premier", "deuxieme"]);
+    }
+
+    #[test]
+    fn french_text_gets_narrow_spaces_but_code_urls_and_attributes_do_not() {
+        let nn = typography::NNBSP;
+        let h = html(concat!(
+            "Pourquoi ? « Garde-fous » : *vraiment* !\n\n",
+            "Voir https://exemple.fr/a?b=1 et [le texte](https://exemple.fr/x?y=2 \"Titre : ici ?\").\n\n",
+            "`a ? b : c` et ![Légende : photo ?](https://exemple.fr/i.png)\n\n",
+            "<abbr title=\"Loi : IA ?\">IA</abbr> !\n\n",
+            "```\nx = y ? 1 : 2;\n```\n",
+        ));
+        let shown = h.replace(nn, "_");
+        assert!(
+            shown.contains("Pourquoi_? «_Garde-fous_»_: <em>vraiment</em>_!"),
+            "{shown}"
+        );
+        assert!(
+            h.contains("rel=\"noopener noreferrer\">https://exemple.fr/a?b=1</a>"),
+            "{h}"
+        );
+        assert!(h.contains("title=\"Titre : ici ?\""), "{h}");
+        assert!(h.contains("<code>a ? b : c</code>"), "{h}");
+        assert!(h.contains("alt=\"Légende : photo ?\""), "{h}");
+        assert!(h.contains("title=\"Loi : IA ?\""), "{h}");
+        assert!(shown.contains("</abbr>_!"), "{shown}");
+        assert!(h.contains("x = y ? 1 : 2;"), "{h}");
+        let english = render("Why ? Because : « quoted »", SITE, Lang::En).html;
+        assert!(
+            !english.contains(nn),
+            "English text is left as typed: {english}"
+        );
     }
 
     #[test]
@@ -272,9 +348,10 @@ mod tests {
         let r = render(
             "# Titre\n\nUn *premier* paragraphe avec `du code`.\n\nUn second.",
             SITE,
+            Lang::Fr,
         );
         assert_eq!(r.excerpt, "Un premier paragraphe avec du code. Un second.");
-        let long = render(&"mot ".repeat(200), SITE).excerpt;
+        let long = render(&"mot ".repeat(200), SITE, Lang::Fr).excerpt;
         assert!(long.ends_with("mot…"), "{long}");
         assert!(long.chars().count() <= EXCERPT_CHARS + 1);
     }

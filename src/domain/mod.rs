@@ -9,6 +9,7 @@ mod slug;
 mod status;
 mod text;
 pub mod throttle;
+pub mod typography;
 
 pub use lang::{Lang, format_date};
 pub use permissions::{Permission, may};

@@ -300,7 +300,7 @@ pub async fn create(
     draft: &Draft<'_>,
     site_url: &str,
 ) -> Result<Saved, sqlx::Error> {
-    let rendered = markdown::render(draft.body_markdown, site_url);
+    let rendered = markdown::render(draft.body_markdown, site_url, draft.lang);
     let base = match draft.slug {
         Some(slug) => slug.clone(),
         None => Slug::derive_or(draft.title.as_str(), "article"),

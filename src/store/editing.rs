@@ -239,7 +239,7 @@ pub async fn save(
             .await?;
         }
     }
-    let rendered = markdown::render(changes.body_markdown, site_url);
+    let rendered = markdown::render(changes.body_markdown, site_url, changes.lang);
     let excerpt = if changes.excerpt.trim().is_empty() {
         rendered.excerpt.as_str()
     } else {

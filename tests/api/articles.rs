@@ -410,3 +410,38 @@ async fn a_title_cannot_break_out_of_the_json_ld_block() {
         1
     );
 }
+
+#[tokio::test]
+async fn french_articles_get_narrow_no_break_spaces_in_their_text_only() {
+    let app = TestApp::with_demo().await;
+    let page = app.get(&format!("/articles/{SAMPLE}")).await;
+    let nn = '\u{202F}';
+    // The text as written in the page (`texts` would fold the narrow spaces into plain ones).
+    let body = page
+        .body
+        .split("<div class=\"article-body\"")
+        .nth(1)
+        .unwrap();
+    for typeset in [
+        format!("duel de principe{nn}: affirmer"),
+        format!("«{nn}en pleine"),
+        format!("pas en années{nn}?"),
+        format!("OpenAI{nn}: dernières"),
+    ] {
+        assert!(body.contains(&typeset), "{typeset:?} in {body:.300}");
+    }
+    // Never inside addresses or attributes: every link and the page's metadata are as typed.
+    for href in page.attrs(".article-body a", "href") {
+        assert!(!href.contains(nn), "{href}");
+    }
+    assert!(!page.header("link").contains(nn));
+    let raw = page
+        .body
+        .split("<div class=\"article-body\"")
+        .next()
+        .unwrap_or("");
+    assert!(
+        !raw.contains(nn),
+        "title, head and JSON-LD keep what the author typed"
+    );
+}

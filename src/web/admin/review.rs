@@ -97,8 +97,12 @@ async fn review_page(
     note: String,
     at: String,
 ) -> Result<ReviewPage, AppError> {
-    let body_html =
-        crate::domain::markdown::render(&article.body_markdown, &state.config.base_url).html;
+    let body_html = crate::domain::markdown::render(
+        &article.body_markdown,
+        &state.config.base_url,
+        crate::domain::Lang::parse(&article.lang).unwrap_or(state.config.lang),
+    )
+    .html;
     let changes = match review::last_published_text(&state.pool, article.id).await? {
         Some(before) => {
             let after = article.body_markdown.clone();

@@ -109,7 +109,12 @@ pub async fn revision(
         csrf: user.csrf_token().to_owned(),
         kind: kind_label(&revision.kind),
         when: when(&state, revision.created_at),
-        body_html: markdown::render(&revision.body_markdown, &state.config.base_url).html,
+        body_html: markdown::render(
+            &revision.body_markdown,
+            &state.config.base_url,
+            Lang::parse(&article.lang).unwrap_or(state.config.lang),
+        )
+        .html,
         can_edit: may_edit(&user, &article),
         article,
         revision,

@@ -50,7 +50,8 @@ async fn form_page(
 ) -> Result<EditPage, AppError> {
     let tags = EditPage::tag_options(editing::tag_choices(&state.pool).await?, &form.tags);
     let related = editing::picks(&state.pool, &form.related_order()).await?;
-    let links = markdown::render(&form.body, &state.config.base_url).article_links;
+    let links =
+        markdown::render(&form.body, &state.config.base_url, state.config.lang).article_links;
     let warnings = describe(&articles::link_warnings(&state.pool, &links).await?);
     let title = match article {
         Some(a) => format!("{} — éditeur", a.title),
@@ -180,7 +181,8 @@ async fn redisplay(
     };
     match form.intent.as_str() {
         "preview" => {
-            extras.preview = Some(markdown::render(&form.body, &state.config.base_url).html);
+            let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+            extras.preview = Some(markdown::render(&form.body, &state.config.base_url, lang).html);
         }
         "search" => {
             let exclude = article.map(|a| a.id);
