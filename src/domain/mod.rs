@@ -10,6 +10,7 @@ mod status;
 mod text;
 pub mod throttle;
 pub mod typography;
+pub mod zone;
 
 pub use lang::{Lang, format_date};
 pub use permissions::{Permission, may};

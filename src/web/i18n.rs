@@ -27,6 +27,19 @@ pub struct Words {
     pub withdrawn: &'static str,
     pub archived: &'static str,
     pub no_corrections: &'static str,
+    pub skip_to_content: &'static str,
+    /// The verb on search buttons and fields.
+    pub search: &'static str,
+    /// The search page's heading.
+    pub search_title: &'static str,
+    pub search_placeholder: &'static str,
+    pub previous_results: &'static str,
+    pub next_results: &'static str,
+    /// Around the words searched for, in titles and "no result" messages.
+    pub open_quote: &'static str,
+    pub close_quote: &'static str,
+    pub no_results: &'static str,
+    pub main_nav: &'static str,
 }
 
 pub static FR: Words = Words {
@@ -48,7 +61,17 @@ pub static FR: Words = Words {
     corrections: "Corrections",
     no_corrections: "Aucune correction publiée.",
     withdrawn: "Cet article a été retiré par la rédaction.",
-    archived: "Article archivé : il reste en ligne pour mémoire, mais n’est plus tenu à jour.",
+    archived: "Article archivé\u{202F}: il reste en ligne pour mémoire, mais n’est plus tenu à jour.",
+    skip_to_content: "Aller au contenu",
+    search: "Rechercher",
+    search_title: "Recherche",
+    search_placeholder: "sécurité, AI Act, Anthropic…",
+    previous_results: "Résultats précédents",
+    next_results: "Résultats suivants",
+    open_quote: "«\u{202F}",
+    close_quote: "\u{202F}»",
+    no_results: "Aucun article ne correspond à",
+    main_nav: "Navigation du site",
 };
 
 pub static EN: Words = Words {
@@ -71,9 +94,24 @@ pub static EN: Words = Words {
     no_corrections: "No corrections published.",
     withdrawn: "This article was withdrawn by the newsroom.",
     archived: "Archived article: kept online for the record, no longer updated.",
+    skip_to_content: "Skip to content",
+    search: "Search",
+    search_title: "Search",
+    search_placeholder: "safety, AI Act, Anthropic…",
+    previous_results: "Previous results",
+    next_results: "Next results",
+    open_quote: "“",
+    close_quote: "”",
+    no_results: "No article matches",
+    main_nav: "Site navigation",
 };
 
 impl Words {
+    /// `words` between this language's quotation marks.
+    pub fn quoted(&self, words: &str) -> String {
+        format!("{}{words}{}", self.open_quote, self.close_quote)
+    }
+
     pub fn for_lang(lang: Lang) -> &'static Words {
         match lang {
             Lang::Fr => &FR,

@@ -50,6 +50,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// At most one password hash per core at a time, off the async threads.
     hashing: Arc<Semaphore>,
+    /// `VIGIE_TIMEZONE`, for the dates people read.
+    zone: Arc<crate::domain::zone::Zone>,
 }
 
 /// How long a sign-in waits for a hashing slot before the server says it is busy.
@@ -62,6 +64,7 @@ impl AppState {
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
         Self {
             pool,
+            zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(cores)),
         }
@@ -80,6 +83,11 @@ impl AppState {
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|_| AppError::Busy)
+    }
+
+    /// The date of `at` in words, on the newsroom's calendar and in the site's language.
+    fn date_text(&self, at: time::OffsetDateTime) -> String {
+        crate::domain::format_date(self.zone.local(at).date(), self.config.lang)
     }
 
     fn words(&self) -> &'static Words {

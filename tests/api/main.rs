@@ -23,6 +23,7 @@ mod editor;
 mod embedded;
 mod feeds;
 mod health;
+mod i18n;
 mod lists;
 mod review;
 mod search;

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::status_label;
-use crate::domain::{ArticleStatus, Permission, format_date};
+use crate::domain::{ArticleStatus, Permission};
 use crate::store::editing::{self, Filter, TagChoice};
 use crate::store::users;
 use crate::web::auth::CurrentUser;
@@ -92,7 +92,7 @@ pub async fn list(
             status_label: status_label(&r.status),
             updated: format!(
                 "{} à {:02}:{:02} UTC",
-                format_date(r.updated_at.date(), state.config.lang),
+                state.date_text(r.updated_at),
                 r.updated_at.hour(),
                 r.updated_at.minute()
             ),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{editable, may_edit, visible};
 use crate::domain::diff::{Piece, word_diff};
-use crate::domain::{Lang, Slug, Title, format_date, markdown};
+use crate::domain::{Lang, Slug, Title, markdown};
 use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::{AppError, AppState, Page};
@@ -29,7 +29,7 @@ fn kind_label(kind: &str) -> &'static str {
 fn when(state: &AppState, at: time::OffsetDateTime) -> String {
     format!(
         "{} à {:02}:{:02}:{:02} UTC",
-        format_date(at.date(), state.config.lang),
+        state.date_text(at),
         at.hour(),
         at.minute(),
         at.second()

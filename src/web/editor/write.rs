@@ -13,9 +13,7 @@ use super::form::{
     describe, validate,
 };
 use super::{editable, may_edit, status_label, status_of, visible};
-use crate::domain::{
-    Action, ArticleStatus, Lang, Permission, Title, format_date, markdown, transition,
-};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
 use crate::store::articles::{self, Draft};
 use crate::store::editing::{self, Changes, Editable, Outcome};
 use crate::store::review;
@@ -70,7 +68,7 @@ async fn form_page(
             .await?
             .into_iter()
             .map(|c| CorrectionLine {
-                date: format_date(c.noted_at.date(), state.config.lang),
+                date: state.date_text(c.noted_at),
                 body: c.body,
             })
             .collect(),

@@ -90,7 +90,6 @@ pub async fn show(
         Lookup::Withdrawn => return Err(AppError::Gone(state.words().withdrawn.to_owned())),
         Lookup::Missing => return Err(AppError::NotFound),
     };
-    let lang = state.config.lang;
     let related = articles::related(
         &state.pool,
         article.id,
@@ -101,14 +100,14 @@ pub async fn show(
     .map(|r| RelatedLink {
         slug: r.slug,
         title: r.title,
-        when: When::new(r.published_at, lang),
+        when: state.when(r.published_at),
     })
     .collect();
     let corrections: Vec<CorrectionNote> = review::corrections(&state.pool, article.id)
         .await?
         .into_iter()
         .map(|c| CorrectionNote {
-            when: When::new(c.noted_at, lang),
+            when: state.when(c.noted_at),
             body: c.body,
         })
         .collect();
@@ -139,7 +138,7 @@ pub async fn show(
     );
     Ok(ArticleTemplate {
         page,
-        when: When::new(article.published_at, lang),
+        when: state.when(article.published_at),
         article,
         tags,
         related,
@@ -166,12 +165,11 @@ pub struct CorrectionsTemplate {
 
 /// `/corrections`: every correction of the site, newest first.
 pub async fn corrections(State(state): State<AppState>) -> Result<CorrectionsTemplate, AppError> {
-    let lang = state.config.lang;
     let corrections = review::public_corrections(&state.pool, 200)
         .await?
         .into_iter()
         .map(|c| CorrectionEntry {
-            when: When::new(c.noted_at, lang),
+            when: state.when(c.noted_at),
             slug: c.slug,
             title: c.title,
             body: c.body,

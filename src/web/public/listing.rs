@@ -55,12 +55,11 @@ async fn load(
     } else {
         None
     };
-    let lang = state.config.lang;
     let cards = rows
         .into_iter()
         .map(|a| Card {
             summary: if a.dek.is_empty() { a.excerpt } else { a.dek },
-            when: When::new(a.published_at, lang),
+            when: state.when(a.published_at),
             slug: a.slug,
             title: a.title,
             author_name: a.author_name,

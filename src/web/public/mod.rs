@@ -13,8 +13,8 @@ pub use feeds::{author_atom, robots, site_atom, site_rss, sitemap_index, sitemap
 pub use listing::{author, home, tag};
 pub use search::search;
 
-use crate::domain::{Lang, format_date};
 use crate::store::TagRef;
+use crate::web::AppState;
 
 /// A moment as pages show it: machine-readable for `<time datetime>`, and in words.
 pub struct When {
@@ -22,11 +22,12 @@ pub struct When {
     pub text: String,
 }
 
-impl When {
-    fn new(at: OffsetDateTime, lang: Lang) -> Self {
-        Self {
+impl AppState {
+    /// `at` as readers see it: in the newsroom's time zone, in the site's language.
+    fn when(&self, at: OffsetDateTime) -> When {
+        When {
             iso: at.format(&Rfc3339).unwrap_or_default(),
-            text: format_date(at.date(), lang),
+            text: self.date_text(at),
         }
     }
 }

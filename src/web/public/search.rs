@@ -98,12 +98,11 @@ pub async fn search(
         .await?;
         more = rows.len() as i64 > PAGE;
         rows.truncate(PAGE as usize);
-        let lang = state.config.lang;
         hits = rows
             .into_iter()
             .map(|f| Hit {
                 snippet_html: highlight(&f.snippet),
-                when: When::new(f.published_at, lang),
+                when: state.when(f.published_at),
                 slug: f.slug,
                 title: f.title,
                 author_name: f.author_name,
@@ -111,10 +110,11 @@ pub async fn search(
             })
             .collect();
     }
+    let t = state.words();
     let title = if words.is_empty() {
-        "Recherche — Vigie".to_owned()
+        format!("{} — Vigie", t.search_title)
     } else {
-        format!("« {words} » — recherche — Vigie")
+        format!("{} — {} — Vigie", t.quoted(&words), t.search_title)
     };
     Ok(SearchPage {
         page: state.page(title),
