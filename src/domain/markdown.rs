@@ -124,12 +124,34 @@ impl HeadingAdapter for HeadingIds {
             id = format!("{base}-{n}");
             n += 1;
         }
-        write!(out, "<h{} id=\"{id}\">", h.level)
+        write!(out, "<h{} id=\"{id}\">", page_level(h.level))
     }
 
     fn exit(&self, out: &mut dyn fmt::Write, h: &HeadingMeta) -> fmt::Result {
-        write!(out, "</h{}>", h.level)
+        write!(out, "</h{}>", page_level(h.level))
     }
+}
+
+/// The page's title is its only `<h1>`: a `# Heading` in the body becomes an `<h2>`.
+fn page_level(level: u8) -> u8 {
+    level.max(2)
+}
+
+/// How many images in `markdown` have no text alternative (`![](…)`, or raw `<img>` without
+/// `alt`): readers who cannot see them would get nothing in their place.
+pub fn images_without_alt(markdown: &str) -> usize {
+    // The sanitiser writes every tag itself, attributes always in double quotes.
+    let html = render(markdown, "", Lang::En).html;
+    html.split("<img")
+        .skip(1)
+        .filter(|rest| {
+            let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+            let alt = tag
+                .split_once(" alt=\"")
+                .map(|(_, value)| value.split('"').next().unwrap_or(""));
+            alt.is_none_or(|a| a.trim().is_empty())
+        })
+        .count()
 }
 
 /// `/articles/{slug}` (optionally on `site_url`, with a query or fragment) → the slug.
@@ -340,6 +362,30 @@ mod tests {
         assert!(
             !english.contains(nn),
             "English text is left as typed: {english}"
+        );
+    }
+
+    #[test]
+    fn body_headings_start_below_the_page_title() {
+        let h = html("# Partie\n\n## Section\n");
+        assert!(h.contains("<h2 id=\"partie\">Partie</h2>"), "{h}");
+        assert!(!h.contains("<h1"), "{h}");
+    }
+
+    #[test]
+    fn images_need_a_text_alternative() {
+        assert_eq!(
+            images_without_alt("![Un graphique](https://exemple.fr/g.png)"),
+            0
+        );
+        assert_eq!(images_without_alt("![](https://exemple.fr/g.png)"), 1);
+        assert_eq!(
+            images_without_alt("![ ](https://exemple.fr/g.png) <img src=\"x.png\">"),
+            2
+        );
+        assert_eq!(
+            images_without_alt("<img alt=\"Carte\" src=\"x.png\"> texte"),
+            0
         );
     }
 

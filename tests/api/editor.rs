@@ -214,6 +214,26 @@ async fn validation_errors_show_next_to_the_field_with_everything_typed() {
         huge.trim_end().len(),
         "nothing lost"
     );
+    // An image nobody described: refused, with how to describe it, and the text kept.
+    let undescribed = "Le graphique : ![](https://exemple.fr/courbe.png)";
+    let page = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Une courbe"),
+                ("lang", "fr"),
+                ("body", undescribed),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.texts("#body-error")[0].contains("texte alternatif"),
+        "{:?}",
+        page.texts("#body-error")
+    );
+    assert_eq!(page.texts("textarea[name=body]"), [undescribed]);
     let count: i64 = sqlx::query_scalar("select count(*) from article")
         .fetch_one(&app.pool)
         .await

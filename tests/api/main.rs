@@ -29,4 +29,5 @@ mod review;
 mod search;
 mod tags_admin;
 mod users;
+mod validators;
 mod xss;

