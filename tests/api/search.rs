@@ -22,6 +22,13 @@ async fn accents_do_not_matter_and_the_title_counts_most() {
             .any(|m| m.to_lowercase().starts_with("sécurité")),
         "{marks:?}"
     );
+    // Hyphenated words are found whole.
+    assert!(
+        app.get("/search?q=garde-fous")
+            .await
+            .attrs(".search-results h2 a", "href")
+            .contains(&format!("/articles/{SAMPLE}"))
+    );
     // Stemming: the plural finds the singular.
     assert!(
         !app.get("/search?q=modèles")
