@@ -73,6 +73,11 @@ pub struct Config {
     /// `VIGIE_CACHE_STALE`: how much longer a CDN may serve it while fetching a fresh copy
     /// (`stale-while-revalidate`), default 10 min.
     pub cache_stale: Duration,
+    /// `VIGIE_RENDER_CACHE`: keep rendered public answers in memory (`on`, the default, or
+    /// `off` for measuring and debugging).
+    pub render_cache: bool,
+    /// `VIGIE_RENDER_CACHE_BYTES`: the most memory those answers may take, default 64 MiB.
+    pub render_cache_bytes: u64,
 }
 
 /// A setting that is present but unusable.
@@ -174,6 +179,25 @@ impl Config {
             },
             cache_max_age: cache_duration("VIGIE_CACHE_MAX_AGE", Duration::from_secs(60))?,
             cache_stale: cache_duration("VIGIE_CACHE_STALE", Duration::from_secs(600))?,
+            render_cache: match lookup("VIGIE_RENDER_CACHE").as_deref().map(str::trim) {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(_) => return Err(invalid("VIGIE_RENDER_CACHE", "expected on or off")),
+            },
+            render_cache_bytes: match lookup("VIGIE_RENDER_CACHE_BYTES") {
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1024 * 1024)
+                    .ok_or_else(|| {
+                        invalid(
+                            "VIGIE_RENDER_CACHE_BYTES",
+                            "expected a size in bytes, at least 1048576",
+                        )
+                    })?,
+                None => 64 * 1024 * 1024,
+            },
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
             base_url,

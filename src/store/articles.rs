@@ -43,14 +43,17 @@ pub struct Published {
     pub updated_at: OffsetDateTime,
     /// Still readable at its address, with a notice; in no list.
     pub archived: bool,
+    pub author_id: Uuid,
     pub author_name: String,
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
+    pub tag_ids: Vec<Uuid>,
 }
 
 /// A related article under another one.
 #[derive(Debug, Clone)]
 pub struct Related {
+    pub id: Uuid,
     pub slug: String,
     pub title: String,
     pub published_at: OffsetDateTime,
@@ -160,13 +163,14 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang,
                a.published_at as "published_at!", a.updated_at, a.status = 'archived' as "archived!",
-               u.display_name as author_name, u.slug as author_slug,
+               a.author_id, u.display_name as author_name, u.slug as author_slug,
                coalesce((
                    select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
                                    order by x.position)
                    from article_tag x join tag t on t.id = x.tag_id
                    where x.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>"
+               ), '[]') as "tags!: Json<Vec<TagRef>>",
+               array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!"
         from article a
         join app_user u on u.id = a.author_id
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
@@ -242,11 +246,11 @@ pub async fn related(
               and r.id not in (select id from explicit)
             group by r.id, r.slug, r.title, r.published_at, me.words
         )
-        select slug as "slug!", title as "title!", published_at as "published_at!"
+        select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (
-            select slug, title, published_at, grp, k1, 0::float8 as k2, 0::float8 as k3 from explicit
+            select id, slug, title, published_at, grp, k1, 0::float8 as k2, 0::float8 as k3 from explicit
             union all
-            select slug, title, published_at, 2, -shared, -close, -extract(epoch from published_at)::float8
+            select id, slug, title, published_at, 2, -shared, -close, -extract(epoch from published_at)::float8
             from suggested
         ) candidates
         order by grp, k1, k2, k3

@@ -18,3 +18,16 @@ pub async fn content_changed_at(pool: &PgPool) -> sqlx::Result<OffsetDateTime> {
     .fetch_one(pool)
     .await
 }
+
+/// When the next scheduled article comes out, if one is waiting: public pages change then
+/// without anything in the database changing.
+pub async fn next_scheduled(pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime>> {
+    sqlx::query_scalar!(
+        r#"
+        select min(published_at) as at from article
+        where status = 'published' and published_at > now()
+        "#
+    )
+    .fetch_one(pool)
+    .await
+}

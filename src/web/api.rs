@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use super::render_cache::CacheDeps;
 use super::{AppError, AppState};
 use crate::domain::{Lang, Slug};
 use crate::store::articles::{self, Cursor, Filter, Lookup};
@@ -402,8 +403,9 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         Err(e) => return failed(e.into()),
     };
     let base = &state.config.base_url;
+    let deps = CacheDeps::article_page(&found, &related);
     let a = *found;
-    Json(ApiArticle {
+    let article = Json(ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
         author: byline(base, a.author_slug, a.author_name),
         tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
@@ -432,8 +434,8 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         updated_at: a.updated_at,
         archived: a.archived,
         body_html: a.body_html,
-    })
-    .into_response()
+    });
+    (axum::Extension(deps), article).into_response()
 }
 
 /// Every tag carried by at least one published article, by name.

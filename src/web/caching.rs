@@ -2,10 +2,12 @@
 //! (`ETag`, `Last-Modified`), a `Cache-Control` policy for browsers and CDNs, and `304 Not
 //! Modified` when the client already holds the current version.
 //!
+//! Answers are kept in the render cache (`render_cache`) with their `ETag`, computed once.
 //! The `ETag` is a hash of the body, so it changes exactly when the answer does. The
 //! `Last-Modified` is the site's content clock (see `store::clock`): coarser, as any change to
 //! the public side moves it, but never late. Staff pages never come here; they are `no-store`.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
@@ -15,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use super::render_cache::{CacheDeps, Cached};
 use super::{AppError, AppState};
 use crate::config::Config;
 use crate::store::clock;
@@ -27,21 +30,29 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
+    let key = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), ToString::to_string);
+    let conditions = Conditions::of(req.headers());
+    if let Some(hit) = state.cache.get(&key) {
+        return answer(&hit, &conditions, &state.config);
+    }
     // Read before the page, so that the page is never older than the date it is sent with.
-    let changed_at = match clock::content_changed_at(&state.pool).await {
-        Ok(at) => whole_seconds(at.into()),
-        Err(e) => return AppError::from(e).into_response(),
+    let generation = state.cache.generation();
+    let changed_at = match state.cache.clock() {
+        Some(at) => at,
+        None => match clock::content_changed_at(&state.pool).await {
+            Ok(at) => whole_seconds(at.into()),
+            Err(e) => return AppError::from(e).into_response(),
+        },
     };
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
-    // `If-None-Match` wins when both are sent (RFC 9110, 13.1.3).
-    if if_none_match.is_none()
-        && if_modified_since(req.headers()).is_some_and(|since| changed_at <= since)
-    {
+    if conditions.unmodified_since(changed_at) {
         return not_modified(None, changed_at, &state.config);
     }
 
     let response = next.run(req).await;
-    // Errors are not cached here; answers with a policy of their own keep it.
+    // Errors are not cached; answers with a policy of their own keep it.
     if response.status() != StatusCode::OK || response.headers().contains_key(header::CACHE_CONTROL)
     {
         return response;
@@ -52,11 +63,56 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let etag = etag_of(&bytes);
-    if if_none_match.is_some_and(|v| matches(&v, &etag)) {
-        return not_modified(Some(etag), changed_at, &state.config);
+    let deps = parts.extensions.remove::<CacheDeps>();
+    let entry = Arc::new(Cached::new(
+        std::mem::take(&mut parts.headers),
+        bytes,
+        etag,
+        changed_at,
+        deps,
+    ));
+    state.cache.store(key, Arc::clone(&entry), generation);
+    answer(&entry, &conditions, &state.config)
+}
+
+/// What the client says it already has.
+struct Conditions {
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<SystemTime>,
+}
+
+impl Conditions {
+    fn of(headers: &HeaderMap) -> Self {
+        Self {
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: if_modified_since(headers),
+        }
     }
-    set_validators(&mut parts.headers, Some(etag), changed_at, &state.config);
-    Response::from_parts(parts, Body::from(bytes))
+
+    /// `If-Modified-Since` counts only without `If-None-Match` (RFC 9110, 13.1.3).
+    fn unmodified_since(&self, changed_at: SystemTime) -> bool {
+        self.if_none_match.is_none() && self.if_modified_since.is_some_and(|s| changed_at <= s)
+    }
+}
+
+/// The full answer, or `304` when the client's copy is current.
+fn answer(entry: &Cached, conditions: &Conditions, config: &Config) -> Response {
+    let current = match &conditions.if_none_match {
+        Some(tags) => matches(tags, &entry.etag),
+        None => conditions.unmodified_since(entry.changed_at),
+    };
+    if current {
+        return not_modified(Some(entry.etag.clone()), entry.changed_at, config);
+    }
+    let mut response = Response::new(Body::from(entry.body.clone()));
+    *response.headers_mut() = entry.headers.clone();
+    set_validators(
+        response.headers_mut(),
+        Some(entry.etag.clone()),
+        entry.changed_at,
+        config,
+    );
+    response
 }
 
 fn not_modified(etag: Option<HeaderValue>, changed_at: SystemTime, config: &Config) -> Response {

@@ -11,6 +11,7 @@ pub mod error;
 mod health;
 mod i18n;
 mod public;
+pub(crate) mod render_cache;
 pub mod routes;
 mod serve;
 
@@ -52,17 +53,26 @@ pub struct AppState {
     hashing: Arc<Semaphore>,
     /// `VIGIE_TIMEZONE`, for the dates people read.
     zone: Arc<crate::domain::zone::Zone>,
+    /// Rendered public answers, kept coherent by the content listener.
+    cache: Arc<render_cache::RenderCache>,
 }
 
 /// How long a sign-in waits for a hashing slot before the server says it is busy.
 const HASHING_QUEUE: Duration = Duration::from_secs(10);
 
 impl AppState {
+    /// The state of a server; starts the content listener (so: inside the Tokio runtime).
     pub fn new(pool: PgPool, config: Config) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
+        let cache = Arc::new(render_cache::RenderCache::new(
+            config.render_cache,
+            config.render_cache_bytes,
+        ));
+        tokio::spawn(Arc::clone(&cache).listen(pool.clone()));
         Self {
+            cache,
             pool,
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config: Arc::new(config),
@@ -83,6 +93,11 @@ impl AppState {
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|_| AppError::Busy)
+    }
+
+    /// Returns once this instance's render cache has seen every change committed so far.
+    pub async fn sync_content(&self) {
+        self.cache.sync(&self.pool).await;
     }
 
     /// The date of `at` in words, on the newsroom's calendar and in the site's language.
@@ -190,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(from_fn_with_state(state.clone(), settle_writes))
         // Cross-site form posts are refused (Origin / Sec-Fetch-Site), before any handler.
         .layer(same_origin(&state.config.base_url))
         .layer(CatchPanicLayer::custom(error::panic_response))
@@ -205,6 +221,25 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(middleware)
         .with_state(state)
+}
+
+/// After a write, waits until this instance's render cache has taken in what it changed, so
+/// that the person who made a change sees it on their next page (other instances follow
+/// within moments, through the same notifications).
+async fn settle_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let write = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let response = next.run(req).await;
+    if write && !response.status().is_server_error() {
+        state.sync_content().await;
+    }
+    response
 }
 
 /// Browsers must keep to HTTPS for two years once they have seen the site over it; nothing

@@ -22,6 +22,11 @@ async fn quiet_site() -> TestApp {
         .execute(&app.pool)
         .await
         .unwrap();
+    // Tell the server, as the triggers do for real changes, so that it reads the clock again.
+    sqlx::query("select pg_notify('vigie_content', 'test:clock')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     app
 }
 

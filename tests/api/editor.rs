@@ -35,7 +35,7 @@ async fn new_article(browser: &Browser, title: &str, body: &str) -> Uuid {
 }
 
 /// The form of an article as its page shows it, ready to post back with changes.
-async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
+pub(crate) async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     let page = browser.get(&format!("/editor/articles/{id}")).await;
     assert_eq!(page.status, 200);
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -65,12 +65,12 @@ async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     fields
 }
 
-fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+pub(crate) fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(k, _)| k != name);
     fields.push((name.to_owned(), value.to_owned()));
 }
 
-async fn post(browser: &Browser, path: &str, fields: &[(String, String)]) -> Page {
+pub(crate) async fn post(browser: &Browser, path: &str, fields: &[(String, String)]) -> Page {
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

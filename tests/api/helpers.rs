@@ -36,6 +36,8 @@ pub struct TestApp {
     config: Config,
     db_name: String,
     stop: Option<oneshot::Sender<()>>,
+    /// The server's state, to wait for its render cache (see [`TestApp::settle`]).
+    state: web::AppState,
 }
 
 /// A person with their own browser: a client that keeps cookies and follows no redirects.
@@ -141,7 +143,7 @@ impl TestApp {
         })
         .expect("default config");
         adjust(&mut config);
-        let stop = serve(listener, &pool, &config);
+        let (stop, state) = serve(listener, &pool, &config);
         Self {
             addr,
             pool,
@@ -149,6 +151,7 @@ impl TestApp {
             config,
             db_name,
             stop: Some(stop),
+            state,
         }
     }
 
@@ -169,7 +172,9 @@ impl TestApp {
             }
         }
         let listener = listener.expect("the port is free again");
-        self.stop = Some(serve(listener, &self.pool, &self.config));
+        let (stop, state) = serve(listener, &self.pool, &self.config);
+        self.stop = Some(stop);
+        self.state = state;
     }
 
     /// A new browser with no cookies.
@@ -255,7 +260,20 @@ impl TestApp {
         self.get_with(path, &[]).await
     }
 
+    /// Returns once the server's render cache has taken in every change committed so far,
+    /// however it was made (tests often write straight to the database).
+    pub async fn settle(&self) {
+        self.state.sync_content().await;
+    }
+
+    /// Like [`TestApp::get_with`], after [`TestApp::settle`].
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        self.settle().await;
+        self.get_unsettled(path, headers).await
+    }
+
+    /// A GET straight away, as a reader would: the cache may not have caught up yet.
+    pub async fn get_unsettled(&self, path: &str, headers: &[(&str, &str)]) -> Page {
         let mut request = self.client.get(format!("{}{path}", self.base_url()));
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -424,13 +442,18 @@ async fn read(request: reqwest::RequestBuilder) -> Page {
 }
 
 /// Serves the app on `listener` until the returned sender fires (or is dropped).
-fn serve(listener: tokio::net::TcpListener, pool: &PgPool, config: &Config) -> oneshot::Sender<()> {
-    let app = web::router(web::AppState::new(pool.clone(), config.clone()));
+fn serve(
+    listener: tokio::net::TcpListener,
+    pool: &PgPool,
+    config: &Config,
+) -> (oneshot::Sender<()>, web::AppState) {
+    let state = web::AppState::new(pool.clone(), config.clone());
+    let app = web::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(web::serve(listener, app, config.header_timeout, async {
         let _ = stopped.await;
     }));
-    stop
+    (stop, state)
 }
 
 /// How to reach the PostgreSQL server tests create their databases on.

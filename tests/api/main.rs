@@ -25,6 +25,7 @@ mod feeds;
 mod health;
 mod i18n;
 mod lists;
+mod render_cache;
 mod review;
 mod search;
 mod tags_admin;

@@ -8,7 +8,12 @@ use vigie::domain::Role;
 use crate::helpers::{Browser, Page, TestApp, audited};
 
 /// A journalist writes an article and sends it for review; returns its id and slug.
-async fn submitted(app: &TestApp, author: &Browser, title: &str, body: &str) -> (Uuid, String) {
+pub(crate) async fn submitted(
+    app: &TestApp,
+    author: &Browser,
+    title: &str,
+    body: &str,
+) -> (Uuid, String) {
     let page = author
         .post_signed(
             "/editor/new",
@@ -37,7 +42,7 @@ async fn submitted(app: &TestApp, author: &Browser, title: &str, body: &str) -> 
     (id, slug)
 }
 
-async fn version(app: &TestApp, id: Uuid) -> String {
+pub(crate) async fn version(app: &TestApp, id: Uuid) -> String {
     sqlx::query_scalar::<_, i32>("select version from article where id = $1")
         .bind(id)
         .fetch_one(&app.pool)

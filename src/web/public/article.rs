@@ -2,6 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +11,7 @@ use super::{TagLink, When, tag_links};
 use crate::domain::Slug;
 use crate::store::articles::{self, Lookup};
 use crate::store::review;
+use crate::web::render_cache::CacheDeps;
 use crate::web::{AppError, AppState, Page};
 
 pub struct CorrectionNote {
@@ -95,14 +97,16 @@ pub async fn show(
         article.id,
         i64::from(state.config.related_count),
     )
-    .await?
-    .into_iter()
-    .map(|r| RelatedLink {
-        slug: r.slug,
-        title: r.title,
-        when: state.when(r.published_at),
-    })
-    .collect();
+    .await?;
+    let deps = CacheDeps::article_page(&article, &related);
+    let related = related
+        .into_iter()
+        .map(|r| RelatedLink {
+            slug: r.slug,
+            title: r.title,
+            when: state.when(r.published_at),
+        })
+        .collect();
     let corrections: Vec<CorrectionNote> = review::corrections(&state.pool, article.id)
         .await?
         .into_iter()
@@ -136,7 +140,7 @@ pub async fn show(
         &corrections,
         &modified,
     );
-    Ok(ArticleTemplate {
+    let page = ArticleTemplate {
         page,
         when: state.when(article.published_at),
         article,
@@ -145,8 +149,8 @@ pub async fn show(
         corrections,
         modified,
         json_ld,
-    }
-    .into_response())
+    };
+    Ok((Extension(deps), page).into_response())
 }
 
 pub struct CorrectionEntry {

@@ -1,0 +1,283 @@
+//! Rendered public answers (pages, feeds, sitemap, API) kept in memory, bounded by bytes, so
+//! that most readers cost a hash-map lookup instead of queries and a template.
+//!
+//! Coherence across instances comes from PostgreSQL: triggers announce every change readers
+//! could see on the `vigie_content` channel (see the `content_notify` migration) and each
+//! instance's listener drops what the change affects:
+//!
+//! - an answer that said what it depends on ([`CacheDeps`]: the article page and its API twin
+//!   name their article, the related articles they show, their tags and author) is dropped
+//!   when one of those is announced;
+//! - every other answer (lists, feeds, search, sitemap) is dropped on any change.
+//!
+//! Articles that come out at their scheduled time change nothing in the database: the listener
+//! also sleeps until the next scheduled time and then drops everything. While the listener is
+//! not connected (start-up, database restart) the cache is bypassed, and it starts empty again
+//! once connected, so a notification missed meanwhile cannot leave a stale page behind.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue};
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use time::OffsetDateTime;
+use tokio::sync::oneshot;
+
+use crate::store::clock;
+
+/// The channel the triggers announce changes on.
+const CHANNEL: &str = "vigie_content";
+/// How long to wait before trying the database again after losing the listener.
+const RECONNECT: Duration = Duration::from_secs(1);
+/// How long a write waits for its changes to reach this instance's cache.
+const SYNC_WAIT: Duration = Duration::from_secs(2);
+
+/// What an answer depends on, set by handlers as a response extension. Answers without one
+/// depend on everything.
+#[derive(Debug, Clone, Default)]
+pub struct CacheDeps(pub Vec<String>);
+
+impl CacheDeps {
+    /// An article's page: the article, the related articles it lists, its author, and its
+    /// tags (any article gaining or losing one of them may enter or leave the related list).
+    pub fn article_page(
+        article: &crate::store::articles::Published,
+        related: &[crate::store::articles::Related],
+    ) -> Self {
+        let mut deps = vec![
+            format!("article:{}", article.id),
+            format!("user:{}", article.author_id),
+        ];
+        deps.extend(related.iter().map(|r| format!("article:{}", r.id)));
+        deps.extend(article.tag_ids.iter().map(|t| format!("tag:{t}")));
+        Self(deps)
+    }
+}
+
+/// One rendered answer.
+#[derive(Debug)]
+pub struct Cached {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub etag: HeaderValue,
+    /// The content clock when it was rendered, for `Last-Modified`.
+    pub changed_at: SystemTime,
+    /// `None`: depends on everything.
+    deps: Option<Vec<String>>,
+}
+
+impl Cached {
+    pub fn new(
+        headers: HeaderMap,
+        body: Bytes,
+        etag: HeaderValue,
+        changed_at: SystemTime,
+        deps: Option<CacheDeps>,
+    ) -> Self {
+        Self {
+            headers,
+            body,
+            etag,
+            changed_at,
+            deps: deps.map(|d| d.0),
+        }
+    }
+}
+
+pub struct RenderCache {
+    enabled: bool,
+    entries: moka::sync::Cache<String, Arc<Cached>>,
+    /// Whether the listener is connected: only then may the cache be used.
+    online: AtomicBool,
+    /// Bumped by every invalidation: a render that started before one is not stored.
+    generation: AtomicU64,
+    /// The content clock in whole seconds since the epoch (see `store::clock`).
+    clock: AtomicI64,
+    /// Requests waiting for their own `sync:` marker to come back (see [`RenderCache::sync`]).
+    waiting: Mutex<HashMap<String, oneshot::Sender<()>>>,
+}
+
+impl RenderCache {
+    pub fn new(enabled: bool, max_bytes: u64) -> Self {
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|key: &String, value: &Arc<Cached>| {
+                let size = key.len() + value.body.len() + 512;
+                u32::try_from(size).unwrap_or(u32::MAX)
+            })
+            .support_invalidation_closures()
+            .build();
+        Self {
+            enabled,
+            entries,
+            online: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+            clock: AtomicI64::new(0),
+            waiting: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Returns once this instance has handled every change committed before the call: a
+    /// marker goes through the same channel, behind them. Writes call it before answering, so
+    /// that whoever made a change sees it at once on the instance they made it on.
+    pub async fn sync(&self, pool: &PgPool) {
+        if !self.online.load(Ordering::Acquire) {
+            return;
+        }
+        let marker = format!("sync:{}", uuid::Uuid::new_v4().simple());
+        let (done, handled) = oneshot::channel();
+        self.lock_waiting().insert(marker.clone(), done);
+        let sent = sqlx::query("select pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&marker)
+            .execute(pool)
+            .await;
+        if sent.is_err() || tokio::time::timeout(SYNC_WAIT, handled).await.is_err() {
+            // The listener will start again from an empty cache if it lost its connection;
+            // otherwise the change arrives a little later, as on other instances.
+            self.lock_waiting().remove(&marker);
+            tracing::warn!("content changes were not confirmed in time");
+        }
+    }
+
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<()>>> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether answers may be served from and stored in memory right now.
+    pub fn usable(&self) -> bool {
+        self.enabled && self.online.load(Ordering::Acquire)
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
+        if !self.usable() {
+            return None;
+        }
+        self.entries.get(key)
+    }
+
+    /// Where renders start: pass it back to [`RenderCache::store`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps `entry` unless something changed since its render began at `generation`.
+    pub fn store(&self, key: String, entry: Arc<Cached>, generation: u64) {
+        if self.usable() && self.generation() == generation {
+            self.entries.insert(key.clone(), entry);
+            // An invalidation may have slipped in between the check and the insert.
+            if self.generation() != generation {
+                self.entries.invalidate(&key);
+            }
+        }
+    }
+
+    /// The content clock as the listener last read it; `None` while it is not connected.
+    pub fn clock(&self) -> Option<SystemTime> {
+        if !self.online.load(Ordering::Acquire) {
+            return None;
+        }
+        let seconds = u64::try_from(self.clock.load(Ordering::Acquire)).ok()?;
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+    }
+
+    fn set_clock(&self, at: OffsetDateTime) {
+        self.clock.store(at.unix_timestamp(), Ordering::Release);
+    }
+
+    fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.entries.invalidate_all();
+    }
+
+    /// Drops what a change announced as `payload` affects; `false` for a sync marker, which
+    /// announces nothing.
+    fn forget(&self, payload: &str) -> bool {
+        if payload.starts_with("sync:") {
+            if let Some(done) = self.lock_waiting().remove(payload) {
+                let _ = done.send(());
+            }
+            return false;
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let changed: HashSet<String> = payload.split(',').map(str::to_owned).collect();
+        let invalidated = self.entries.invalidate_entries_if(move |_, entry| {
+            entry
+                .deps
+                .as_ref()
+                .is_none_or(|deps| deps.iter().any(|d| changed.contains(d)))
+        });
+        if invalidated.is_err() {
+            self.entries.invalidate_all();
+        }
+        true
+    }
+
+    /// Runs for the life of the process: listens for changes and keeps the cache and the
+    /// clock in step with the database.
+    pub async fn listen(self: Arc<Self>, pool: PgPool) {
+        // Ends when the server that owned the cache is gone (tests start many).
+        while Arc::strong_count(&self) > 1 {
+            self.online.store(false, Ordering::Release);
+            let mut listener = match connect(&pool).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    tracing::warn!(error = %e, "content listener cannot connect; public answers are not cached meanwhile");
+                    tokio::time::sleep(RECONNECT).await;
+                    continue;
+                }
+            };
+            // Anything may have changed while nobody listened.
+            self.forget_all();
+            let Ok(mut due) = self.refresh(&pool).await else {
+                tokio::time::sleep(RECONNECT).await;
+                continue;
+            };
+            self.online.store(true, Ordering::Release);
+            while Arc::strong_count(&self) > 1 {
+                let wait = due.map_or(Duration::from_secs(3600), |at| {
+                    let left = at - OffsetDateTime::now_utc();
+                    // A little after the time, so that `published_at <= now()` holds.
+                    Duration::try_from(left).unwrap_or(Duration::ZERO) + Duration::from_millis(5)
+                });
+                tokio::select! {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(notification)) => {
+                            if !self.forget(notification.payload()) {
+                                continue;
+                            }
+                        }
+                        // The connection dropped: start again from an empty cache.
+                        Ok(None) | Err(_) => break,
+                    },
+                    () = tokio::time::sleep(wait) => {
+                        if due.is_some() {
+                            self.forget_all();
+                        }
+                    }
+                }
+                match self.refresh(&pool).await {
+                    Ok(next) => due = next,
+                    Err(_) => break,
+                }
+            }
+            tracing::warn!("content listener lost its connection; reconnecting");
+        }
+    }
+
+    /// Reads the clock and the next scheduled publication.
+    async fn refresh(&self, pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime>> {
+        self.set_clock(clock::content_changed_at(pool).await?);
+        clock::next_scheduled(pool).await
+    }
+}
+
+async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}

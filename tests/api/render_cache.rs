@@ -1,0 +1,303 @@
+//! The render cache: a change is on the pages it affects at once on the instance that made it
+//! and within moments on every other instance; pages it does not affect stay cached.
+//!
+//! To see whether an answer came from the cache, tests change an article "silently" (triggers
+//! off, so nobody is told): a page still showing the old text was served from memory.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+use time::macros::datetime;
+use uuid::Uuid;
+use vigie::domain::Role;
+
+use crate::editor::{form_of, post, set};
+use crate::helpers::{SAMPLE, TestApp};
+use crate::review::{submitted, version};
+
+/// Renames an article without any trigger firing: no notification, no clock change.
+async fn retitle_silently(app: &TestApp, slug: &str, title: &str) {
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update article set title = $2 where slug = $1")
+        .bind(slug)
+        .bind(title)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn id_of(app: &TestApp, slug: &str) -> Uuid {
+    sqlx::query_scalar("select id from article where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// GETs `url` until `done` says yes, for at most 10 s; returns how long it took.
+async fn until(url: &str, done: impl Fn(u16, &str) -> bool) -> Duration {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Ok(response) = client.get(url).send().await {
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            if done(status, &body) {
+                return start.elapsed();
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{url} never showed the change"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn pages_are_served_from_memory_until_a_change_is_announced() {
+    let app = TestApp::with_demo().await;
+    let path = format!("/articles/{SAMPLE}");
+    let first = app.get(&path).await;
+    retitle_silently(&app, SAMPLE, "Titre changé en douce").await;
+    let cached = app.get(&path).await;
+    assert_eq!(cached.body, first.body, "served from the cache");
+    assert_eq!(cached.header("etag"), first.header("etag"));
+
+    // What the triggers would say about this article.
+    sqlx::query("select pg_notify('vigie_content', 'article:' || $1::text)")
+        .bind(id_of(&app, SAMPLE).await)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let fresh = app.get(&path).await;
+    assert!(fresh.body.contains("Titre changé en douce"));
+    assert_ne!(fresh.header("etag"), first.header("etag"));
+
+    // With the cache off, every answer is rendered anew.
+    let uncached = TestApp::spawn_with(|c| c.render_cache = false).await;
+    vigie::demo::load(&uncached.pool, &uncached.base_url())
+        .await
+        .unwrap();
+    uncached.get(&path).await;
+    retitle_silently(&uncached, SAMPLE, "Sans cache").await;
+    assert!(uncached.get(&path).await.body.contains("Sans cache"));
+}
+
+#[tokio::test]
+async fn changes_made_on_the_site_show_at_once_and_spare_unrelated_pages() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let bystander = app
+        .article(
+            "Sans rapport",
+            "Rien à voir.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+
+    // Published through the review queue: on the home page at once.
+    let (id, slug) = submitted(&app, &author, "Première version", "Texte.").await;
+    let v = version(&app, id).await;
+    let published = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(published.status, 303);
+    // Fill the cache, then mark the bystander's cached page as such.
+    let home = app.get("/").await;
+    assert!(home.body.contains("Première version"));
+    app.get(&format!("/articles/{slug}")).await;
+    let bystander_page = app.get(&format!("/articles/{bystander}")).await;
+    retitle_silently(&app, &bystander, "Renommé en douce").await;
+
+    // Edited: the article and the lists change at the next request, with no waiting.
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "title", "Version corrigée");
+    set(&mut fields, "intent", "save");
+    let saved = post(&editor, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let article = app.get_unsettled(&format!("/articles/{slug}"), &[]).await;
+    assert!(article.body.contains("Version corrigée"));
+    assert!(
+        app.get_unsettled("/", &[])
+            .await
+            .body
+            .contains("Version corrigée")
+    );
+    assert!(
+        app.get_unsettled("/feed.atom", &[])
+            .await
+            .body
+            .contains("Version corrigée")
+    );
+    // The unrelated article's page was not thrown away: still the cached copy.
+    let still = app
+        .get_unsettled(&format!("/articles/{bystander}"), &[])
+        .await;
+    assert_eq!(still.body, bystander_page.body);
+
+    // Unpublished: gone at once.
+    let v = version(&app, id).await;
+    let unpublished = editor
+        .post_signed(
+            &format!("/editor/articles/{id}/status"),
+            &[("action", "unpublish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(unpublished.status, 303);
+    assert_eq!(
+        app.get_unsettled(&format!("/articles/{slug}"), &[])
+            .await
+            .status,
+        404
+    );
+    assert!(
+        !app.get_unsettled("/", &[])
+            .await
+            .body
+            .contains("Version corrigée")
+    );
+    assert!(
+        !app.get_unsettled("/api/v1/articles?limit=100", &[])
+            .await
+            .body
+            .contains(&slug)
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_article_appears_on_cached_pages_at_its_time() {
+    let app = TestApp::spawn().await;
+    app.article("Déjà là", "Texte.", Some(datetime!(2026-01-05 08:00 UTC)))
+        .await;
+    let at = OffsetDateTime::now_utc() + Duration::from_secs(2);
+    app.article("À l’heure dite", "Texte.", Some(at)).await;
+    let home = app.get("/").await;
+    assert!(!home.body.contains("À l’heure dite"), "not before its time");
+    // Cached now; the listener drops it when the time comes.
+    assert_eq!(app.get_unsettled("/", &[]).await.body, home.body);
+    let url = format!("{}/", app.base_url());
+    until(&url, |_, body| body.contains("À l’heure dite")).await;
+    assert!(OffsetDateTime::now_utc() >= at, "and not a moment before");
+}
+
+/// A second Vigie process on the same database, stopped when dropped.
+struct OtherInstance {
+    child: Child,
+    base: String,
+}
+
+impl OtherInstance {
+    async fn start(app: &TestApp) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("serve")
+            .env("DATABASE_URL", app.database_url())
+            .env("VIGIE_BIND", format!("127.0.0.1:{port}"))
+            .env("VIGIE_BASE_URL", app.base_url())
+            .env("VIGIE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("vigie runs");
+        let other = Self { child, base };
+        until(&format!("{}/readyz", other.base), |status, _| status == 200).await;
+        other
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for OtherInstance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_second_instance_follows_publish_edit_and_unpublish() {
+    let app = TestApp::with_demo().await;
+    let other = OtherInstance::start(&app).await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let sample = format!("/articles/{SAMPLE}");
+
+    // Instance B caches too: a silent change does not show there.
+    until(&other.url(&sample), |status, _| status == 200).await;
+    let before = reqwest::get(other.url(&sample))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    retitle_silently(&app, SAMPLE, "Changé en douce").await;
+    let cached = reqwest::get(other.url(&sample))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(cached, before, "instance B serves from its cache");
+    reqwest::get(other.url("/")).await.unwrap();
+
+    // Publish on A: B's home page lists it.
+    let (id, slug) = submitted(&app, &author, "Publié sur A", "Texte.").await;
+    let v = version(&app, id).await;
+    let published = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(published.status, 303);
+    let publish = until(&other.url("/"), |_, body| body.contains("Publié sur A")).await;
+
+    // Edit on A: B's article page shows the new title.
+    let page = format!("/articles/{slug}");
+    until(&other.url(&page), |status, _| status == 200).await;
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "title", "Modifié sur A");
+    set(&mut fields, "intent", "save");
+    assert_eq!(
+        post(&editor, &format!("/editor/articles/{id}"), &fields)
+            .await
+            .status,
+        303
+    );
+    let edit = until(&other.url(&page), |_, body| body.contains("Modifié sur A")).await;
+
+    // Unpublish on A: gone from B.
+    let v = version(&app, id).await;
+    let unpublished = editor
+        .post_signed(
+            &format!("/editor/articles/{id}/status"),
+            &[("action", "unpublish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(unpublished.status, 303);
+    let unpublish = until(&other.url(&page), |status, _| status == 404).await;
+    eprintln!(
+        "instance B caught up after: publish {publish:?}, edit {edit:?}, unpublish {unpublish:?}"
+    );
+}
