@@ -33,6 +33,15 @@ pub enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Fill the database with generated articles, for benchmarks (see bench/README.md).
+    Generate {
+        /// How many articles.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// The same seed writes the same text.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -65,6 +74,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::Create { email, name, role },
         } => create_user(config, &email, &name, role).await,
+        Command::Generate { articles, seed } => {
+            let db = Database::open(&config).await?;
+            let generated =
+                crate::generate::generate(&db.pool, articles, seed, &config.base_url).await;
+            db.close().await;
+            generated
+        }
         Command::Migrate => {
             let db = Database::open(&config).await?;
             tracing::info!("migrations applied");

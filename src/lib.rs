@@ -8,5 +8,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod generate;
 pub mod store;
 pub mod web;
