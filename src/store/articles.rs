@@ -212,7 +212,9 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
 /// The related articles readers see under `article`, up to `limit`, in one query: those an
 /// editor picked (in their order), then those the body links to, then published articles
 /// sharing the most tags with it, ties broken by how close their text is to its title, then by
-/// recency. Only published articles, never the article itself.
+/// recency (text closeness is measured on the 50 best candidates by shared tags and recency:
+/// enough for a list of a few, and bounded however big a tag grows). Only published articles,
+/// never the article itself.
 pub async fn related(
     pool: &PgPool,
     article: Uuid,
@@ -235,23 +237,31 @@ pub async fn related(
             where l.from_article_id = $1
               and r.status = 'published' and r.published_at <= now()
         ),
+        -- Shared tags are counted on the tag index alone; only the best few candidates are
+        -- then compared by text, which is the costly part on long articles.
+        shared as (
+            select theirs.article_id as id, count(*) as shared
+            from article_tag mine
+            join article_tag theirs on theirs.tag_id = mine.tag_id and theirs.article_id <> $1
+            where mine.article_id = $1
+            group by theirs.article_id
+        ),
         suggested as (
-            select r.id, r.slug, r.title, r.published_at,
-                   count(*)::float8 as shared, ts_rank(r.search, me.words)::float8 as close
-            from me
-            join article_tag mine on mine.article_id = me.id
-            join article_tag theirs on theirs.tag_id = mine.tag_id and theirs.article_id <> me.id
-            join article r on r.id = theirs.article_id
+            select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
+            from shared s join article r on r.id = s.id
             where r.status = 'published' and r.published_at <= now()
               and r.id not in (select id from explicit)
-            group by r.id, r.slug, r.title, r.published_at, me.words
+            order by s.shared desc, r.published_at desc
+            limit 50
         )
         select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (
             select id, slug, title, published_at, grp, k1, 0::float8 as k2, 0::float8 as k3 from explicit
             union all
-            select id, slug, title, published_at, 2, -shared, -close, -extract(epoch from published_at)::float8
-            from suggested
+            select g.id, g.slug, g.title, g.published_at, 2, -g.shared,
+                   -ts_rank(x.search, (select words from me))::float8,
+                   -extract(epoch from g.published_at)::float8
+            from suggested g join article x on x.id = g.id
         ) candidates
         order by grp, k1, k2, k3
         limit $2
@@ -641,22 +651,36 @@ pub async fn search(
     sqlx::query_as!(
         Found,
         r#"
+        with q as (select websearch_to_tsquery('french_unaccent', $1) as q),
+        -- Ranking reads each match's whole text vector: it is done on the newest 1 000
+        -- matches, which bounds the cost of a word that half the archive contains.
+        matches as (
+            select a.id
+            from article a, q
+            where a.status = 'published' and a.published_at <= now()
+              and a.search @@ q.q
+              and ($2::text is null or exists (
+                      select 1 from article_tag x join tag t on t.id = x.tag_id
+                      where x.article_id = a.id and t.slug = $2))
+              and ($3::text is null or a.author_id = (select id from app_user where slug = $3))
+            order by a.published_at desc
+            limit 1000
+        ),
+        ranked as (
+            select a.id, ts_rank_cd(a.search, q.q) as rank, a.published_at
+            from matches m join article a on a.id = m.id, q
+            order by rank desc, a.published_at desc, a.id
+            offset $4 limit $5
+        )
         select a.slug, a.title, a.published_at as "published_at!",
                u.display_name as author_name, u.slug as author_slug,
-               ts_headline('french_unaccent', a.dek || ' ' || a.body_markdown, q,
+               ts_headline('french_unaccent', a.dek || ' ' || a.body_markdown, q.q,
                            'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
                    as "snippet!"
-        from article a
-        join app_user u on u.id = a.author_id,
-             websearch_to_tsquery('french_unaccent', $1) q
-        where a.status = 'published' and a.published_at <= now()
-          and a.search @@ q
-          and ($2::text is null or exists (
-                  select 1 from article_tag x join tag t on t.id = x.tag_id
-                  where x.article_id = a.id and t.slug = $2))
-          and ($3::text is null or u.slug = $3)
-        order by ts_rank_cd(a.search, q) desc, a.published_at desc, a.id
-        offset $4 limit $5
+        from ranked r
+        join article a on a.id = r.id
+        join app_user u on u.id = a.author_id, q
+        order by r.rank desc, r.published_at desc, r.id
         "#,
         words,
         tag,

@@ -2,7 +2,8 @@
 //! (`ETag`, `Last-Modified`), a `Cache-Control` policy for browsers and CDNs, and `304 Not
 //! Modified` when the client already holds the current version.
 //!
-//! Answers are kept in the render cache (`render_cache`) with their `ETag`, computed once.
+//! Answers are kept in the render cache (`render_cache`) with their `ETag`, computed once, by
+//! the outermost layer ([`from_cache`]), so that a cached answer skips every other layer.
 //! The `ETag` is a hash of the body, so it changes exactly when the answer does. The
 //! `Last-Modified` is the site's content clock (see `store::clock`): coarser, as any change to
 //! the public side moves it, but never late. Staff pages never come here; they are `no-store`.
@@ -25,21 +26,80 @@ use crate::store::clock;
 /// Public answers are hashed whole; none comes anywhere near this.
 const LARGEST_HASHED: usize = 32 * 1024 * 1024;
 
-/// The middleware in front of every [`Access::Public`](super::auth::Access) route.
+/// Set on a public answer the render cache may keep (see [`from_cache`]).
+#[derive(Debug, Clone)]
+struct Cacheable {
+    changed_at: SystemTime,
+    deps: Option<CacheDeps>,
+}
+
+/// The outermost layer: answers from the render cache before any other layer runs (a hit costs
+/// a lookup and a copy of the headers), and keeps public answers on their way out — with the
+/// headers every other layer added, compressed or not as the client asked.
+pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let key = cache_key(&req);
+    let conditions = Conditions::of(req.headers());
+    if let Some(hit) = state.cache.get(&key) {
+        return answer(&hit, &conditions);
+    }
+    let generation = state.cache.generation();
+    let response = next.run(req).await;
+    // HEAD answers have no body to keep; only public 200s are marked.
+    if method != Method::GET || !state.cache.usable() {
+        return response;
+    }
+    let Some(marker) = response.extensions().get::<Cacheable>().cloned() else {
+        return response;
+    };
+    // Never keep anything addressed to one person.
+    if response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, LARGEST_HASHED).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut headers = parts.headers.clone();
+    // Per request, or recomputed from the body by hyper.
+    headers.remove("x-request-id");
+    headers.remove(header::CONTENT_LENGTH);
+    let etag = headers
+        .get(header::ETAG)
+        .cloned()
+        .unwrap_or_else(|| etag_of(&bytes));
+    let entry = Cached::new(headers, bytes.clone(), etag, marker.changed_at, marker.deps);
+    state.cache.store(key, Arc::new(entry), generation);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Path and query, and whether the client takes gzip (the compressed and plain answers are
+/// kept apart).
+fn cache_key(req: &Request) -> String {
+    let gzip = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"));
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path(), |pq| pq.as_str());
+    format!("{}{target}", if gzip { "gz " } else { "id " })
+}
+
+/// The middleware in front of every [`Access::Public`](super::auth::Access) route: validators,
+/// `304`s, and the mark that lets [`from_cache`] keep the answer.
 pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let key = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), ToString::to_string);
     let conditions = Conditions::of(req.headers());
-    if let Some(hit) = state.cache.get(&key) {
-        return answer(&hit, &conditions, &state.config);
-    }
     // Read before the page, so that the page is never older than the date it is sent with.
-    let generation = state.cache.generation();
     let changed_at = match state.cache.clock() {
         Some(at) => at,
         None => match clock::content_changed_at(&state.pool).await {
@@ -63,16 +123,17 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let etag = etag_of(&bytes);
+    if conditions
+        .if_none_match
+        .as_ref()
+        .is_some_and(|tags| matches(tags, &etag))
+    {
+        return not_modified(Some(etag), changed_at, &state.config);
+    }
+    set_validators(&mut parts.headers, Some(etag), changed_at, &state.config);
     let deps = parts.extensions.remove::<CacheDeps>();
-    let entry = Arc::new(Cached::new(
-        std::mem::take(&mut parts.headers),
-        bytes,
-        etag,
-        changed_at,
-        deps,
-    ));
-    state.cache.store(key, Arc::clone(&entry), generation);
-    answer(&entry, &conditions, &state.config)
+    parts.extensions.insert(Cacheable { changed_at, deps });
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// What the client says it already has.
@@ -95,23 +156,28 @@ impl Conditions {
     }
 }
 
-/// The full answer, or `304` when the client's copy is current.
-fn answer(entry: &Cached, conditions: &Conditions, config: &Config) -> Response {
+/// The kept answer, or `304` when the client's copy is current.
+fn answer(entry: &Cached, conditions: &Conditions) -> Response {
     let current = match &conditions.if_none_match {
         Some(tags) => matches(tags, &entry.etag),
         None => conditions.unmodified_since(entry.changed_at),
     };
     if current {
-        return not_modified(Some(entry.etag.clone()), entry.changed_at, config);
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        for name in [
+            header::ETAG,
+            header::LAST_MODIFIED,
+            header::CACHE_CONTROL,
+            header::VARY,
+        ] {
+            if let Some(value) = entry.headers.get(&name) {
+                response.headers_mut().insert(name, value.clone());
+            }
+        }
+        return response;
     }
     let mut response = Response::new(Body::from(entry.body.clone()));
     *response.headers_mut() = entry.headers.clone();
-    set_validators(
-        response.headers_mut(),
-        Some(entry.etag.clone()),
-        entry.changed_at,
-        config,
-    );
     response
 }
 

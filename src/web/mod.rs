@@ -176,6 +176,8 @@ const CSP: &str = "default-src 'self'; img-src 'self' https:; object-src 'none';
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()
+        // Cached public answers leave here, already carrying every header below.
+        .layer(from_fn_with_state(state.clone(), caching::from_cache))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
             header::COOKIE,

@@ -133,3 +133,21 @@ async fn staff_pages_and_errors_are_never_cached_publicly() {
     assert_eq!(missing.header("etag"), "");
     assert!(!missing.header("cache-control").contains("public"));
 }
+
+#[tokio::test]
+async fn compressed_and_plain_answers_are_kept_apart() {
+    let app = quiet_site().await;
+    for _ in 0..2 {
+        let gzip = app.get_with("/", &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("content-encoding"), "gzip");
+        assert_eq!(gzip.header("vary"), "accept-encoding");
+        let plain = app.get("/").await;
+        assert_eq!(plain.header("content-encoding"), "");
+        assert!(plain.body.contains("Premier article"), "readable as is");
+        assert_eq!(
+            plain.header("etag"),
+            gzip.header("etag"),
+            "one answer, two encodings"
+        );
+    }
+}
