@@ -557,9 +557,12 @@ async fn write_batch(conn: &mut sqlx::PgConnection, rows: &[Row]) -> sqlx::Resul
             link_pos.push(i as i32);
         }
     }
+    // Triggers may be off (see above): the tag's copy of the publication time is written here.
     sqlx::query(
-        "insert into article_tag (article_id, tag_id, position)
-         select * from unnest($1::uuid[], $2::uuid[], $3::int[])",
+        "insert into article_tag (article_id, tag_id, position, published_at)
+         select x.a, x.t, x.p, case when ar.status = 'published' then ar.published_at end
+         from unnest($1::uuid[], $2::uuid[], $3::int[]) as x(a, t, p)
+         join article ar on ar.id = x.a",
     )
     .bind(tag_article)
     .bind(tag_id)

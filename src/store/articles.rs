@@ -109,6 +109,9 @@ pub async fn list_published(
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<Summary>, sqlx::Error> {
+    if let Some(tag) = filter.tag {
+        return list_tagged(pool, tag, filter, before, limit).await;
+    }
     sqlx::query_as!(
         Summary,
         r#"
@@ -135,6 +138,49 @@ pub async fn list_published(
         "#,
         filter.author,
         filter.tag,
+        before.map(|c| c.published_at),
+        before.map(|c| c.id),
+        limit,
+        filter.lang,
+        filter.words,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// [`list_published`] for one tag: walks the tag's own date index (`article_tag_published_idx`).
+async fn list_tagged(
+    pool: &PgPool,
+    tag: Uuid,
+    filter: Filter<'_>,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
+               a.published_at as "published_at!", a.updated_at,
+               u.display_name as author_name, u.slug as author_slug,
+               coalesce((
+                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                   order by y.position)
+                   from article_tag y join tag t on t.id = y.tag_id
+                   where y.article_id = a.id
+               ), '[]') as "tags!: Json<Vec<TagRef>>"
+        from article_tag x
+        join article a on a.id = x.article_id
+        join app_user u on u.id = a.author_id
+        where x.tag_id = $1 and x.published_at <= now() and a.status = 'published'
+          and ($2::uuid is null or a.author_id = $2)
+          and ($3::timestamptz is null or (x.published_at, x.article_id) < ($3, $4::uuid))
+          and ($6::text is null or a.lang = $6)
+          and ($7::text is null or a.search @@ websearch_to_tsquery('french_unaccent', $7))
+        order by x.published_at desc, x.article_id desc
+        limit $5
+        "#,
+        tag,
+        filter.author,
         before.map(|c| c.published_at),
         before.map(|c| c.id),
         limit,
@@ -212,9 +258,10 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
 /// The related articles readers see under `article`, up to `limit`, in one query: those an
 /// editor picked (in their order), then those the body links to, then published articles
 /// sharing the most tags with it, ties broken by how close their text is to its title, then by
-/// recency (text closeness is measured on the 50 best candidates by shared tags and recency:
-/// enough for a list of a few, and bounded however big a tag grows). Only published articles,
-/// never the article itself.
+/// recency. The cost is bounded however big a tag grows: recency and text closeness are only
+/// weighed among the 500 candidates sharing the most tags (which 500, among equals, is
+/// arbitrary), and text closeness among the best 50 of those. Only published articles, never
+/// the article itself.
 pub async fn related(
     pool: &PgPool,
     article: Uuid,
@@ -245,6 +292,10 @@ pub async fn related(
             join article_tag theirs on theirs.tag_id = mine.tag_id and theirs.article_id <> $1
             where mine.article_id = $1
             group by theirs.article_id
+            -- A big tag gives tens of thousands of candidates: the 500 sharing the most are
+            -- plenty to pick a few from, and are looked up one by one instead of all.
+            order by shared desc
+            limit 500
         ),
         suggested as (
             select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
