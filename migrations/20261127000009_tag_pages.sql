@@ -3,6 +3,12 @@
 -- carries its article's publication time while the article is published (null otherwise),
 -- kept by triggers.
 alter table article_tag add column published_at timestamptz;
+-- Copying the time is not a change readers see by itself (the article's own trigger says it);
+-- changed first, so that the copy below does not announce half a million changes.
+drop trigger article_tag_content_clock on article_tag;
+create trigger article_tag_content_clock
+    after insert or delete or update of article_id, tag_id, position on article_tag
+    for each row execute function article_part_changed('article_id');
 update article_tag x set published_at = a.published_at
 from article a where a.id = x.article_id and a.status = 'published';
 create index article_tag_published_idx on article_tag (tag_id, published_at desc, article_id desc)
@@ -31,8 +37,3 @@ create trigger article_published_to_tags after update of status, published_at on
                        or old.published_at is distinct from new.published_at)
     execute function article_published_to_tags();
 
--- Copying the time is not a change readers see by itself (the article's own trigger says it).
-drop trigger article_tag_content_clock on article_tag;
-create trigger article_tag_content_clock
-    after insert or delete or update of article_id, tag_id, position on article_tag
-    for each row execute function article_part_changed('article_id');
