@@ -13,7 +13,7 @@ use uuid::Uuid;
 use vigie::domain::Role;
 
 use crate::editor::{form_of, post, set};
-use crate::helpers::{SAMPLE, TestApp};
+use crate::helpers::{Browser, SAMPLE, TestApp};
 use crate::review::{submitted, version};
 
 /// Renames an article without any trigger firing: no notification, no clock change.
@@ -38,6 +38,37 @@ async fn id_of(app: &TestApp, slug: &str) -> Uuid {
         .fetch_one(&app.pool)
         .await
         .unwrap()
+}
+
+/// The editor's three changes, through the site as they would make them.
+async fn publish(app: &TestApp, editor: &Browser, id: Uuid) {
+    let v = version(app, id).await;
+    let done = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "published");
+}
+
+async fn retitle(editor: &Browser, id: Uuid, title: &str) {
+    let mut fields = form_of(editor, id).await;
+    set(&mut fields, "title", title);
+    set(&mut fields, "intent", "save");
+    let saved = post(editor, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(saved.status, 303, "saved: {}", saved.body);
+}
+
+async fn unpublish(app: &TestApp, editor: &Browser, id: Uuid) {
+    let v = version(app, id).await;
+    let done = editor
+        .post_signed(
+            &format!("/editor/articles/{id}/status"),
+            &[("action", "unpublish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "unpublished");
 }
 
 /// GETs `url` until `done` says yes, for at most 10 s; returns how long it took.
@@ -108,14 +139,7 @@ async fn changes_made_on_the_site_show_at_once_and_spare_unrelated_pages() {
 
     // Published through the review queue: on the home page at once.
     let (id, slug) = submitted(&app, &author, "Première version", "Texte.").await;
-    let v = version(&app, id).await;
-    let published = editor
-        .post_signed(
-            &format!("/admin/review/{id}"),
-            &[("decision", "publish"), ("version", &v)],
-        )
-        .await;
-    assert_eq!(published.status, 303);
+    publish(&app, &editor, id).await;
     // Fill the cache, then mark the bystander's cached page as such.
     let home = app.get("/").await;
     assert!(home.body.contains("Première version"));
@@ -124,11 +148,7 @@ async fn changes_made_on_the_site_show_at_once_and_spare_unrelated_pages() {
     retitle_silently(&app, &bystander, "Renommé en douce").await;
 
     // Edited: the article and the lists change at the next request, with no waiting.
-    let mut fields = form_of(&editor, id).await;
-    set(&mut fields, "title", "Version corrigée");
-    set(&mut fields, "intent", "save");
-    let saved = post(&editor, &format!("/editor/articles/{id}"), &fields).await;
-    assert_eq!(saved.status, 303, "{}", saved.body);
+    retitle(&editor, id, "Version corrigée").await;
     let article = app.get_unsettled(&format!("/articles/{slug}"), &[]).await;
     assert!(article.body.contains("Version corrigée"));
     assert!(
@@ -150,14 +170,7 @@ async fn changes_made_on_the_site_show_at_once_and_spare_unrelated_pages() {
     assert_eq!(still.body, bystander_page.body);
 
     // Unpublished: gone at once.
-    let v = version(&app, id).await;
-    let unpublished = editor
-        .post_signed(
-            &format!("/editor/articles/{id}/status"),
-            &[("action", "unpublish"), ("version", &v)],
-        )
-        .await;
-    assert_eq!(unpublished.status, 303);
+    unpublish(&app, &editor, id).await;
     assert_eq!(
         app.get_unsettled(&format!("/articles/{slug}"), &[])
             .await
@@ -263,41 +276,87 @@ async fn a_second_instance_follows_publish_edit_and_unpublish() {
 
     // Publish on A: B's home page lists it.
     let (id, slug) = submitted(&app, &author, "Publié sur A", "Texte.").await;
-    let v = version(&app, id).await;
-    let published = editor
-        .post_signed(
-            &format!("/admin/review/{id}"),
-            &[("decision", "publish"), ("version", &v)],
-        )
-        .await;
-    assert_eq!(published.status, 303);
+    publish(&app, &editor, id).await;
     let publish = until(&other.url("/"), |_, body| body.contains("Publié sur A")).await;
 
     // Edit on A: B's article page shows the new title.
     let page = format!("/articles/{slug}");
     until(&other.url(&page), |status, _| status == 200).await;
-    let mut fields = form_of(&editor, id).await;
-    set(&mut fields, "title", "Modifié sur A");
-    set(&mut fields, "intent", "save");
-    assert_eq!(
-        post(&editor, &format!("/editor/articles/{id}"), &fields)
-            .await
-            .status,
-        303
-    );
+    retitle(&editor, id, "Modifié sur A").await;
     let edit = until(&other.url(&page), |_, body| body.contains("Modifié sur A")).await;
 
     // Unpublish on A: gone from B.
-    let v = version(&app, id).await;
-    let unpublished = editor
-        .post_signed(
-            &format!("/editor/articles/{id}/status"),
-            &[("action", "unpublish"), ("version", &v)],
-        )
-        .await;
-    assert_eq!(unpublished.status, 303);
+    unpublish(&app, &editor, id).await;
     let unpublish = until(&other.url(&page), |status, _| status == 404).await;
     eprintln!(
         "instance B caught up after: publish {publish:?}, edit {edit:?}, unpublish {unpublish:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_tag_rename_and_a_correction_reach_cached_pages_at_once() {
+    let app = TestApp::with_demo().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let sample = format!("/articles/{SAMPLE}");
+    // Cached: the article, its tag's page, the home page, and an article without that tag.
+    let other = "/articles/openai-dernieres-nouveautes";
+    for path in [sample.as_str(), "/tags/anthropic", "/", other] {
+        assert_eq!(app.get(path).await.status, 200, "{path}");
+    }
+    let untouched = app.get(other).await;
+
+    let tag: Uuid = sqlx::query_scalar("select id from tag where slug = 'anthropic'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let renamed = admin
+        .post_signed(
+            &format!("/admin/tags/{tag}"),
+            &[("name", "Anthropic PBC"), ("kind", "organisation")],
+        )
+        .await;
+    assert_eq!(renamed.status, 303);
+    assert!(
+        app.get_unsettled(&sample, &[])
+            .await
+            .body
+            .contains("Anthropic PBC")
+    );
+    assert!(
+        app.get_unsettled("/tags/anthropic-pbc", &[])
+            .await
+            .body
+            .contains("Anthropic PBC")
+    );
+    assert!(
+        app.get_unsettled("/", &[])
+            .await
+            .body
+            .contains("Anthropic PBC")
+    );
+    // An article without that tag, nor related to the sample: same answer, same ETag.
+    let still = app.get_unsettled(other, &[]).await;
+    assert_eq!(still.header("etag"), untouched.header("etag"));
+
+    let id = id_of(&app, SAMPLE).await;
+    let corrected = editor
+        .post_signed(
+            &format!("/editor/articles/{id}/corrections"),
+            &[("body", "Une date a été rectifiée.")],
+        )
+        .await;
+    assert_eq!(corrected.status, 303);
+    assert!(
+        app.get_unsettled(&sample, &[])
+            .await
+            .body
+            .contains("Une date a été rectifiée.")
+    );
+    assert!(
+        app.get_unsettled("/corrections", &[])
+            .await
+            .body
+            .contains("Une date a été rectifiée.")
     );
 }
