@@ -25,8 +25,6 @@ use crate::store::{TagRef, review, tags, users};
 
 const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 100;
-/// Longer queries are cut, as on the search page.
-const MAX_QUERY_CHARS: usize = 200;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -280,13 +278,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
     let words: Option<String> = params
         .q
         .as_deref()
-        .map(|q| {
-            q.chars()
-                .filter(|c| !c.is_control())
-                .take(MAX_QUERY_CHARS)
-                .collect::<String>()
-        })
-        .map(|q| q.trim().to_owned())
+        .map(super::public::search_words)
         .filter(|q| !q.is_empty());
     let not_found = |what: &str| error(StatusCode::NOT_FOUND, what);
     let tag = match params.tag.as_deref() {

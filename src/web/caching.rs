@@ -29,6 +29,7 @@ const LARGEST_HASHED: usize = 32 * 1024 * 1024;
 /// Set on a public answer the render cache may keep (see [`from_cache`]).
 #[derive(Debug, Clone)]
 struct Cacheable {
+    etag: HeaderValue,
     changed_at: SystemTime,
     deps: Option<CacheDeps>,
 }
@@ -67,11 +68,13 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     // Per request, or recomputed from the body by hyper.
     headers.remove("x-request-id");
     headers.remove(header::CONTENT_LENGTH);
-    let etag = headers
-        .get(header::ETAG)
-        .cloned()
-        .unwrap_or_else(|| etag_of(&bytes));
-    let entry = Cached::new(headers, bytes.clone(), etag, marker.changed_at, marker.deps);
+    let entry = Cached::new(
+        headers,
+        bytes.clone(),
+        marker.etag,
+        marker.changed_at,
+        marker.deps,
+    );
     state.cache.store(key, Arc::new(entry), generation);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(bytes))
@@ -130,9 +133,18 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
     {
         return not_modified(Some(etag), changed_at, &state.config);
     }
-    set_validators(&mut parts.headers, Some(etag), changed_at, &state.config);
+    set_validators(
+        &mut parts.headers,
+        Some(etag.clone()),
+        changed_at,
+        &state.config,
+    );
     let deps = parts.extensions.remove::<CacheDeps>();
-    parts.extensions.insert(Cacheable { changed_at, deps });
+    parts.extensions.insert(Cacheable {
+        etag,
+        changed_at,
+        deps,
+    });
     Response::from_parts(parts, Body::from(bytes))
 }
 

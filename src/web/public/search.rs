@@ -47,6 +47,18 @@ pub struct SearchPage {
     more: bool,
 }
 
+/// What was typed in a search box, as it is searched for: without control characters or our
+/// highlight markers, cut at [`MAX_QUERY_CHARS`], trimmed. The search page and the API's `q`
+/// both go through here.
+pub fn search_words(typed: &str) -> String {
+    let words: String = typed
+        .chars()
+        .filter(|c| !c.is_control() && *c != '⟦' && *c != '⟧')
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    words.trim().to_owned()
+}
+
 /// Escapes the passage for HTML, then turns PostgreSQL's ⟦ ⟧ markers into `<mark>`.
 fn highlight(snippet: &str) -> String {
     let mut out = String::with_capacity(snippet.len() + 32);
@@ -69,13 +81,7 @@ pub async fn search(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<SearchPage, AppError> {
-    let words: String = query
-        .q
-        .chars()
-        .filter(|c| !c.is_control() && *c != '⟦' && *c != '⟧')
-        .take(MAX_QUERY_CHARS)
-        .collect();
-    let words = words.trim().to_owned();
+    let words = search_words(&query.q);
     let number = query
         .page
         .parse::<i64>()
