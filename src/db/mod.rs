@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::config::Config;
 use embedded::EmbeddedPostgres;
@@ -73,13 +73,24 @@ impl Database {
     }
 }
 
+/// A read-only transaction in which every statement is planned with its actual parameter
+/// values. For queries with optional filters (`$1 is null or author_id = $1`): a generic plan,
+/// made once for any value, cannot use the index a given filter allows, and would walk the
+/// whole date index for a rare author or word. One round trip (`begin` and `set` go together);
+/// nothing is written, so dropping it without a commit is fine.
+pub async fn planned_with_values(
+    pool: &PgPool,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    pool.begin_with("begin read only; set local plan_cache_mode = force_custom_plan")
+        .await
+}
+
 /// Creates the database named in `options` if missing, then opens a pool on it.
 pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, DbError> {
-    let options = options
-        .application_name("vigie")
-        // Public list queries take optional filters (`$1 is null or …`); a generic plan would
-        // ignore the indexes those filters can use, so always plan with the actual values.
-        .options([("plan_cache_mode", "force_custom_plan")]);
+    // Statements are prepared once per connection and, after a few runs, PostgreSQL keeps a
+    // generic plan when it is as good: for the article page's queries, planning cost more than
+    // running. Queries with optional filters run through [`planned_with_values`] instead.
+    let options = options.application_name("vigie");
     create_database_if_missing(&options).await?;
     PgPoolOptions::new()
         .max_connections(16)

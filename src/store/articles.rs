@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::{TagRef, audit, editing};
+use crate::db;
 use crate::domain::markdown;
 use crate::domain::{ArticleStatus, Lang, Slug, Title};
 
@@ -48,6 +49,16 @@ pub struct Published {
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
     pub tag_ids: Vec<Uuid>,
+    /// Its corrections, oldest first.
+    pub corrections: Json<Vec<Correction>>,
+}
+
+/// A correction under a published article.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Correction {
+    #[serde(with = "time::serde::rfc3339")]
+    pub noted_at: OffsetDateTime,
+    pub body: String,
 }
 
 /// A related article under another one.
@@ -112,6 +123,7 @@ pub async fn list_published(
     if let Some(tag) = filter.tag {
         return list_tagged(pool, tag, filter, before, limit).await;
     }
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         Summary,
         r#"
@@ -144,7 +156,7 @@ pub async fn list_published(
         filter.lang,
         filter.words,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }
 
@@ -156,6 +168,7 @@ async fn list_tagged(
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<Summary>, sqlx::Error> {
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         Summary,
         r#"
@@ -187,7 +200,7 @@ async fn list_tagged(
         filter.lang,
         filter.words,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }
 
@@ -216,7 +229,12 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                    from article_tag x join tag t on t.id = x.tag_id
                    where x.article_id = a.id
                ), '[]') as "tags!: Json<Vec<TagRef>>",
-               array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!"
+               array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
+               coalesce((
+                   select json_agg(json_build_object('noted_at', c.noted_at, 'body', c.body)
+                                   order by c.noted_at, c.id)
+                   from correction c where c.article_id = a.id
+               ), '[]') as "corrections!: Json<Vec<Correction>>"
         from article a
         join app_user u on u.id = a.author_id
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
@@ -258,10 +276,10 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
 /// The related articles readers see under `article`, up to `limit`, in one query: those an
 /// editor picked (in their order), then those the body links to, then published articles
 /// sharing the most tags with it, ties broken by how close their text is to its title, then by
-/// recency. The cost is bounded however big a tag grows: recency and text closeness are only
-/// weighed among the 500 candidates sharing the most tags (which 500, among equals, is
-/// arbitrary), and text closeness among the best 50 of those. Only published articles, never
-/// the article itself.
+/// recency. The cost is bounded however big a tag grows: suggestions are drawn from the 200
+/// newest articles of each of its tags (all of a small tag's), and text closeness is weighed
+/// among the 50 sharing the most tags, newest first among equals. Only published articles,
+/// never the article itself.
 pub async fn related(
     pool: &PgPool,
     article: Uuid,
@@ -284,26 +302,30 @@ pub async fn related(
             where l.from_article_id = $1
               and r.status = 'published' and r.published_at <= now()
         ),
-        -- Shared tags are counted on the tag index alone; only the best few candidates are
-        -- then compared by text, which is the costly part on long articles.
+        -- Candidates come from each of its tags' own date index: the 200 newest published
+        -- articles of each tag, so that the cost does not grow with the biggest tag. Shared
+        -- tags are counted among those, and only the best 50 are compared by text, which is
+        -- the costly part on long articles.
         shared as (
-            select theirs.article_id as id, count(*) as shared
+            select c.article_id as id, count(*) as shared, max(c.published_at) as published_at
             from article_tag mine
-            join article_tag theirs on theirs.tag_id = mine.tag_id and theirs.article_id <> $1
+            cross join lateral (
+                select x.article_id, x.published_at
+                from article_tag x
+                where x.tag_id = mine.tag_id and x.published_at <= now() and x.article_id <> $1
+                order by x.published_at desc, x.article_id desc
+                limit 200
+            ) c
             where mine.article_id = $1
-            group by theirs.article_id
-            -- A big tag gives tens of thousands of candidates: the 500 sharing the most are
-            -- plenty to pick a few from, and are looked up one by one instead of all.
-            order by shared desc
-            limit 500
+              and c.article_id not in (select id from explicit)
+            group by c.article_id
+            order by shared desc, published_at desc
+            limit 50
         ),
         suggested as (
             select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
             from shared s join article r on r.id = s.id
-            where r.status = 'published' and r.published_at <= now()
-              and r.id not in (select id from explicit)
-            order by s.shared desc, r.published_at desc
-            limit 50
+            where r.status = 'published'
         )
         select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (
@@ -587,6 +609,7 @@ pub async fn feed(
     filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         FeedEntry,
         r#"
@@ -616,7 +639,7 @@ pub async fn feed(
         filter.lang,
         filter.words,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }
 
@@ -690,7 +713,7 @@ pub struct Found {
 }
 
 /// Public articles matching `words` (French stemming, accents ignored; any text is accepted),
-/// best first (title counts most), optionally in one tag or by one author.
+/// best first (title counts most) among the 300 newest matches, optionally in one tag or by one author.
 pub async fn search(
     pool: &PgPool,
     words: &str,
@@ -699,23 +722,27 @@ pub async fn search(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Found>, sqlx::Error> {
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         Found,
         r#"
         with q as (select websearch_to_tsquery('french_unaccent', $1) as q),
-        -- Ranking reads each match's whole text vector: it is done on the newest 1 000
-        -- matches, which bounds the cost of a word that half the archive contains.
+        -- Ranking reads each match's whole text vector: it is done on the newest 300
+        -- matches (30 pages), which bounds the cost of a word that half the archive contains.
         matches as (
             select a.id
-            from article a, q
+            from article a
             where a.status = 'published' and a.published_at <= now()
-              and a.search @@ q.q
+              -- The words themselves, not `q.q`: planned with the actual words, a common one
+              -- walks the date index and stops at the 300th match, a rare one uses the
+              -- text index.
+              and a.search @@ websearch_to_tsquery('french_unaccent', $1)
               and ($2::text is null or exists (
                       select 1 from article_tag x join tag t on t.id = x.tag_id
                       where x.article_id = a.id and t.slug = $2))
               and ($3::text is null or a.author_id = (select id from app_user where slug = $3))
             order by a.published_at desc
-            limit 1000
+            limit 300
         ),
         ranked as (
             select a.id, ts_rank_cd(a.search, q.q) as rank, a.published_at
@@ -739,6 +766,6 @@ pub async fn search(
         offset,
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }

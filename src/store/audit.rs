@@ -3,6 +3,8 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::db;
+
 /// Records `action` by `actor` (none for the system itself, e.g. demo loading) on a target.
 pub async fn record(
     conn: &mut PgConnection,
@@ -61,6 +63,7 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Entry>, sqlx::Error> {
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         Entry,
         r#"
@@ -85,7 +88,7 @@ pub async fn list(
         before,
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::articles::{LinkWarning, set_inline_links, set_tags};
 use super::audit;
+use crate::db;
 use crate::domain::markdown;
 use crate::domain::{ArticleStatus, Lang, Slug, Title};
 
@@ -58,6 +59,7 @@ pub async fn list(
                 .replace('_', "\\_");
             format!("%{escaped}%")
         });
+    let mut planned = db::planned_with_values(pool).await?;
     sqlx::query_as!(
         Row,
         r#"
@@ -83,7 +85,7 @@ pub async fn list(
         before.map(|b| b.1),
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *planned)
     .await
 }
 

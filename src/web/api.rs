@@ -21,7 +21,7 @@ use super::render_cache::CacheDeps;
 use super::{AppError, AppState};
 use crate::domain::{Lang, Slug};
 use crate::store::articles::{self, Cursor, Filter, Lookup};
-use crate::store::{TagRef, review, tags, users};
+use crate::store::{TagRef, tags, users};
 
 const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 100;
@@ -388,12 +388,12 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         Ok(Lookup::Missing) => return missing(),
         Err(e) => return failed(e.into()),
     };
-    let related = articles::related(&state.pool, found.id, i64::from(state.config.related_count));
-    let corrections = review::corrections(&state.pool, found.id);
-    let (related, corrections) = match tokio::try_join!(related, corrections) {
-        Ok(both) => both,
-        Err(e) => return failed(e.into()),
-    };
+    let related =
+        match articles::related(&state.pool, found.id, i64::from(state.config.related_count)).await
+        {
+            Ok(related) => related,
+            Err(e) => return failed(e.into()),
+        };
     let base = &state.config.base_url;
     let deps = CacheDeps::article_page(&found, &related);
     let a = *found;
@@ -410,7 +410,9 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
                 published_at: r.published_at,
             })
             .collect(),
-        corrections: corrections
+        corrections: a
+            .corrections
+            .0
             .into_iter()
             .map(|c| ApiCorrection {
                 noted_at: c.noted_at,

@@ -92,15 +92,12 @@ pub async fn show(
         Lookup::Withdrawn => return Err(AppError::Gone(state.words().withdrawn.to_owned())),
         Lookup::Missing => return Err(AppError::NotFound),
     };
-    // Two queries at once, on two connections: the page waits for the slower only.
-    let (related, corrections) = tokio::try_join!(
-        articles::related(
-            &state.pool,
-            article.id,
-            i64::from(state.config.related_count),
-        ),
-        review::corrections(&state.pool, article.id),
-    )?;
+    let related = articles::related(
+        &state.pool,
+        article.id,
+        i64::from(state.config.related_count),
+    )
+    .await?;
     let deps = CacheDeps::article_page(&article, &related);
     let related = related
         .into_iter()
@@ -110,7 +107,7 @@ pub async fn show(
             when: state.when(r.published_at),
         })
         .collect();
-    let corrections: Vec<CorrectionNote> = corrections
+    let corrections: Vec<CorrectionNote> = std::mem::take(&mut article.corrections.0)
         .into_iter()
         .map(|c| CorrectionNote {
             when: state.when(c.noted_at),
