@@ -95,6 +95,18 @@ pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, DbError> {
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out by default: a round trip before each
+        // query. Only a connection that sat idle may have been cut (a database restart) and
+        // is checked; a busy one that breaks fails its query and is dropped on release.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > Duration::from_secs(1) {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options.clone())
         .await
         .map_err(|source| DbError::Connect {
