@@ -114,8 +114,20 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         tracing::info!(%addr, base_url = %config.base_url, "Vigie is serving");
-        let app = web::router(web::AppState::new(db.pool.clone(), config.clone()));
-        web::serve(listener, app, config.header_timeout, shutdown)
+        let state = web::AppState::new(db.pool.clone(), config.clone());
+        let app = web::router(state.clone());
+        let grace = config.shutdown_grace;
+        let stopping = async move {
+            let stop = shutdown.await;
+            // Readiness fails first; with SIGTERM, requests keep being served for a moment so
+            // that load balancers see it and stop sending new ones.
+            state.start_draining();
+            if stop == web::Stop::Terminate && !grace.is_zero() {
+                tracing::info!(?grace, "SIGTERM: /readyz now fails; serving on for the grace period");
+                tokio::time::sleep(grace).await;
+            }
+        };
+        web::serve(listener, app, config.header_timeout, config.drain_timeout, stopping)
             .await
             .context("serving HTTP")
     }

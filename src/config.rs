@@ -78,6 +78,19 @@ pub struct Config {
     pub render_cache: bool,
     /// `VIGIE_RENDER_CACHE_BYTES`: the most memory those answers may take, default 64 MiB.
     pub render_cache_bytes: u64,
+    /// `VIGIE_DB_WAIT`: how long a request waits for a database connection before the
+    /// answer is 503 (database unavailable), default 3 s.
+    pub db_wait: Duration,
+    /// `VIGIE_STATEMENT_TIMEOUT`: the longest a database statement may run, default 10 s
+    /// (`0`: no limit). Migrations and command-line bulk work are not limited.
+    pub statement_timeout: Duration,
+    /// `VIGIE_SHUTDOWN_GRACE`: on SIGTERM, how long `/readyz` answers 503 while requests are
+    /// still served, so that load balancers stop sending new ones, default 5 s (`0`: none).
+    /// Ctrl-C skips it.
+    pub shutdown_grace: Duration,
+    /// `VIGIE_DRAIN_TIMEOUT`: then, how long requests in flight may take to finish, default
+    /// 30 s.
+    pub drain_timeout: Duration,
 }
 
 /// A setting that is present but unusable.
@@ -89,6 +102,14 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The pool's waits (see [`crate::db::PoolLimits`]).
+    pub fn pool_limits(&self) -> crate::db::PoolLimits {
+        crate::db::PoolLimits {
+            acquire: self.db_wait,
+            statement: self.statement_timeout,
+        }
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
@@ -198,6 +219,10 @@ impl Config {
                     })?,
                 None => 64 * 1024 * 1024,
             },
+            db_wait: duration("VIGIE_DB_WAIT", Duration::from_secs(3))?,
+            statement_timeout: cache_duration("VIGIE_STATEMENT_TIMEOUT", Duration::from_secs(10))?,
+            shutdown_grace: cache_duration("VIGIE_SHUTDOWN_GRACE", Duration::from_secs(5))?,
+            drain_timeout: duration("VIGIE_DRAIN_TIMEOUT", Duration::from_secs(30))?,
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
             base_url,
@@ -300,6 +325,35 @@ mod tests {
             (7200, 43200)
         );
         assert!(config(&[("VIGIE_SESSION_IDLE", "soon")]).is_err());
+    }
+
+    #[test]
+    fn database_waits_and_shutdown_default_to_short_bounded_times() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            [
+                c.db_wait,
+                c.statement_timeout,
+                c.shutdown_grace,
+                c.drain_timeout
+            ]
+            .map(|d| d.as_secs()),
+            [3, 10, 5, 30]
+        );
+        let c = config(&[
+            ("VIGIE_STATEMENT_TIMEOUT", "0"),
+            ("VIGIE_SHUTDOWN_GRACE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.statement_timeout, c.shutdown_grace),
+            (Duration::ZERO, Duration::ZERO)
+        );
+        assert!(
+            config(&[("VIGIE_DB_WAIT", "0")]).is_err(),
+            "a request must be able to wait"
+        );
+        assert!(config(&[("VIGIE_DRAIN_TIMEOUT", "vite")]).is_err());
     }
 
     #[test]

@@ -379,6 +379,11 @@ pub async fn generate(
     let mut dice = Dice(seed);
     let run = Uuid::new_v4().simple().to_string()[..6].to_owned();
     let mut conn = pool.acquire().await?;
+    // A bulk load's statements (the final `analyze` of a big archive) may outlast the
+    // serving pool's statement timeout.
+    sqlx::query("set statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
     // Triggers announce every change to live instances; a bulk load tells them once, at the
     // end. Needs a superuser; without one the load is slower but the same.
     let quiet = sqlx::query("set session_replication_role = replica")

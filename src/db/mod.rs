@@ -59,8 +59,12 @@ impl Database {
             }
         };
         // From here on, an early return drops `embedded`, which stops the server.
-        let pool = open_pool(options).await?;
-        MIGRATOR.run(&pool).await?;
+        let pool = open_pool(options.clone(), config.pool_limits()).await?;
+        // Migrations may take minutes on a big archive: on a connection of their own, without
+        // the pool's statement timeout.
+        let mut conn = connect_patiently(&options).await?;
+        MIGRATOR.run(&mut conn).await?;
+        let _ = conn.close().await;
         Ok(Self { pool, embedded })
     }
 
@@ -85,16 +89,38 @@ pub async fn planned_with_values(
         .await
 }
 
+/// How long the pool lets a request wait, so that a database in trouble gives a quick 503
+/// instead of requests piling up.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    /// Waiting for a free (or new) connection.
+    pub acquire: Duration,
+    /// One statement's run (PostgreSQL's `statement_timeout`); zero: no limit.
+    pub statement: Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        Self {
+            acquire: Duration::from_secs(3),
+            statement: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Creates the database named in `options` if missing, then opens a pool on it.
-pub async fn open_pool(options: PgConnectOptions) -> Result<PgPool, DbError> {
+pub async fn open_pool(options: PgConnectOptions, limits: PoolLimits) -> Result<PgPool, DbError> {
     // Statements are prepared once per connection and, after a few runs, PostgreSQL keeps a
     // generic plan when it is as good: for the article page's queries, planning cost more than
     // running. Queries with optional filters run through [`planned_with_values`] instead.
-    let options = options.application_name("vigie");
+    let statement_timeout = format!("{}ms", limits.statement.as_millis());
+    let options = options
+        .application_name("vigie")
+        .options([("statement_timeout", statement_timeout.as_str())]);
     create_database_if_missing(&options).await?;
     PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(limits.acquire)
         // sqlx pings every connection it hands out by default: a round trip before each
         // query. Only a connection that sat idle may have been cut (a database restart) and
         // is checked; a busy one that breaks fails its query and is dropped on release.

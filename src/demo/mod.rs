@@ -159,6 +159,7 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             body_markdown: demo.body,
             tags: &tags,
             related: &[],
+            save_key: None,
         };
         let saved = articles::create(&mut tx, author, None, &draft, site_url).await?;
         if let Some(at) = demo.published_at {

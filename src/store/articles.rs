@@ -82,10 +82,8 @@ pub struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    /// Whether the best plan depends on the values: a rare author or word is best found
-    /// through its own index, a common one by walking the date index.
-    fn plans_by_value(&self) -> bool {
-        self.author.is_some() || self.words.is_some()
+    fn is_empty(&self) -> bool {
+        self.tag.is_none() && self.author.is_none() && self.lang.is_none() && self.words.is_none()
     }
 }
 
@@ -139,7 +137,13 @@ pub async fn list_published(
         return list_tagged(pool, tag, filter, before, limit).await;
     }
     let before = before.unwrap_or(Cursor::FIRST);
-    let query = sqlx::query_as!(
+    if filter.is_empty() {
+        return latest(pool, before, limit).await;
+    }
+    // Optional filters (`$1 is null or …`) make a generic plan guess that almost nothing
+    // matches, and sort every article instead of walking the date index: plan with the values.
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
         Summary,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
@@ -167,14 +171,39 @@ pub async fn list_published(
         limit,
         filter.lang,
         filter.words,
-    );
-    if filter.plans_by_value() {
-        query
-            .fetch_all(&mut *db::planned_with_values(pool).await?)
-            .await
-    } else {
-        query.fetch_all(pool).await
-    }
+    )
+    .fetch_all(&mut *planned)
+    .await
+}
+
+/// [`list_published`] with no filter: the home page and the API's plain list, the busiest
+/// list. A query of one shape, whose generic plan walks the date index.
+async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
+               a.published_at as "published_at!", a.updated_at,
+               u.display_name as author_name, u.slug as author_slug,
+               coalesce((
+                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                   order by x.position)
+                   from article_tag x join tag t on t.id = x.tag_id
+                   where x.article_id = a.id
+               ), '[]') as "tags!: Json<Vec<TagRef>>"
+        from article a
+        join app_user u on u.id = a.author_id
+        where a.status = 'published' and a.published_at <= now()
+          and (a.published_at, a.id) < ($1, $2)
+        order by a.published_at desc, a.id desc
+        limit $3
+        "#,
+        before.published_at,
+        before.id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// [`list_published`] for one tag: walks the tag's own date index (`article_tag_published_idx`).
@@ -186,7 +215,8 @@ async fn list_tagged(
     limit: i64,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     let before = before.unwrap_or(Cursor::FIRST);
-    let query = sqlx::query_as!(
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
         Summary,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
@@ -216,14 +246,9 @@ async fn list_tagged(
         limit,
         filter.lang,
         filter.words,
-    );
-    if filter.plans_by_value() {
-        query
-            .fetch_all(&mut *db::planned_with_values(pool).await?)
-            .await
-    } else {
-        query.fetch_all(pool).await
-    }
+    )
+    .fetch_all(&mut *planned)
+    .await
 }
 
 /// What a request for `/articles/{slug}` finds.
@@ -382,6 +407,8 @@ pub struct Draft<'a> {
     pub tags: &'a [Uuid],
     /// Related articles picked by the author, in order.
     pub related: &'a [Uuid],
+    /// The key of the form it was typed in (see the `save_keys` migration).
+    pub save_key: Option<Uuid>,
 }
 
 /// A body link to one of our articles that readers would not be able to follow.
@@ -451,7 +478,7 @@ pub async fn create(
     set_tags(conn, id, draft.tags).await?;
     editing::set_picked_links(conn, id, draft.related).await?;
     let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
-    editing::snapshot(conn, id, actor, "create").await?;
+    editing::snapshot(conn, id, actor, "create", draft.save_key).await?;
     audit::record(
         conn,
         actor,
@@ -631,7 +658,9 @@ pub async fn feed(
     filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
-    let query = sqlx::query_as!(
+    // Optional filters: planned with their values (see `list_published`).
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
         FeedEntry,
         r#"
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html,
@@ -659,15 +688,9 @@ pub async fn feed(
         limit,
         filter.lang,
         filter.words,
-    );
-    // The tag is a filter here, not the tag's own index: a rare one wants a plan of its own.
-    if filter.tag.is_some() || filter.plans_by_value() {
-        query
-            .fetch_all(&mut *db::planned_with_values(pool).await?)
-            .await
-    } else {
-        query.fetch_all(pool).await
-    }
+    )
+    .fetch_all(&mut *planned)
+    .await
 }
 
 /// An address for the sitemap, with when it last changed.

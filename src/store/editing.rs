@@ -158,6 +158,8 @@ pub struct Changes<'a> {
     pub body_markdown: &'a str,
     pub tags: &'a [Uuid],
     pub related: &'a [Uuid],
+    /// The key of the form these changes were typed in (see the `save_keys` migration).
+    pub save_key: Option<Uuid>,
 }
 
 /// What became of a save.
@@ -170,6 +172,11 @@ pub enum Outcome {
     },
     /// Someone saved since `base_version`: nothing changed but a revision keeping the text.
     Conflict,
+    /// This form was already sent: nothing changed. Its first sending was saved, or was a
+    /// conflict (`conflict: true`) whose text is kept.
+    Repeated {
+        conflict: bool,
+    },
     /// Another article has (or had) this slug.
     SlugTaken,
     NotFound,
@@ -196,6 +203,21 @@ pub async fn save(
     else {
         return Ok(Outcome::NotFound);
     };
+    // Checked under the article's row lock: a second sending waits for the first to commit.
+    if let Some(key) = changes.save_key {
+        let kind = sqlx::query_scalar!(
+            "select kind from article_revision where article_id = $1 and save_key = $2",
+            id,
+            key
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(kind) = kind {
+            return Ok(Outcome::Repeated {
+                conflict: kind == "conflict",
+            });
+        }
+    }
     if current.version != base_version {
         keep_revision(conn, id, base_version, editor, changes, "conflict").await?;
         audit::record(
@@ -277,7 +299,7 @@ pub async fn save(
     set_tags(conn, id, changes.tags).await?;
     set_picked_links(conn, id, changes.related).await?;
     let warnings = set_inline_links(conn, id, &rendered.article_links).await?;
-    snapshot(conn, id, Some(editor), kind).await?;
+    snapshot(conn, id, Some(editor), kind, changes.save_key).await?;
     audit::record(
         conn,
         Some(editor),
@@ -320,30 +342,42 @@ pub(super) async fn set_picked_links(
     Ok(())
 }
 
-/// Records the article as it now stands as a revision of `kind`.
+/// Records the article as it now stands as a revision of `kind`, made by the form `save_key`.
 pub(super) async fn snapshot(
     conn: &mut PgConnection,
     id: Uuid,
     editor: Option<Uuid>,
     kind: &str,
+    save_key: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
-        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind)
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind, save_key)
         select a.id, a.version, a.title, a.dek, a.body_markdown,
                coalesce((select jsonb_agg(tag_id order by position) from article_tag where article_id = a.id), '[]'),
                coalesce((select jsonb_agg(to_article_id order by position)
                          from article_link where from_article_id = a.id and origin = 'picked'), '[]'),
-               $2, $3
+               $2, $3, $4
         from article a where a.id = $1
         "#,
         id,
         editor,
-        kind
+        kind,
+        save_key
     )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The article whose creation the form `save_key` made, if it was sent before.
+pub async fn created_by(pool: &PgPool, save_key: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select article_id from article_revision where save_key = $1 and kind = 'create'",
+        save_key
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// Keeps text that was not saved onto the article (an autosave, or the losing side of a
@@ -358,8 +392,8 @@ pub async fn keep_revision(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
-        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind, save_key)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         "#,
         id,
         base_version,
@@ -369,7 +403,8 @@ pub async fn keep_revision(
         json!(changes.tags),
         json!(changes.related),
         editor,
-        kind
+        kind,
+        changes.save_key
     )
     .execute(conn)
     .await?;

@@ -80,8 +80,24 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// Database failures keep the site's handling (logged, never shown), in JSON.
 fn failed(e: AppError) -> Response {
-    let status = e.into_response().status();
-    error(status, "The server could not answer; try again later.")
+    let answer = e.into_response();
+    let mut response = if answer.status() == StatusCode::SERVICE_UNAVAILABLE {
+        error(
+            answer.status(),
+            "The database is unavailable for a moment; try again in a few seconds.",
+        )
+    } else {
+        error(
+            answer.status(),
+            "The server could not answer; try again later.",
+        )
+    };
+    if let Some(wait) = answer.headers().get(header::RETRY_AFTER) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, wait.clone());
+    }
+    response
 }
 
 /// A tag on an article.

@@ -36,7 +36,7 @@ pub enum AppError {
     /// 503: too much password hashing queued; try again shortly.
     #[error("busy")]
     Busy,
-    /// 500: the database failed.
+    /// 503 when the database is unavailable (see [`unavailable`]), else 500.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// 500: a template failed to render.
@@ -70,6 +70,18 @@ impl IntoResponse for AppError {
                     .insert(ErrorPage { message: None });
                 return response;
             }
+            AppError::Database(e) if unavailable(e) => {
+                // Not a bug: the database is restarting, unreachable or overloaded.
+                tracing::warn!(error = %e, "database unavailable");
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+                response
+                    .extensions_mut()
+                    .insert(ErrorPage { message: None });
+                return response;
+            }
             AppError::Busy => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
                 response
@@ -89,6 +101,25 @@ impl IntoResponse for AppError {
         let mut response = status.into_response();
         response.extensions_mut().insert(ErrorPage { message });
         response
+    }
+}
+
+/// Whether `e` says the database cannot be used right now (it went away, is starting or
+/// stopping, refuses connections, or a statement ran out of time) rather than that the request
+/// or the code is wrong: such a request may well succeed a few seconds later.
+pub fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot
+            // connect now; 57014: statement timeout; 53300: too many connections.
+            code.starts_with("08") || code.starts_with("57P") || code == "57014" || code == "53300"
+        }),
+        _ => false,
     }
 }
 

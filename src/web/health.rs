@@ -13,9 +13,18 @@ pub async fn alive() -> &'static str {
     "ok"
 }
 
-/// `/readyz`: the database answers and has every migration this binary expects.
-/// Answers in plain text, which the error-page middleware leaves as is.
+/// `/readyz`: the database answers and has every migration this binary expects, and the
+/// instance is not shutting down. Answers in plain text, which the error-page middleware
+/// leaves as is.
 pub async fn ready(State(state): State<AppState>) -> Response {
+    if state.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Extension(Verbatim),
+            "shutting down",
+        )
+            .into_response();
+    }
     let (status, text) = match db::migrations_applied(&state.pool).await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),

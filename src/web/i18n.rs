@@ -172,6 +172,14 @@ impl Words {
                 "Ce que vous avez envoyé dépasse la taille permise.",
             ),
             (413, false) => ("Content too large", "What you sent is larger than allowed."),
+            (503, true) => (
+                "Service momentanément indisponible",
+                "Le site ne peut pas répondre pour l’instant. Réessayez dans quelques secondes ; rien de ce qui a été enregistré n’est perdu.",
+            ),
+            (503, false) => (
+                "Temporarily unavailable",
+                "The site cannot answer right now. Please try again in a few seconds; nothing that was saved is lost.",
+            ),
             (s, true) if s < 500 => ("Requête refusée", "Cette requête ne peut pas aboutir."),
             (_, false) if status.is_client_error() => {
                 ("Request refused", "This request cannot be completed.")

@@ -19,6 +19,7 @@ pub use serve::serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -55,6 +56,8 @@ pub struct AppState {
     zone: Arc<crate::domain::zone::Zone>,
     /// Rendered public answers, kept coherent by the content listener.
     cache: Arc<render_cache::RenderCache>,
+    /// Set when shutdown has begun: `/readyz` then fails, so load balancers move on.
+    draining: Arc<AtomicBool>,
 }
 
 /// How long a sign-in waits for a hashing slot before the server says it is busy.
@@ -77,7 +80,17 @@ impl AppState {
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(cores)),
+            draining: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// From now on `/readyz` says this instance is going away (requests are still served).
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
     }
 
     /// Runs slow password work (`argon2`) on a blocking thread, at most one per core at once,
@@ -284,17 +297,25 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)
     Ok((listener, local))
 }
 
+/// What asked us to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Ctrl-C: a person at a terminal, who wants it to stop now.
+    Interrupt,
+    /// SIGTERM: an orchestrator or service manager, which can wait for a graceful exit.
+    Terminate,
+}
+
 /// Starts listening for Ctrl-C (SIGINT) and SIGTERM now; the future completes on either.
-pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static>
+pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = Stop> + Send + 'static>
 {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     Ok(async move {
         tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
+            _ = interrupt.recv() => Stop::Interrupt,
+            _ = terminate.recv() => Stop::Terminate,
         }
-        tracing::info!("shutting down: finishing requests in flight");
     })
 }

@@ -17,15 +17,13 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// How long requests in flight may take to finish once shutdown starts.
-const DRAIN: Duration = Duration::from_secs(30);
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
-/// Clients get `header_timeout` to send their request headers.
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish
+/// for up to `drain`. Clients get `header_timeout` to send their request headers.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     header_timeout: Duration,
+    drain: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // HTTP/1.1 only: it is what load balancers speak to us, and hyper's header-read timeout
@@ -67,11 +65,12 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
+    tracing::info!("no new connections; finishing requests in flight");
+    if tokio::time::timeout(drain, graceful.shutdown())
         .await
         .is_err()
     {
-        tracing::warn!("some requests were still running after {DRAIN:?}; closing them");
+        tracing::warn!("some requests were still running after {drain:?}; closing them");
     }
     Ok(())
 }

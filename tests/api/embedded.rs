@@ -25,6 +25,7 @@ fn start(data: &Path) -> (Child, String, Log) {
         .env("VIGIE_DATA_DIR", data)
         .env("VIGIE_BIND", "127.0.0.1:0")
         .env("VIGIE_LOG", "info")
+        .env("VIGIE_SHUTDOWN_GRACE", "2s")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -134,6 +135,59 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
     assert_eq!(body.matches(&format!("/articles/{SAMPLE}\"")).count(), 1);
     stop(child);
     assert!(!data.join("postgres/postmaster.pid").exists());
+    std::fs::remove_dir_all(&data).expect("cleanup");
+}
+
+#[tokio::test]
+async fn on_sigterm_readiness_fails_first_then_requests_finish_and_postgresql_stops() {
+    let data =
+        std::env::temp_dir().join(format!("vigie-sigterm-{}", uuid::Uuid::new_v4().simple()));
+    let (mut child, addr, log) = start(&data);
+    let client = reqwest::Client::new();
+    let status = |path: &str| {
+        let request = client.get(format!("http://{addr}{path}"));
+        async move {
+            request
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(status("/readyz").await, 200);
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("signal");
+    // During the grace period (VIGIE_SHUTDOWN_GRACE=2s above): not ready, still serving.
+    let mut ready = 200;
+    for _ in 0..20 {
+        ready = status("/readyz").await;
+        if ready == 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ready, 503, "readiness fails first");
+    assert_eq!(status("/healthz").await, 200, "still alive");
+    assert_eq!(
+        status(&format!("/articles/{SAMPLE}")).await,
+        200,
+        "still serving"
+    );
+    let mut exited = None;
+    for _ in 0..300 {
+        if let Some(code) = child.try_wait().expect("wait") {
+            exited = Some(code);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let code = exited.expect("vigie exits within 30 s of SIGTERM");
+    assert!(code.success(), "clean exit: {code}");
+    assert!(logged(&log, "SIGTERM: /readyz now fails"));
+    assert!(
+        !data.join("postgres/postmaster.pid").exists(),
+        "PostgreSQL stopped with vigie"
+    );
+    assert_eq!(status("/healthz").await, 0, "nothing listens any more");
     std::fs::remove_dir_all(&data).expect("cleanup");
 }
 

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub pool: PgPool,
     pub client: reqwest::Client,
     config: Config,
+    /// The PostgreSQL server the test database lives on, and its name there.
+    server: PgConnectOptions,
     db_name: String,
     stop: Option<oneshot::Sender<()>>,
     /// The server's state, to wait for its render cache (see [`TestApp::settle`]).
@@ -41,6 +43,8 @@ pub struct TestApp {
 }
 
 /// A person with their own browser: a client that keeps cookies and follows no redirects.
+/// A clone is another tab of the same browser (same cookies).
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     base: String,
@@ -127,8 +131,19 @@ impl TestApp {
     }
 
     async fn start(adjust: impl FnOnce(&mut Config), migrate: bool) -> Self {
+        Self::start_on(server_options(), db::PoolLimits::default(), adjust, migrate).await
+    }
+
+    /// A server on a new database on `server` (a PostgreSQL the test may own and restart),
+    /// with a pool that waits `limits`.
+    pub async fn start_on(
+        server: PgConnectOptions,
+        limits: db::PoolLimits,
+        adjust: impl FnOnce(&mut Config),
+        migrate: bool,
+    ) -> Self {
         let db_name = format!("vigie_test_{}", Uuid::new_v4().simple());
-        let pool = db::open_pool(server_options().database(&db_name))
+        let pool = db::open_pool(server.clone().database(&db_name), limits)
             .await
             .expect("test database opens");
         if migrate {
@@ -149,6 +164,7 @@ impl TestApp {
             pool,
             client: new_client(),
             config,
+            server,
             db_name,
             stop: Some(stop),
             state,
@@ -327,6 +343,7 @@ impl TestApp {
             body_markdown: body,
             tags: &[],
             related: &[],
+            save_key: None,
         };
         let saved = articles::create(&mut tx, author, Some(author), &draft, &self.base_url())
             .await
@@ -347,7 +364,7 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let options = server_options().database("postgres");
+        let options = self.server.clone().database("postgres");
         let sql = format!("drop database if exists \"{}\" with (force)", self.db_name);
         // Drop cannot await; a short-lived thread with its own runtime does the async work.
         let dropped = std::thread::spawn(move || {
@@ -403,6 +420,18 @@ impl Browser {
         self.post_with(path, fields, &[]).await
     }
 
+    /// Posts a form and returns only the status; 0 when no answer came at all.
+    pub async fn try_post(&self, path: &str, fields: &[(&str, &str)]) -> u16 {
+        let sent = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).expect("form encodes"))
+            .send()
+            .await;
+        sent.map_or(0, |r| r.status().as_u16())
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         self.post("/login", &[("email", email), ("password", password)])
             .await
@@ -450,9 +479,15 @@ fn serve(
     let state = web::AppState::new(pool.clone(), config.clone());
     let app = web::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(web::serve(listener, app, config.header_timeout, async {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(web::serve(
+        listener,
+        app,
+        config.header_timeout,
+        config.drain_timeout,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     (stop, state)
 }
 

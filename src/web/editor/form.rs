@@ -39,6 +39,15 @@ pub struct ArticleForm {
     pub related_q: String,
     /// Which button: save (default), preview, search, up:<id>, or status:<action>.
     pub intent: String,
+    /// Made when the form is shown: the same form sent twice saves once (see
+    /// `editing::save`). A mangled one is no key, and the form saves as before.
+    #[serde(deserialize_with = "lenient_id")]
+    pub save_key: Option<Uuid>,
+}
+
+fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    let raw = String::deserialize(d)?;
+    Ok(Uuid::parse_str(raw.trim()).ok())
 }
 
 /// Ids the form carries; a mangled one is dropped rather than losing the whole form.

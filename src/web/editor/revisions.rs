@@ -188,6 +188,7 @@ pub async fn restore(
         body_markdown: &revision.body_markdown,
         tags: &revision.tags.0,
         related: &revision.related.0,
+        save_key: None,
     };
     let mut tx = state.pool.begin().await?;
     // Restoring is a decision about the current version: it is the base.
@@ -206,8 +207,9 @@ pub async fn restore(
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}?restored={rev}")).into_response())
         }
-        // Someone saved between our read and now: show them the revisions again.
-        Outcome::Conflict => {
+        // Someone saved between our read and now: show them the revisions again. (A restore
+        // carries no save key, so it is never a repeat.)
+        Outcome::Conflict | Outcome::Repeated { .. } => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}/revisions")).into_response())
         }

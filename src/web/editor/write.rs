@@ -43,9 +43,12 @@ async fn form_page(
     state: &AppState,
     user: &CurrentUser,
     article: Option<&Editable>,
-    form: ArticleForm,
+    mut form: ArticleForm,
     extras: Extras,
 ) -> Result<EditPage, AppError> {
+    // A form shown afresh gets its key; one shown again (preview, errors) keeps the one it
+    // was sent with, since nothing of it was saved.
+    form.save_key.get_or_insert_with(Uuid::new_v4);
     let tags = EditPage::tag_options(editing::tag_choices(&state.pool).await?, &form.tags);
     let related = editing::picks(&state.pool, &form.related_order()).await?;
     let links =
@@ -247,6 +250,9 @@ pub async fn create(
     if let Some(page) = redisplay(&state, &user, None, &form).await? {
         return Ok(page.into_response());
     }
+    if let Some(id) = already_created(&state, form.save_key).await? {
+        return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+    }
     let valid = match validate(&form, None, state.config.max_body_bytes) {
         Ok(valid) => valid,
         Err(errors) => return invalid(&state, &user, None, form, errors).await,
@@ -267,6 +273,7 @@ pub async fn create(
         body_markdown: &form.body,
         tags: &tags,
         related: &related,
+        save_key: form.save_key,
     };
     let saved = match articles::create(
         &mut tx,
@@ -282,6 +289,14 @@ pub async fn create(
         Err(e) if violates(&e, "article_slug_key") => {
             drop(tx);
             return invalid(&state, &user, None, form, slug_taken()).await;
+        }
+        // The same form, sent again while the first was being saved: that one made it.
+        Err(e) if violates(&e, "article_revision_save_key") => {
+            drop(tx);
+            let id = already_created(&state, form.save_key)
+                .await?
+                .ok_or(AppError::Database(e))?;
+            return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
         }
         Err(e) => return Err(e.into()),
     };
@@ -303,6 +318,14 @@ pub async fn create(
         "saved=1"
     };
     Ok(Redirect::to(&format!("/editor/articles/{}?{notice}", saved.id)).into_response())
+}
+
+/// The article a new-article form already created, when it is sent again.
+async fn already_created(state: &AppState, key: Option<Uuid>) -> Result<Option<Uuid>, AppError> {
+    match key {
+        Some(key) => Ok(editing::created_by(&state.pool, key).await?),
+        None => Ok(None),
+    }
 }
 
 fn slug_taken() -> Errors {
@@ -388,6 +411,7 @@ pub async fn save(
         body_markdown: &form.body,
         tags: &tags,
         related: &related,
+        save_key: form.save_key,
     };
     let outcome = editing::save(
         &mut tx,
@@ -419,14 +443,22 @@ pub async fn save(
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())
         }
-        Outcome::Conflict => {
+        Outcome::Repeated { conflict: false } => {
+            drop(tx);
+            Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
+        }
+        Outcome::Conflict | Outcome::Repeated { conflict: true } => {
             // The typed text is kept as a revision (committed), and the form comes back with
             // it, now based on the newer version, beside what the other person saved.
             tx.commit().await?;
-            let mut conn = state.pool.acquire().await?;
-            let theirs = editing::load(&mut conn, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            // The connection goes back before the page asks for others: holding one while
+            // waiting for another is how fifty writers at once would empty the pool.
+            let theirs = {
+                let mut conn = state.pool.acquire().await?;
+                editing::load(&mut conn, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+            };
             let by = editing::revisions(&state.pool, id)
                 .await?
                 .into_iter()
@@ -442,6 +474,8 @@ pub async fn save(
             let mut yours = form;
             yours.version = theirs.version;
             yours.intent.clear();
+            // Saving it again is a new save, not this one resent.
+            yours.save_key = Some(Uuid::new_v4());
             let extras = Extras {
                 conflict: Some(conflict),
                 unsaved: true,
@@ -484,6 +518,8 @@ pub async fn autosave(
         body_markdown: &form.body,
         tags: &form.tags,
         related: &related,
+        // An autosave is not the form's save: the save, when it comes, must not find it.
+        save_key: None,
     };
     let mut tx = state.pool.begin().await?;
     editing::keep_revision(&mut tx, id, form.version, user.id, &changes, "autosave").await?;

@@ -1,0 +1,219 @@
+//! The database goes away and comes back: readers and writers get 503s meanwhile, no
+//! acknowledged save is lost, and service resumes without restarting Vigie.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::time::{Instant, sleep};
+use uuid::Uuid;
+use vigie::db::PoolLimits;
+use vigie::db::embedded::EmbeddedPostgres;
+use vigie::domain::Role;
+
+use crate::editor::{form_of, set};
+use crate::helpers::TestApp;
+
+/// Starts (or restarts) the test's own PostgreSQL in `dir`.
+async fn start_server(dir: &std::path::Path) -> EmbeddedPostgres {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&dir, None))
+        .await
+        .unwrap()
+        .expect("the test's PostgreSQL starts")
+}
+
+async fn stop_server(mut server: EmbeddedPostgres) {
+    tokio::task::spawn_blocking(move || {
+        server.stop();
+        drop(server);
+    })
+    .await
+    .unwrap();
+}
+
+/// Waits (bounded) until `done` holds.
+async fn until(what: &str, limit: Duration, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
+    // A PostgreSQL of this test's own: the shared one is never restarted.
+    let dir = std::env::temp_dir().join(format!("vigie-fault-{}", Uuid::new_v4().simple()));
+    let server = start_server(&dir).await;
+    let limits = PoolLimits {
+        acquire: Duration::from_secs(1),
+        statement: Duration::from_secs(10),
+    };
+    let app = TestApp::start_on(server.connect_options("postgres"), limits, |_| {}, true).await;
+    let (browser, _) = app.signed_in(Role::Editor).await;
+    let created = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Sous tension"),
+                ("lang", "fr"),
+                ("body", "Début."),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id: Uuid = created
+        .header("location")
+        .trim_start_matches("/editor/articles/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let path = format!("/editor/articles/{id}");
+    let form = form_of(&browser, id).await;
+    let token = browser.csrf().await;
+    let base = app.base_url();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+
+    // The writer: one save after another, each form sent until it is answered 303. A 503 is
+    // retried with the same form (same save key): the save happens once whatever the outage did.
+    let writer = {
+        let (stop, acknowledged, path) = (stop.clone(), acknowledged.clone(), path.clone());
+        let browser = browser.clone();
+        tokio::spawn(async move {
+            let mut texts = Vec::new();
+            let mut statuses = Vec::new();
+            let mut version = 1;
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let text = format!("Sauvegarde n° {n}.");
+                let mut fields = form.clone();
+                set(&mut fields, "version", &version.to_string());
+                set(&mut fields, "body", &text);
+                set(&mut fields, "intent", "save");
+                set(&mut fields, "save_key", &Uuid::new_v4().to_string());
+                set(&mut fields, "csrf_token", &token);
+                let borrowed: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                loop {
+                    let answer = browser.try_post(&path, &borrowed).await;
+                    statuses.push(answer);
+                    if answer == 303 {
+                        break;
+                    }
+                    sleep(Duration::from_millis(100)).await;
+                }
+                version += 1;
+                texts.push(text);
+                acknowledged.fetch_add(1, Ordering::Relaxed);
+            }
+            (texts, statuses)
+        })
+    };
+    // The reader: the public home page and the editor's list, over and over.
+    let reader = {
+        let stop = stop.clone();
+        let client = reqwest::Client::new();
+        tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                for page in ["/", "/search?q=tension"] {
+                    let status = match client.get(format!("{base}{page}")).send().await {
+                        Ok(r) => r.status().as_u16(),
+                        Err(_) => 0,
+                    };
+                    statuses.push(status);
+                }
+                sleep(Duration::from_millis(20)).await;
+            }
+            statuses
+        })
+    };
+
+    let saved = |n| {
+        let acknowledged = acknowledged.clone();
+        move || acknowledged.load(Ordering::Relaxed) >= n
+    };
+    until("saves before the outage", Duration::from_secs(30), saved(3)).await;
+    stop_server(server).await;
+    // While it is down: the process is alive, not ready, and pages say 503.
+    let during = app.get_unsettled("/healthz", &[]).await;
+    assert_eq!(during.status, 200, "/healthz does not touch the database");
+    let ready = app.get_unsettled("/readyz", &[]).await;
+    assert_eq!(ready.status, 503);
+    let page = browser.get("/editor").await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert_eq!(page.header("retry-after"), "5");
+    assert!(
+        page.body.contains("Réessayez dans quelques secondes"),
+        "{}",
+        page.body
+    );
+    let api = app.get_unsettled("/api/v1/articles", &[]).await;
+    assert_eq!(api.status, 503, "{}", api.body);
+    assert_eq!(api.header("retry-after"), "5");
+    assert!(
+        api.body.contains("try again in a few seconds"),
+        "{}",
+        api.body
+    );
+    sleep(Duration::from_secs(1)).await;
+    let before_restart = acknowledged.load(Ordering::Relaxed);
+    let server = start_server(&dir).await;
+    until(
+        "saves after the database is back",
+        Duration::from_secs(60),
+        saved(before_restart + 3),
+    )
+    .await;
+    stop.store(true, Ordering::Relaxed);
+    let (texts, write_statuses) = writer.await.unwrap();
+    let read_statuses = reader.await.unwrap();
+
+    // Errors during the outage were 503s, nothing else; and there were some.
+    assert!(
+        write_statuses.iter().all(|s| *s == 303 || *s == 503),
+        "saves got only 303 or 503: {write_statuses:?}"
+    );
+    assert!(
+        write_statuses.contains(&503),
+        "the outage was felt by the writer"
+    );
+    assert!(
+        read_statuses.iter().all(|s| *s == 200 || *s == 503),
+        "reads got only 200 or 503: {read_statuses:?}"
+    );
+    // Every acknowledged save is there, once, and the last one is the article.
+    for text in &texts {
+        let kept: i64 = sqlx::query_scalar(
+            "select count(*) from article_revision where article_id = $1 and body_markdown = $2 and kind = 'save'",
+        )
+        .bind(id)
+        .bind(text)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, 1, "{text} saved once");
+    }
+    let (version, body): (i32, String) =
+        sqlx::query_as("select version, body_markdown from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(version as usize, texts.len() + 1);
+    assert_eq!(Some(&body), texts.last());
+    // The same process serves again.
+    assert_eq!(app.get_unsettled("/readyz", &[]).await.status, 200);
+    drop(app);
+    stop_server(server).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
