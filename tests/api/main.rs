@@ -15,6 +15,7 @@ mod accounts;
 mod articles;
 mod audit;
 mod authz;
+mod bad_input;
 mod browser;
 mod caching;
 mod cli;

@@ -37,6 +37,14 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
             )
             .into_response());
         }
+        // Form decoders replace undecodable bytes with U+FFFD: the text would be saved
+        // changed. Say so instead.
+        if !decodes_to_utf8(&bytes) {
+            return Err(AppError::BadRequest(
+                "Ce formulaire contient des octets qui ne sont pas du texte UTF-8 (un navigateur ou un outil mal réglé) : rien n’a été enregistré.".to_owned(),
+            )
+            .into_response());
+        }
         let token = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
             .ok()
             .and_then(|f| f.csrf_token)
@@ -54,9 +62,58 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
     }
 }
 
+/// Whether every name and value of an `application/x-www-form-urlencoded` body is UTF-8 once
+/// its `%XX` escapes are decoded.
+fn decodes_to_utf8(body: &[u8]) -> bool {
+    body.split(|&b| b == b'&' || b == b'=').all(|part| {
+        let mut decoded = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (
+                part[i],
+                part.get(i + 1).copied().and_then(hex),
+                part.get(i + 2).copied().and_then(hex),
+            ) {
+                (b'%', Some(hi), Some(lo)) => {
+                    decoded.push((hi * 16 + lo) as u8);
+                    i += 3;
+                }
+                (b, _, _) => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
 /// A number the form carries; anything else counts as 0 (for a version: "unknown", which the
 /// version check then treats as stale rather than losing the form).
 pub fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
     let raw = <String as Deserialize>::deserialize(d)?;
     Ok(raw.trim().parse().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decodes_to_utf8;
+
+    #[test]
+    fn form_bodies_must_decode_to_utf8() {
+        assert!(decodes_to_utf8(
+            b"title=S%C3%A9curit%C3%A9+de+l%E2%80%99IA&body=a%26b"
+        ));
+        assert!(
+            decodes_to_utf8(b"title=%&body=100%"),
+            "a stray % is left as it is"
+        );
+        assert!(!decodes_to_utf8(b"title=%FF%FEtitre&body=x"));
+        assert!(!decodes_to_utf8(b"title=ok&body=\xff"));
+        assert!(
+            !decodes_to_utf8(b"title=%C3&body=x"),
+            "a cut multibyte character"
+        );
+    }
 }

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::{Lang, Slug, TagKind, Title};
+use crate::domain::{Lang, Slug, TagKind, Title, markdown};
 use crate::store::articles::LinkWarning;
 use crate::store::editing::{Editable, Pick, TagChoice};
 use crate::web::Page;
@@ -190,8 +190,14 @@ pub fn validate(
             form.body.len().div_ceil(1024)
         ));
     }
+    if errors.body.is_none() && markdown::nesting(&form.body) > markdown::MAX_NESTING {
+        errors.body = Some(format!(
+            "Le texte imbrique plus de {} niveaux de citations, de listes ou de balises HTML : simplifiez-le (rien n’a été perdu).",
+            markdown::MAX_NESTING
+        ));
+    }
     if errors.body.is_none() {
-        let missing = crate::domain::markdown::images_without_alt(&form.body);
+        let missing = markdown::images_without_alt(&form.body);
         if missing > 0 {
             errors.body = Some(format!(
                 "{missing} image(s) sans texte alternatif\u{202F}: décrivez chaque image entre les crochets, ![comme ceci](adresse), pour les lecteurs qui ne la voient pas."
