@@ -73,25 +73,9 @@ impl IntoResponse for AppError {
             AppError::Database(e) if unavailable(e) => {
                 // Not a bug: the database is restarting, unreachable or overloaded.
                 tracing::warn!(error = %e, "database unavailable");
-                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-                response
-                    .extensions_mut()
-                    .insert(ErrorPage { message: None });
-                return response;
+                return try_again_soon();
             }
-            AppError::Busy => {
-                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-                response
-                    .extensions_mut()
-                    .insert(ErrorPage { message: None });
-                return response;
-            }
+            AppError::Busy => return try_again_soon(),
             AppError::Database(_) | AppError::Template(_) => {
                 // Logged here, inside the request's span, and never shown.
                 tracing::error!(error = %self, "request failed");
@@ -102,6 +86,18 @@ impl IntoResponse for AppError {
         response.extensions_mut().insert(ErrorPage { message });
         response
     }
+}
+
+/// 503 with `Retry-After: 5`: nothing is wrong with the request; in a few seconds it may work.
+fn try_again_soon() -> Response {
+    let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    response
+        .extensions_mut()
+        .insert(ErrorPage { message: None });
+    response
 }
 
 /// Whether `e` says the database cannot be used right now (it went away, is starting or

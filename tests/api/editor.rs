@@ -8,7 +8,7 @@ use crate::helpers::{Browser, DRAFT, Page, SAMPLE, TestApp};
 const TABLE: &str = "| Sujet | Position |\n| --- | --- |\n| Garde-fous | Priorité |\n";
 
 /// The id in a `/editor/articles/{id}?…` location.
-fn id_from(page: &Page) -> Uuid {
+pub(crate) fn id_from(page: &Page) -> Uuid {
     let location = page.header("location");
     let id = location
         .trim_start_matches("/editor/articles/")
@@ -18,7 +18,7 @@ fn id_from(page: &Page) -> Uuid {
     Uuid::parse_str(id).unwrap_or_else(|_| panic!("no article id in {location:?}"))
 }
 
-async fn new_article(browser: &Browser, title: &str, body: &str) -> Uuid {
+pub(crate) async fn new_article(browser: &Browser, title: &str, body: &str) -> Uuid {
     let page = browser
         .post_signed(
             "/editor/new",

@@ -11,7 +11,7 @@ use vigie::db::PoolLimits;
 use vigie::db::embedded::EmbeddedPostgres;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, set};
+use crate::editor::{form_of, new_article, set};
 use crate::helpers::TestApp;
 
 /// Starts (or restarts) the test's own PostgreSQL in `dir`.
@@ -52,26 +52,7 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
     };
     let app = TestApp::start_on(server.connect_options("postgres"), limits, |_| {}, true).await;
     let (browser, _) = app.signed_in(Role::Editor).await;
-    let created = browser
-        .post_signed(
-            "/editor/new",
-            &[
-                ("title", "Sous tension"),
-                ("lang", "fr"),
-                ("body", "Début."),
-                ("intent", "save"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, 303, "{}", created.body);
-    let id: Uuid = created
-        .header("location")
-        .trim_start_matches("/editor/articles/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = new_article(&browser, "Sous tension", "Début.").await;
     let path = format!("/editor/articles/{id}");
     let form = form_of(&browser, id).await;
     let token = browser.csrf().await;

@@ -4,8 +4,8 @@
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, post, set};
-use crate::helpers::{Browser, Page, TestApp};
+use crate::editor::{form_of, new_article, post, set};
+use crate::helpers::{Page, TestApp};
 
 /// The save key the page's article form carries.
 fn save_key(page: &Page) -> String {
@@ -26,35 +26,11 @@ async fn revisions_with(app: &TestApp, id: Uuid, body: &str) -> i64 {
     .unwrap()
 }
 
-async fn new_article(browser: &Browser) -> Uuid {
-    let page = browser
-        .post_signed(
-            "/editor/new",
-            &[
-                ("title", "Une loi en discussion"),
-                ("lang", "fr"),
-                ("body", "Premier jet."),
-                ("intent", "save"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, 303, "{}", page.body);
-    let location = page.header("location");
-    Uuid::parse_str(
-        location
-            .trim_start_matches("/editor/articles/")
-            .split('?')
-            .next()
-            .unwrap(),
-    )
-    .unwrap()
-}
-
 #[tokio::test]
 async fn a_save_sent_twice_makes_one_revision() {
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in(Role::Journalist).await;
-    let id = new_article(&browser).await;
+    let id = new_article(&browser, "Une loi en discussion", "Premier jet.").await;
     let page = browser.get(&format!("/editor/articles/{id}")).await;
     let key = save_key(&page);
     let mut fields = form_of(&browser, id).await;
@@ -115,7 +91,7 @@ async fn a_conflict_sent_twice_keeps_one_copy_and_the_next_save_goes_through() {
     let app = TestApp::spawn().await;
     let (alice, _) = app.signed_in(Role::Editor).await;
     let (bob, _) = app.signed_in(Role::Editor).await;
-    let id = new_article(&alice).await;
+    let id = new_article(&alice, "Une loi en discussion", "Premier jet.").await;
     let path = format!("/editor/articles/{id}");
     let mut hers = form_of(&alice, id).await;
     let mut his = form_of(&bob, id).await;
@@ -152,7 +128,7 @@ async fn fifty_writers_saving_one_version_at_once_one_wins_and_no_text_is_lost()
     const WRITERS: usize = 50;
     let app = TestApp::spawn().await;
     let (author, _) = app.signed_in(Role::Editor).await;
-    let id = new_article(&author).await;
+    let id = new_article(&author, "Une loi en discussion", "Premier jet.").await;
     let path = format!("/editor/articles/{id}");
     let mut writers = Vec::new();
     for n in 0..WRITERS {
