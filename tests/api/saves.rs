@@ -188,3 +188,46 @@ async fn fifty_writers_saving_one_version_at_once_one_wins_and_no_text_is_lost()
     assert_eq!(version, 2);
     assert_eq!(body, format!("Texte du rédacteur n° {}.", won[0]));
 }
+
+#[tokio::test]
+async fn a_save_key_from_another_articles_form_is_refused_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let first = new_article(&browser, "Premier", "Un.").await;
+    let second = new_article(&browser, "Second", "Deux.").await;
+    let key = save_key(&browser.get(&format!("/editor/articles/{first}")).await);
+    let mut fields = form_of(&browser, first).await;
+    set(&mut fields, "save_key", &key);
+    set(&mut fields, "body", "Un, modifié.");
+    set(&mut fields, "intent", "save");
+    let saved = post(&browser, &format!("/editor/articles/{first}"), &fields).await;
+    assert_eq!(saved.status, 303);
+    // The same key sent with the second article's form.
+    let mut other = form_of(&browser, second).await;
+    set(&mut other, "save_key", &key);
+    set(&mut other, "body", "Deux, modifié.");
+    set(&mut other, "intent", "save");
+    let refused = post(&browser, &format!("/editor/articles/{second}"), &other).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("appartient à un autre article"));
+    assert_eq!(revisions_with(&app, second, "Deux, modifié.").await, 0);
+    // And with the form for a new article.
+    let created = browser
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Troisième"),
+                ("lang", "fr"),
+                ("body", "Trois."),
+                ("intent", "save"),
+                ("save_key", key.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 400, "{}", created.body);
+    let count: i64 = sqlx::query_scalar("select count(*) from article where title = 'Troisième'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}

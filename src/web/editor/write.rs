@@ -290,13 +290,18 @@ pub async fn create(
             drop(tx);
             return invalid(&state, &user, None, form, slug_taken()).await;
         }
-        // The same form, sent again while the first was being saved: that one made it.
+        // The same form, sent again while the first was being saved: that one made it. Or
+        // a key another article's form made, which is not ours to reuse.
         Err(e) if violates(&e, "article_revision_save_key") => {
             drop(tx);
-            let id = already_created(&state, form.save_key)
-                .await?
-                .ok_or(AppError::Database(e))?;
-            return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+            return match already_created(&state, form.save_key).await? {
+                Some(id) => {
+                    Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
+                }
+                None => Err(AppError::BadRequest(
+                    "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
+                )),
+            };
         }
         Err(e) => return Err(e.into()),
     };
@@ -422,7 +427,18 @@ pub async fn save(
         "save",
         &state.config.base_url,
     )
-    .await?;
+    .await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // A key the form of another article made: not a retry of this save, and not one of
+        // ours to reuse (a hand-made or mixed-up request).
+        Err(e) if violates(&e, "article_revision_save_key") => {
+            return Err(AppError::BadRequest(
+                "Ce formulaire appartient à un autre article : rechargez la page de celui-ci et recommencez.".to_owned(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
     match outcome {
         Outcome::Saved { version, .. } => {
             // A workflow button of the form: the text is saved first, then the status moves.
