@@ -1,4 +1,5 @@
-//! The command line: `vigie serve [--demo]`, `vigie migrate`.
+//! The command line: `vigie serve [--demo]`, `vigie migrate`, `vigie user create`,
+//! `vigie export`, `vigie import`, `vigie generate`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -8,9 +9,9 @@ use std::io::{BufRead, IsTerminal};
 use crate::config::Config;
 use crate::db::Database;
 use crate::domain::password::{self, Password};
-use crate::domain::{DisplayName, Email, Role};
+use crate::domain::{DisplayName, Email, Lang, Role};
 use crate::store::{audit, setup, users};
-use crate::{demo, web};
+use crate::{demo, transfer, web};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +43,23 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write all content (users without passwords, tags, articles with every revision, audit
+    /// log) as JSON that `vigie import` reads back.
+    Export {
+        /// Write here instead of standard output (complete or not at all).
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Import a Vigie export (into an empty database) or a WordPress export (WXR) file.
+    Import {
+        path: std::path::PathBuf,
+        /// WordPress: import what can be read and list what could not, instead of nothing.
+        #[arg(long)]
+        skip_bad: bool,
+        /// WordPress: the language the posts are written in (fr or en).
+        #[arg(long, default_value = "fr", value_parser = parse_lang)]
+        lang: Lang,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -63,6 +81,10 @@ pub enum UserCommand {
     },
 }
 
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| "expected fr or en".to_owned())
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "expected journalist, editor or admin".to_owned())
 }
@@ -81,6 +103,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             generated
         }
+        Command::Export { output } => export(config, output).await,
+        Command::Import {
+            path,
+            skip_bad,
+            lang,
+        } => import(config, &path, transfer::ImportOptions { skip_bad, lang }).await,
         Command::Migrate => {
             let db = Database::open(&config).await?;
             tracing::info!("migrations applied");
@@ -134,6 +162,56 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     .await;
     db.close().await;
     served
+}
+
+async fn export(config: Config, output: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let db = Database::open(&config).await?;
+    let exported = async {
+        match &output {
+            None => {
+                transfer::export(&db.pool, std::io::BufWriter::new(std::io::stdout().lock())).await
+            }
+            Some(path) => {
+                // Written beside, then renamed: a failed export leaves no file that looks whole.
+                let partial = path.with_extension("partial");
+                let file = std::fs::File::create(&partial)
+                    .with_context(|| format!("cannot write {}", partial.display()))?;
+                let counts = transfer::export(&db.pool, std::io::BufWriter::new(file)).await;
+                match counts {
+                    Ok(counts) => {
+                        std::fs::rename(&partial, path)
+                            .with_context(|| format!("cannot write {}", path.display()))?;
+                        Ok(counts)
+                    }
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&partial);
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+    .await;
+    db.close().await;
+    eprintln!("exported {}", exported?);
+    Ok(())
+}
+
+async fn import(
+    config: Config,
+    path: &std::path::Path,
+    options: transfer::ImportOptions,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
+    let db = Database::open(&config).await?;
+    let imported = transfer::import(&db.pool, &text, &config.base_url, options).await;
+    db.close().await;
+    let report = imported.with_context(|| format!("{}: nothing was imported", path.display()))?;
+    for line in report.lines {
+        eprintln!("{line}");
+    }
+    Ok(())
 }
 
 async fn create_user(config: Config, email: &str, name: &str, role: Role) -> anyhow::Result<()> {

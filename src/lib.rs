@@ -10,4 +10,5 @@ pub mod demo;
 pub mod domain;
 pub mod generate;
 pub mod store;
+pub mod transfer;
 pub mod web;

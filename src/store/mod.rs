@@ -12,6 +12,7 @@ pub mod sessions;
 pub mod setup;
 pub mod tags;
 pub mod throttle;
+pub mod transfer;
 pub mod users;
 
 use serde::Deserialize;

@@ -1,0 +1,485 @@
+//! Moving content in and out: `vigie export` writes everything as Vigie's own JSON
+//! ([`archive`]); `vigie import` reads such an export back into an empty database, exactly, or a
+//! WordPress export ([`wordpress`]) into any database. Either import is one transaction: a
+//! problem anywhere imports nothing (unless the WordPress import is told to skip bad items).
+
+pub mod archive;
+mod progress;
+pub mod wordpress;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+
+use anyhow::{Context, bail};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::domain::{DisplayName, Email, Lang, Role, Slug, TagKind, Title};
+use crate::store::{audit, tags, transfer, users};
+use progress::Progress;
+use wordpress::{Fate, Problem, Site};
+
+/// How many of each kind of record an export wrote or an import read.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub users: usize,
+    pub tags: usize,
+    pub articles: usize,
+    pub revisions: usize,
+    pub audit: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} users, {} tags, {} articles ({} revisions), {} audit events",
+            self.users, self.tags, self.articles, self.revisions, self.audit
+        )
+    }
+}
+
+/// Writes every user, tag, article and audit event to `out`, as [`archive`] describes.
+pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
+    let mut counts = Counts::default();
+    let mut w = archive::Writer::new(out).context("writing the export")?;
+    let total_articles = sqlx::query_scalar!(r#"select count(*) as "n!" from article"#)
+        .fetch_one(pool)
+        .await?;
+
+    w.section("users")?;
+    for user in transfer::users(pool).await.context("reading users")? {
+        w.record(&user)?;
+        counts.users += 1;
+    }
+    w.section("tags")?;
+    for tag in transfer::tags(pool).await.context("reading tags")? {
+        w.record(&tag)?;
+        counts.tags += 1;
+    }
+    w.section("articles")?;
+    let mut bar = Progress::new("articles", total_articles.try_into().unwrap_or(0));
+    let mut after = Uuid::nil();
+    loop {
+        let batch = transfer::articles(pool, after)
+            .await
+            .context("reading articles")?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for article in &batch {
+            w.record(article)?;
+            counts.revisions += article.revisions.len();
+        }
+        counts.articles += batch.len();
+        bar.advance(batch.len() as u64);
+    }
+    bar.finish();
+    w.section("audit")?;
+    let mut after = 0;
+    loop {
+        let batch = transfer::audit(pool, after)
+            .await
+            .context("reading the audit log")?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for event in &batch {
+            w.record(event)?;
+        }
+        counts.audit += batch.len();
+    }
+    w.finish().context("writing the export")?;
+    Ok(counts)
+}
+
+/// What an import is told.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// WordPress: import what can be read and list the rest, instead of importing nothing.
+    pub skip_bad: bool,
+    /// WordPress: the language the posts are written in (its export does not say reliably).
+    pub lang: Lang,
+}
+
+/// What an import did, to tell the person who ran it.
+#[derive(Debug)]
+pub struct Report {
+    pub lines: Vec<String>,
+}
+
+/// Reads `text`, a Vigie export or a WordPress export (told apart by their first character),
+/// into the database.
+pub async fn import(
+    pool: &PgPool,
+    text: &str,
+    site_url: &str,
+    options: ImportOptions,
+) -> anyhow::Result<Report> {
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if start.starts_with('{') {
+        import_archive(pool, text, site_url).await
+    } else if start.starts_with('<') {
+        let site = wordpress::read(text)?;
+        import_wordpress(pool, &site, site_url, options).await
+    } else {
+        bail!("this file is neither a Vigie export (JSON) nor a WordPress export (XML)")
+    }
+}
+
+async fn import_archive(pool: &PgPool, text: &str, site_url: &str) -> anyhow::Result<Report> {
+    // serde_json names the line and column of what it could not read.
+    let archive: archive::Archive =
+        serde_json::from_str(text).context("this Vigie export cannot be read")?;
+    archive.check()?;
+    let mut tx = pool.begin().await?;
+    if let Some(there) = transfer::existing_content(&mut tx).await? {
+        bail!(
+            "the database already holds content ({there}): a Vigie export is imported into an empty database, so that it comes back exactly as it was"
+        );
+    }
+    let mut counts = Counts::default();
+    for user in &archive.users {
+        transfer::insert_user(&mut tx, user)
+            .await
+            .with_context(|| format!("user {} ({})", user.email, user.id))?;
+        counts.users += 1;
+    }
+    for tag in &archive.tags {
+        transfer::insert_tag(&mut tx, tag)
+            .await
+            .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
+        counts.tags += 1;
+    }
+    let total = archive.articles.len() as u64;
+    let mut bar = Progress::new("articles", total * 2);
+    // Articles point at each other (links, redirects): every row first, then their parts.
+    for article in &archive.articles {
+        transfer::insert_article(&mut tx, article, site_url)
+            .await
+            .with_context(|| format!("article {} ({})", article.slug, article.id))?;
+        bar.advance(1);
+    }
+    for article in &archive.articles {
+        transfer::insert_article_parts(&mut tx, article)
+            .await
+            .with_context(|| format!("article {} ({})", article.slug, article.id))?;
+        counts.articles += 1;
+        counts.revisions += article.revisions.len();
+        bar.advance(1);
+    }
+    bar.finish();
+    for event in &archive.audit {
+        transfer::insert_audit(&mut tx, event)
+            .await
+            .with_context(|| format!("audit event {}", event.id))?;
+        counts.audit += 1;
+    }
+    transfer::renumber_after_import(&mut tx).await?;
+    tx.commit().await.context("saving the import")?;
+    Ok(Report {
+        lines: vec![format!("imported {counts}")],
+    })
+}
+
+/// A WordPress post on its way in: where it goes and under which address.
+struct Planned<'a> {
+    post: &'a wordpress::Post,
+    title: Title,
+    slug: Slug,
+}
+
+async fn import_wordpress(
+    pool: &PgPool,
+    site: &Site,
+    site_url: &str,
+    options: ImportOptions,
+) -> anyhow::Result<Report> {
+    let mut problems: Vec<Problem> = site.problems.clone();
+    let mut planned = Vec::new();
+    for post in &site.posts {
+        let title = if post.title.trim().is_empty() {
+            Title::parse("(sans titre)")
+        } else {
+            Title::parse(&post.title)
+        };
+        match title {
+            Ok(title) => planned.push((post, title)),
+            Err(e) => problems.push(Problem {
+                line: post.line,
+                title: post.title.chars().take(60).collect(),
+                why: format!("its title cannot be used: {e}"),
+            }),
+        }
+    }
+    let mut bad_terms = HashSet::new();
+    for term in site
+        .terms
+        .iter()
+        .chain(site.posts.iter().flat_map(|p| &p.terms))
+    {
+        if tag_name(term).is_none() && bad_terms.insert(term.name.clone()) {
+            problems.push(Problem {
+                line: 0,
+                title: String::new(),
+                why: format!(
+                    "the tag or category {:?} cannot be a tag: a name is 1 to 100 characters",
+                    term.name
+                ),
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    if !problems.is_empty() && !options.skip_bad {
+        let list: Vec<String> = problems.iter().take(20).map(|p| format!("  {p}")).collect();
+        bail!(
+            "{} item(s) of this WordPress export cannot be imported, so nothing was; fix them, or run again with --skip-bad to import the rest:\n{}{}",
+            problems.len(),
+            list.join("\n"),
+            if problems.len() > 20 { "\n  …" } else { "" }
+        );
+    }
+
+    let mut tx = pool.begin().await?;
+    let authors = wordpress_authors(&mut tx, site).await?;
+    let tag_ids = wordpress_tags(&mut tx, site).await?;
+
+    // Slugs are kept where free; a post whose slug is taken gets `slug-2`, like a new article.
+    let mut taken: HashSet<String> = transfer::article_slugs(&mut tx)
+        .await?
+        .into_iter()
+        .collect();
+    let planned: Vec<Planned> = planned
+        .into_iter()
+        .map(|(post, title)| {
+            let base = Slug::derive(&post.slug)
+                .unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
+            let mut slug = base.clone();
+            let mut n = 2;
+            while taken.contains(slug.as_str()) {
+                slug = base.with_suffix(n);
+                n += 1;
+            }
+            taken.insert(slug.as_str().to_owned());
+            Planned { post, title, slug }
+        })
+        .collect();
+    let links = wordpress::LinkMap::new(site);
+    let slug_of_post: HashMap<usize, &Slug> = site
+        .posts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, post)| {
+            planned
+                .iter()
+                .find(|p| std::ptr::eq(p.post, post))
+                .map(|p| (i, &p.slug))
+        })
+        .collect();
+    let article_for = |url: &str| {
+        links
+            .post(url)
+            .and_then(|i| slug_of_post.get(&i))
+            .map(|s| s.as_str().to_owned())
+    };
+
+    let mut bar = Progress::new("articles", planned.len() as u64 * 2);
+    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ids = Vec::new();
+    let now = time::OffsetDateTime::now_utc();
+    for plan in &planned {
+        let post = plan.post;
+        let Some(author) = authors.get(&post.author_login) else {
+            continue;
+        };
+        let (status, published_at) = match post.fate {
+            Fate::Published => ("published", Some(post.date)),
+            Fate::InReview => ("in_review", None),
+            Fate::Draft => ("draft", None),
+        };
+        let shown = match (post.fate, post.wp_status.as_str()) {
+            (Fate::Published, _) if post.date > now => "scheduled",
+            (Fate::Published, _) => "published",
+            (Fate::InReview, _) => "in review",
+            (_, "private") => "draft (private in WordPress)",
+            (_, "publish" | "future") => "draft (password-protected in WordPress)",
+            _ => "draft",
+        };
+        *by_status.entry(shown).or_default() += 1;
+        let mut article_tags: Vec<Uuid> = Vec::new();
+        for term in &post.terms {
+            if let Some(id) = tag_name(term).and_then(|name| tag_ids.get(&name.to_lowercase()))
+                && !article_tags.contains(id)
+            {
+                article_tags.push(*id);
+            }
+        }
+        let body = wordpress::to_markdown(&post.html, &article_for);
+        let excerpt = if post.excerpt.contains('<') {
+            wordpress::to_markdown(&post.excerpt, &|_| None)
+        } else {
+            post.excerpt.clone()
+        };
+        let article = archive::Article {
+            id: Uuid::new_v4(),
+            slug: plan.slug.as_str().to_owned(),
+            title: plan.title.as_str().to_owned(),
+            dek: String::new(),
+            body_markdown: body,
+            excerpt: excerpt.split_whitespace().collect::<Vec<_>>().join(" "),
+            lang: options.lang.as_str().to_owned(),
+            status: status.to_owned(),
+            review_note: String::new(),
+            withdrawn: false,
+            author_id: *author,
+            last_editor_id: None,
+            published_at,
+            published_version: published_at.map(|_| 1),
+            version: 1,
+            created_at: post.date,
+            updated_at: post.modified.max(post.date),
+            tags: article_tags,
+            links: Vec::new(),
+            redirects: Vec::new(),
+            corrections: Vec::new(),
+            revisions: Vec::new(),
+        };
+        transfer::insert_imported(&mut tx, &article, site_url)
+            .await
+            .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
+        ids.push((article.id, article.body_markdown, options.lang));
+        bar.advance(1);
+    }
+    // Links between imported posts resolve once every post is in.
+    for (id, body, lang) in &ids {
+        transfer::link_inline(&mut tx, *id, body, site_url, *lang).await?;
+        bar.advance(1);
+    }
+    bar.finish();
+
+    let mut lines = vec![format!(
+        "imported {} articles ({}), {} authors, {} tags",
+        ids.len(),
+        by_status
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        authors.len(),
+        tag_ids.len()
+    )];
+    if !site.left_out.is_empty() {
+        lines.push(format!(
+            "left out (Vigie has no place for them): {}",
+            site.left_out
+                .iter()
+                .map(|(what, n)| format!("{n} {what}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for problem in &problems {
+        lines.push(format!("skipped {problem}"));
+    }
+    audit::record(
+        &mut tx,
+        None,
+        "import.wordpress",
+        "site",
+        site.base_urls.first().map_or("", String::as_str),
+        serde_json::json!({
+            "articles": ids.len(),
+            "authors": authors.len(),
+            "tags": tag_ids.len(),
+            "left_out": site.left_out,
+            "skipped": problems.len(),
+        }),
+    )
+    .await?;
+    tx.commit().await.context("saving the import")?;
+    Ok(Report { lines })
+}
+
+/// A WordPress term's name as a Vigie tag name (1–100 characters), if it can be one.
+fn tag_name(term: &wordpress::Term) -> Option<String> {
+    let name = if term.name.trim().is_empty() {
+        term.slug.trim()
+    } else {
+        term.name.trim()
+    };
+    (!name.is_empty() && name.chars().count() <= 100).then(|| name.to_owned())
+}
+
+/// Each author's user id, by WordPress login: an existing user with the same e-mail address,
+/// or a new disabled account that an admin enables and sends a password link to ("claimed").
+async fn wordpress_authors(
+    conn: &mut PgConnection,
+    site: &Site,
+) -> anyhow::Result<HashMap<String, Uuid>> {
+    let mut listed: Vec<wordpress::Author> = site.authors.clone();
+    // WXR 1.0 files list no authors: the posts' logins are all there is.
+    for post in &site.posts {
+        if !listed.iter().any(|a| a.login == post.author_login) {
+            listed.push(wordpress::Author {
+                login: post.author_login.clone(),
+                email: String::new(),
+                display_name: String::new(),
+            });
+        }
+    }
+    let mut ids = HashMap::new();
+    for author in &listed {
+        let email = Email::parse(&author.email).or_else(|_| {
+            // No usable address: one that says where it came from and can never receive mail.
+            Email::parse(&format!(
+                "{}@wordpress.invalid",
+                Slug::derive_or(&author.login, "auteur").as_str()
+            ))
+        })?;
+        let id = match users::id_by_email(conn, &email).await? {
+            Some(id) => id,
+            None => {
+                let name = DisplayName::parse(&author.display_name)
+                    .or_else(|_| DisplayName::parse(&author.login))
+                    .or_else(|_| DisplayName::parse("Auteur WordPress"))?;
+                let new = users::NewUser {
+                    email: &email,
+                    display_name: &name,
+                    role: Role::Journalist,
+                    bio: "",
+                    password_hash: None,
+                };
+                let id = users::create(conn, &new)
+                    .await
+                    .with_context(|| format!("author {}", author.login))?;
+                users::set_disabled(conn, id, true).await?;
+                id
+            }
+        };
+        ids.insert(author.login.clone(), id);
+    }
+    Ok(ids)
+}
+
+/// Each category's and tag's Vigie tag id, by lower-case name: WordPress keeps the two apart,
+/// Vigie has one kind of tag, so a category and a tag of the same name become one.
+async fn wordpress_tags(
+    conn: &mut PgConnection,
+    site: &Site,
+) -> anyhow::Result<HashMap<String, Uuid>> {
+    let mut ids = HashMap::new();
+    for term in site
+        .terms
+        .iter()
+        .chain(site.posts.iter().flat_map(|p| &p.terms))
+    {
+        let Some(name) = tag_name(term) else { continue };
+        let key = name.to_lowercase();
+        if ids.contains_key(&key) {
+            continue;
+        }
+        let id = tags::find_or_create(conn, &name, TagKind::Topic, term.description.trim())
+            .await
+            .with_context(|| format!("tag {name}"))?;
+        ids.insert(key, id);
+    }
+    Ok(ids)
+}

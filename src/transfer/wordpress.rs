@@ -1,0 +1,635 @@
+//! Reading a WordPress export (WXR, the `.xml` file of Tools → Export): its authors, its
+//! categories and tags, and its posts, checked one by one so that a problem names the item and
+//! the line. No I/O: what to do with the result is [`super::import_wordpress`]'s business.
+//!
+//! Post bodies become Markdown (see [`to_markdown`]), so imported articles are edited like any
+//! other. What Vigie has no place for is counted and reported, not imported: pages,
+//! attachments (their files stay where they are; bodies keep linking to them), menus and other
+//! WordPress-internal types, trashed posts and auto-drafts, and comments.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use roxmltree::{Document, Node};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, format_description::BorrowedFormatItem};
+
+/// A whole export file, read.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// The addresses the WordPress site lived at: links to them are links between posts.
+    pub base_urls: Vec<String>,
+    pub authors: Vec<Author>,
+    /// Categories and tags the file defines, whether or not a post uses them.
+    pub terms: Vec<Term>,
+    pub posts: Vec<Post>,
+    /// What was not imported, and how many of each (e.g. `page` → 3, `comment` → 12).
+    pub left_out: BTreeMap<String, usize>,
+    /// Items that could not be read, in file order.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub login: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// WordPress's `nicename`, percent-decoded.
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// What a post becomes in Vigie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// `publish`, or `future` (a date to come: scheduled).
+    Published,
+    /// `pending`.
+    InReview,
+    /// `draft`, `private` (Vigie has no members-only articles) or password-protected.
+    Draft,
+}
+
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// WordPress's post id, for `?p=` links.
+    pub wp_id: i64,
+    /// Where the item starts in the file.
+    pub line: u32,
+    pub title: String,
+    /// WordPress's `post_name`, percent-decoded; may be empty for drafts.
+    pub slug: String,
+    /// The full address the post had, if the file gives it.
+    pub link: String,
+    pub fate: Fate,
+    /// WordPress's status, as written (`publish`, `private`…).
+    pub wp_status: String,
+    pub date: OffsetDateTime,
+    pub modified: OffsetDateTime,
+    pub author_login: String,
+    pub html: String,
+    pub excerpt: String,
+    /// Tags and categories, in file order.
+    pub terms: Vec<Term>,
+}
+
+/// An item the importer could not read: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u32,
+    pub title: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.title.is_empty() {
+            write!(f, "line {}: {}", self.line, self.why)
+        } else {
+            write!(f, "line {} (« {} »): {}", self.line, self.title, self.why)
+        }
+    }
+}
+
+/// Why a file cannot be read at all.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WxrError {
+    #[error("line {line}, column {column}: the file is not well-formed XML: {message}")]
+    Xml {
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("this is not a WordPress export: {0}")]
+    NotWxr(&'static str),
+}
+
+/// Reads a WXR file. Items with a problem are listed in [`Site::problems`], not dropped silently.
+pub fn read(text: &str) -> Result<Site, WxrError> {
+    let doc = Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        WxrError::Xml {
+            line: pos.row,
+            column: pos.col,
+            message: e.to_string(),
+        }
+    })?;
+    let rss = doc.root_element();
+    if rss.tag_name().name() != "rss" {
+        return Err(WxrError::NotWxr("its root element is not <rss>"));
+    }
+    let channel = rss
+        .children()
+        .find(|n| n.has_tag_name("channel"))
+        .ok_or(WxrError::NotWxr("it has no <channel>"))?;
+    if field(channel, Ns::Wp, "wxr_version").is_none() {
+        return Err(WxrError::NotWxr(
+            "it has no <wp:wxr_version> (WordPress writes one in every export)",
+        ));
+    }
+    let mut site = Site::default();
+    for name in ["base_site_url", "base_blog_url"] {
+        if let Some(url) = field(channel, Ns::Wp, name) {
+            push_url(&mut site.base_urls, url);
+        }
+    }
+    if let Some(url) = field(channel, Ns::None, "link") {
+        push_url(&mut site.base_urls, url);
+    }
+    for node in channel.children().filter(Node::is_element) {
+        match (ns(node), node.tag_name().name()) {
+            (Ns::Wp, "author") => site.authors.push(Author {
+                login: field(node, Ns::Wp, "author_login").unwrap_or_default(),
+                email: field(node, Ns::Wp, "author_email").unwrap_or_default(),
+                display_name: field(node, Ns::Wp, "author_display_name").unwrap_or_default(),
+            }),
+            (Ns::Wp, "category") => site.terms.push(Term {
+                slug: decode_slug(&field(node, Ns::Wp, "category_nicename").unwrap_or_default()),
+                name: field(node, Ns::Wp, "cat_name").unwrap_or_default(),
+                description: field(node, Ns::Wp, "category_description").unwrap_or_default(),
+            }),
+            (Ns::Wp, "tag") => site.terms.push(Term {
+                slug: decode_slug(&field(node, Ns::Wp, "tag_slug").unwrap_or_default()),
+                name: field(node, Ns::Wp, "tag_name").unwrap_or_default(),
+                description: field(node, Ns::Wp, "tag_description").unwrap_or_default(),
+            }),
+            (Ns::None, "item") => read_item(&doc, node, &mut site),
+            _ => {}
+        }
+    }
+    Ok(site)
+}
+
+fn push_url(urls: &mut Vec<String>, url: String) {
+    let url = url.trim().trim_end_matches('/').to_owned();
+    if !url.is_empty() && !urls.contains(&url) {
+        urls.push(url);
+    }
+}
+
+fn read_item(doc: &Document, item: Node, site: &mut Site) {
+    let line = doc.text_pos_at(item.range().start).row;
+    let title = field(item, Ns::None, "title").unwrap_or_default();
+    let problem = |why: String| Problem {
+        line,
+        title: title.trim().to_owned(),
+        why,
+    };
+    let post_type = field(item, Ns::Wp, "post_type").unwrap_or_default();
+    let status = field(item, Ns::Wp, "status").unwrap_or_default();
+    let comments = item
+        .children()
+        .filter(|n| ns(*n) == Ns::Wp && n.has_tag_name("comment"))
+        .count();
+    if comments > 0 {
+        *site.left_out.entry("comment".into()).or_default() += comments;
+    }
+    if post_type != "post" {
+        let kind = if post_type.is_empty() {
+            "item without wp:post_type".to_owned()
+        } else {
+            post_type
+        };
+        *site.left_out.entry(kind).or_default() += 1;
+        return;
+    }
+    let protected = field(item, Ns::Wp, "post_password").is_some_and(|p| !p.is_empty());
+    let fate = match status.as_str() {
+        "publish" | "future" if protected => Fate::Draft,
+        "publish" | "future" => Fate::Published,
+        "pending" => Fate::InReview,
+        "draft" | "private" => Fate::Draft,
+        "trash" | "auto-draft" | "inherit" => {
+            *site.left_out.entry(format!("{status} post")).or_default() += 1;
+            return;
+        }
+        other => {
+            site.problems.push(problem(format!(
+                "unknown wp:status {other:?} (WordPress writes publish, future, draft, pending, private, trash, auto-draft or inherit)"
+            )));
+            return;
+        }
+    };
+    let wp_id = match field(item, Ns::Wp, "post_id").map(|s| s.trim().parse::<i64>()) {
+        Some(Ok(id)) => id,
+        Some(Err(_)) => {
+            site.problems
+                .push(problem("wp:post_id is not a number".into()));
+            return;
+        }
+        None => 0,
+    };
+    let date = match post_date(item, "post_date") {
+        Ok(date) => date,
+        Err(why) => {
+            site.problems.push(problem(why));
+            return;
+        }
+    };
+    let modified = post_date(item, "post_modified")
+        .ok()
+        .flatten()
+        .or(date)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let Some(date) = date.or((fate != Fate::Published).then_some(modified)) else {
+        site.problems.push(problem(
+            "a published post needs a date (wp:post_date_gmt or wp:post_date)".into(),
+        ));
+        return;
+    };
+    let Some(author_login) = field(item, Ns::Dc, "creator") else {
+        site.problems
+            .push(problem("it has no author (dc:creator)".into()));
+        return;
+    };
+    let terms = item
+        .children()
+        .filter(|n| n.has_tag_name("category") && ns(*n) == Ns::None)
+        .filter(|n| matches!(n.attribute("domain"), Some("category" | "post_tag")))
+        .map(|n| Term {
+            slug: decode_slug(n.attribute("nicename").unwrap_or_default()),
+            name: n.text().unwrap_or_default().trim().to_owned(),
+            description: String::new(),
+        })
+        .collect();
+    site.posts.push(Post {
+        wp_id,
+        line,
+        title: title.trim().to_owned(),
+        slug: decode_slug(&field(item, Ns::Wp, "post_name").unwrap_or_default()),
+        link: field(item, Ns::None, "link").unwrap_or_default(),
+        fate,
+        wp_status: status,
+        date,
+        modified,
+        author_login,
+        html: field(item, Ns::Content, "encoded").unwrap_or_default(),
+        excerpt: field(item, Ns::Excerpt, "encoded").unwrap_or_default(),
+        terms,
+    });
+}
+
+/// The `_gmt` form of a WordPress date field, else the local one taken as UTC. `None` when
+/// WordPress wrote its "no date" (`0000-00-00 00:00:00`, drafts never published).
+fn post_date(item: Node, name: &str) -> Result<Option<OffsetDateTime>, String> {
+    const FORMAT: &[BorrowedFormatItem] =
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    for name in [format!("{name}_gmt"), name.to_owned()] {
+        let Some(text) = field(item, Ns::Wp, &name) else {
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() || text.starts_with("0000-00-00") {
+            continue;
+        }
+        return PrimitiveDateTime::parse(text, FORMAT)
+            .map(|d| Some(d.assume_utc()))
+            .map_err(|_| format!("wp:{name} {text:?} is not a date like 2026-02-27 08:00:00"));
+    }
+    Ok(None)
+}
+
+/// WordPress stores non-ASCII slugs percent-encoded (`%c3%a9t%c3%a9`).
+fn decode_slug(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).trim().to_owned()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    None,
+    Wp,
+    Content,
+    Excerpt,
+    Dc,
+    Other,
+}
+
+/// Which of WXR's namespaces a node is in. WordPress has written 1.0, 1.1 and 1.2 exports,
+/// each with its own namespace address; all are read alike.
+fn ns(node: Node) -> Ns {
+    match node.tag_name().namespace() {
+        None => Ns::None,
+        Some(uri)
+            if uri.starts_with("http://wordpress.org/export/") && uri.ends_with("/excerpt/") =>
+        {
+            Ns::Excerpt
+        }
+        Some(uri) if uri.starts_with("http://wordpress.org/export/") => Ns::Wp,
+        Some("http://purl.org/rss/1.0/modules/content/") => Ns::Content,
+        Some("http://purl.org/dc/elements/1.1/") => Ns::Dc,
+        Some(_) => Ns::Other,
+    }
+}
+
+/// The text of the first child element `name` in `namespace` (CDATA included).
+fn field(node: Node, namespace: Ns, name: &str) -> Option<String> {
+    let child = node
+        .children()
+        .find(|n| n.is_element() && n.tag_name().name() == name && ns(*n) == namespace)?;
+    Some(
+        child
+            .children()
+            .filter_map(|n| n.text())
+            .collect::<String>(),
+    )
+}
+
+/// Turns a post's HTML into Markdown: classic-editor text gets its paragraphs (WordPress adds
+/// them only when showing a post), links to other posts of the site become links to their
+/// Vigie article (`/articles/slug`) through `article_for`, then the HTML is cleaned by the
+/// allow-list (no script, event handler or `javascript:` URL survives) and converted. Block
+/// editor comments (`<!-- wp:… -->`) go with the cleaning.
+pub fn to_markdown(html: &str, article_for: &dyn Fn(&str) -> Option<String>) -> String {
+    let html = if is_classic(html) {
+        Cow::Owned(autop(html))
+    } else {
+        Cow::Borrowed(html)
+    };
+    let html = rewrite_links(&html, article_for);
+    let clean = ammonia::clean(&html);
+    // Converting a string cannot fail on I/O; a failure would leave the body empty, which the
+    // import reports rather than hides (see `super::import_wordpress`).
+    let converted = CONVERTER.convert(&clean).unwrap_or_default();
+    converted.trim().to_owned()
+}
+
+static CONVERTER: LazyLock<htmd::HtmlToMarkdown> = LazyLock::new(|| {
+    htmd::HtmlToMarkdown::builder()
+        // A figure's caption (under a table or an image) becomes an italic line of its own.
+        .add_handler(
+            vec!["figcaption"],
+            |handlers: &dyn htmd::element_handler::Handlers, element: htmd::Element| {
+                let text = handlers.walk_children(element.node).content;
+                let text = text.trim();
+                Some(if text.is_empty() {
+                    String::new().into()
+                } else {
+                    format!("\n\n*{text}*\n\n").into()
+                })
+            },
+        )
+        .build()
+});
+
+/// Points each `href="…"` that `article_for` recognises at that Vigie article. WordPress
+/// writes every attribute in double quotes and `&` as `&amp;` or `&#038;`.
+fn rewrite_links(html: &str, article_for: &dyn Fn(&str) -> Option<String>) -> String {
+    const HREF: &str = "href=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(HREF) {
+        let (before, after) = rest.split_at(at + HREF.len());
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let url = &after[..end];
+        match article_for(&url.replace("&amp;", "&").replace("&#038;", "&")) {
+            Some(slug) => {
+                out.push_str("/articles/");
+                out.push_str(&slug);
+            }
+            None => out.push_str(url),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `html` was written in the classic editor: no block markers and no paragraphs of its
+/// own, paragraphs being blank lines.
+fn is_classic(html: &str) -> bool {
+    !html.contains("<!-- wp:") && !html.contains("<p") && html.contains("\n\n")
+}
+
+/// WordPress's "autop", in short: each run of text between blank lines is a paragraph, a single
+/// line break inside one is a `<br>`; chunks that already are blocks are left alone.
+fn autop(html: &str) -> String {
+    const BLOCKS: &[&str] = &[
+        "<p",
+        "<div",
+        "<h1",
+        "<h2",
+        "<h3",
+        "<h4",
+        "<h5",
+        "<h6",
+        "<ul",
+        "<ol",
+        "<li",
+        "<table",
+        "<blockquote",
+        "<pre",
+        "<figure",
+        "<hr",
+        "<!--",
+    ];
+    html.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|chunk| !chunk.is_empty())
+        .map(|chunk| {
+            let lower = chunk.to_ascii_lowercase();
+            if BLOCKS.iter().any(|b| lower.starts_with(b)) {
+                chunk.to_owned()
+            } else {
+                format!("<p>{}</p>", chunk.replace('\n', "<br>"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Finds which post a link points to: its address (with or without the trailing slash, on any
+/// of the site's base URLs), its last path segment under a base URL (pretty permalinks), or
+/// `?p=ID`. Returns the key the caller mapped it under.
+pub struct LinkMap<'a> {
+    base_urls: &'a [String],
+    by_link: HashMap<String, usize>,
+    by_slug: HashMap<String, usize>,
+    by_id: HashMap<i64, usize>,
+}
+
+impl<'a> LinkMap<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut map = Self {
+            base_urls: &site.base_urls,
+            by_link: HashMap::new(),
+            by_slug: HashMap::new(),
+            by_id: HashMap::new(),
+        };
+        for (i, post) in site.posts.iter().enumerate() {
+            if !post.link.is_empty() {
+                map.by_link
+                    .insert(post.link.trim().trim_end_matches('/').to_owned(), i);
+            }
+            if !post.slug.is_empty() {
+                map.by_slug.insert(post.slug.to_lowercase(), i);
+            }
+            if post.wp_id > 0 {
+                map.by_id.insert(post.wp_id, i);
+            }
+        }
+        map
+    }
+
+    /// The index in [`Site::posts`] of the post `url` points to, if it is one of them.
+    pub fn post(&self, url: &str) -> Option<usize> {
+        let url = url.trim();
+        let without_fragment = url.split('#').next().unwrap_or(url);
+        if let Some(i) = self.by_link.get(without_fragment.trim_end_matches('/')) {
+            return Some(*i);
+        }
+        let path = self.base_urls.iter().find_map(|base| {
+            without_fragment
+                .strip_prefix(base.as_str())
+                .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+        })?;
+        if let Some(id) = path
+            .split_once("?p=")
+            .and_then(|(_, id)| id.split('&').next())
+            .and_then(|id| id.parse::<i64>().ok())
+        {
+            return self.by_id.get(&id).copied();
+        }
+        let path = path.split('?').next().unwrap_or(path);
+        let last = path.trim_end_matches('/').rsplit('/').next()?;
+        self.by_slug.get(&decode_slug(last).to_lowercase()).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <link>https://blog.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://blog.example</wp:base_site_url>
+  <wp:author><wp:author_login><![CDATA[zoe]]></wp:author_login><wp:author_email>zoe@example.org</wp:author_email><wp:author_display_name><![CDATA[Zoé]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Été</title>
+    <link>https://blog.example/2026/01/ete/</link>
+    <dc:creator><![CDATA[zoe]]></dc:creator>
+    <content:encoded><![CDATA[Premier paragraphe
+sur deux lignes.
+
+Second, avec <a href="https://blog.example/?p=7">un lien</a>.]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date>2026-01-05 10:00:00</wp:post_date>
+    <wp:post_date_gmt>2026-01-05 09:00:00</wp:post_date_gmt>
+    <wp:post_name><![CDATA[%c3%a9t%c3%a9]]></wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="saisons"><![CDATA[Saisons]]></category>
+  </item>
+  <item>
+    <title>À propos</title>
+    <wp:post_type>page</wp:post_type>
+    <wp:status>publish</wp:status>
+  </item>
+</channel>
+</rss>"#;
+
+    #[test]
+    fn reads_authors_posts_terms_and_dates() {
+        let site = read(MINIMAL).expect("reads");
+        assert_eq!(site.authors.len(), 1);
+        assert_eq!(site.authors[0].display_name, "Zoé");
+        assert_eq!(site.posts.len(), 1);
+        let post = &site.posts[0];
+        assert_eq!(post.slug, "été");
+        assert_eq!(post.fate, Fate::Published);
+        assert_eq!(post.date, time::macros::datetime!(2026-01-05 09:00 UTC));
+        assert_eq!(post.terms[0].name, "Saisons");
+        assert_eq!(site.left_out.get("page"), Some(&1));
+        assert!(site.problems.is_empty());
+    }
+
+    #[test]
+    fn classic_text_gets_paragraphs_and_links_to_posts_are_found() {
+        let site = read(MINIMAL).expect("reads");
+        let links = LinkMap::new(&site);
+        assert_eq!(links.post("https://blog.example/?p=7"), Some(0));
+        assert_eq!(links.post("https://blog.example/2026/01/ete"), Some(0));
+        assert_eq!(
+            links.post("https://blog.example/2026/01/%C3%A9t%C3%A9/"),
+            Some(0)
+        );
+        assert_eq!(links.post("https://elsewhere.example/ete/"), None);
+        let md = to_markdown(&site.posts[0].html, &|url| {
+            links.post(url).map(|_| "ete".to_owned())
+        });
+        assert_eq!(
+            md,
+            "Premier paragraphe  \nsur deux lignes.\n\nSecond, avec [un lien](/articles/ete)."
+        );
+    }
+
+    #[test]
+    fn gutenberg_blocks_become_markdown_without_scripts() {
+        let html = r#"<!-- wp:paragraph -->
+<p>Texte <strong>gras</strong> <a href="javascript:alert(1)" onclick="x()">piège</a><script>alert('x')</script></p>
+<!-- /wp:paragraph -->
+<!-- wp:table -->
+<figure class="wp-block-table"><table><thead><tr><th>Date</th><th>Obligation</th></tr></thead><tbody><tr><td>2 août 2026</td><td>Haut risque</td></tr></tbody></table><figcaption>Calendrier</figcaption></figure>
+<!-- /wp:table -->
+<!-- wp:image -->
+<figure class="wp-block-image"><img src="https://blog.example/a.png" alt="Frise"/></figure>
+<!-- /wp:image -->"#;
+        let md = to_markdown(html, &|_| None);
+        assert!(md.contains("Texte **gras**"), "{md}");
+        assert!(
+            !md.contains("script") && !md.contains("alert") && !md.contains("onclick"),
+            "{md}"
+        );
+        assert!(md.contains("| 2 août 2026 | Haut risque |"), "{md}");
+        assert!(md.contains("Texte **gras** piège\n"), "{md}");
+        assert!(md.contains("*Calendrier*"), "{md}");
+        assert!(md.contains("![Frise](https://blog.example/a.png)"), "{md}");
+        assert!(!md.contains("wp:"), "{md}");
+    }
+
+    #[test]
+    fn malformed_files_say_where() {
+        let err = read("<rss><channel>\n<item>\n</channel></rss>").expect_err("malformed");
+        assert!(matches!(err, WxrError::Xml { line: 3, .. }), "{err}");
+        assert_eq!(
+            read("<html/>").expect_err("not wxr"),
+            WxrError::NotWxr("its root element is not <rss>")
+        );
+        let bad_date = MINIMAL.replace("2026-01-05 09:00:00", "le 5 janvier");
+        let site = read(&bad_date).expect("reads");
+        assert_eq!(site.posts.len(), 0);
+        assert_eq!(site.problems.len(), 1);
+        assert_eq!(
+            site.problems[0].to_string(),
+            "line 10 (« Été »): wp:post_date_gmt \"le 5 janvier\" is not a date like 2026-02-27 08:00:00"
+        );
+    }
+}
