@@ -56,9 +56,9 @@ pub enum Command {
         /// WordPress: import what can be read and list what could not, instead of nothing.
         #[arg(long)]
         skip_bad: bool,
-        /// WordPress: the language the posts are written in (fr or en).
-        #[arg(long, default_value = "fr", value_parser = parse_lang)]
-        lang: Lang,
+        /// WordPress: the language the posts are written in (fr or en; default: VIGIE_LANG).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Manage accounts.
     User {
@@ -108,7 +108,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             path,
             skip_bad,
             lang,
-        } => import(config, &path, transfer::ImportOptions { skip_bad, lang }).await,
+        } => {
+            let lang = lang.unwrap_or(config.lang);
+            import(config, &path, transfer::ImportOptions { skip_bad, lang }).await
+        }
         Command::Migrate => {
             let db = Database::open(&config).await?;
             tracing::info!("migrations applied");

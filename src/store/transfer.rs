@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{articles, editing};
-use crate::domain::{Lang, markdown};
+use crate::domain::{Lang, Slug, Title, markdown};
 use crate::transfer::archive::{
     Article, AuditEvent, Correction, Link, Redirect, Revision, Tag, User,
 };
@@ -454,6 +454,21 @@ pub async fn article_slugs(conn: &mut PgConnection) -> Result<Vec<String>, sqlx:
         "#
     )
     .fetch_all(conn)
+    .await
+}
+
+/// Whether an article with this address and title exists (the same post, imported before).
+pub async fn article_exists(
+    conn: &mut PgConnection,
+    slug: &Slug,
+    title: &Title,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from article where slug = $1 and title = $2) as "exists!""#,
+        slug.as_str(),
+        title.as_str()
+    )
+    .fetch_one(conn)
     .await
 }
 

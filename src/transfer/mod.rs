@@ -247,21 +247,26 @@ async fn import_wordpress(
         .await?
         .into_iter()
         .collect();
-    let planned: Vec<Planned> = planned
-        .into_iter()
-        .map(|(post, title)| {
-            let base = Slug::derive(&post.slug)
-                .unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
-            let mut slug = base.clone();
-            let mut n = 2;
-            while taken.contains(slug.as_str()) {
-                slug = base.with_suffix(n);
-                n += 1;
-            }
-            taken.insert(slug.as_str().to_owned());
-            Planned { post, title, slug }
-        })
-        .collect();
+    let mut again = 0;
+    let mut kept = Vec::new();
+    for (post, title) in planned {
+        let base =
+            Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
+        // Running the same import twice must not double the archive.
+        if transfer::article_exists(&mut tx, &base, &title).await? {
+            again += 1;
+            continue;
+        }
+        let mut slug = base.clone();
+        let mut n = 2;
+        while taken.contains(slug.as_str()) {
+            slug = base.with_suffix(n);
+            n += 1;
+        }
+        taken.insert(slug.as_str().to_owned());
+        kept.push(Planned { post, title, slug });
+    }
+    let planned = kept;
     let links = wordpress::LinkMap::new(site);
     let slug_of_post: HashMap<usize, &Slug> = site
         .posts
@@ -355,17 +360,26 @@ async fn import_wordpress(
     }
     bar.finish();
 
+    let statuses: Vec<String> = by_status
+        .iter()
+        .map(|(status, n)| format!("{n} {status}"))
+        .collect();
     let mut lines = vec![format!(
-        "imported {} articles ({}), {} authors, {} tags",
+        "imported {} articles{}, {} authors, {} tags",
         ids.len(),
-        by_status
-            .iter()
-            .map(|(status, n)| format!("{n} {status}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        if statuses.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", statuses.join(", "))
+        },
         authors.len(),
         tag_ids.len()
     )];
+    if again > 0 {
+        lines.push(format!(
+            "{again} posts were already here (same address and title), from an earlier import: left as they are"
+        ));
+    }
     if !site.left_out.is_empty() {
         lines.push(format!(
             "left out (Vigie has no place for them): {}",
@@ -391,6 +405,7 @@ async fn import_wordpress(
             "tags": tag_ids.len(),
             "left_out": site.left_out,
             "skipped": problems.len(),
+            "already_there": again,
         }),
     )
     .await?;

@@ -188,13 +188,14 @@ fn read_item(doc: &Document, item: Node, site: &mut Site) {
         .filter(|n| ns(*n) == Ns::Wp && n.has_tag_name("comment"))
         .count();
     if comments > 0 {
-        *site.left_out.entry("comment".into()).or_default() += comments;
+        *site.left_out.entry("comments".into()).or_default() += comments;
     }
     if post_type != "post" {
-        let kind = if post_type.is_empty() {
-            "item without wp:post_type".to_owned()
-        } else {
-            post_type
+        let kind = match post_type.as_str() {
+            "page" => "pages".to_owned(),
+            "attachment" => "attachments".to_owned(),
+            "" => "items without wp:post_type".to_owned(),
+            other => format!("items of type {other}"),
         };
         *site.left_out.entry(kind).or_default() += 1;
         return;
@@ -206,7 +207,12 @@ fn read_item(doc: &Document, item: Node, site: &mut Site) {
         "pending" => Fate::InReview,
         "draft" | "private" => Fate::Draft,
         "trash" | "auto-draft" | "inherit" => {
-            *site.left_out.entry(format!("{status} post")).or_default() += 1;
+            let kind = match status.as_str() {
+                "trash" => "posts in the trash",
+                "auto-draft" => "auto-drafts",
+                _ => "post revisions",
+            };
+            *site.left_out.entry(kind.to_owned()).or_default() += 1;
             return;
         }
         other => {
@@ -567,7 +573,7 @@ Second, avec <a href="https://blog.example/?p=7">un lien</a>.]]></content:encode
         assert_eq!(post.fate, Fate::Published);
         assert_eq!(post.date, time::macros::datetime!(2026-01-05 09:00 UTC));
         assert_eq!(post.terms[0].name, "Saisons");
-        assert_eq!(site.left_out.get("page"), Some(&1));
+        assert_eq!(site.left_out.get("pages"), Some(&1));
         assert!(site.problems.is_empty());
     }
 

@@ -32,6 +32,7 @@ mod review;
 mod saves;
 mod search;
 mod tags_admin;
+mod transfer;
 mod users;
 mod validators;
 mod xss;

@@ -1,0 +1,415 @@
+//! `vigie export` and `vigie import`, run as the binary against each test's own database, and
+//! what readers and staff then see through HTTP.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+use vigie::domain::Role;
+
+use crate::editor::new_article;
+use crate::helpers::{SAMPLE, TestApp};
+
+const WORDPRESS_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/wordpress-sample.xml"
+);
+const WORDPRESS_STATUSES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/wordpress-statuses.xml"
+);
+
+/// Runs `vigie <args>` against the test's database.
+fn vigie(app: &TestApp, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .env("DATABASE_URL", app.database_url())
+        .env("VIGIE_BASE_URL", app.base_url())
+        .env("VIGIE_LOG", "warn")
+        .output()
+        .expect("vigie runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A path named `name` in a folder of its own under the system's temporary folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vigie-transfer-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+fn export_to(app: &TestApp, path: &Path) -> Vec<u8> {
+    let out = vigie(
+        app,
+        &["export", "--output", path.to_str().expect("utf-8 path")],
+    );
+    assert!(out.status.success(), "export fails: {}", stderr(&out));
+    std::fs::read(path).expect("export written")
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    // `table` is one of the names these tests spell out.
+    sqlx::query_scalar(AssertSqlSafe(format!("select count(*) from {table}")))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn an_export_imported_into_an_empty_database_exports_identically_and_serves_the_same_pages() {
+    let app = TestApp::with_demo().await;
+    // Some history beyond the demo: a journalist's draft saved twice, a correction, an
+    // editor's account with a password.
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    new_article(&journalist, "Brouillon exporté", "Premier jet.").await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let sample_id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
+        .bind(SAMPLE)
+        .fetch_one(&app.pool)
+        .await
+        .expect("sample");
+    let corrected = editor
+        .post_signed(
+            &format!("/editor/articles/{sample_id}/corrections"),
+            &[("body", "Une date était fausse.")],
+        )
+        .await;
+    assert_eq!(corrected.status, 303);
+
+    let path = scratch("first.json");
+    let first = export_to(&app, &path);
+    let text = String::from_utf8(first.clone()).expect("UTF-8");
+    assert!(text.starts_with("{\"format\":\"vigie\",\"version\":1,"));
+    assert!(text.contains("Brouillon exporté") && text.contains("Une date était fausse."));
+    assert!(
+        !text.contains("$argon2"),
+        "no password hash leaves the site"
+    );
+
+    let copy = TestApp::spawn().await;
+    let imported = vigie(&copy, &["import", path.to_str().expect("utf-8")]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stderr(&imported).contains("imported 3 users"),
+        "{}",
+        stderr(&imported)
+    );
+
+    let second = export_to(&copy, &scratch("second.json"));
+    assert!(
+        first == second,
+        "export → import → export changed the export"
+    );
+    for table in [
+        "article",
+        "article_revision",
+        "article_tag",
+        "article_link",
+        "correction",
+        "audit_event",
+    ] {
+        assert_eq!(
+            count(&app, table).await,
+            count(&copy, table).await,
+            "{table}"
+        );
+    }
+
+    // Readers see the same article, corrections and search results on the copy.
+    let original = app.get(&format!("/articles/{SAMPLE}")).await;
+    let restored = copy.get(&format!("/articles/{SAMPLE}")).await;
+    assert_eq!(restored.status, 200);
+    assert_eq!(restored.texts("h1"), original.texts("h1"));
+    assert_eq!(
+        restored.texts("article table td"),
+        original.texts("article table td")
+    );
+    assert_eq!(
+        restored.texts(".corrections p"),
+        original.texts(".corrections p")
+    );
+    let found = copy.get("/search?q=washington").await;
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains(SAMPLE),
+        "the search index is built again"
+    );
+
+    // The copy goes on: its numbering continues after the imported revisions and events.
+    let (writer, _) = copy.signed_in(Role::Journalist).await;
+    new_article(&writer, "Écrit après la restauration", "Suite.").await;
+    assert_eq!(
+        count(&copy, "article").await,
+        count(&app, "article").await + 1
+    );
+}
+
+#[tokio::test]
+async fn an_export_is_not_imported_over_existing_content() {
+    let app = TestApp::with_demo().await;
+    let path = scratch("demo.json");
+    export_to(&app, &path);
+    let before = count(&app, "article").await;
+
+    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("nothing was imported")
+            && message.contains("the database already holds content"),
+        "{message}"
+    );
+    assert_eq!(count(&app, "article").await, before);
+}
+
+#[tokio::test]
+async fn malformed_exports_name_the_place_and_import_nothing() {
+    let app = TestApp::spawn().await;
+    let cases: &[(&str, &str)] = &[
+        (
+            "{\"format\":\"vigie\",\"version\":1,\n\"users\":[\n{\"id\":",
+            "line 3",
+        ),
+        (
+            "{\"format\":\"vigie\",\"version\":7,\"users\":[],\"tags\":[],\"articles\":[],\"audit\":[]}",
+            "this export is version 7; this Vigie reads version 1",
+        ),
+        (
+            "Bonjour",
+            "neither a Vigie export (JSON) nor a WordPress export (XML)",
+        ),
+        (
+            "<rss><channel><wp:wxr_version>1.2</wp:wxr_version>\n<item>\n</channel></rss>",
+            "line 1, column 16",
+        ),
+        ("<html><body/></html>", "this is not a WordPress export"),
+    ];
+    for (content, expected) in cases {
+        let path = scratch("bad.txt");
+        std::fs::write(&path, content).expect("written");
+        let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
+        assert!(!out.status.success(), "{content}");
+        let message = stderr(&out);
+        assert!(
+            message.contains(expected) && message.contains("nothing was imported"),
+            "{content:?} → {message}"
+        );
+    }
+
+    // A Vigie export whose articles break a rule: the error names the article, and the users
+    // and tags before it are not left behind.
+    let source = TestApp::with_demo().await;
+    let text = String::from_utf8(export_to(&source, &scratch("demo.json"))).expect("UTF-8");
+    let broken = text.replacen("\"status\":\"published\"", "\"status\":\"online\"", 1);
+    let path = scratch("broken.json");
+    std::fs::write(&path, broken).expect("written");
+    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("article_status_check") && stderr(&out).contains("article "),
+        "{}",
+        stderr(&out)
+    );
+    for table in ["app_user", "tag", "article", "audit_event"] {
+        assert_eq!(count(&app, table).await, 0, "{table} left half-written");
+    }
+}
+
+#[tokio::test]
+async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
+    let app = TestApp::spawn().await;
+    let out = vigie(&app, &["import", WORDPRESS_SAMPLE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("imported 28 articles (28 published), 2 authors"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("1 comments"), "{}", stderr(&out));
+
+    let page = app
+        .get("/articles/ai-act-le-calendrier-dapplication-etape-par-etape")
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts("h1"),
+        ["AI Act : le calendrier d’application, étape par étape"]
+    );
+    let cells = page.texts("article table td");
+    assert!(
+        cells.contains(&"Pratiques interdites".to_owned()),
+        "{cells:?}"
+    );
+    assert_eq!(
+        page.texts("article table th").len(),
+        2,
+        "the header row stays one"
+    );
+    assert!(page.body.contains("Calendrier du règlement (UE) 2024/1689"));
+    assert_eq!(page.texts(".article-body li").len(), 3);
+    assert_eq!(page.texts(".article-body blockquote").len(), 1);
+    assert_eq!(
+        page.attrs(".article-body img", "alt"),
+        ["Frise chronologique de l’AI Act"]
+    );
+    // The link to another post of the site now leads to its Vigie article; the outside one
+    // stays as it was.
+    let links = page.attrs(".article-body a", "href");
+    assert!(
+        links
+            .iter()
+            .any(|l| l.ends_with("/articles/anthropic-washington-securite-ia")),
+        "{links:?}"
+    );
+    assert!(links.contains(&"https://eur-lex.europa.eu/eli/reg/2024/1689/oj".to_owned()));
+    assert!(page.body.contains("20 février 2026"), "the date is kept");
+    let linked = app.get("/articles/anthropic-washington-securite-ia").await;
+    assert_eq!(linked.status, 200);
+
+    // Categories and tags are tags; the nested category too.
+    let tag = app.get("/tags/ai-act").await;
+    assert_eq!(tag.status, 200);
+    assert!(
+        tag.body
+            .contains("ai-act-le-calendrier-dapplication-etape-par-etape")
+    );
+
+    // Authors are accounts an admin hands over: disabled, without a password.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let users = admin.get("/admin/users").await;
+    let row = users
+        .texts("tr")
+        .into_iter()
+        .find(|r| r.contains("Claire Dupont"))
+        .expect("Claire Dupont is a user");
+    assert!(row.contains("désactivé"), "{row}");
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("import.wordpress"));
+}
+
+#[tokio::test]
+async fn every_wordpress_status_lands_where_it_belongs() {
+    let app = TestApp::spawn().await;
+    let out = vigie(&app, &["import", WORDPRESS_STATUSES]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(
+        report.contains(
+            "imported 8 articles (1 draft, 1 draft (password-protected in WordPress), 1 draft (private in WordPress), 1 in review, 3 published, 1 scheduled), 2 authors, 3 tags"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "left out (Vigie has no place for them): 1 attachments, 1 auto-drafts, 2 comments, 1 items of type nav_menu_item, 1 pages, 1 posts in the trash"
+        ),
+        "{report}"
+    );
+
+    // Published: public, at its WordPress address, script and event handlers gone.
+    let dsa = app.get("/articles/dsa-plateformes").await;
+    assert_eq!(dsa.status, 200);
+    assert!(!dsa.body.contains("evil.example") && !dsa.body.contains("steal()"));
+    let links = dsa.attrs(".article-body a", "href");
+    assert!(
+        links.iter().any(|l| l.ends_with("/articles/ete-bilan")),
+        "{links:?}"
+    );
+    assert!(
+        links.iter().any(|l| l.ends_with("/articles/cadre-2025")),
+        "{links:?}"
+    );
+    // The accented WordPress slug, percent-encoded in the file, keeps its letters.
+    let summer = app.get("/articles/ete-bilan").await;
+    assert_eq!(summer.status, 200);
+    assert_eq!(
+        summer.texts(".article-body p strong"),
+        ["Second"],
+        "classic paragraphs"
+    );
+    assert_eq!(app.get("/tags/dsa").await.status, 200);
+
+    // Not public: scheduled, drafts, pending, private, password-protected; not imported:
+    // trash, auto-drafts, pages, attachments, menus.
+    for slug in [
+        "en-2031",
+        "brouillon-sur-l-ai-act",
+        "cnil-modeles",
+        "note-interne",
+        "abonnes",
+        "supprime-trashed",
+        "a-propos",
+        "frise",
+    ] {
+        assert_eq!(
+            app.get(&format!("/articles/{slug}")).await.status,
+            404,
+            "{slug}"
+        );
+    }
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let queue = editor.get("/admin/review").await;
+    assert!(
+        queue.body.contains("À relire : la CNIL et les modèles"),
+        "pending is in review"
+    );
+    assert_eq!(count(&app, "article").await, 8);
+
+    // The same file again changes nothing.
+    let again = vigie(&app, &["import", WORDPRESS_STATUSES]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("8 posts were already here"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(count(&app, "article").await, 8);
+}
+
+#[tokio::test]
+async fn a_bad_wordpress_item_stops_the_import_unless_told_to_skip_it() {
+    let app = TestApp::spawn().await;
+    let text = std::fs::read_to_string(WORDPRESS_STATUSES)
+        .expect("fixture")
+        .replace("2026-01-15 07:30:00", "mi-janvier")
+        .replace(
+            "<wp:status><![CDATA[pending]]>",
+            "<wp:status><![CDATA[embargo]]>",
+        );
+    let path = scratch("bad-items.xml");
+    std::fs::write(&path, text).expect("written");
+
+    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("2 item(s) of this WordPress export cannot be imported, so nothing was"),
+        "{message}"
+    );
+    assert!(
+        message.contains("(« Le cadre 2025 »): wp:post_date_gmt \"mi-janvier\" is not a date"),
+        "{message}"
+    );
+    assert!(
+        message.contains("unknown wp:status \"embargo\""),
+        "{message}"
+    );
+    assert!(message.contains("--skip-bad"), "{message}");
+    for table in ["app_user", "tag", "article"] {
+        assert_eq!(count(&app, table).await, 0, "{table}");
+    }
+
+    let out = vigie(
+        &app,
+        &["import", "--skip-bad", path.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipped line"), "{}", stderr(&out));
+    assert_eq!(count(&app, "article").await, 6);
+    assert_eq!(app.get("/articles/dsa-plateformes").await.status, 200);
+    assert_eq!(app.get("/articles/cadre-2025").await.status, 404);
+}
