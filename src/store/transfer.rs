@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{articles, editing};
@@ -15,7 +15,7 @@ use crate::transfer::archive::{
 /// How many articles (or audit events) an export reads at a time.
 const BATCH: i64 = 500;
 
-pub async fn users(pool: &PgPool) -> Result<Vec<User>, sqlx::Error> {
+pub async fn users(conn: &mut PgConnection) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as!(
         User,
         r#"
@@ -23,21 +23,21 @@ pub async fn users(pool: &PgPool) -> Result<Vec<User>, sqlx::Error> {
         from app_user order by created_at, id
         "#
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
-pub async fn tags(pool: &PgPool) -> Result<Vec<Tag>, sqlx::Error> {
+pub async fn tags(conn: &mut PgConnection) -> Result<Vec<Tag>, sqlx::Error> {
     let rows = sqlx::query!(
         "select id, slug, name, kind, description, created_at, updated_at from tag order by slug"
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut redirects: HashMap<Uuid, Vec<Redirect>> = HashMap::new();
     for r in sqlx::query!(
         "select tag_id, old_slug, created_at from tag_redirect order by tag_id, old_slug"
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         redirects.entry(r.tag_id).or_default().push(Redirect {
@@ -62,7 +62,7 @@ pub async fn tags(pool: &PgPool) -> Result<Vec<Tag>, sqlx::Error> {
 
 /// The next batch of articles after the one with id `after` (start with the nil id), in id
 /// order (the primary key's: a stable order that costs no sort), each with all its parts.
-pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::Error> {
+pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Article>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
@@ -76,7 +76,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         after,
         BATCH
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
 
@@ -88,7 +88,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         "#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         tags.entry(r.article_id).or_default().push(r.tag_id);
@@ -102,7 +102,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         "#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         links.entry(r.from_article_id).or_default().push(Link {
@@ -118,7 +118,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         "#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         redirects.entry(r.article_id).or_default().push(Redirect {
@@ -134,7 +134,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         "#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         corrections
@@ -156,7 +156,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
         "#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     {
         revisions.entry(r.article_id).or_default().push(Revision {
@@ -204,7 +204,7 @@ pub async fn articles(pool: &PgPool, after: Uuid) -> Result<Vec<Article>, sqlx::
 }
 
 /// The next batch of audit events after the one numbered `after`, oldest first.
-pub async fn audit(pool: &PgPool, after: i64) -> Result<Vec<AuditEvent>, sqlx::Error> {
+pub async fn audit(conn: &mut PgConnection, after: i64) -> Result<Vec<AuditEvent>, sqlx::Error> {
     sqlx::query_as!(
         AuditEvent,
         r#"
@@ -214,7 +214,7 @@ pub async fn audit(pool: &PgPool, after: i64) -> Result<Vec<AuditEvent>, sqlx::E
         after,
         BATCH
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
@@ -423,6 +423,28 @@ pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(),
         e.at
     )
     .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Starts a bulk load in the caller's transaction: the triggers that announce each change to
+/// the render caches stay quiet (see the `bulk_load` migration) until [`end_bulk_load`].
+pub async fn begin_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("select set_config('vigie.bulk_load', 'on', true)")
+        .fetch_one(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a bulk load: one announcement that everything may have changed, sent at commit.
+pub async fn end_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        select set_config('vigie.bulk_load', 'off', true), touch_content_clock(),
+               notify_content('all')
+        "#
+    )
+    .fetch_one(conn)
     .await?;
     Ok(())
 }

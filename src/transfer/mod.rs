@@ -39,21 +39,28 @@ impl std::fmt::Display for Counts {
     }
 }
 
-/// Writes every user, tag, article and audit event to `out`, as [`archive`] describes.
+/// Writes every user, tag, article and audit event to `out`, as [`archive`] describes: all as
+/// of one moment, even while the site is being written to.
 pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     let mut counts = Counts::default();
     let mut w = archive::Writer::new(out).context("writing the export")?;
+    // One snapshot for every batch: an article saved meanwhile is in the export whole or not
+    // at all, and nothing points at a row the export does not hold.
+    let mut tx = pool.begin().await?;
+    sqlx::query!("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
     let total_articles = sqlx::query_scalar!(r#"select count(*) as "n!" from article"#)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
 
     w.section("users")?;
-    for user in transfer::users(pool).await.context("reading users")? {
+    for user in transfer::users(&mut tx).await.context("reading users")? {
         w.record(&user)?;
         counts.users += 1;
     }
     w.section("tags")?;
-    for tag in transfer::tags(pool).await.context("reading tags")? {
+    for tag in transfer::tags(&mut tx).await.context("reading tags")? {
         w.record(&tag)?;
         counts.tags += 1;
     }
@@ -61,7 +68,7 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     let mut bar = Progress::new("articles", total_articles.try_into().unwrap_or(0));
     let mut after = Uuid::nil();
     loop {
-        let batch = transfer::articles(pool, after)
+        let batch = transfer::articles(&mut tx, after)
             .await
             .context("reading articles")?;
         let Some(last) = batch.last() else { break };
@@ -77,7 +84,7 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     w.section("audit")?;
     let mut after = 0;
     loop {
-        let batch = transfer::audit(pool, after)
+        let batch = transfer::audit(&mut tx, after)
             .await
             .context("reading the audit log")?;
         let Some(last) = batch.last() else { break };
@@ -88,6 +95,7 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
         counts.audit += batch.len();
     }
     w.finish().context("writing the export")?;
+    tx.rollback().await?;
     Ok(counts)
 }
 
@@ -136,6 +144,7 @@ async fn import_archive(pool: &PgPool, text: &str, site_url: &str) -> anyhow::Re
             "the database already holds content ({there}): a Vigie export is imported into an empty database, so that it comes back exactly as it was"
         );
     }
+    transfer::begin_bulk_load(&mut tx).await?;
     let mut counts = Counts::default();
     for user in &archive.users {
         transfer::insert_user(&mut tx, user)
@@ -174,6 +183,7 @@ async fn import_archive(pool: &PgPool, text: &str, site_url: &str) -> anyhow::Re
         counts.audit += 1;
     }
     transfer::renumber_after_import(&mut tx).await?;
+    transfer::end_bulk_load(&mut tx).await?;
     tx.commit().await.context("saving the import")?;
     Ok(Report {
         lines: vec![format!("imported {counts}")],
@@ -239,6 +249,7 @@ async fn import_wordpress(
     }
 
     let mut tx = pool.begin().await?;
+    transfer::begin_bulk_load(&mut tx).await?;
     let authors = wordpress_authors(&mut tx, site).await?;
     let tag_ids = wordpress_tags(&mut tx, site).await?;
 
@@ -409,6 +420,7 @@ async fn import_wordpress(
         }),
     )
     .await?;
+    transfer::end_bulk_load(&mut tx).await?;
     tx.commit().await.context("saving the import")?;
     Ok(Report { lines })
 }

@@ -82,6 +82,7 @@ pub struct Post {
 /// An item the importer could not read: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// 0: not an item.
     pub line: u32,
     pub title: String,
     pub why: String,
@@ -89,7 +90,10 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.title.is_empty() {
+        if self.line == 0 {
+            // Not an item: a category or tag of the channel.
+            write!(f, "{}", self.why)
+        } else if self.title.is_empty() {
             write!(f, "line {}: {}", self.line, self.why)
         } else {
             write!(f, "line {} (« {} »): {}", self.line, self.title, self.why)

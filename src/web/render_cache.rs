@@ -8,7 +8,8 @@
 //! - an answer that said what it depends on ([`CacheDeps`]: the article page and its API twin
 //!   name their article, the related articles they show, their tags and author) is dropped
 //!   when one of those is announced;
-//! - every other answer (lists, feeds, search, sitemap) is dropped on any change.
+//! - every other answer (lists, feeds, search, sitemap) is dropped on any change;
+//! - `all` (announced once by a bulk import, see the `bulk_load` migration) drops everything.
 //!
 //! Articles that come out at their scheduled time change nothing in the database: the listener
 //! also sleeps until the next scheduled time and then drops everything. While the listener is
@@ -203,8 +204,12 @@ impl RenderCache {
             }
             return false;
         }
-        self.generation.fetch_add(1, Ordering::AcqRel);
         let changed: HashSet<String> = payload.split(',').map(str::to_owned).collect();
+        if changed.contains("all") {
+            self.forget_all();
+            return true;
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
         let invalidated = self.entries.invalidate_entries_if(move |_, entry| {
             entry
                 .deps

@@ -222,6 +222,9 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
 #[tokio::test]
 async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
     let app = TestApp::spawn().await;
+    // The running site has the empty home page in its cache: the import must reach it.
+    let before = app.get("/").await;
+    assert!(!before.body.contains("AI Act : le calendrier"));
     let out = vigie(&app, &["import", WORDPRESS_SAMPLE]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -230,6 +233,11 @@ async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("1 comments"), "{}", stderr(&out));
+    let home = app.get("/").await;
+    assert!(
+        home.body.contains("AI Act : le calendrier d’application"),
+        "the cache saw the import"
+    );
 
     let page = app
         .get("/articles/ai-act-le-calendrier-dapplication-etape-par-etape")
