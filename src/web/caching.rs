@@ -49,6 +49,17 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     }
     let generation = state.cache.generation();
     let response = next.run(req).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && let Some(kept) = state.cache.stale(&key)
+    {
+        // The database is away: readers get the page as it last was rather than an error.
+        let mut response = answer(&kept, &conditions);
+        response.headers_mut().insert(
+            header::WARNING,
+            HeaderValue::from_static("110 - \"Response is Stale\""),
+        );
+        return response;
+    }
     // HEAD answers have no body to keep; only public 200s are marked.
     if method != Method::GET || !state.cache.usable() {
         return response;

@@ -13,8 +13,10 @@
 //!
 //! Articles that come out at their scheduled time change nothing in the database: the listener
 //! also sleeps until the next scheduled time and then drops everything. While the listener is
-//! not connected (start-up, database restart) the cache is bypassed, and it starts empty again
-//! once connected, so a notification missed meanwhile cannot leave a stale page behind.
+//! not connected (start-up, database restart) the cache is bypassed — except that a page the
+//! database cannot produce meanwhile is served as it was kept, rather than a 503 — and it
+//! starts empty again once connected, so a notification missed meanwhile cannot leave a stale
+//! page behind.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -156,6 +158,15 @@ impl RenderCache {
 
     pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
         if !self.usable() {
+            return None;
+        }
+        self.entries.get(key)
+    }
+
+    /// What was kept under `key` before the listener lost the database, however old: for
+    /// when the database cannot answer (see `caching::from_cache`). Emptied on reconnection.
+    pub fn stale(&self, key: &str) -> Option<Arc<Cached>> {
+        if !self.enabled {
             return None;
         }
         self.entries.get(key)

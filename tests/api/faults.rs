@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use time::OffsetDateTime;
 use tokio::time::{Instant, sleep};
 use uuid::Uuid;
 use vigie::db::PoolLimits;
@@ -53,6 +54,18 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
     let app = TestApp::start_on(server.connect_options("postgres"), limits, |_| {}, true).await;
     let (browser, _) = app.signed_in(Role::Editor).await;
     let id = new_article(&browser, "Sous tension", "Début.").await;
+    // A published article readers have fetched: its page is in the render cache.
+    let kept = app
+        .article(
+            "Toujours lisible",
+            "Texte gardé en mémoire.",
+            Some(OffsetDateTime::now_utc() - time::Duration::hours(1)),
+        )
+        .await;
+    let kept_path = format!("/articles/{kept}");
+    let kept_page = app.get(&kept_path).await;
+    assert_eq!(kept_page.status, 200);
+    assert_eq!(app.get(&kept_path).await.body, kept_page.body);
     let path = format!("/editor/articles/{id}");
     let form = form_of(&browser, id).await;
     let token = browser.csrf().await;
@@ -138,6 +151,21 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
         "{}",
         page.body
     );
+    // A page kept in memory is still served, marked stale; one that is not gets the 503.
+    // (Served fresh from memory until the cache's listener notices the database is gone.)
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let stale = loop {
+        let page = app.get_unsettled(&kept_path, &[]).await;
+        if !page.header("warning").is_empty() || Instant::now() > deadline {
+            break page;
+        }
+        sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(stale.status, 200, "{}", stale.body);
+    assert_eq!(stale.body, kept_page.body);
+    assert_eq!(stale.header("warning"), "110 - \"Response is Stale\"");
+    let never_kept = app.get_unsettled("/search?q=panne", &[]).await;
+    assert_eq!(never_kept.status, 503);
     let api = app.get_unsettled("/api/v1/articles", &[]).await;
     assert_eq!(api.status, 503, "{}", api.body);
     assert_eq!(api.header("retry-after"), "5");
@@ -192,8 +220,11 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
             .unwrap();
     assert_eq!(version as usize, texts.len() + 1);
     assert_eq!(Some(&body), texts.last());
-    // The same process serves again.
+    // The same process serves again, fresh pages, not the ones kept during the outage.
     assert_eq!(app.get_unsettled("/readyz", &[]).await.status, 200);
+    let fresh = app.get(&kept_path).await;
+    assert_eq!(fresh.status, 200);
+    assert_eq!(fresh.header("warning"), "");
     drop(app);
     stop_server(server).await;
     let _ = std::fs::remove_dir_all(&dir);
