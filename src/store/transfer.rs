@@ -291,12 +291,12 @@ pub async fn insert_tag(conn: &mut PgConnection, t: &Tag) -> Result<(), sqlx::Er
 }
 
 /// The article row alone, its body rendered for `site_url`; its parts come after every article
-/// is in, as they point at each other.
+/// is in, as they point at each other. Returns the articles its body links to.
 pub async fn insert_article(
     conn: &mut PgConnection,
     a: &Article,
     site_url: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<Slug>, sqlx::Error> {
     let lang = Lang::parse(&a.lang).unwrap_or(Lang::Fr);
     let rendered = markdown::render(&a.body_markdown, site_url, lang);
     sqlx::query!(
@@ -327,7 +327,7 @@ pub async fn insert_article(
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(rendered.article_links)
 }
 
 /// The article's tags, links, old addresses, corrections and revisions.
@@ -495,26 +495,25 @@ pub async fn article_exists(
 }
 
 /// An article brought in from elsewhere: its row, its tags, and a first revision (`create`,
-/// by nobody: the import) holding its text as it arrived.
+/// by nobody: the import) holding its text as it arrived. Returns the articles its body links
+/// to, for [`link_inline`] once they are all in.
 pub async fn insert_imported(
     conn: &mut PgConnection,
     a: &Article,
     site_url: &str,
-) -> Result<(), sqlx::Error> {
-    insert_article(conn, a, site_url).await?;
+) -> Result<Vec<Slug>, sqlx::Error> {
+    let links = insert_article(conn, a, site_url).await?;
     insert_article_parts(conn, a).await?;
-    editing::snapshot(conn, a.id, None, "create", None).await
+    editing::snapshot(conn, a.id, None, "create", None).await?;
+    Ok(links)
 }
 
-/// Records the links to other articles found in the body of article `id`.
+/// Records the links from article `id`'s body to the articles behind `slugs`.
 pub async fn link_inline(
     conn: &mut PgConnection,
     id: Uuid,
-    body_markdown: &str,
-    site_url: &str,
-    lang: Lang,
+    slugs: &[Slug],
 ) -> Result<(), sqlx::Error> {
-    let rendered = markdown::render(body_markdown, site_url, lang);
-    articles::set_inline_links(conn, id, &rendered.article_links).await?;
+    articles::set_inline_links(conn, id, slugs).await?;
     Ok(())
 }

@@ -205,14 +205,14 @@ async fn import_wordpress(
 ) -> anyhow::Result<Report> {
     let mut problems: Vec<Problem> = site.problems.clone();
     let mut planned = Vec::new();
-    for post in &site.posts {
+    for (index, post) in site.posts.iter().enumerate() {
         let title = if post.title.trim().is_empty() {
             Title::parse("(sans titre)")
         } else {
             Title::parse(&post.title)
         };
         match title {
-            Ok(title) => planned.push((post, title)),
+            Ok(title) => planned.push((index, post, title)),
             Err(e) => problems.push(Problem {
                 line: post.line,
                 title: post.title.chars().take(60).collect(),
@@ -260,7 +260,9 @@ async fn import_wordpress(
         .collect();
     let mut again = 0;
     let mut kept = Vec::new();
-    for (post, title) in planned {
+    // Where each post (by its index in the file) will be, for links between posts.
+    let mut slug_of_post: HashMap<usize, Slug> = HashMap::new();
+    for (index, post, title) in planned {
         let base =
             Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
         // Running the same import twice must not double the archive.
@@ -275,21 +277,11 @@ async fn import_wordpress(
             n += 1;
         }
         taken.insert(slug.as_str().to_owned());
+        slug_of_post.insert(index, slug.clone());
         kept.push(Planned { post, title, slug });
     }
     let planned = kept;
     let links = wordpress::LinkMap::new(site);
-    let slug_of_post: HashMap<usize, &Slug> = site
-        .posts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, post)| {
-            planned
-                .iter()
-                .find(|p| std::ptr::eq(p.post, post))
-                .map(|p| (i, &p.slug))
-        })
-        .collect();
     let article_for = |url: &str| {
         links
             .post(url)
@@ -358,15 +350,15 @@ async fn import_wordpress(
             corrections: Vec::new(),
             revisions: Vec::new(),
         };
-        transfer::insert_imported(&mut tx, &article, site_url)
+        let links_out = transfer::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
-        ids.push((article.id, article.body_markdown, options.lang));
+        ids.push((article.id, links_out));
         bar.advance(1);
     }
     // Links between imported posts resolve once every post is in.
-    for (id, body, lang) in &ids {
-        transfer::link_inline(&mut tx, *id, body, site_url, *lang).await?;
+    for (id, links_out) in &ids {
+        transfer::link_inline(&mut tx, *id, links_out).await?;
         bar.advance(1);
     }
     bar.finish();

@@ -138,6 +138,7 @@ pub fn read(text: &str) -> Result<Site, WxrError> {
         ));
     }
     let mut site = Site::default();
+    let lines = Lines::of(text);
     for name in ["base_site_url", "base_blog_url"] {
         if let Some(url) = field(channel, Ns::Wp, name) {
             push_url(&mut site.base_urls, url);
@@ -163,7 +164,7 @@ pub fn read(text: &str) -> Result<Site, WxrError> {
                 name: field(node, Ns::Wp, "tag_name").unwrap_or_default(),
                 description: field(node, Ns::Wp, "tag_description").unwrap_or_default(),
             }),
-            (Ns::None, "item") => read_item(&doc, node, &mut site),
+            (Ns::None, "item") => read_item(lines.at(node.range().start), node, &mut site),
             _ => {}
         }
     }
@@ -177,8 +178,29 @@ fn push_url(urls: &mut Vec<String>, url: String) {
     }
 }
 
-fn read_item(doc: &Document, item: Node, site: &mut Site) {
-    let line = doc.text_pos_at(item.range().start).row;
+/// Line numbers by byte offset. (roxmltree can tell too, but counts from the start of the
+/// file each time: quadratic over an export of thousands of posts.)
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Self {
+        Self(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// The line (from 1) holding byte `offset`.
+    fn at(&self, offset: usize) -> u32 {
+        let before = self.0.partition_point(|newline| *newline < offset);
+        u32::try_from(before + 1).unwrap_or(u32::MAX)
+    }
+}
+
+fn read_item(line: u32, item: Node, site: &mut Site) {
     let title = field(item, Ns::None, "title").unwrap_or_default();
     let problem = |why: String| Problem {
         line,
