@@ -197,14 +197,11 @@ struct Planned<'a> {
     slug: Slug,
 }
 
-async fn import_wordpress(
-    pool: &PgPool,
-    site: &Site,
-    site_url: &str,
-    options: ImportOptions,
-) -> anyhow::Result<Report> {
+/// The posts whose title Vigie can take, with their index in the file, and every problem of
+/// the file (its items', its tags').
+fn check(site: &Site) -> (Vec<(usize, &wordpress::Post, Title)>, Vec<Problem>) {
     let mut problems: Vec<Problem> = site.problems.clone();
-    let mut planned = Vec::new();
+    let mut fine = Vec::new();
     for (index, post) in site.posts.iter().enumerate() {
         let title = if post.title.trim().is_empty() {
             Title::parse("(sans titre)")
@@ -212,7 +209,7 @@ async fn import_wordpress(
             Title::parse(&post.title)
         };
         match title {
-            Ok(title) => planned.push((index, post, title)),
+            Ok(title) => fine.push((index, post, title)),
             Err(e) => problems.push(Problem {
                 line: post.line,
                 title: post.title.chars().take(60).collect(),
@@ -238,6 +235,74 @@ async fn import_wordpress(
         }
     }
     problems.sort_by_key(|p| p.line);
+    (fine, problems)
+}
+
+/// How a post's status reads in the report.
+fn shown_status(post: &wordpress::Post, now: time::OffsetDateTime) -> &'static str {
+    match (post.fate, post.wp_status.as_str()) {
+        (Fate::Published, _) if post.date > now => "scheduled",
+        (Fate::Published, _) => "published",
+        (Fate::InReview, _) => "in review",
+        (_, "private") => "draft (private in WordPress)",
+        (_, "publish" | "future") => "draft (password-protected in WordPress)",
+        _ => "draft",
+    }
+}
+
+/// The Vigie article a planned post becomes, by `author`, filed under `tags`, its links to
+/// other posts pointed by `article_for`.
+fn article_from(
+    plan: &Planned,
+    author: Uuid,
+    tags: Vec<Uuid>,
+    lang: Lang,
+    article_for: &dyn Fn(&str) -> Option<String>,
+) -> archive::Article {
+    let post = plan.post;
+    let (status, published_at) = match post.fate {
+        Fate::Published => ("published", Some(post.date)),
+        Fate::InReview => ("in_review", None),
+        Fate::Draft => ("draft", None),
+    };
+    let excerpt = if post.excerpt.contains('<') {
+        wordpress::to_markdown(&post.excerpt, &|_| None)
+    } else {
+        post.excerpt.clone()
+    };
+    archive::Article {
+        id: Uuid::new_v4(),
+        slug: plan.slug.as_str().to_owned(),
+        title: plan.title.as_str().to_owned(),
+        dek: String::new(),
+        body_markdown: wordpress::to_markdown(&post.html, article_for),
+        excerpt: excerpt.split_whitespace().collect::<Vec<_>>().join(" "),
+        lang: lang.as_str().to_owned(),
+        status: status.to_owned(),
+        review_note: String::new(),
+        withdrawn: false,
+        author_id: author,
+        last_editor_id: None,
+        published_at,
+        published_version: published_at.map(|_| 1),
+        version: 1,
+        created_at: post.date,
+        updated_at: post.modified.max(post.date),
+        tags,
+        links: Vec::new(),
+        redirects: Vec::new(),
+        corrections: Vec::new(),
+        revisions: Vec::new(),
+    }
+}
+
+async fn import_wordpress(
+    pool: &PgPool,
+    site: &Site,
+    site_url: &str,
+    options: ImportOptions,
+) -> anyhow::Result<Report> {
+    let (fine, problems) = check(site);
     if !problems.is_empty() && !options.skip_bad {
         let list: Vec<String> = problems.iter().take(20).map(|p| format!("  {p}")).collect();
         bail!(
@@ -259,14 +324,15 @@ async fn import_wordpress(
         .into_iter()
         .collect();
     let mut again = 0;
-    let mut kept = Vec::new();
-    // Where each post (by its index in the file) will be, for links between posts.
+    let mut planned = Vec::new();
+    // Where each post (by its index in the file) is or will be, for links between posts.
     let mut slug_of_post: HashMap<usize, Slug> = HashMap::new();
-    for (index, post, title) in planned {
+    for (index, post, title) in fine {
         let base =
             Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
         // Running the same import twice must not double the archive.
         if transfer::article_exists(&mut tx, &base, &title).await? {
+            slug_of_post.insert(index, base);
             again += 1;
             continue;
         }
@@ -278,9 +344,8 @@ async fn import_wordpress(
         }
         taken.insert(slug.as_str().to_owned());
         slug_of_post.insert(index, slug.clone());
-        kept.push(Planned { post, title, slug });
+        planned.push(Planned { post, title, slug });
     }
-    let planned = kept;
     let links = wordpress::LinkMap::new(site);
     let article_for = |url: &str| {
         links
@@ -291,73 +356,31 @@ async fn import_wordpress(
 
     let mut bar = Progress::new("articles", planned.len() as u64 * 2);
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut ids = Vec::new();
+    let mut imported = Vec::new();
     let now = time::OffsetDateTime::now_utc();
     for plan in &planned {
         let post = plan.post;
-        let Some(author) = authors.get(&post.author_login) else {
-            continue;
-        };
-        let (status, published_at) = match post.fate {
-            Fate::Published => ("published", Some(post.date)),
-            Fate::InReview => ("in_review", None),
-            Fate::Draft => ("draft", None),
-        };
-        let shown = match (post.fate, post.wp_status.as_str()) {
-            (Fate::Published, _) if post.date > now => "scheduled",
-            (Fate::Published, _) => "published",
-            (Fate::InReview, _) => "in review",
-            (_, "private") => "draft (private in WordPress)",
-            (_, "publish" | "future") => "draft (password-protected in WordPress)",
-            _ => "draft",
-        };
-        *by_status.entry(shown).or_default() += 1;
-        let mut article_tags: Vec<Uuid> = Vec::new();
+        let author = *authors
+            .get(&post.author_login)
+            .with_context(|| format!("no account for the author {}", post.author_login))?;
+        let mut tags: Vec<Uuid> = Vec::new();
         for term in &post.terms {
             if let Some(id) = tag_name(term).and_then(|name| tag_ids.get(&name.to_lowercase()))
-                && !article_tags.contains(id)
+                && !tags.contains(id)
             {
-                article_tags.push(*id);
+                tags.push(*id);
             }
         }
-        let body = wordpress::to_markdown(&post.html, &article_for);
-        let excerpt = if post.excerpt.contains('<') {
-            wordpress::to_markdown(&post.excerpt, &|_| None)
-        } else {
-            post.excerpt.clone()
-        };
-        let article = archive::Article {
-            id: Uuid::new_v4(),
-            slug: plan.slug.as_str().to_owned(),
-            title: plan.title.as_str().to_owned(),
-            dek: String::new(),
-            body_markdown: body,
-            excerpt: excerpt.split_whitespace().collect::<Vec<_>>().join(" "),
-            lang: options.lang.as_str().to_owned(),
-            status: status.to_owned(),
-            review_note: String::new(),
-            withdrawn: false,
-            author_id: *author,
-            last_editor_id: None,
-            published_at,
-            published_version: published_at.map(|_| 1),
-            version: 1,
-            created_at: post.date,
-            updated_at: post.modified.max(post.date),
-            tags: article_tags,
-            links: Vec::new(),
-            redirects: Vec::new(),
-            corrections: Vec::new(),
-            revisions: Vec::new(),
-        };
+        let article = article_from(plan, author, tags, options.lang, &article_for);
         let links_out = transfer::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
-        ids.push((article.id, links_out));
+        *by_status.entry(shown_status(post, now)).or_default() += 1;
+        imported.push((article.id, links_out));
         bar.advance(1);
     }
     // Links between imported posts resolve once every post is in.
-    for (id, links_out) in &ids {
+    for (id, links_out) in &imported {
         transfer::link_inline(&mut tx, *id, links_out).await?;
         bar.advance(1);
     }
@@ -369,7 +392,7 @@ async fn import_wordpress(
         .collect();
     let mut lines = vec![format!(
         "imported {} articles{}, {} authors, {} tags",
-        ids.len(),
+        imported.len(),
         if statuses.is_empty() {
             String::new()
         } else {
@@ -403,7 +426,7 @@ async fn import_wordpress(
         "site",
         site.base_urls.first().map_or("", String::as_str),
         serde_json::json!({
-            "articles": ids.len(),
+            "articles": imported.len(),
             "authors": authors.len(),
             "tags": tag_ids.len(),
             "left_out": site.left_out,
