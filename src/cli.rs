@@ -205,10 +205,8 @@ async fn import(
     path: &std::path::Path,
     options: transfer::ImportOptions,
 ) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
     let db = Database::open(&config).await?;
-    let imported = transfer::import(&db.pool, &text, &config.base_url, options).await;
+    let imported = transfer::import(&db.pool, path, &config.base_url, options).await;
     db.close().await;
     let report = imported.with_context(|| format!("{}: nothing was imported", path.display()))?;
     for line in report.lines {

@@ -290,8 +290,8 @@ pub async fn insert_tag(conn: &mut PgConnection, t: &Tag) -> Result<(), sqlx::Er
     Ok(())
 }
 
-/// The article row alone, its body rendered for `site_url`; its parts come after every article
-/// is in, as they point at each other. Returns the articles its body links to.
+/// The article row alone, its body rendered for `site_url`. Returns the articles its body
+/// links to.
 pub async fn insert_article(
     conn: &mut PgConnection,
     a: &Article,
@@ -330,7 +330,31 @@ pub async fn insert_article(
     Ok(rendered.article_links)
 }
 
-/// The article's tags, links, old addresses, corrections and revisions.
+/// The article's links to other articles (which must all be in).
+pub async fn insert_links(
+    conn: &mut PgConnection,
+    from: Uuid,
+    links: &[Link],
+) -> Result<(), sqlx::Error> {
+    let (to, origin): (Vec<Uuid>, Vec<String>) =
+        links.iter().map(|l| (l.to, l.origin.clone())).unzip();
+    sqlx::query!(
+        r#"
+        insert into article_link (from_article_id, to_article_id, position, origin)
+        select $1, t.id, t.position, t.origin
+        from unnest($2::uuid[], $3::text[]) with ordinality as t(id, origin, position)
+        "#,
+        from,
+        &to,
+        &origin
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The article's tags, old addresses, corrections and revisions: all but its links
+/// ([`insert_links`]).
 pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
@@ -339,20 +363,6 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
         "#,
         a.id,
         &a.tags
-    )
-    .execute(&mut *conn)
-    .await?;
-    let (to, origin): (Vec<Uuid>, Vec<String>) =
-        a.links.iter().map(|l| (l.to, l.origin.clone())).unzip();
-    sqlx::query!(
-        r#"
-        insert into article_link (from_article_id, to_article_id, position, origin)
-        select $1, t.id, t.position, t.origin
-        from unnest($2::uuid[], $3::text[]) with ordinality as t(id, origin, position)
-        "#,
-        a.id,
-        &to,
-        &origin
     )
     .execute(&mut *conn)
     .await?;

@@ -16,16 +16,13 @@ pub const FORMAT: &str = "vigie";
 /// The version this build writes and reads.
 pub const VERSION: u32 = 1;
 
-/// A whole export, as an import reads it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Archive {
-    pub format: String,
-    pub version: u32,
-    pub users: Vec<User>,
-    pub tags: Vec<Tag>,
-    pub articles: Vec<Article>,
-    pub audit: Vec<AuditEvent>,
+/// One record of an export, as [`read`] hands them over, in file order.
+#[derive(Debug)]
+pub enum Record {
+    User(User),
+    Tag(Tag),
+    Article(Box<Article>),
+    Audit(AuditEvent),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -151,23 +148,135 @@ pub struct AuditEvent {
     pub at: OffsetDateTime,
 }
 
-/// Why a file is not an export this build can read.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum FormatError {
-    #[error("this is not a Vigie export (its \"format\" is {0:?}, not \"vigie\")")]
-    NotVigie(String),
-    #[error("this export is version {0}; this Vigie reads version {VERSION}")]
-    Version(u32),
+/// The sections of an export, in the order they must come: each one's records may point at
+/// the sections before it (an article at its author, an audit event at its actor).
+const SECTIONS: &[&str] = &["users", "tags", "articles", "audit"];
+
+/// Reads an export from `input` record by record, handing each to `take` as soon as it is read,
+/// so that an export of any size is imported in little memory. Errors name the line and column;
+/// `take` stops the reading by returning an error (its message is kept).
+pub fn read(
+    input: impl std::io::Read,
+    take: impl FnMut(Record) -> Result<(), String>,
+) -> Result<(), serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_reader(input);
+    Whole { take }.deserialize(&mut de)?;
+    de.end()
 }
 
-impl Archive {
-    /// Checks the header: the file must be a Vigie export of the version this build reads.
-    pub fn check(&self) -> Result<(), FormatError> {
-        if self.format != FORMAT {
-            return Err(FormatError::NotVigie(self.format.clone()));
+/// The top-level object: the header, then the sections in order.
+struct Whole<F> {
+    take: F,
+}
+
+impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::DeserializeSeed<'de> for Whole<F> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Whole<F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "a Vigie export (a JSON object with format, version, users, tags, articles, audit)",
+        )
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let mut format: Option<String> = None;
+        let mut version: Option<u32> = None;
+        let mut next_section = 0;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let value: String = map.next_value()?;
+                    if value != FORMAT {
+                        return Err(A::Error::custom(format!(
+                            "this is not a Vigie export (its \"format\" is {value:?}, not \"{FORMAT}\")"
+                        )));
+                    }
+                    format = Some(value);
+                }
+                "version" => {
+                    let value: u32 = map.next_value()?;
+                    if value != VERSION {
+                        return Err(A::Error::custom(format!(
+                            "this export is version {value}; this Vigie reads version {VERSION}"
+                        )));
+                    }
+                    version = Some(value);
+                }
+                section => {
+                    let Some(at) = SECTIONS.iter().position(|s| *s == section) else {
+                        return Err(A::Error::unknown_field(section, SECTIONS));
+                    };
+                    if format.is_none() || version.is_none() {
+                        return Err(A::Error::custom(
+                            "\"format\" and \"version\" must come before the content",
+                        ));
+                    }
+                    if at != next_section {
+                        return Err(A::Error::custom(format!(
+                            "the sections must come in this order: {}",
+                            SECTIONS.join(", ")
+                        )));
+                    }
+                    next_section += 1;
+                    let take = &mut self.take;
+                    match section {
+                        "users" => map.next_value_seed(Section(take, Record::User))?,
+                        "tags" => map.next_value_seed(Section(take, Record::Tag))?,
+                        "articles" => {
+                            map.next_value_seed(Section(take, |a| Record::Article(Box::new(a))))?
+                        }
+                        _ => map.next_value_seed(Section(take, Record::Audit))?,
+                    }
+                }
+            }
         }
-        if self.version != VERSION {
-            return Err(FormatError::Version(self.version));
+        if next_section < SECTIONS.len() {
+            return Err(A::Error::missing_field(SECTIONS[next_section]));
+        }
+        Ok(())
+    }
+}
+
+/// One section: an array whose elements go to `take` one at a time, wrapped by the second
+/// field.
+struct Section<'a, F, T>(&'a mut F, fn(T) -> Record);
+
+impl<'de, T, F> serde::de::DeserializeSeed<'de> for Section<'_, F, T>
+where
+    T: Deserialize<'de>,
+    F: FnMut(Record) -> Result<(), String>,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T, F> serde::de::Visitor<'de> for Section<'_, F, T>
+where
+    T: Deserialize<'de>,
+    F: FnMut(Record) -> Result<(), String>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<T>()? {
+            (self.0)((self.1)(record)).map_err(serde::de::Error::custom)?;
         }
         Ok(())
     }
@@ -246,28 +355,60 @@ mod tests {
         w.section("audit").expect("audit");
         let bytes = w.finish().expect("end");
         let text = String::from_utf8(bytes).expect("utf-8");
-        let archive: Archive = serde_json::from_str(&text).expect("reads back");
-        assert_eq!(archive.check(), Ok(()));
-        assert_eq!(archive.tags.len(), 1);
-        assert_eq!(archive.tags[0].slug, "ia");
-        assert!(archive.users.is_empty() && archive.articles.is_empty());
+        let mut records = Vec::new();
+        read(text.as_bytes(), |r| {
+            records.push(r);
+            Ok(())
+        })
+        .expect("reads back");
+        assert!(
+            matches!(records.as_slice(), [Record::Tag(t)] if t.slug == "ia"),
+            "{records:?}"
+        );
         // One record per line: exports compare with diff.
         assert!(
             text.contains("\n{\"id\":\"00000000-0000-0000-0000-000000000000\",\"slug\":\"ia\"")
         );
     }
 
+    fn error_of(text: &str) -> String {
+        read(text.as_bytes(), |_| Ok(()))
+            .expect_err("refused")
+            .to_string()
+    }
+
     #[test]
-    fn other_formats_and_versions_are_refused_by_name() {
-        let read = |s: &str| serde_json::from_str::<Archive>(s).expect("parses");
-        let other =
-            read(r#"{"format":"ghost","version":1,"users":[],"tags":[],"articles":[],"audit":[]}"#);
-        assert_eq!(other.check(), Err(FormatError::NotVigie("ghost".into())));
-        let newer =
-            read(r#"{"format":"vigie","version":2,"users":[],"tags":[],"articles":[],"audit":[]}"#);
+    fn other_formats_versions_and_orders_are_refused_by_name() {
         assert_eq!(
-            newer.check().map_err(|e| e.to_string()),
-            Err("this export is version 2; this Vigie reads version 1".into())
+            error_of(r#"{"format":"ghost","version":1,"users":[]}"#),
+            "this is not a Vigie export (its \"format\" is \"ghost\", not \"vigie\") at line 1 column 18"
         );
+        assert!(
+            error_of(r#"{"format":"vigie","version":2}"#)
+                .starts_with("this export is version 2; this Vigie reads version 1")
+        );
+        assert!(
+            error_of(r#"{"users":[],"format":"vigie","version":1}"#)
+                .starts_with("\"format\" and \"version\" must come before the content")
+        );
+        assert!(
+            error_of(r#"{"format":"vigie","version":1,"tags":[],"users":[]}"#)
+                .starts_with("the sections must come in this order: users, tags, articles, audit")
+        );
+        assert!(
+            error_of(r#"{"format":"vigie","version":1,"users":[],"tags":[],"articles":[]}"#)
+                .starts_with("missing field `audit`")
+        );
+        assert!(
+            error_of("{\"format\":\"vigie\",\"version\":1,\n\"users\":[{\"id\":1}]")
+                .contains("line 2")
+        );
+    }
+
+    #[test]
+    fn what_the_receiver_refuses_stops_the_reading() {
+        let text = r#"{"format":"vigie","version":1,"users":[],"tags":[{"id":"00000000-0000-0000-0000-000000000000","slug":"ia","name":"IA","kind":"topic","description":"","created_at":"1970-01-01T00:00:00Z","updated_at":"1970-01-01T00:00:00Z","redirects":[]}],"articles":[],"audit":[]}"#;
+        let err = read(text.as_bytes(), |_| Err("tag ia: duplicate".into())).expect_err("stops");
+        assert!(err.to_string().starts_with("tag ia: duplicate"), "{err}");
     }
 }

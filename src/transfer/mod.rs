@@ -8,7 +8,10 @@ mod progress;
 pub mod wordpress;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
+use std::io::{Read, Seek, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, bail};
 use sqlx::{PgConnection, PgPool};
@@ -16,6 +19,7 @@ use uuid::Uuid;
 
 use crate::domain::{DisplayName, Email, Lang, Role, Slug, TagKind, Title};
 use crate::store::{audit, tags, transfer, users};
+use archive::Record;
 use progress::Progress;
 use wordpress::{Fate, Problem, Site};
 
@@ -114,30 +118,44 @@ pub struct Report {
     pub lines: Vec<String>,
 }
 
-/// Reads `text`, a Vigie export or a WordPress export (told apart by their first character),
-/// into the database.
+/// Reads the file at `path`, a Vigie export or a WordPress export (told apart by their first
+/// character), into the database.
 pub async fn import(
     pool: &PgPool,
-    text: &str,
+    path: &Path,
     site_url: &str,
     options: ImportOptions,
 ) -> anyhow::Result<Report> {
-    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if start.starts_with('{') {
-        import_archive(pool, text, site_url).await
-    } else if start.starts_with('<') {
-        let site = wordpress::read(text)?;
-        import_wordpress(pool, &site, site_url, options).await
-    } else {
-        bail!("this file is neither a Vigie export (JSON) nor a WordPress export (XML)")
+    let mut file = std::fs::File::open(path).context("cannot open the file")?;
+    let mut start = [0; 512];
+    let n = file.read(&mut start).context("cannot read the file")?;
+    file.rewind().context("cannot read the file")?;
+    let first = start[..n]
+        .iter()
+        .copied()
+        // A byte-order mark (EF BB BF) and blanks may come first.
+        .find(|b| !b" \t\r\n\xEF\xBB\xBF".contains(b));
+    match first {
+        Some(b'{') => import_archive(pool, file, site_url).await,
+        Some(b'<') => {
+            let mut text = String::new();
+            file.read_to_string(&mut text)
+                .context("this file is not UTF-8 text")?;
+            let site = wordpress::read(&text)?;
+            import_wordpress(pool, &site, site_url, options).await
+        }
+        _ => bail!("this file is neither a Vigie export (JSON) nor a WordPress export (XML)"),
     }
 }
 
-async fn import_archive(pool: &PgPool, text: &str, site_url: &str) -> anyhow::Result<Report> {
-    // serde_json names the line and column of what it could not read.
-    let archive: archive::Archive =
-        serde_json::from_str(text).context("this Vigie export cannot be read")?;
-    archive.check()?;
+/// Streams a Vigie export into an empty database: records are inserted as they are read (the
+/// file is never whole in memory); links between articles, which may point forward, last.
+async fn import_archive(
+    pool: &PgPool,
+    file: std::fs::File,
+    site_url: &str,
+) -> anyhow::Result<Report> {
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut tx = pool.begin().await?;
     if let Some(there) = transfer::existing_content(&mut tx).await? {
         bail!(
@@ -145,49 +163,93 @@ async fn import_archive(pool: &PgPool, text: &str, site_url: &str) -> anyhow::Re
         );
     }
     transfer::begin_bulk_load(&mut tx).await?;
+
+    let read_so_far = Arc::new(AtomicU64::new(0));
+    let (sender, mut records) = tokio::sync::mpsc::channel::<Record>(64);
+    let reader = {
+        let input = Counted {
+            inner: std::io::BufReader::new(file),
+            count: read_so_far.clone(),
+        };
+        tokio::task::spawn_blocking(move || {
+            archive::read(input, |record| {
+                sender
+                    .blocking_send(record)
+                    .map_err(|_| "the import stopped".to_owned())
+            })
+        })
+    };
     let mut counts = Counts::default();
-    for user in &archive.users {
-        transfer::insert_user(&mut tx, user)
-            .await
-            .with_context(|| format!("user {} ({})", user.email, user.id))?;
-        counts.users += 1;
+    let mut links = Vec::new();
+    let mut bar = Progress::bytes("import", size);
+    let inserted: anyhow::Result<()> = async {
+        while let Some(record) = records.recv().await {
+            match record {
+                Record::User(user) => {
+                    transfer::insert_user(&mut tx, &user)
+                        .await
+                        .with_context(|| format!("user {} ({})", user.email, user.id))?;
+                    counts.users += 1;
+                }
+                Record::Tag(tag) => {
+                    transfer::insert_tag(&mut tx, &tag)
+                        .await
+                        .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
+                    counts.tags += 1;
+                }
+                Record::Article(article) => {
+                    transfer::insert_article(&mut tx, &article, site_url)
+                        .await
+                        .and(transfer::insert_article_parts(&mut tx, &article).await)
+                        .with_context(|| format!("article {} ({})", article.slug, article.id))?;
+                    counts.articles += 1;
+                    counts.revisions += article.revisions.len();
+                    links.push((article.id, article.slug, article.links));
+                }
+                Record::Audit(event) => {
+                    transfer::insert_audit(&mut tx, &event)
+                        .await
+                        .with_context(|| format!("audit event {}", event.id))?;
+                    counts.audit += 1;
+                }
+            }
+            bar.set(read_so_far.load(Ordering::Relaxed));
+        }
+        Ok(())
     }
-    for tag in &archive.tags {
-        transfer::insert_tag(&mut tx, tag)
+    .await;
+    // A failed insert stops the reader (it cannot send any more); its error is the one to tell.
+    drop(records);
+    let read = reader.await.context("the reader stopped")?;
+    inserted?;
+    // serde_json names the line and column of what it could not read.
+    read.context("this Vigie export cannot be read")?;
+    for (id, slug, to) in &links {
+        transfer::insert_links(&mut tx, *id, to)
             .await
-            .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
-        counts.tags += 1;
-    }
-    let total = archive.articles.len() as u64;
-    let mut bar = Progress::new("articles", total * 2);
-    // Articles point at each other (links, redirects): every row first, then their parts.
-    for article in &archive.articles {
-        transfer::insert_article(&mut tx, article, site_url)
-            .await
-            .with_context(|| format!("article {} ({})", article.slug, article.id))?;
-        bar.advance(1);
-    }
-    for article in &archive.articles {
-        transfer::insert_article_parts(&mut tx, article)
-            .await
-            .with_context(|| format!("article {} ({})", article.slug, article.id))?;
-        counts.articles += 1;
-        counts.revisions += article.revisions.len();
-        bar.advance(1);
+            .with_context(|| format!("article {slug} ({id})"))?;
     }
     bar.finish();
-    for event in &archive.audit {
-        transfer::insert_audit(&mut tx, event)
-            .await
-            .with_context(|| format!("audit event {}", event.id))?;
-        counts.audit += 1;
-    }
     transfer::renumber_after_import(&mut tx).await?;
     transfer::end_bulk_load(&mut tx).await?;
     tx.commit().await.context("saving the import")?;
     Ok(Report {
         lines: vec![format!("imported {counts}")],
     })
+}
+
+/// A reader that counts the bytes read through it, for the progress bar.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// A WordPress post on its way in: where it goes and under which address.

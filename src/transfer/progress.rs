@@ -8,6 +8,9 @@ const WIDTH: u64 = 30;
 
 pub struct Progress {
     label: &'static str,
+    /// Counted in units of `per`, e.g. bytes shown as megabytes.
+    per: u64,
+    unit: &'static str,
     total: u64,
     done: u64,
     drawn_at: Option<Instant>,
@@ -18,6 +21,8 @@ impl Progress {
     pub fn new(label: &'static str, total: u64) -> Self {
         Self {
             label,
+            per: 1,
+            unit: "",
             total,
             done: 0,
             drawn_at: None,
@@ -25,8 +30,21 @@ impl Progress {
         }
     }
 
+    /// Counts bytes, shown as megabytes.
+    pub fn bytes(label: &'static str, total: u64) -> Self {
+        Self {
+            per: 1_000_000,
+            unit: " MB",
+            ..Self::new(label, total)
+        }
+    }
+
     pub fn advance(&mut self, by: u64) {
-        self.done += by;
+        self.set(self.done + by);
+    }
+
+    pub fn set(&mut self, done: u64) {
+        self.done = done;
         let due = self
             .drawn_at
             .is_none_or(|at| at.elapsed() >= Duration::from_millis(100));
@@ -45,7 +63,11 @@ impl Progress {
 
     fn draw(&mut self) {
         self.drawn_at = Some(Instant::now());
-        eprint!("\r{}", bar(self.label, self.done, self.total));
+        eprint!(
+            "\r{}{}",
+            bar(self.label, self.done / self.per, self.total / self.per),
+            self.unit
+        );
         let _ = std::io::stderr().flush();
     }
 }

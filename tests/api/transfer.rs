@@ -217,6 +217,30 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     for table in ["app_user", "tag", "article", "audit_event"] {
         assert_eq!(count(&app, table).await, 0, "{table} left half-written");
     }
+
+    // Cut off in the middle of the articles: those read so far are not kept either.
+    let audit_at = text.find("\"audit\":[").expect("audit section");
+    // Records are one per line: this ends the file after the last article but one.
+    let cut = text[..audit_at - 4].rfind('\n').expect("several articles");
+    let path = scratch("cut.json");
+    std::fs::write(&path, &text[..cut]).expect("written");
+    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("this Vigie export cannot be read")
+            && message.contains("EOF while parsing"),
+        "{message}"
+    );
+    for table in [
+        "app_user",
+        "tag",
+        "article",
+        "article_revision",
+        "audit_event",
+    ] {
+        assert_eq!(count(&app, table).await, 0, "{table} left half-written");
+    }
 }
 
 #[tokio::test]
