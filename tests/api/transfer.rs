@@ -51,6 +51,19 @@ fn export_to(app: &TestApp, path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("export written")
 }
 
+/// Nothing was left half-written: the content tables are all empty.
+async fn assert_nothing_imported(app: &TestApp) {
+    for table in [
+        "app_user",
+        "tag",
+        "article",
+        "article_revision",
+        "audit_event",
+    ] {
+        assert_eq!(count(app, table).await, 0, "{table} left half-written");
+    }
+}
+
 async fn count(app: &TestApp, table: &str) -> i64 {
     // `table` is one of the names these tests spell out.
     sqlx::query_scalar(AssertSqlSafe(format!("select count(*) from {table}")))
@@ -214,9 +227,7 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
         "{}",
         stderr(&out)
     );
-    for table in ["app_user", "tag", "article", "audit_event"] {
-        assert_eq!(count(&app, table).await, 0, "{table} left half-written");
-    }
+    assert_nothing_imported(&app).await;
 
     // Cut off in the middle of the articles: those read so far are not kept either.
     let audit_at = text.find("\"audit\":[").expect("audit section");
@@ -232,15 +243,7 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
             && message.contains("EOF while parsing"),
         "{message}"
     );
-    for table in [
-        "app_user",
-        "tag",
-        "article",
-        "article_revision",
-        "audit_event",
-    ] {
-        assert_eq!(count(&app, table).await, 0, "{table} left half-written");
-    }
+    assert_nothing_imported(&app).await;
 }
 
 #[tokio::test]
@@ -431,9 +434,7 @@ async fn a_bad_wordpress_item_stops_the_import_unless_told_to_skip_it() {
         "{message}"
     );
     assert!(message.contains("--skip-bad"), "{message}");
-    for table in ["app_user", "tag", "article"] {
-        assert_eq!(count(&app, table).await, 0, "{table}");
-    }
+    assert_nothing_imported(&app).await;
 
     let out = vigie(
         &app,
