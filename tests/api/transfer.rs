@@ -9,7 +9,8 @@ use uuid::Uuid;
 use vigie::domain::Role;
 
 use crate::editor::new_article;
-use crate::helpers::{SAMPLE, TestApp};
+use crate::helpers::{PASSWORD, SAMPLE, TestApp};
+use crate::users::shown_link;
 
 const WORDPRESS_SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -324,6 +325,51 @@ async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
     assert!(row.contains("désactivé"), "{row}");
     let audit = admin.get("/admin/audit").await;
     assert!(audit.body.contains("import.wordpress"));
+
+    // Claiming: the admin enables Claire and sends her a password link; she signs in and finds
+    // her articles in the editor.
+    let claire_id: Uuid = sqlx::query_scalar("select id from app_user where email = $1")
+        .bind("claire@example.org")
+        .fetch_one(&app.pool)
+        .await
+        .expect("imported author");
+    let enabled = admin
+        .post_signed(&format!("/admin/users/{claire_id}/enable"), &[])
+        .await;
+    assert_eq!(enabled.status, 303);
+    let reset = admin
+        .post_signed(&format!("/admin/users/{claire_id}/reset"), &[])
+        .await;
+    let claire = app.browser();
+    let token = claire
+        .get(&shown_link(&reset))
+        .await
+        .attrs("input[name=token]", "value")
+        .remove(0);
+    let set = claire
+        .post(
+            "/password",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303);
+    assert_eq!(
+        claire.sign_in("claire@example.org", PASSWORD).await.status,
+        303
+    );
+    let mine = claire.get("/editor").await;
+    assert!(
+        mine.body.contains("AI Act : le calendrier d’application"),
+        "her imported article is hers"
+    );
+    assert!(
+        !mine.body.contains("Analyse n°161"),
+        "the other author's are not"
+    );
 }
 
 #[tokio::test]

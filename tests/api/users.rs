@@ -6,7 +6,7 @@ use vigie::domain::Role;
 use crate::helpers::{Browser, PASSWORD, Page, TestApp, audited};
 
 /// The password link an admin's page shows, once.
-fn shown_link(page: &Page) -> String {
+pub(crate) fn shown_link(page: &Page) -> String {
     let url = page.texts(".password-link code").remove(0);
     url.split_once("/password")
         .map(|(_, rest)| format!("/password{rest}"))
