@@ -327,18 +327,13 @@ fn article_from(
         Fate::InReview => ("in_review", None),
         Fate::Draft => ("draft", None),
     };
-    let excerpt = if post.excerpt.contains('<') {
-        wordpress::to_markdown(&post.excerpt, &|_| None)
-    } else {
-        post.excerpt.clone()
-    };
     archive::Article {
         id: Uuid::new_v4(),
         slug: plan.slug.as_str().to_owned(),
         title: plan.title.as_str().to_owned(),
         dek: String::new(),
         body_markdown: wordpress::to_markdown(&post.html, article_for),
-        excerpt: excerpt.split_whitespace().collect::<Vec<_>>().join(" "),
+        excerpt: post.excerpt.clone(),
         lang: lang.as_str().to_owned(),
         status: status.to_owned(),
         review_note: String::new(),

@@ -74,6 +74,7 @@ pub struct Post {
     pub modified: OffsetDateTime,
     pub author_login: String,
     pub html: String,
+    /// Plain text, on one line.
     pub excerpt: String,
     /// Tags and categories, in file order.
     pub terms: Vec<Term>,
@@ -152,17 +153,21 @@ pub fn read(text: &str) -> Result<Site, WxrError> {
             (Ns::Wp, "author") => site.authors.push(Author {
                 login: field(node, Ns::Wp, "author_login").unwrap_or_default(),
                 email: field(node, Ns::Wp, "author_email").unwrap_or_default(),
-                display_name: field(node, Ns::Wp, "author_display_name").unwrap_or_default(),
+                display_name: plain(
+                    &field(node, Ns::Wp, "author_display_name").unwrap_or_default(),
+                ),
             }),
             (Ns::Wp, "category") => site.terms.push(Term {
                 slug: decode_slug(&field(node, Ns::Wp, "category_nicename").unwrap_or_default()),
-                name: field(node, Ns::Wp, "cat_name").unwrap_or_default(),
-                description: field(node, Ns::Wp, "category_description").unwrap_or_default(),
+                name: plain(&field(node, Ns::Wp, "cat_name").unwrap_or_default()),
+                description: plain(
+                    &field(node, Ns::Wp, "category_description").unwrap_or_default(),
+                ),
             }),
             (Ns::Wp, "tag") => site.terms.push(Term {
                 slug: decode_slug(&field(node, Ns::Wp, "tag_slug").unwrap_or_default()),
-                name: field(node, Ns::Wp, "tag_name").unwrap_or_default(),
-                description: field(node, Ns::Wp, "tag_description").unwrap_or_default(),
+                name: plain(&field(node, Ns::Wp, "tag_name").unwrap_or_default()),
+                description: plain(&field(node, Ns::Wp, "tag_description").unwrap_or_default()),
             }),
             (Ns::None, "item") => read_item(lines.at(node.range().start), node, &mut site),
             _ => {}
@@ -201,10 +206,10 @@ impl Lines {
 }
 
 fn read_item(line: u32, item: Node, site: &mut Site) {
-    let title = field(item, Ns::None, "title").unwrap_or_default();
+    let title = plain(&field(item, Ns::None, "title").unwrap_or_default());
     let problem = |why: String| Problem {
         line,
-        title: title.trim().to_owned(),
+        title: title.clone(),
         why,
     };
     let post_type = field(item, Ns::Wp, "post_type").unwrap_or_default();
@@ -286,14 +291,14 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
         .filter(|n| matches!(n.attribute("domain"), Some("category" | "post_tag")))
         .map(|n| Term {
             slug: decode_slug(n.attribute("nicename").unwrap_or_default()),
-            name: n.text().unwrap_or_default().trim().to_owned(),
+            name: plain(n.text().unwrap_or_default()),
             description: String::new(),
         })
         .collect();
     site.posts.push(Post {
         wp_id,
         line,
-        title: title.trim().to_owned(),
+        title,
         slug: decode_slug(&field(item, Ns::Wp, "post_name").unwrap_or_default()),
         link: field(item, Ns::None, "link").unwrap_or_default(),
         fate,
@@ -302,7 +307,7 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
         modified,
         author_login,
         html: field(item, Ns::Content, "encoded").unwrap_or_default(),
-        excerpt: field(item, Ns::Excerpt, "encoded").unwrap_or_default(),
+        excerpt: excerpt_text(&field(item, Ns::Excerpt, "encoded").unwrap_or_default()),
         terms,
     });
 }
@@ -325,6 +330,23 @@ fn post_date(item: Node, name: &str) -> Result<Option<OffsetDateTime>, String> {
             .map_err(|_| format!("wp:{name} {text:?} is not a date like 2026-02-27 08:00:00"));
     }
     Ok(None)
+}
+
+/// Text as WordPress stores titles, names and descriptions: with HTML entities (`R&amp;D`,
+/// `l&#8217;IA`), which Vigie's templates would show as typed.
+fn plain(text: &str) -> String {
+    html_escape::decode_html_entities(text).trim().to_owned()
+}
+
+/// An excerpt as one line of plain text: HTML ones through [`to_markdown`], plain ones with
+/// their entities decoded.
+fn excerpt_text(excerpt: &str) -> String {
+    let text = if excerpt.contains('<') {
+        to_markdown(excerpt, &|_| None)
+    } else {
+        plain(excerpt)
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// WordPress stores non-ASCII slugs percent-encoded (`%c3%a9t%c3%a9`).

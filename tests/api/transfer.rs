@@ -394,6 +394,14 @@ async fn every_wordpress_status_lands_where_it_belongs() {
     // Published: public, at its WordPress address, script and event handlers gone.
     let dsa = app.get("/articles/dsa-plateformes").await;
     assert_eq!(dsa.status, 200);
+    // WordPress stores titles and names with HTML entities; readers see the characters.
+    assert_eq!(dsa.texts("h1"), ["Le DSA & les plateformes d’IA"]);
+    assert!(
+        dsa.texts(".tags a")
+            .contains(&"Modération & signalements".to_owned()),
+        "{:?}",
+        dsa.texts(".tags a")
+    );
     assert!(!dsa.body.contains("evil.example") && !dsa.body.contains("steal()"));
     let links = dsa.attrs(".article-body a", "href");
     assert!(
