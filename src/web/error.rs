@@ -6,7 +6,8 @@
 //! language, revealing nothing internal.
 
 use askama::Template;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -122,6 +123,23 @@ pub fn unavailable(e: &sqlx::Error) -> bool {
 /// The fallback for every unknown URL.
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// Path parameters (an id, or an id and a number) that must parse: `/editor/articles/123abc`
+/// names no page that could exist, so it gets the 404 page, like any unknown address, rather
+/// than axum's plain 400.
+#[derive(Debug)]
+pub struct PathId<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PathId<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(_) => Err(AppError::NotFound),
+        }
+    }
 }
 
 #[derive(Template)]

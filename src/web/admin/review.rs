@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use crate::domain::{Action, ArticleStatus, Permission};
 use crate::store::editing::{self, Editable};
 use crate::store::review::{self, Waiting, When};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
 pub struct Line {
@@ -129,7 +130,7 @@ async fn review_page(
 pub async fn review(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
 ) -> Result<ReviewPage, AppError> {
     let article = in_review(&state, id).await?;
     review_page(&state, &user, article, None, String::new(), String::new()).await
@@ -150,7 +151,7 @@ pub struct Decision {
 
 pub async fn decide(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<Decision>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;

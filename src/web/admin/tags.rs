@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use crate::domain::{Permission, Slug, TagKind};
 use crate::store::audit;
 use crate::store::tags::{self, Change, Managed};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
 #[derive(Template, WebTemplate)]
@@ -132,7 +133,7 @@ pub async fn create(
 
 pub async fn update(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<TagForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -174,7 +175,7 @@ pub struct MergeForm {
 
 pub async fn merge(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<MergeForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -211,7 +212,7 @@ pub struct DeleteForm {
 
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<DeleteForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;

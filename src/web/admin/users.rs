@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::domain::{DisplayName, Email, Role};
 use crate::store::{audit, users};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
 pub struct Line {
@@ -206,7 +207,7 @@ async fn refused(
 
 pub async fn change_role(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<RoleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -293,7 +294,7 @@ async fn set_disabled(
 
 pub async fn disable(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     set_disabled(state, id, signed, true).await
@@ -301,7 +302,7 @@ pub async fn disable(
 
 pub async fn enable(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     set_disabled(state, id, signed, false).await
@@ -311,7 +312,7 @@ pub async fn enable(
 /// keeps working until the link is used.
 pub async fn reset(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     let user = signed.user;

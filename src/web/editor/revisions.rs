@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -13,6 +13,7 @@ use crate::domain::diff::{Piece, word_diff};
 use crate::domain::{Lang, Slug, Title, markdown};
 use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
 fn kind_label(kind: &str) -> &'static str {
@@ -56,7 +57,7 @@ pub struct RevisionsPage {
 pub async fn revisions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
 ) -> Result<RevisionsPage, AppError> {
     let article = visible(&state, &user, id).await?;
     let lines = editing::revisions(&state.pool, id)
@@ -100,7 +101,7 @@ async fn find(state: &AppState, article: Uuid, id: i64) -> Result<Revision, AppE
 pub async fn revision(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, rev)): Path<(Uuid, i64)>,
+    PathId((id, rev)): PathId<(Uuid, i64)>,
 ) -> Result<RevisionPage, AppError> {
     let article = visible(&state, &user, id).await?;
     let revision = find(&state, id, rev).await?;
@@ -142,7 +143,7 @@ pub struct DiffPage {
 pub async fn diff(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     Query(pair): Query<Pair>,
 ) -> Result<DiffPage, AppError> {
     let article = visible(&state, &user, id).await?;
@@ -170,7 +171,7 @@ pub struct NoFields {}
 /// Puts a revision's title, dek, body, tags and related articles back, as a new version.
 pub async fn restore(
     State(state): State<AppState>,
-    Path((id, rev)): Path<(Uuid, i64)>,
+    PathId((id, rev)): PathId<(Uuid, i64)>,
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     let user = signed.user;

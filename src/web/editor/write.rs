@@ -1,7 +1,7 @@
 //! Writing: the new-article and edit forms, saving (with the version check and the conflict
 //! page), autosave, the soft lock and the workflow buttons.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use crate::store::editing::{self, Changes, Editable, Outcome};
 use crate::store::review;
 use crate::store::{tags, violates};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
 use crate::web::{AppError, AppState, assets};
 
 /// Someone who saved or autosaved within this is still "editing".
@@ -352,7 +353,7 @@ pub struct Notices {
 pub async fn edit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     Query(q): Query<Notices>,
 ) -> Result<EditPage, AppError> {
     let article = visible(&state, &user, id).await?;
@@ -392,7 +393,7 @@ pub async fn edit(
 
 pub async fn save(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<ArticleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -512,7 +513,7 @@ pub async fn save(
 /// is untouched, and the soft lock is refreshed.
 pub async fn autosave(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<ArticleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -551,7 +552,7 @@ pub struct NoFields {}
 /// "Take over": the soft lock becomes this user's.
 pub async fn take_over(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<NoFields>,
 ) -> Result<Response, AppError> {
     let user = signed.user;
@@ -574,7 +575,7 @@ pub struct StatusForm {
 /// only to the version the user saw.
 pub async fn change_status(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<StatusForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -634,7 +635,7 @@ pub struct DeleteForm {
 /// Deletes an article for good (admins only, after ticking a confirmation).
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<DeleteForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
@@ -664,7 +665,7 @@ pub struct CorrectionForm {
 /// Adds a correction to a published article: dated, public, and never edited or removed.
 pub async fn add_correction(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId<Uuid>,
     signed: SignedForm<CorrectionForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
