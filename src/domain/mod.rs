@@ -2,6 +2,7 @@
 
 pub mod diff;
 mod lang;
+mod legacy;
 pub mod markdown;
 pub mod password;
 mod permissions;
@@ -13,6 +14,7 @@ pub mod typography;
 pub mod zone;
 
 pub use lang::{Lang, format_date};
+pub use legacy::legacy_path;
 pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};
 pub use status::{Action, ArticleStatus, Role, TransitionError, transition};

@@ -631,6 +631,20 @@ fn warnings_for(targets: Vec<LinkTarget>) -> Vec<LinkWarning> {
         .collect()
 }
 
+/// The slug of the public article that had the old address `path` (see the `legacy_urls`
+/// migration), if any.
+pub async fn moved_from(pool: &PgPool, path: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select a.slug from legacy_url l join article a on a.id = l.article_id
+        where l.path = $1 and a.status = 'published' and a.published_at <= now()
+        "#,
+        path
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// What readers would find behind each of `slugs` if an article linked to them; no writes.
 pub async fn link_warnings(pool: &PgPool, slugs: &[Slug]) -> Result<Vec<LinkWarning>, sqlx::Error> {
     Ok(warnings_for(resolve_links(pool, slugs).await?))

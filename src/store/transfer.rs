@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{articles, editing};
 use crate::domain::{Lang, Slug, Title, markdown};
 use crate::transfer::archive::{
-    Article, AuditEvent, Correction, Link, Redirect, Revision, Tag, User,
+    Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
 };
 
 /// How many articles (or audit events) an export reads at a time.
@@ -126,6 +126,25 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             created_at: r.created_at,
         });
     }
+    let mut legacy_urls: HashMap<Uuid, Vec<LegacyUrl>> = HashMap::new();
+    for r in sqlx::query!(
+        r#"
+        select article_id, path, created_at from legacy_url where article_id = any($1)
+        order by article_id, path
+        "#,
+        &ids
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        legacy_urls
+            .entry(r.article_id)
+            .or_default()
+            .push(LegacyUrl {
+                path: r.path,
+                created_at: r.created_at,
+            });
+    }
     let mut corrections: HashMap<Uuid, Vec<Correction>> = HashMap::new();
     for r in sqlx::query!(
         r#"
@@ -180,6 +199,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             tags: tags.remove(&r.id).unwrap_or_default(),
             links: links.remove(&r.id).unwrap_or_default(),
             redirects: redirects.remove(&r.id).unwrap_or_default(),
+            legacy_urls: legacy_urls.remove(&r.id).unwrap_or_default(),
             corrections: corrections.remove(&r.id).unwrap_or_default(),
             revisions: revisions.remove(&r.id).unwrap_or_default(),
             id: r.id,
@@ -353,7 +373,7 @@ pub async fn insert_links(
     Ok(())
 }
 
-/// The article's tags, old addresses, corrections and revisions: all but its links
+/// The article's tags, old addresses (its own and other sites'), corrections and revisions: all but its links
 /// ([`insert_links`]).
 pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -372,6 +392,20 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
             r.old_slug,
             a.id,
             r.created_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for u in &a.legacy_urls {
+        // Another article (from another import) may have claimed the address first.
+        sqlx::query!(
+            r#"
+            insert into legacy_url (path, article_id, created_at) values ($1, $2, $3)
+            on conflict (path) do nothing
+            "#,
+            u.path,
+            a.id,
+            u.created_at
         )
         .execute(&mut *conn)
         .await?;

@@ -94,9 +94,20 @@ pub struct Article {
     /// Links to other articles, in order: picked by the author, or found in the body.
     pub links: Vec<Link>,
     pub redirects: Vec<Redirect>,
+    /// Addresses it had on the site it was imported from.
+    pub legacy_urls: Vec<LegacyUrl>,
     pub corrections: Vec<Correction>,
     /// Oldest first.
     pub revisions: Vec<Revision>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyUrl {
+    /// Percent-decoded, without its trailing slash (see `domain::legacy_path`).
+    pub path: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -315,6 +315,7 @@ fn shown_status(post: &wordpress::Post, now: time::OffsetDateTime) -> &'static s
 /// The Vigie article a planned post becomes, by `author`, filed under `tags`, its links to
 /// other posts pointed by `article_for`.
 fn article_from(
+    site: &Site,
     plan: &Planned,
     author: Uuid,
     tags: Vec<Uuid>,
@@ -348,6 +349,15 @@ fn article_from(
         tags,
         links: Vec::new(),
         redirects: Vec::new(),
+        // Old links to the post keep working (see `web::public::old_address`).
+        legacy_urls: site
+            .old_path(&post.link)
+            .map(|path| archive::LegacyUrl {
+                path,
+                created_at: time::OffsetDateTime::now_utc(),
+            })
+            .into_iter()
+            .collect(),
         corrections: Vec::new(),
         revisions: Vec::new(),
     }
@@ -428,7 +438,7 @@ async fn import_wordpress(
                 tags.push(*id);
             }
         }
-        let article = article_from(plan, author, tags, options.lang, &article_for);
+        let article = article_from(site, plan, author, tags, options.lang, &article_for);
         let links_out = transfer::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;

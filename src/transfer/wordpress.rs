@@ -351,22 +351,21 @@ fn excerpt_text(excerpt: &str) -> String {
 
 /// WordPress stores non-ASCII slugs percent-encoded (`%c3%a9t%c3%a9`).
 fn decode_slug(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .trim()
+        .to_owned()
+}
+
+impl Site {
+    /// The path of `link` on this site (its old address, for a redirect), if it is on it.
+    pub fn old_path(&self, link: &str) -> Option<String> {
+        let rest = self
+            .base_urls
+            .iter()
+            .find_map(|base| link.trim().strip_prefix(base.as_str()))?;
+        crate::domain::legacy_path(rest)
     }
-    String::from_utf8_lossy(&out).trim().to_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -233,7 +233,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit(&state.config)));
 
     routes::add_all(Router::new(), &state)
-        .fallback(error::not_found)
+        .fallback(public::old_address)
         .layer(middleware)
         .with_state(state)
 }

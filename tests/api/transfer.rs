@@ -305,6 +305,13 @@ async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
     assert!(page.body.contains("20 février 2026"), "the date is kept");
     let linked = app.get("/articles/anthropic-washington-securite-ia").await;
     assert_eq!(linked.status, 200);
+    // The WordPress addresses lead to the articles.
+    let old = app.get("/analyse-n161-les-usages-sensibles/").await;
+    assert_eq!(old.status, 301);
+    assert_eq!(
+        old.header("location"),
+        "/articles/analyse-n161-les-usages-sensibles"
+    );
 
     // Categories and tags are tags; the nested category too.
     let tag = app.get("/tags/ai-act").await;
@@ -421,6 +428,23 @@ async fn every_wordpress_status_lands_where_it_belongs() {
         "classic paragraphs"
     );
     assert_eq!(app.get("/tags/dsa").await.status, 200);
+    // Old permalinks, however written, lead to the articles; other old addresses do not.
+    for (old, new) in [
+        ("/2025/08/%C3%A9t%C3%A9-bilan/", "/articles/ete-bilan"),
+        ("/2025/08/%c3%a9t%c3%a9-bilan", "/articles/ete-bilan"),
+        ("/2026/01/cadre-2025/", "/articles/cadre-2025"),
+        (
+            "/2026/03/dsa-plateformes/?utm_source=x",
+            "/articles/dsa-plateformes",
+        ),
+    ] {
+        let page = app.get(old).await;
+        assert_eq!(page.status, 301, "{old}");
+        assert_eq!(page.header("location"), new, "{old}");
+    }
+    let unknown = app.get("/2026/01/jamais-publie/").await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("<html"), "the site's 404 page");
 
     // Not public: scheduled, drafts, pending, private, password-protected; not imported:
     // trash, auto-drafts, pages, attachments, menus.
@@ -457,6 +481,19 @@ async fn every_wordpress_status_lands_where_it_belongs() {
         stderr(&again)
     );
     assert_eq!(count(&app, "article").await, 8);
+
+    // What came from WordPress survives a Vigie export and import whole, old addresses too.
+    let path = scratch("from-wordpress.json");
+    let first = export_to(&app, &path);
+    let copy = TestApp::spawn().await;
+    let imported = vigie(&copy, &["import", path.to_str().expect("utf-8")]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        first == export_to(&copy, &scratch("again.json")),
+        "export changed"
+    );
+    let old = copy.get("/2026/01/cadre-2025/").await;
+    assert_eq!(old.header("location"), "/articles/cadre-2025");
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
-use crate::domain::Slug;
+use crate::domain::{Slug, legacy_path};
 use crate::store::articles::{self, Lookup};
 use crate::store::review;
 use crate::web::render_cache::CacheDeps;
@@ -71,6 +71,29 @@ fn news_article(
     }
     // Inside <script>, "</script>" in a title would end the block: < is written as \u003c.
     ld.to_string().replace('<', "\\u003c")
+}
+
+/// Every address no route knows: an old address of an imported article (its WordPress
+/// permalink, say) is sent on to the article with a 301; anything else is the 404 page.
+pub async fn old_address(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    if !matches!(method, Method::GET | Method::HEAD) {
+        return Err(AppError::NotFound);
+    }
+    let Some(path) = legacy_path(uri.path()) else {
+        return Err(AppError::NotFound);
+    };
+    match articles::moved_from(&state.pool, &path).await? {
+        Some(slug) => Ok((
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, format!("/articles/{slug}"))],
+        )
+            .into_response()),
+        None => Err(AppError::NotFound),
+    }
 }
 
 pub async fn show(
