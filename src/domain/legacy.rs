@@ -1,5 +1,6 @@
 //! Addresses articles had on the site they were imported from (a WordPress permalink such as
 //! `/2026/01/ete-bilan/`): the same address written in different ways must compare equal.
+//! (WordPress's `/?p=ID` links are kept as written: the home page answers them.)
 
 use percent_encoding::percent_decode_str;
 

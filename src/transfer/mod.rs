@@ -352,11 +352,13 @@ fn article_from(
         // Old links to the post keep working (see `web::public::old_address`).
         legacy_urls: site
             .old_path(&post.link)
+            .into_iter()
+            // WordPress answers `/?p=ID` for every post, whatever its permalinks.
+            .chain((post.wp_id > 0).then(|| format!("/?p={}", post.wp_id)))
             .map(|path| archive::LegacyUrl {
                 path,
                 created_at: time::OffsetDateTime::now_utc(),
             })
-            .into_iter()
             .collect(),
         corrections: Vec::new(),
         revisions: Vec::new(),

@@ -442,6 +442,18 @@ async fn every_wordpress_status_lands_where_it_belongs() {
         assert_eq!(page.status, 301, "{old}");
         assert_eq!(page.header("location"), new, "{old}");
     }
+    // WordPress's `?p=ID` links too (post 102 is the summer review), but not for posts that
+    // are not public (104 is a draft) or were never there.
+    let by_id = app.get("/?p=102").await;
+    assert_eq!(by_id.status, 301);
+    assert_eq!(by_id.header("location"), "/articles/ete-bilan");
+    assert_eq!(app.get("/?p=104").await.status, 404);
+    assert_eq!(app.get("/?p=999").await.status, 404);
+    assert_eq!(
+        app.get("/?p=abc").await.status,
+        200,
+        "not an id: the home page"
+    );
     let unknown = app.get("/2026/01/jamais-publie/").await;
     assert_eq!(unknown.status, 404);
     assert!(unknown.body.contains("<html"), "the site's 404 page");

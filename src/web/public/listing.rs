@@ -84,12 +84,24 @@ pub struct HomeTemplate {
 pub async fn home(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<HomeTemplate, AppError> {
+) -> Result<Response, AppError> {
+    // `/?p=123`: WordPress's own link to a post, which works whatever its permalinks were;
+    // an imported post keeps it (see the `legacy_urls` migration).
+    if let Some(id) = query.get("p").and_then(|p| p.parse::<u64>().ok()) {
+        return match articles::moved_from(&state.pool, &format!("/?p={id}")).await? {
+            Some(slug) => Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("/articles/{slug}"))],
+            )
+                .into_response()),
+            None => Err(AppError::NotFound),
+        };
+    }
     let listing = load(&state, Filter::default(), &query).await?;
     let mut page = state.page(state.words().page_title_home.to_owned());
     page.description = state.words().tagline.to_owned();
     page.canonical = Some(format!("{}/", state.config.base_url));
-    Ok(HomeTemplate { page, listing })
+    Ok(HomeTemplate { page, listing }.into_response())
 }
 
 #[derive(Template, WebTemplate)]
