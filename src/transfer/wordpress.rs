@@ -176,10 +176,19 @@ pub fn read(text: &str) -> Result<Site, WxrError> {
     Ok(site)
 }
 
+/// Adds a base address of the site, under both schemes: old posts of a site that moved to
+/// HTTPS still link to its `http://` addresses.
 fn push_url(urls: &mut Vec<String>, url: String) {
-    let url = url.trim().trim_end_matches('/').to_owned();
-    if !url.is_empty() && !urls.contains(&url) {
-        urls.push(url);
+    let url = url.trim().trim_end_matches('/');
+    let other = match url.split_once("://") {
+        Some(("https", rest)) => format!("http://{rest}"),
+        Some(("http", rest)) => format!("https://{rest}"),
+        _ => return,
+    };
+    for url in [url.to_owned(), other] {
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
     }
 }
 
@@ -635,6 +644,12 @@ Second, avec <a href="https://blog.example/?p=7">un lien</a>.]]></content:encode
             Some(0)
         );
         assert_eq!(links.post("https://elsewhere.example/ete/"), None);
+        assert_eq!(
+            links.post("http://blog.example/?p=7"),
+            Some(0),
+            "before HTTPS"
+        );
+        assert_eq!(links.post("https://blog.example.evil/?p=7"), None);
         let md = to_markdown(&site.posts[0].html, &|url| {
             links.post(url).map(|_| "ete".to_owned())
         });
