@@ -97,7 +97,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             command: UserCommand::Create { email, name, role },
         } => create_user(config, &email, &name, role).await,
         Command::Generate { articles, seed } => {
-            let db = Database::open(&config).await?;
+            let db = Database::open_beside_server(&config).await?;
             let generated =
                 crate::generate::generate(&db.pool, articles, seed, &config.base_url).await;
             db.close().await;
@@ -113,7 +113,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             import(config, &path, transfer::ImportOptions { skip_bad, lang }).await
         }
         Command::Migrate => {
-            let db = Database::open(&config).await?;
+            let db = Database::open_beside_server(&config).await?;
             tracing::info!("migrations applied");
             db.close().await;
             Ok(())
@@ -126,6 +126,7 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     // start-up finish and shuts down cleanly, instead of killing us with PostgreSQL running.
     let shutdown = web::shutdown_signal()?;
     let db = Database::open(&config).await?;
+    // (The other verbs open with `open_beside_server`.)
     // Whatever happens next, the database (and the embedded server) is closed cleanly.
     let served = async {
         if !crate::db::known_timezone(&db.pool, &config.timezone).await? {
@@ -168,7 +169,7 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
 }
 
 async fn export(config: Config, output: Option<std::path::PathBuf>) -> anyhow::Result<()> {
-    let db = Database::open(&config).await?;
+    let db = Database::open_beside_server(&config).await?;
     let exported = async {
         match &output {
             None => {
@@ -205,7 +206,7 @@ async fn import(
     path: &std::path::Path,
     options: transfer::ImportOptions,
 ) -> anyhow::Result<()> {
-    let db = Database::open(&config).await?;
+    let db = Database::open_beside_server(&config).await?;
     let imported = transfer::import(&db.pool, path, &config.base_url, options).await;
     db.close().await;
     let report = imported.with_context(|| format!("{}: nothing was imported", path.display()))?;
@@ -223,7 +224,7 @@ async fn create_user(config: Config, email: &str, name: &str, role: Role) -> any
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
         .await?
         .map_err(|e| anyhow::anyhow!("hashing the password failed: {e}"))?;
-    let db = Database::open(&config).await?;
+    let db = Database::open_beside_server(&config).await?;
     let created = async {
         let mut tx = db.pool.begin().await?;
         // The same lock as /setup: a first admin is created once, by one of them.

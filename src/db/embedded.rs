@@ -154,8 +154,13 @@ impl EmbeddedPostgres {
 
     /// How to connect to database `database` on this server.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        Self::socket_options(&self.dir, database)
+    }
+
+    /// How to reach the server of the cluster in `dir` (whoever started it).
+    pub fn socket_options(dir: &Path, database: &str) -> PgConnectOptions {
         PgConnectOptions::new_without_pgpass()
-            .socket(&self.dir)
+            .socket(dir)
             .port(PORT)
             .username(SUPERUSER)
             .database(database)

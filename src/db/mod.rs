@@ -37,8 +37,21 @@ pub struct Database {
 }
 
 impl Database {
-    /// Opens the configured database, creating it if it does not exist, and migrates it.
+    /// Opens the configured database, creating it if it does not exist, and migrates it. The
+    /// embedded default is started here, and refused if another Vigie runs it: a second server
+    /// would stop the first one's database when it stops.
     pub async fn open(config: &Config) -> Result<Self, DbError> {
+        Self::open_with(config, false).await
+    }
+
+    /// Like [`Database::open`], for the one-off verbs (`export`, `import`, `user create`…):
+    /// with the embedded default already run by `vigie serve` in the same folder, they use
+    /// that server, and leave it running.
+    pub async fn open_beside_server(config: &Config) -> Result<Self, DbError> {
+        Self::open_with(config, true).await
+    }
+
+    async fn open_with(config: &Config, beside_server: bool) -> Result<Self, DbError> {
         let (options, embedded) = match &config.database_url {
             Some(url) => (
                 PgConnectOptions::from_str(url.expose()).map_err(|_| DbError::BadUrl)?,
@@ -47,15 +60,21 @@ impl Database {
             None => {
                 let dir = config.data_dir.join("postgres");
                 let bindir = config.pg_bindir.clone();
-                let server = tokio::task::spawn_blocking(move || {
+                let started = tokio::task::spawn_blocking(move || {
                     EmbeddedPostgres::start(&dir, bindir.as_deref())
                 })
                 .await
                 .map_err(|e| embedded::EmbeddedError::Io {
                     doing: "starting the embedded PostgreSQL",
                     source: std::io::Error::other(e),
-                })??;
-                (server.connect_options("vigie"), Some(server))
+                })?;
+                match started {
+                    Ok(server) => (server.connect_options("vigie"), Some(server)),
+                    Err(embedded::EmbeddedError::Busy(dir)) if beside_server => {
+                        (EmbeddedPostgres::socket_options(&dir, "vigie"), None)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         };
         // From here on, an early return drops `embedded`, which stops the server.

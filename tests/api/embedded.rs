@@ -94,11 +94,13 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
         "the cluster lives in VIGIE_DATA_DIR/postgres"
     );
 
-    // A second Vigie on the same folder is refused rather than stopping the first one's database.
+    // A second server on the same folder is refused rather than stopping the first one's
+    // database when it stops.
     let second = Command::new(VIGIE)
-        .arg("migrate")
+        .arg("serve")
         .env_remove("DATABASE_URL")
         .env("VIGIE_DATA_DIR", &data)
+        .env("VIGIE_BIND", "127.0.0.1:0")
         .output()
         .expect("vigie runs");
     assert!(!second.status.success());
@@ -107,6 +109,21 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
         stderr.contains("another Vigie is already using"),
         "{stderr}"
     );
+    // The one-off verbs use the running server: a backup needs no downtime.
+    let export = Command::new(VIGIE)
+        .arg("export")
+        .env_remove("DATABASE_URL")
+        .env("VIGIE_DATA_DIR", &data)
+        .env("VIGIE_LOG", "warn")
+        .output()
+        .expect("vigie runs");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let exported = String::from_utf8_lossy(&export.stdout);
+    assert!(exported.contains(&format!("\"slug\":\"{SAMPLE}\"")));
     assert_eq!(
         get(format!("http://{addr}/readyz")).await.status(),
         200,
