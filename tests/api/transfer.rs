@@ -10,7 +10,7 @@ use vigie::domain::Role;
 
 use crate::editor::new_article;
 use crate::helpers::{PASSWORD, SAMPLE, TestApp};
-use crate::users::shown_link;
+use crate::users::{set_password, shown_link};
 
 const WORDPRESS_SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -353,17 +353,7 @@ async fn the_wordpress_sample_becomes_published_articles_in_markdown() {
         .await
         .attrs("input[name=token]", "value")
         .remove(0);
-    let set = claire
-        .post(
-            "/password",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(set.status, 303);
+    assert_eq!(set_password(&claire, &token).await.status, 303);
     assert_eq!(
         claire.sign_in("claire@example.org", PASSWORD).await.status,
         303

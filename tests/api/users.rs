@@ -13,6 +13,20 @@ pub(crate) fn shown_link(page: &Page) -> String {
         .unwrap()
 }
 
+/// Sets [`PASSWORD`] through the password form of `token`, as the person would.
+pub(crate) async fn set_password(browser: &Browser, token: &str) -> Page {
+    browser
+        .post(
+            "/password",
+            &[
+                ("token", token),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
+}
+
 async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {
     sqlx::query_scalar("select id from app_user where email = $1")
         .bind(email)
@@ -82,17 +96,7 @@ async fn a_new_account_sets_its_password_through_a_one_time_link() {
         )
         .await;
     assert_eq!(weak.status, 422);
-    let set = claire
-        .post(
-            "/password",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(set.status, 303);
+    assert_eq!(set_password(&claire, &token).await.status, 303);
     assert_eq!(
         claire
             .sign_in("claire@vigie.example", PASSWORD)
