@@ -12,6 +12,16 @@ use crate::transfer::archive::{
     Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
 };
 
+/// Rows gathered under their key, each key's in the rows' order.
+fn grouped<R, V>(rows: Vec<R>, split: impl Fn(R) -> (Uuid, V)) -> HashMap<Uuid, Vec<V>> {
+    let mut groups: HashMap<Uuid, Vec<V>> = HashMap::new();
+    for row in rows {
+        let (key, value) = split(row);
+        groups.entry(key).or_default().push(value);
+    }
+    groups
+}
+
 /// How many articles (or audit events) an export reads at a time.
 const BATCH: i64 = 500;
 
@@ -33,18 +43,22 @@ pub async fn tags(conn: &mut PgConnection) -> Result<Vec<Tag>, sqlx::Error> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut redirects: HashMap<Uuid, Vec<Redirect>> = HashMap::new();
-    for r in sqlx::query!(
-        "select tag_id, old_slug, created_at from tag_redirect order by tag_id, old_slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        redirects.entry(r.tag_id).or_default().push(Redirect {
-            old_slug: r.old_slug,
-            created_at: r.created_at,
-        });
-    }
+    let mut redirects = grouped(
+        sqlx::query!(
+            "select tag_id, old_slug, created_at from tag_redirect order by tag_id, old_slug"
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.tag_id,
+                Redirect {
+                    old_slug: r.old_slug,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
     Ok(rows
         .into_iter()
         .map(|r| Tag {
@@ -80,118 +94,131 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
 
-    let mut tags: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select article_id, tag_id from article_tag where article_id = any($1)
-        order by article_id, position, tag_id
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        tags.entry(r.article_id).or_default().push(r.tag_id);
-    }
-    let mut links: HashMap<Uuid, Vec<Link>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select from_article_id, to_article_id, origin from article_link
-        where from_article_id = any($1)
-        order by from_article_id, origin, position, to_article_id
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        links.entry(r.from_article_id).or_default().push(Link {
-            to: r.to_article_id,
-            origin: r.origin,
-        });
-    }
-    let mut redirects: HashMap<Uuid, Vec<Redirect>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select article_id, old_slug, created_at from slug_redirect where article_id = any($1)
-        order by article_id, old_slug
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        redirects.entry(r.article_id).or_default().push(Redirect {
-            old_slug: r.old_slug,
-            created_at: r.created_at,
-        });
-    }
-    let mut legacy_urls: HashMap<Uuid, Vec<LegacyUrl>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select article_id, path, created_at from legacy_url where article_id = any($1)
-        order by article_id, path
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        legacy_urls
-            .entry(r.article_id)
-            .or_default()
-            .push(LegacyUrl {
-                path: r.path,
-                created_at: r.created_at,
-            });
-    }
-    let mut corrections: HashMap<Uuid, Vec<Correction>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select id, article_id, author_id, noted_at, body from correction
-        where article_id = any($1) order by id
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        corrections
-            .entry(r.article_id)
-            .or_default()
-            .push(Correction {
-                id: r.id,
-                author_id: r.author_id,
-                noted_at: r.noted_at,
-                body: r.body,
-            });
-    }
-    let mut revisions: HashMap<Uuid, Vec<Revision>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"
-        select id, article_id, version, kind, title, dek, body_markdown, tags, related, editor_id,
-               save_key, created_at
-        from article_revision where article_id = any($1) order by id
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        revisions.entry(r.article_id).or_default().push(Revision {
-            id: r.id,
-            version: r.version,
-            kind: r.kind,
-            title: r.title,
-            dek: r.dek,
-            body_markdown: r.body_markdown,
-            tags: r.tags,
-            related: r.related,
-            editor_id: r.editor_id,
-            save_key: r.save_key,
-            created_at: r.created_at,
-        });
-    }
+    let mut tags = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, tag_id from article_tag where article_id = any($1)
+            order by article_id, position, tag_id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| (r.article_id, r.tag_id),
+    );
+    let mut links = grouped(
+        sqlx::query!(
+            r#"
+            select from_article_id, to_article_id, origin from article_link
+            where from_article_id = any($1)
+            order by from_article_id, origin, position, to_article_id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.from_article_id,
+                Link {
+                    to: r.to_article_id,
+                    origin: r.origin,
+                },
+            )
+        },
+    );
+    let mut redirects = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, old_slug, created_at from slug_redirect where article_id = any($1)
+            order by article_id, old_slug
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Redirect {
+                    old_slug: r.old_slug,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+    let mut legacy_urls = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, path, created_at from legacy_url where article_id = any($1)
+            order by article_id, path
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                LegacyUrl {
+                    path: r.path,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+    let mut corrections = grouped(
+        sqlx::query!(
+            r#"
+            select id, article_id, author_id, noted_at, body from correction
+            where article_id = any($1) order by id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Correction {
+                    id: r.id,
+                    author_id: r.author_id,
+                    noted_at: r.noted_at,
+                    body: r.body,
+                },
+            )
+        },
+    );
+    let mut revisions = grouped(
+        sqlx::query!(
+            r#"
+            select id, article_id, version, kind, title, dek, body_markdown, tags, related, editor_id,
+                   save_key, created_at
+            from article_revision where article_id = any($1) order by id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Revision {
+                    id: r.id,
+                    version: r.version,
+                    kind: r.kind,
+                    title: r.title,
+                    dek: r.dek,
+                    body_markdown: r.body_markdown,
+                    tags: r.tags,
+                    related: r.related,
+                    editor_id: r.editor_id,
+                    save_key: r.save_key,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
 
     Ok(rows
         .into_iter()
@@ -400,8 +427,8 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
         // Another article (from another import) may have claimed the address first.
         sqlx::query!(
             r#"
-            insert into legacy_url (path, article_id, created_at) values ($1, $2, $3)
-            on conflict (path) do nothing
+                insert into legacy_url (path, article_id, created_at) values ($1, $2, $3)
+                on conflict (path) do nothing
             "#,
             u.path,
             a.id,
@@ -413,8 +440,8 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
     for c in &a.corrections {
         sqlx::query!(
             r#"
-            insert into correction (id, article_id, author_id, noted_at, body)
-            overriding system value values ($1, $2, $3, $4, $5)
+                insert into correction (id, article_id, author_id, noted_at, body)
+                overriding system value values ($1, $2, $3, $4, $5)
             "#,
             c.id,
             a.id,
@@ -428,10 +455,10 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
     for r in &a.revisions {
         sqlx::query!(
             r#"
-            insert into article_revision (id, article_id, version, kind, title, dek, body_markdown,
-                                          tags, related, editor_id, save_key, created_at)
-            overriding system value
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                insert into article_revision (id, article_id, version, kind, title, dek, body_markdown,
+                                              tags, related, editor_id, save_key, created_at)
+                overriding system value
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             "#,
             r.id,
             a.id,

@@ -120,11 +120,6 @@ pub fn unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
-/// The fallback for every unknown URL.
-pub async fn not_found() -> AppError {
-    AppError::NotFound
-}
-
 /// Path parameters (an id, or an id and a number) that must parse: `/editor/articles/123abc`
 /// names no page that could exist, so it gets the 404 page, like any unknown address, rather
 /// than axum's plain 400.

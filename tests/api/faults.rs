@@ -212,12 +212,7 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
         .unwrap();
         assert_eq!(kept, 1, "{text} saved once");
     }
-    let (version, body): (i32, String) =
-        sqlx::query_as("select version, body_markdown from article where id = $1")
-            .bind(id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (version, body) = app.version_and_body(id).await;
     assert_eq!(version as usize, texts.len() + 1);
     assert_eq!(Some(&body), texts.last());
     // The same process serves again, fresh pages, not the ones kept during the outage.

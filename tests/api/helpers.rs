@@ -242,6 +242,15 @@ impl TestApp {
         (browser, account)
     }
 
+    /// The article's version and body as they are stored now.
+    pub async fn version_and_body(&self, id: Uuid) -> (i32, String) {
+        sqlx::query_as("select version, body_markdown from article where id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the article")
+    }
+
     /// A `DATABASE_URL` for this test's database, for running the binary against it.
     pub fn database_url(&self) -> String {
         match std::env::var("DATABASE_URL") {

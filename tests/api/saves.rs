@@ -179,12 +179,7 @@ async fn fifty_writers_saving_one_version_at_once_one_wins_and_no_text_is_lost()
             "writer {n}'s text is kept as a revision"
         );
     }
-    let (version, body): (i32, String) =
-        sqlx::query_as("select version, body_markdown from article where id = $1")
-            .bind(id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (version, body) = app.version_and_body(id).await;
     assert_eq!(version, 2);
     assert_eq!(body, format!("Texte du rédacteur n° {}.", won[0]));
 }

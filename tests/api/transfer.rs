@@ -32,6 +32,13 @@ fn vigie(app: &TestApp, args: &[&str]) -> Output {
         .expect("vigie runs")
 }
 
+/// Runs `vigie import <path>`, which must fail, and returns what it said.
+fn import_refused(app: &TestApp, path: &Path) -> String {
+    let out = vigie(app, &["import", path.to_str().expect("utf-8 path")]);
+    assert!(!out.status.success(), "refused: {}", stderr(&out));
+    stderr(&out)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -169,9 +176,7 @@ async fn an_export_is_not_imported_over_existing_content() {
     export_to(&app, &path);
     let before = count(&app, "article").await;
 
-    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
-    assert!(!out.status.success());
-    let message = stderr(&out);
+    let message = import_refused(&app, &path);
     assert!(
         message.contains("nothing was imported")
             && message.contains("the database already holds content"),
@@ -205,9 +210,7 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     for (content, expected) in cases {
         let path = scratch("bad.txt");
         std::fs::write(&path, content).expect("written");
-        let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
-        assert!(!out.status.success(), "{content}");
-        let message = stderr(&out);
+        let message = import_refused(&app, &path);
         assert!(
             message.contains(expected) && message.contains("nothing was imported"),
             "{content:?} → {message}"
@@ -221,12 +224,10 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     let broken = text.replacen("\"status\":\"published\"", "\"status\":\"online\"", 1);
     let path = scratch("broken.json");
     std::fs::write(&path, broken).expect("written");
-    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
-    assert!(!out.status.success());
+    let message = import_refused(&app, &path);
     assert!(
-        stderr(&out).contains("article_status_check") && stderr(&out).contains("article "),
-        "{}",
-        stderr(&out)
+        message.contains("article_status_check") && message.contains("article "),
+        "{message}"
     );
     assert_nothing_imported(&app).await;
 
@@ -236,9 +237,7 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     let cut = text[..audit_at - 4].rfind('\n').expect("several articles");
     let path = scratch("cut.json");
     std::fs::write(&path, &text[..cut]).expect("written");
-    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
-    assert!(!out.status.success());
-    let message = stderr(&out);
+    let message = import_refused(&app, &path);
     assert!(
         message.contains("this Vigie export cannot be read")
             && message.contains("EOF while parsing"),
@@ -511,9 +510,7 @@ async fn a_bad_wordpress_item_stops_the_import_unless_told_to_skip_it() {
     let path = scratch("bad-items.xml");
     std::fs::write(&path, text).expect("written");
 
-    let out = vigie(&app, &["import", path.to_str().expect("utf-8")]);
-    assert!(!out.status.success());
-    let message = stderr(&out);
+    let message = import_refused(&app, &path);
     assert!(
         message.contains("2 item(s) of this WordPress export cannot be imported, so nothing was"),
         "{message}"
