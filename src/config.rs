@@ -64,6 +64,9 @@ pub struct Config {
     /// `VIGIE_CLIENT_IP_HEADER`: behind a proxy, the header whose last address is the client's
     /// (e.g. `x-forwarded-for`); unset: the connection's address.
     pub client_ip_header: Option<String>,
+    /// `VIGIE_SECURITY_CONTACT`: where `/.well-known/security.txt` sends reports of security
+    /// problems (a `mailto:` or `https:` URI); default `mailto:security@` the site's host.
+    pub security_contact: String,
     /// `VIGIE_TRUSTED_PROXIES`: comma-separated addresses of the proxies whose
     /// `VIGIE_CLIENT_IP_HEADER` is believed; default loopback only.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -185,6 +188,8 @@ impl Config {
             session_max: duration("VIGIE_SESSION_MAX", Duration::from_secs(12 * 3600))?,
             header_timeout: duration("VIGIE_HEADER_TIMEOUT", Duration::from_secs(10))?,
             client_ip_header: lookup("VIGIE_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
+            security_contact: lookup("VIGIE_SECURITY_CONTACT")
+                .unwrap_or_else(|| format!("mailto:security@{}", host_of(&base_url))),
             trusted_proxies: match lookup("VIGIE_TRUSTED_PROXIES") {
                 Some(list) => list
                     .split(',')
@@ -262,9 +267,82 @@ fn parse_duration(s: &str) -> Option<Duration> {
     Some(Duration::from_secs(seconds))
 }
 
+/// The host of `url` (`https://vigie.example:8443/x` → `vigie.example`).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+/// The log filter for `VIGIE_LOG` (`info` when unset or unreadable). The HTML parser's own
+/// warnings ("foster parenting not implemented", one per misplaced tag of a body) are kept
+/// below `error` unless the setting names `html5ever` itself: a 360 KB preview once wrote
+/// 7.4 MB of them, so whoever could type could fill the disk.
+pub fn log_filter(setting: Option<&str>) -> tracing_subscriber::EnvFilter {
+    let setting = setting.filter(|s| !s.trim().is_empty()).unwrap_or("info");
+    let filter = tracing_subscriber::EnvFilter::try_new(setting)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if setting.contains("html5ever") {
+        return filter;
+    }
+    match "html5ever=error".parse() {
+        Ok(quiet) => filter.add_directive(quiet),
+        Err(_) => filter,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many of a markup parser warning and an ordinary info line `setting` lets through.
+    fn kept(setting: Option<&str>) -> (usize, usize) {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tracing_subscriber::layer::SubscriberExt;
+
+        struct Count(Arc<AtomicUsize>, Arc<AtomicUsize>);
+        impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+            fn on_event(
+                &self,
+                event: &tracing::Event<'_>,
+                _: tracing_subscriber::layer::Context<'_, S>,
+            ) {
+                let which = if event.metadata().target().starts_with("html5ever") {
+                    &self.0
+                } else {
+                    &self.1
+                };
+                which.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let (parser, ours) = (Arc::default(), Arc::default());
+        let subscriber = tracing_subscriber::registry()
+            .with(log_filter(setting))
+            .with(Count(Arc::clone(&parser), Arc::clone(&ours)));
+        tracing::subscriber::with_default(subscriber, || {
+            // What the `log` records of html5ever's tree builder become.
+            tracing::warn!(target: "html5ever::tree_builder", "foster parenting not implemented");
+            tracing::info!(target: "vigie::web", "request");
+        });
+        (parser.load(Ordering::Relaxed), ours.load(Ordering::Relaxed))
+    }
+
+    #[test]
+    fn the_html_parsers_warnings_stay_out_of_the_log() {
+        assert_eq!(kept(None), (0, 1));
+        assert_eq!(kept(Some("debug")), (0, 1));
+        assert_eq!(kept(Some("warn")), (0, 0));
+        assert_eq!(kept(Some(" ")), (0, 1), "empty: info");
+        assert_eq!(
+            kept(Some("info,html5ever=warn")),
+            (1, 1),
+            "asked for by name"
+        );
+    }
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: Vec<(String, String)> = vars

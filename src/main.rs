@@ -2,7 +2,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 use vigie::cli::{self, Cli};
 use vigie::config::Config;
 
@@ -10,9 +9,9 @@ use vigie::config::Config;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("VIGIE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(vigie::config::log_filter(
+            std::env::var("VIGIE_LOG").ok().as_deref(),
+        ))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();

@@ -161,7 +161,8 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             related: &[],
             save_key: None,
         };
-        let saved = articles::create(&mut tx, author, None, &draft, site_url).await?;
+        let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
+        let saved = articles::create(&mut tx, author, None, &draft, &rendered).await?;
         if let Some(at) = demo.published_at {
             articles::publish(&mut tx, saved.id, at, None).await?;
         }

@@ -2,7 +2,7 @@
 //! headings with stable ids, then an allow-list sanitiser. Also pulls out what the store needs
 //! from the same parse: an excerpt and the slugs of this site's articles that the body links to.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
@@ -121,10 +121,11 @@ pub fn render(markdown: &str, site_url: &str, lang: Lang) -> Rendered {
     let root = comrak::parse_document(&arena, markdown, &options);
 
     let mut article_links = Vec::new();
+    let mut seen = HashSet::new();
     for node in root.descendants() {
         if let NodeValue::Link(link) = &node.data().value
             && let Some(slug) = article_slug(&link.url, site_url)
-            && !article_links.contains(&slug)
+            && seen.insert(slug.clone())
         {
             article_links.push(slug);
         }
@@ -204,7 +205,36 @@ pub fn sanitize(html: &str) -> String {
 /// the document, so links to a section survive edits elsewhere in the text.
 #[derive(Default)]
 struct HeadingIds {
-    used: Mutex<HashSet<String>>,
+    used: Mutex<UsedIds>,
+}
+
+/// The ids given so far, and for each base the next suffix to try: each suffix of a base is
+/// tried once in the whole document, so the cost stays linear in the number of headings
+/// (trying `base-2`, `base-3`, … afresh for every repeat made 8 000 headings take seconds).
+#[derive(Default)]
+struct UsedIds {
+    ids: HashSet<String>,
+    next: HashMap<String, usize>,
+    /// Candidate ids tried and found taken (for the test that holds this linear).
+    collisions: usize,
+}
+
+impl UsedIds {
+    fn unique(&mut self, base: String) -> String {
+        if !self.ids.contains(&base) {
+            self.ids.insert(base.clone());
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+            self.collisions += 1;
+        }
+    }
 }
 
 impl HeadingAdapter for HeadingIds {
@@ -216,13 +246,11 @@ impl HeadingAdapter for HeadingIds {
     ) -> fmt::Result {
         let base =
             Slug::derive(&h.content).map_or_else(|_| "section".to_owned(), |s| s.to_string());
-        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut id = base.clone();
-        let mut n = 2;
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = self
+            .used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unique(base);
         write!(out, "<h{} id=\"{id}\">", page_level(h.level))
     }
 
@@ -236,11 +264,10 @@ fn page_level(level: u8) -> u8 {
     level.max(2)
 }
 
-/// How many images in `markdown` have no text alternative (`![](…)`, or raw `<img>` without
-/// `alt`): readers who cannot see them would get nothing in their place.
-pub fn images_without_alt(markdown: &str) -> usize {
+/// How many images in a rendered body (`Rendered::html`) have no text alternative (`![](…)`, or
+/// raw `<img>` without `alt`): readers who cannot see them would get nothing in their place.
+pub fn images_without_alt(html: &str) -> usize {
     // The sanitiser writes every tag itself, attributes always in double quotes.
-    let html = render(markdown, "", Lang::En).html;
     html.split("<img")
         .skip(1)
         .filter(|rest| {
@@ -262,16 +289,65 @@ fn article_slug(url: &str, site_url: &str) -> Option<Slug> {
 }
 
 /// Applies [`typography::french`] to running text only: not to code (its own nodes), raw
-/// HTML (ditto), image descriptions (they become `alt` attributes) or autolinked URLs.
+/// HTML (ditto), image descriptions (they become `alt` attributes) or autolinked URLs. One
+/// walk over the tree, each node's context carried down rather than looked up again: a long
+/// link holding thousands of emphasised words costs what its text does.
 fn french_typography<'a>(root: &'a comrak::nodes::AstNode<'a>) {
+    join_adjacent_text(root);
+    /// Where a node sits: inside an image description, or inside a link (to that link node).
+    #[derive(Clone, Copy)]
+    struct Context<'a> {
+        in_image: bool,
+        link: Option<&'a comrak::nodes::AstNode<'a>>,
+    }
+    let mut stack = vec![(
+        root,
+        Context {
+            in_image: false,
+            link: None,
+        },
+    )];
+    while let Some((node, context)) = stack.pop() {
+        let inner = match &node.data().value {
+            NodeValue::Image(_) => Context {
+                in_image: true,
+                ..context
+            },
+            NodeValue::Link(_) => Context {
+                link: Some(node),
+                ..context
+            },
+            _ => context,
+        };
+        stack.extend(node.children().map(|child| (child, inner)));
+        if context.in_image {
+            continue;
+        }
+        let mut data = node.data_mut();
+        let NodeValue::Text(text) = &mut data.value else {
+            continue;
+        };
+        // An autolink's text is its address (or the end of it: `www.…`, `mailto:…`).
+        let autolinked = context.link.is_some_and(|link| match &link.data().value {
+            NodeValue::Link(l) => l.url.ends_with(text.as_ref()),
+            _ => false,
+        });
+        if !autolinked {
+            let typeset = typography::french(text);
+            *text = typeset.into();
+        }
+    }
+}
+
+/// The parser may split one run of text into several nodes (at `!`, `[`…); the typography
+/// rules need to see the characters on both sides, so neighbours are joined first.
+fn join_adjacent_text<'a>(root: &'a comrak::nodes::AstNode<'a>) {
     let nodes: Vec<_> = root.descendants().collect();
     for node in nodes {
         // Detached below, when joined to the text before it.
         if node.parent().is_none() || !matches!(node.data().value, NodeValue::Text(_)) {
             continue;
         }
-        // The parser may split one run of text into several nodes (at `!`, `[`…); the rules
-        // need to see the characters on both sides, so neighbours are joined first.
         while let Some(next) = node.next_sibling() {
             let NodeValue::Text(more) = &next.data().value else {
                 break;
@@ -281,21 +357,6 @@ fn french_typography<'a>(root: &'a comrak::nodes::AstNode<'a>) {
                 text.to_mut().push_str(&more);
             }
             next.detach();
-        }
-        let skip = node.ancestors().skip(1).any(|a| match &a.data().value {
-            NodeValue::Image(_) => true,
-            NodeValue::Link(link) => match &node.data().value {
-                NodeValue::Text(text) => link.url.contains(text.as_ref()),
-                _ => false,
-            },
-            _ => false,
-        });
-        if skip {
-            continue;
-        }
-        if let NodeValue::Text(text) = &mut node.data_mut().value {
-            let typeset = typography::french(text);
-            *text = typeset.into();
         }
     }
 }
@@ -465,6 +526,33 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_cost_is_linear_in_the_number_of_headings() {
+        // 8 000 identical headings, after headings that already took the first suffixes.
+        let mut md: String = (2..=4000).map(|n| format!("## a {n}\n")).collect();
+        md.push_str(&"## a\n".repeat(8000));
+        let arena = Arena::new();
+        let root = comrak::parse_document(&arena, &md, &options());
+        let headings = HeadingIds::default();
+        let mut plugins = Plugins::default();
+        plugins.render.heading_adapter = Some(&headings);
+        let mut raw = String::new();
+        comrak::format_html_with_plugins(root, &options(), &mut raw, &plugins).unwrap();
+        let tries = headings.used.lock().unwrap().collisions;
+        assert!(
+            tries <= 3 * 12_000,
+            "{tries} candidate ids tried for 12 000 headings"
+        );
+        let h = html(&md);
+        assert_eq!(h.matches("<h2 id=").count(), 11_999);
+        assert!(h.contains("<h2 id=\"a-4000\">a 4000</h2>"));
+        assert!(h.contains("<h2 id=\"a\">a</h2>"));
+        assert!(
+            h.contains("<h2 id=\"a-11999\">a</h2>"),
+            "every id stays unique"
+        );
+    }
+
+    #[test]
     fn body_headings_start_below_the_page_title() {
         let h = html("# Partie\n\n## Section\n");
         assert!(h.contains("<h2 id=\"partie\">Partie</h2>"), "{h}");
@@ -473,19 +561,14 @@ mod tests {
 
     #[test]
     fn images_need_a_text_alternative() {
+        let missing_alt = |md: &str| images_without_alt(&render(md, "", Lang::En).html);
+        assert_eq!(missing_alt("![Un graphique](https://exemple.fr/g.png)"), 0);
+        assert_eq!(missing_alt("![](https://exemple.fr/g.png)"), 1);
         assert_eq!(
-            images_without_alt("![Un graphique](https://exemple.fr/g.png)"),
-            0
-        );
-        assert_eq!(images_without_alt("![](https://exemple.fr/g.png)"), 1);
-        assert_eq!(
-            images_without_alt("![ ](https://exemple.fr/g.png) <img src=\"x.png\">"),
+            missing_alt("![ ](https://exemple.fr/g.png) <img src=\"x.png\">"),
             2
         );
-        assert_eq!(
-            images_without_alt("<img alt=\"Carte\" src=\"x.png\"> texte"),
-            0
-        );
+        assert_eq!(missing_alt("<img alt=\"Carte\" src=\"x.png\"> texte"), 0);
     }
 
     #[test]

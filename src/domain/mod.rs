@@ -8,7 +8,7 @@ pub mod password;
 mod permissions;
 mod slug;
 mod status;
-mod text;
+pub mod text;
 pub mod throttle;
 pub mod typography;
 pub mod zone;

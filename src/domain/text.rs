@@ -14,8 +14,25 @@ pub enum TextError {
     Unprintable,
     #[error("the name cannot be empty")]
     EmptyName,
-    #[error("the name has at most {0} characters, and no line breaks")]
+    #[error("the name has at most {0} characters, no line breaks and no invisible characters")]
     BadName(usize),
+}
+
+/// Whether XML 1.0 (feeds, sitemaps) can carry `c`: not the C0 controls other than tab, line
+/// feed and carriage return, nor U+FFFE and U+FFFF. One of them in a published text would make
+/// every feed that carries it malformed.
+pub fn is_storable(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `s` without the characters [`is_storable`] refuses (usually pasted from a PDF or a word
+/// processor, and invisible).
+pub fn storable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(is_storable) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|c| is_storable(*c)).collect())
+    }
 }
 
 /// An article or page title: trimmed, not empty, at most [`Title::MAX_CHARS`] characters.
@@ -54,7 +71,9 @@ impl DisplayName {
         let s = s.trim();
         if s.is_empty() {
             Err(TextError::EmptyName)
-        } else if s.chars().count() > Self::MAX_CHARS || s.chars().any(char::is_control) {
+        } else if s.chars().count() > Self::MAX_CHARS
+            || s.chars().any(|c| c.is_control() || is_bidi_control(c))
+        {
             Err(TextError::BadName(Self::MAX_CHARS))
         } else {
             Ok(Self(s.to_owned()))
@@ -64,6 +83,12 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The invisible characters that reorder the text around them (embeddings, overrides,
+/// isolates): in a name they make `Alice\u{202e}ecilA` read as someone else's.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// An e-mail address, trimmed; compared case-insensitively by the database.
@@ -155,6 +180,34 @@ mod tests {
         assert_eq!(DisplayName::parse(" "), Err(TextError::EmptyName));
         assert!(DisplayName::parse("Camille\nMartin").is_err());
         assert!(DisplayName::parse(&"é".repeat(101)).is_err());
+        assert!(DisplayName::parse("Alice\u{202e}ecilA").is_err());
+        assert!(DisplayName::parse("\u{2067}Camille").is_err());
+        assert!(
+            DisplayName::parse("محمد Martin").is_ok(),
+            "right-to-left names are fine"
+        );
+    }
+
+    #[test]
+    fn controls_xml_cannot_carry_are_dropped_and_the_rest_kept() {
+        assert_eq!(
+            storable("Ligne\tune\r\nligne deux"),
+            "Ligne\tune\r\nligne deux"
+        );
+        assert_eq!(
+            storable("a\u{1}b\u{b}c\u{1f}d\u{fffe}e\u{ffff}f\u{0}"),
+            "abcdef"
+        );
+        assert_eq!(
+            storable("é « IA » \u{202f}\u{7f}"),
+            "é « IA » \u{202f}\u{7f}"
+        );
+        for c in '\u{0}'..='\u{ffff}' {
+            // What XML 1.0's Char production allows, below U+10000.
+            let xml =
+                matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}');
+            assert_eq!(is_storable(c), xml, "{:?}", c);
+        }
     }
 
     #[test]

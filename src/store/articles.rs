@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{TagRef, audit, editing};
 use crate::db;
-use crate::domain::markdown;
+use crate::domain::markdown::Rendered;
 use crate::domain::{ArticleStatus, Lang, Slug, Title};
 
 /// An article in a public list.
@@ -49,6 +49,9 @@ pub struct Published {
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
     pub tag_ids: Vec<Uuid>,
+    /// Every article it links to (picked or in the body), public or not yet: its related list
+    /// changes when one of them comes out.
+    pub linked_ids: Vec<Uuid>,
     /// Its corrections, oldest first.
     pub corrections: Json<Vec<Correction>>,
 }
@@ -277,6 +280,7 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                    where x.article_id = a.id
                ), '[]') as "tags!: Json<Vec<TagRef>>",
                array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
+               array(select l.to_article_id from article_link l where l.from_article_id = a.id) as "linked_ids!",
                coalesce((
                    select json_agg(json_build_object('noted_at', c.noted_at, 'body', c.body)
                                    order by c.noted_at, c.id)
@@ -426,17 +430,17 @@ pub struct Saved {
     pub warnings: Vec<LinkWarning>,
 }
 
-/// Creates a draft by `author`, done by `actor` (none: the system itself): renders the body, picks a free slug, files it under its tags,
-/// records the body's links to other articles, and writes its first revision and an audit
-/// event. Run it inside the caller's transaction.
+/// Creates a draft by `author`, done by `actor` (none: the system itself), its body already
+/// `rendered` (see `markdown::render`): picks a free slug, files it under its tags, records the
+/// body's links to other articles, and writes its first revision and an audit event. Run it
+/// inside the caller's transaction.
 pub async fn create(
     conn: &mut PgConnection,
     author: Uuid,
     actor: Option<Uuid>,
     draft: &Draft<'_>,
-    site_url: &str,
+    rendered: &Rendered,
 ) -> Result<Saved, sqlx::Error> {
-    let rendered = markdown::render(draft.body_markdown, site_url, draft.lang);
     let base = match draft.slug {
         Some(slug) => slug.clone(),
         None => Slug::derive_or(draft.title.as_str(), "article"),
@@ -816,7 +820,7 @@ pub async fn search(
         )
         select a.slug, a.title, a.published_at as "published_at!",
                u.display_name as author_name, u.slug as author_slug,
-               ts_headline('french_unaccent', a.dek || ' ' || a.body_markdown, q.q,
+               ts_headline('french_unaccent', a.dek || ' ' || article_plain_text(a.body_html), q.q,
                            'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
                    as "snippet!"
         from ranked r

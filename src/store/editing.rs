@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::articles::{LinkWarning, set_inline_links, set_tags};
 use super::audit;
 use crate::db;
-use crate::domain::markdown;
+use crate::domain::markdown::Rendered;
 use crate::domain::{ArticleStatus, Lang, Slug, Title};
 
 /// One line of the editor's list.
@@ -147,7 +147,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
 }
 
 /// What a save changes.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Changes<'a> {
     pub title: &'a Title,
     pub dek: &'a str,
@@ -182,8 +182,8 @@ pub enum Outcome {
     NotFound,
 }
 
-/// Saves `changes` made by `editor` on top of `base_version`, recorded as a revision of `kind`
-/// (`save` or `restore`). A changed slug of an article that
+/// Saves `changes` made by `editor` on top of `base_version`, their body already `rendered`,
+/// recorded as a revision of `kind` (`save` or `restore`). A changed slug of an article that
 /// has been public leaves a redirect from the old one.
 pub async fn save(
     conn: &mut PgConnection,
@@ -191,8 +191,8 @@ pub async fn save(
     base_version: i32,
     editor: Uuid,
     changes: &Changes<'_>,
+    rendered: &Rendered,
     kind: &str,
-    site_url: &str,
 ) -> Result<Outcome, sqlx::Error> {
     let Some(current) = sqlx::query!(
         "select slug, version, published_at from article where id = $1 for update",
@@ -204,22 +204,22 @@ pub async fn save(
         return Ok(Outcome::NotFound);
     };
     // Checked under the article's row lock: a second sending waits for the first to commit.
-    if let Some(key) = changes.save_key {
-        let kind = sqlx::query_scalar!(
-            "select kind from article_revision where article_id = $1 and save_key = $2",
-            id,
-            key
-        )
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(kind) = kind {
+    // It is a repeat only if it carries what the first one did; the same form sent again with
+    // more typed into it is a save like any other (on a version now stale: a conflict, which
+    // keeps its text), and the key stays the first sending's.
+    let mut changes = *changes;
+    if let Some(key) = changes.save_key
+        && let Some(first) = first_sending(conn, id, key, &changes).await?
+    {
+        if first.same {
             return Ok(Outcome::Repeated {
-                conflict: kind == "conflict",
+                conflict: first.kind == "conflict",
             });
         }
+        changes.save_key = None;
     }
     if current.version != base_version {
-        keep_revision(conn, id, base_version, editor, changes, "conflict").await?;
+        keep_revision(conn, id, base_version, editor, &changes, "conflict").await?;
         audit::record(
             conn,
             Some(editor),
@@ -263,7 +263,6 @@ pub async fn save(
             .await?;
         }
     }
-    let rendered = markdown::render(changes.body_markdown, site_url, changes.lang);
     let excerpt = if changes.excerpt.trim().is_empty() {
         rendered.excerpt.as_str()
     } else {
@@ -310,6 +309,43 @@ pub async fn save(
     )
     .await?;
     Ok(Outcome::Saved { version, warnings })
+}
+
+/// The revision the form `key` made on article `id` when it was first sent: its kind, and
+/// whether it holds what `changes` hold (title, dek, body, tags and related articles, as the
+/// save kept them).
+struct FirstSending {
+    kind: String,
+    same: bool,
+}
+
+async fn first_sending(
+    conn: &mut PgConnection,
+    id: Uuid,
+    key: Uuid,
+    changes: &Changes<'_>,
+) -> Result<Option<FirstSending>, sqlx::Error> {
+    // A save keeps the tags it was given (and a new one) and the related articles that are
+    // public; a conflict keeps exactly what was sent.
+    sqlx::query_as!(
+        FirstSending,
+        r#"
+        select kind,
+               (title = $3 and (dek = $4 or dek = $5) and body_markdown = $6
+                and tags @> $7 and related <@ $8) as "same!"
+        from article_revision where article_id = $1 and save_key = $2
+        "#,
+        id,
+        key,
+        changes.title.as_str(),
+        changes.dek.trim(),
+        changes.dek,
+        changes.body_markdown,
+        json!(changes.tags),
+        json!(changes.related)
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Replaces the editor-picked related articles with `related`, in that order.

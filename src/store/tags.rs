@@ -78,8 +78,13 @@ pub async fn find_or_create(
         return Ok(id);
     }
     let base = Slug::derive_or(name, "tag");
+    // A renamed tag's old address keeps answering 301 for it: a new tag must not take it.
     let taken = sqlx::query_scalar!(
-        "select slug from tag where slug like $1 || '%'",
+        r#"
+        select slug as "slug!" from tag where slug like $1 || '%'
+        union all
+        select old_slug from tag_redirect where old_slug like $1 || '%'
+        "#,
         base.variants_prefix()
     )
     .fetch_all(&mut *conn)

@@ -1,10 +1,15 @@
 //! Sign-in attempts per key, in the database: they survive restarts and every instance sees
-//! them. An attempt is counted *before* the password is checked, under a row lock, so a burst
-//! of parallel guesses cannot all slip in before the first failure is written.
+//! them. An attempt is counted *before* the password is checked, under row locks, so a burst
+//! of parallel guesses cannot all slip in before the first failure is written. Also the
+//! browsers that signed in to an account before (`login_device`), which the account-wide
+//! limit spares.
 
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::sessions;
 
 use crate::domain::throttle::{FORGET_AFTER, wait_after};
 
@@ -17,46 +22,68 @@ pub enum Attempt {
     Wait(Duration),
 }
 
-/// Counts an attempt on `key`, which allows `free` failures before waits start.
-pub async fn attempt(pool: &PgPool, key: &str, free: i32) -> Result<Attempt, sqlx::Error> {
+/// Counts an attempt on every one of `keys` (each with the failures it allows before waits
+/// start) — unless one of them is waiting, in which case nothing is counted at all: an attempt
+/// refused on one key must not wear down the others (attempts refused at an address already
+/// locked used to lock the account too).
+pub async fn attempt(pool: &PgPool, keys: &[(String, i32)]) -> Result<Attempt, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    // Rows are locked in one order, so that two attempts sharing keys cannot deadlock.
+    let mut sorted: Vec<&(String, i32)> = keys.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let names: Vec<String> = sorted.iter().map(|(key, _)| key.clone()).collect();
     sqlx::query!(
-        "insert into login_throttle (key) values ($1) on conflict do nothing",
-        key
+        "insert into login_throttle (key) select unnest($1::text[]) order by 1 on conflict do nothing",
+        &names
     )
     .execute(&mut *tx)
     .await?;
-    let row = sqlx::query!(
+    let rows = sqlx::query!(
         r#"
-        select case when last_failure_at > now() - make_interval(secs => $2) then failures else 0 end
+        select key,
+               case when last_failure_at > now() - make_interval(secs => $2) then failures else 0 end
                    as "failures!",
                extract(epoch from locked_until - now())::float8 as "wait_seconds"
-        from login_throttle where key = $1 for update
+        from login_throttle where key = any($1) order by key for update
         "#,
-        key,
+        &names,
         FORGET_AFTER.as_secs_f64()
     )
-    .fetch_one(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    if let Some(wait) = row.wait_seconds.filter(|s| *s > 0.0) {
+    let longest = rows
+        .iter()
+        .filter_map(|r| r.wait_seconds)
+        .filter(|s| *s > 0.0)
+        .fold(None, |most: Option<f64>, s| {
+            Some(most.map_or(s, |m| m.max(s)))
+        });
+    if let Some(wait) = longest {
         return Ok(Attempt::Wait(Duration::from_secs_f64(wait)));
     }
-    let failures = row.failures.saturating_add(1);
-    // Locked from now on if this attempt fails; a success lifts it.
-    let wait = wait_after(failures, free).map(|d| d.as_secs_f64());
-    sqlx::query!(
-        r#"
-        update login_throttle
-        set failures = $2, last_failure_at = now(),
-            locked_until = case when $3::float8 is null then null else now() + make_interval(secs => $3) end
-        where key = $1
-        "#,
-        key,
-        failures,
-        wait
-    )
-    .execute(&mut *tx)
-    .await?;
+    for row in &rows {
+        let free = sorted
+            .iter()
+            .find(|(key, _)| *key == row.key)
+            .map_or(0, |(_, free)| *free);
+        let failures = row.failures.saturating_add(1);
+        // Locked from now on if this attempt fails; a success lifts it.
+        let wait = wait_after(failures, free).map(|d| d.as_secs_f64());
+        sqlx::query!(
+            r#"
+            update login_throttle
+            set failures = $2, last_failure_at = now(),
+                locked_until = case when $3::float8 is null then null else now() + make_interval(secs => $3) end
+            where key = $1
+            "#,
+            row.key,
+            failures,
+            wait
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(Attempt::Allowed)
 }
@@ -99,5 +126,49 @@ pub async fn sweep(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Whether the browser holding the device cookie `token` has signed in to `user` before;
+/// it is then marked as used now.
+pub async fn known_device(pool: &PgPool, token: &str, user: Uuid) -> Result<bool, sqlx::Error> {
+    let touched = sqlx::query!(
+        "update login_device set last_used_at = now() where token_hash = $1 and user_id = $2",
+        sessions::digest(token),
+        user
+    )
+    .execute(pool)
+    .await?;
+    Ok(touched.rows_affected() > 0)
+}
+
+/// Remembers that the browser holding `token` signed in to `user`.
+pub async fn remember_device(
+    conn: &mut PgConnection,
+    token: &str,
+    user: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into login_device (token_hash, user_id) values ($1, $2)
+        on conflict (token_hash, user_id) do update set last_used_at = now()
+        "#,
+        sessions::digest(token),
+        user
+    )
+    .execute(&mut *conn)
+    .await?;
+    // A browser unseen for a year is a stranger again.
+    sqlx::query!("delete from login_device where last_used_at < now() - interval '1 year'")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets every browser of `user` (their password changed: whoever used it may be gone).
+pub async fn forget_devices(conn: &mut PgConnection, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from login_device where user_id = $1", user)
+        .execute(conn)
+        .await?;
     Ok(())
 }

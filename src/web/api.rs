@@ -273,6 +273,16 @@ pub async fn list_articles(
 
 async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleList, Response> {
     let bad = |message: &str| error(StatusCode::BAD_REQUEST, message);
+    // An empty parameter (`?limit=`, as forms and some clients send) is one left out.
+    let given = |raw: &Option<String>| raw.clone().filter(|v| !v.is_empty());
+    let params = ListParams {
+        limit: given(&params.limit),
+        cursor: given(&params.cursor),
+        lang: given(&params.lang),
+        tag: given(&params.tag),
+        author: given(&params.author),
+        q: given(&params.q),
+    };
     let limit = match params.limit.as_deref() {
         None => DEFAULT_LIMIT,
         Some(raw) => raw

@@ -42,7 +42,12 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     if !matches!(method, Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let key = cache_key(&req);
+    // A client whose Accept-Encoding we cannot read for sure is served afresh, never from
+    // (or into) the cache: a body it did not ask for must never reach it.
+    let Some(coding) = wanted_coding(req.headers()) else {
+        return next.run(req).await;
+    };
+    let key = cache_key(&req, coding);
     let conditions = Conditions::of(req.headers());
     if let Some(hit) = state.cache.get(&key) {
         return answer(&hit, &conditions);
@@ -67,8 +72,11 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     let Some(marker) = response.extensions().get::<Cacheable>().cloned() else {
         return response;
     };
-    // Never keep anything addressed to one person.
-    if response.headers().contains_key(header::SET_COOKIE) {
+    // Never keep anything addressed to one person, nor a body coded otherwise than the key
+    // says (the compression layer decides for itself; the key only predicts it).
+    if response.headers().contains_key(header::SET_COOKIE)
+        || served_coding(response.headers()) != Some(coding)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -91,19 +99,89 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Path and query, and whether the client takes gzip (the compressed and plain answers are
-/// kept apart).
-fn cache_key(req: &Request) -> String {
-    let gzip = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("gzip"));
+/// How an answer's body is coded on the wire: the compressed and plain answers are kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Gzip,
+    Identity,
+}
+
+/// The coding of the kept answers this request may be given: gzip when the client takes it
+/// (`gzip`, `x-gzip` or `*`, any case, with a q-value above 0), else a plain body unless it
+/// refuses one. `None` (several header lines, an unreadable q-value, nothing acceptable) keeps
+/// the request away from the cache. This is only a prediction of what the compression layer
+/// does: an answer is kept only under the coding it was really sent with, so where the two
+/// differ (a client ranking a plain body above gzip) the cache is merely not used.
+pub fn wanted_coding(headers: &HeaderMap) -> Option<Coding> {
+    let mut lines = headers.get_all(header::ACCEPT_ENCODING).iter();
+    let Some(line) = lines.next() else {
+        return Some(Coding::Identity);
+    };
+    if lines.next().is_some() {
+        return None;
+    }
+    let (mut gzip, mut identity, mut any): (Option<f32>, Option<f32>, Option<f32>) =
+        (None, None, None);
+    for item in line.to_str().ok()?.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        if coding.is_empty() {
+            continue;
+        }
+        let mut q = 1.0;
+        for param in parts {
+            let (name, value) = param.split_once('=')?;
+            if name.trim().eq_ignore_ascii_case("q") {
+                q = value
+                    .trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))?;
+            }
+        }
+        let slot = if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            &mut gzip
+        } else if coding.eq_ignore_ascii_case("identity") {
+            &mut identity
+        } else if coding == "*" {
+            &mut any
+        } else {
+            continue;
+        };
+        // Named twice: when in doubt, not wanted.
+        *slot = Some(slot.map_or(q, |other: f32| other.min(q)));
+    }
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    let plain = identity.or(any).unwrap_or(1.0);
+    if gzip > 0.0 {
+        Some(Coding::Gzip)
+    } else if plain > 0.0 {
+        Some(Coding::Identity)
+    } else {
+        None
+    }
+}
+
+/// The coding an answer was sent with, if it is one the cache keeps.
+fn served_coding(headers: &HeaderMap) -> Option<Coding> {
+    match headers.get(header::CONTENT_ENCODING) {
+        None => Some(Coding::Identity),
+        Some(v) if v == "gzip" => Some(Coding::Gzip),
+        Some(_) => None,
+    }
+}
+
+/// Path and query, under the coding of the body.
+fn cache_key(req: &Request, coding: Coding) -> String {
     let target = req
         .uri()
         .path_and_query()
         .map_or_else(|| req.uri().path(), |pq| pq.as_str());
-    format!("{}{target}", if gzip { "gz " } else { "id " })
+    let prefix = match coding {
+        Coding::Gzip => "gz ",
+        Coding::Identity => "id ",
+    };
+    format!("{prefix}{target}")
 }
 
 /// The middleware in front of every [`Access::Public`](super::auth::Access) route: validators,
@@ -259,9 +337,13 @@ fn matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
+/// The client's `If-Modified-Since`; a date still to come is no date (RFC 9110, 13.1.3): it
+/// would otherwise make any address, even one that names nothing, answer 304.
 fn if_modified_since(headers: &HeaderMap) -> Option<SystemTime> {
     let value = headers.get(header::IF_MODIFIED_SINCE)?.to_str().ok()?;
-    httpdate::parse_http_date(value).ok()
+    httpdate::parse_http_date(value)
+        .ok()
+        .filter(|at| *at <= SystemTime::now())
 }
 
 /// HTTP dates have whole seconds; comparing at finer grain would never match.
@@ -295,6 +377,102 @@ mod tests {
         }
         assert!(!matches(&HeaderValue::from_static("\"x\""), &etag));
         assert_ne!(etag_of(b"page"), etag_of(b"page!"));
+    }
+
+    #[test]
+    fn the_coding_is_read_as_compression_reads_it() {
+        let wanted = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            wanted_coding(&headers)
+        };
+        assert_eq!(wanted_coding(&HeaderMap::new()), Some(Coding::Identity));
+        for gzip in [
+            "gzip, identity;q=0",
+            "gzip;q=0.5, identity;q=0.5",
+            "gzip",
+            "GZIP",
+            "x-gzip",
+            "*",
+            "br, Gzip;q=0.5",
+            "deflate, *;q=0.1",
+        ] {
+            assert_eq!(wanted(gzip), Some(Coding::Gzip), "{gzip}");
+        }
+        for plain in [
+            "",
+            "identity",
+            "br",
+            "gzip;q=0",
+            "*;q=0, identity",
+            "gzip;Q=0",
+        ] {
+            assert_eq!(wanted(plain), Some(Coding::Identity), "{plain}");
+        }
+        for unsure in ["gzip;q=abc", "gzip;q=2", "*;q=0", "identity;q=0", "gzip;x"] {
+            assert_eq!(wanted(unsure), None, "{unsure}");
+        }
+        let mut two_lines = HeaderMap::new();
+        two_lines.append(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
+        two_lines.append(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        assert_eq!(wanted_coding(&two_lines), None);
+    }
+
+    /// What the real compression layer (as the router stacks it) sends for `accept_encoding`.
+    fn compressed_as(accept_encoding: &str) -> Option<Coding> {
+        use tower::{Service, ServiceExt};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut service = tower::ServiceBuilder::new()
+                .layer(tower_http::compression::CompressionLayer::new())
+                .service_fn(|_: Request| async {
+                    let mut response = Response::new(Body::from("<p>page</p>".repeat(100)));
+                    response.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    );
+                    Ok::<_, std::convert::Infallible>(response)
+                });
+            let request = Request::builder()
+                .header(header::ACCEPT_ENCODING, accept_encoding)
+                .body(Body::empty())
+                .unwrap();
+            let response = service.ready().await.unwrap().call(request).await.unwrap();
+            served_coding(response.headers())
+        })
+    }
+
+    #[test]
+    fn what_browsers_and_tools_send_is_predicted_as_compression_does_it() {
+        for header in [
+            "gzip, deflate, br, zstd",
+            "gzip, deflate, br",
+            "gzip, deflate",
+            "gzip",
+            "br;q=1.0, gzip;q=0.8, *;q=0.1",
+            "identity",
+            "",
+            "*",
+            "GZIP",
+            "x-gzip",
+            "deflate",
+            "gzip;q=0",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(header).unwrap(),
+            );
+            assert_eq!(wanted_coding(&headers), compressed_as(header), "{header}");
+        }
     }
 
     #[test]

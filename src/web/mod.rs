@@ -13,9 +13,16 @@ mod i18n;
 mod public;
 pub(crate) mod render_cache;
 pub mod routes;
+mod same_origin;
 mod serve;
 
 pub use serve::serve;
+
+/// The parts of request handling that read raw client input, for the fuzz targets (`fuzz/`).
+pub mod fuzzing {
+    pub use super::caching::{Coding, wanted_coding};
+    pub use super::public::search_words;
+}
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -33,7 +40,6 @@ use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -52,6 +58,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// At most one password hash per core at a time, off the async threads.
     hashing: Arc<Semaphore>,
+    /// At most one Markdown render per core at a time, off the async threads.
+    rendering: Arc<Semaphore>,
     /// `VIGIE_TIMEZONE`, for the dates people read.
     zone: Arc<crate::domain::zone::Zone>,
     /// Rendered public answers, kept coherent by the content listener.
@@ -60,8 +68,8 @@ pub struct AppState {
     draining: Arc<AtomicBool>,
 }
 
-/// How long a sign-in waits for a hashing slot before the server says it is busy.
-const HASHING_QUEUE: Duration = Duration::from_secs(10);
+/// How long a sign-in or a render waits for a slot before the server says it is busy.
+const BLOCKING_QUEUE: Duration = Duration::from_secs(10);
 
 impl AppState {
     /// The state of a server; starts the content listener (so: inside the Tokio runtime).
@@ -80,6 +88,7 @@ impl AppState {
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(cores)),
+            rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -99,13 +108,23 @@ impl AppState {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = tokio::time::timeout(HASHING_QUEUE, self.hashing.acquire())
-            .await
-            .map_err(|_| AppError::Busy)?
-            .map_err(|_| AppError::Busy)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| AppError::Busy)
+        blocking(&self.hashing, work).await
+    }
+
+    /// Renders an article body (`markdown` written in `lang`) on a blocking thread, at most one
+    /// per core at once: the async threads stay free for every other request while a long
+    /// body is rendered. Callers keep bodies within `VIGIE_MAX_BODY`.
+    pub async fn render(
+        &self,
+        markdown: &str,
+        lang: crate::domain::Lang,
+    ) -> Result<crate::domain::markdown::Rendered, AppError> {
+        let markdown = markdown.to_owned();
+        let site = self.config.base_url.clone();
+        blocking(&self.rendering, move || {
+            crate::domain::markdown::render(&markdown, &site, lang)
+        })
+        .await
     }
 
     /// Returns once this instance's render cache has seen every change committed so far.
@@ -148,6 +167,21 @@ impl AppState {
         });
         page
     }
+}
+
+/// Runs `work` on a blocking thread once one of `slots` is free; waiting more than
+/// [`BLOCKING_QUEUE`] for one answers 503 instead of piling requests up.
+async fn blocking<T: Send + 'static>(
+    slots: &Semaphore,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = tokio::time::timeout(BLOCKING_QUEUE, slots.acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::Busy)
 }
 
 /// The signed-in user's corner of the header: their name and a sign-out button.
@@ -196,6 +230,8 @@ pub fn router(state: AppState) -> Router {
             header::COOKIE,
             header::SET_COOKIE,
         ]))
+        // The request id is ours: one a client sends could pose as another request's in logs.
+        .layer(axum::middleware::map_request(forget_request_id))
         .layer(SetRequestIdLayer::new(
             x_request_id.clone(),
             MakeRequestUuid,
@@ -222,7 +258,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(from_fn_with_state(state.clone(), settle_writes))
         // Cross-site form posts are refused (Origin / Sec-Fetch-Site), before any handler.
-        .layer(same_origin(&state.config.base_url))
+        .layer(from_fn_with_state(state.clone(), same_origin::check))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -236,6 +272,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(public::old_address)
         .layer(middleware)
         .with_state(state)
+}
+
+async fn forget_request_id(mut req: Request) -> Request {
+    req.headers_mut().remove("x-request-id");
+    req
 }
 
 /// After a write, waits until this instance's render cache has taken in what it changed, so
@@ -263,16 +304,6 @@ fn hsts(config: &Config) -> Option<HeaderValue> {
     config
         .https()
         .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"))
-}
-
-/// Refuses state-changing requests that a browser says come from another site.
-fn same_origin(base_url: &str) -> CsrfLayer {
-    CsrfLayer::new()
-        .add_trusted_origin(base_url)
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = ?e, "VIGIE_BASE_URL is not usable as an origin; trusting the Host header only");
-            CsrfLayer::new()
-        })
 }
 
 /// One span per request: method, route (never the raw URL, whose query may hold a token) and

@@ -45,8 +45,9 @@ const SYNC_WAIT: Duration = Duration::from_secs(2);
 pub struct CacheDeps(pub Vec<String>);
 
 impl CacheDeps {
-    /// An article's page: the article, the related articles it lists, its author, and its
-    /// tags (any article gaining or losing one of them may enter or leave the related list).
+    /// An article's page: the article, the related articles it lists and every article it
+    /// links to (one coming out enters the list), its author, and its tags (any article
+    /// gaining or losing one of them may enter or leave the related list).
     pub fn article_page(
         article: &crate::store::articles::Published,
         related: &[crate::store::articles::Related],
@@ -56,6 +57,7 @@ impl CacheDeps {
             format!("user:{}", article.author_id),
         ];
         deps.extend(related.iter().map(|r| format!("article:{}", r.id)));
+        deps.extend(article.linked_ids.iter().map(|l| format!("article:{l}")));
         deps.extend(article.tag_ids.iter().map(|t| format!("tag:{t}")));
         Self(deps)
     }
@@ -214,6 +216,11 @@ impl RenderCache {
                 let _ = done.send(());
             }
             return false;
+        }
+        // An article was scheduled or unscheduled: no page changes until its time, which the
+        // caller reads next.
+        if payload == "schedule" {
+            return true;
         }
         let changed: HashSet<String> = payload.split(',').map(str::to_owned).collect();
         if changed.contains("all") {

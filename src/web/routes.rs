@@ -53,6 +53,8 @@ fn table() -> Vec<Entry> {
         GET "/sitemap.xml" Public => public::sitemap_index,
         GET "/sitemaps/{file}" Public => public::sitemap_page,
         GET "/robots.txt" Public => public::robots,
+        GET "/.well-known/security.txt" Public => public::security_txt,
+        GET "/security" Public => public::security_policy,
         // The content API, read-only JSON (any origin may read it).
         GET "/api/v1/articles" Public => api::list_articles,
         GET "/api/v1/articles/{slug}" Public => api::article,

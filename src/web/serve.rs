@@ -76,8 +76,9 @@ pub async fn serve(
 }
 
 /// The client's address, for throttling: the connection's, or — when the connection comes from
-/// a trusted proxy — the last address of `header` (the one that proxy appended). IPv6 clients
-/// are grouped by /64, the block one subscriber usually gets.
+/// a trusted proxy — the last address of the last `header` line (the one that proxy appended:
+/// a client may send lines of its own, which come first). IPv6 clients are grouped by /64,
+/// the block one subscriber usually gets.
 pub fn client_addr(
     req: &axum::http::request::Parts,
     header: Option<&str>,
@@ -89,7 +90,7 @@ pub fn client_addr(
         .map(|ConnectInfo(addr)| addr.ip());
     let forwarded = header
         .filter(|_| peer.is_some_and(|p| trusted.contains(&p)))
-        .and_then(|name| req.headers.get(name))
+        .and_then(|name| req.headers.get_all(name).iter().next_back())
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
         .and_then(|last| last.trim().parse::<IpAddr>().ok());
@@ -100,5 +101,31 @@ pub fn client_addr(
         }
         Some(ip) => ip.to_string(),
         None => "unknown".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_proxy(lines: &[&str]) -> String {
+        let mut request = axum::http::Request::builder();
+        for line in lines {
+            request = request.header("x-forwarded-for", *line);
+        }
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        let proxy: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        parts.extensions.insert(ConnectInfo(proxy));
+        client_addr(&parts, Some("x-forwarded-for"), &[proxy.ip()])
+    }
+
+    #[test]
+    fn the_client_is_the_last_address_the_proxy_appended() {
+        assert_eq!(from_proxy(&["203.0.113.7"]), "203.0.113.7");
+        assert_eq!(from_proxy(&["198.51.100.1, 203.0.113.7"]), "203.0.113.7");
+        // The client sent a line of its own; the proxy added its own line after it.
+        assert_eq!(from_proxy(&["198.51.100.1", "203.0.113.7"]), "203.0.113.7");
+        assert_eq!(from_proxy(&["2001:db8:1:2:3::4"]), "2001:db8:1:2::/64");
+        assert_eq!(from_proxy(&[]), "127.0.0.1");
     }
 }

@@ -384,6 +384,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/sitemap.xml"),
     ("GET", "/sitemaps/{file}"),
     ("GET", "/robots.txt"),
+    ("GET", "/.well-known/security.txt"),
+    ("GET", "/security"),
     ("GET", "/api/v1/articles"),
     ("GET", "/api/v1/articles/{slug}"),
     ("GET", "/api/v1/tags"),

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use vigie::config::Config;
 use vigie::db::embedded::EmbeddedPostgres;
 use vigie::domain::password::{self, Password};
-use vigie::domain::{DisplayName, Email, Lang, Role, Title};
+use vigie::domain::{DisplayName, Email, Lang, Role, Title, markdown};
 use vigie::store::articles::{self, Draft};
 use vigie::store::users;
 use vigie::{db, demo, web};
@@ -354,7 +354,8 @@ impl TestApp {
             related: &[],
             save_key: None,
         };
-        let saved = articles::create(&mut tx, author, Some(author), &draft, &self.base_url())
+        let rendered = markdown::render(body, &self.base_url(), Lang::Fr);
+        let saved = articles::create(&mut tx, author, Some(author), &draft, &rendered)
             .await
             .expect("article");
         if let Some(at) = published_at {

@@ -24,6 +24,7 @@ mod editor;
 mod embedded;
 mod faults;
 mod feeds;
+mod hardening;
 mod health;
 mod i18n;
 mod lists;

@@ -47,8 +47,12 @@ pub struct AuditPage {
     older: Option<i64>,
 }
 
+/// A day of the filter; one outside the years the audit log can hold (PostgreSQL's
+/// timestamps end in 4713 BC, and nothing was audited before Vigie) filters nothing.
 fn day(s: &str) -> Option<time::Date> {
-    time::Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
+    time::Date::parse(s.trim(), format_description!("[year]-[month]-[day]"))
+        .ok()
+        .filter(|d| (2000..=9999).contains(&d.year()))
 }
 
 pub async fn audit(

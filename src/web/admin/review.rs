@@ -98,12 +98,13 @@ async fn review_page(
     note: String,
     at: String,
 ) -> Result<ReviewPage, AppError> {
-    let body_html = crate::domain::markdown::render(
-        &article.body_markdown,
-        &state.config.base_url,
-        crate::domain::Lang::parse(&article.lang).unwrap_or(state.config.lang),
-    )
-    .html;
+    let body_html = state
+        .render(
+            &article.body_markdown,
+            crate::domain::Lang::parse(&article.lang).unwrap_or(state.config.lang),
+        )
+        .await?
+        .html;
     let changes = match review::last_published_text(&state.pool, article.id).await? {
         Some(before) => {
             let after = article.body_markdown.clone();

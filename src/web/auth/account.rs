@@ -133,7 +133,9 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     // Guessing the current password from a hijacked session is throttled like signing in.
     let key = format!("password-change:{}", user.id);
-    if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &key, ACCOUNT_FREE).await? {
+    if let Attempt::Wait(wait) =
+        throttle::attempt(&state.pool, &[(key.clone(), ACCOUNT_FREE)]).await?
+    {
         return Err(AppError::Throttled(wait));
     }
     let account = users::account(&state.pool, user.id)
@@ -171,6 +173,7 @@ pub async fn change_password(
     let mut tx = state.pool.begin().await?;
     throttle::succeeded(&mut tx, &key).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
+    throttle::forget_devices(&mut tx, user.id).await?;
     // Every session ends, this one included; this browser continues on a fresh one.
     let ended = sessions::delete_all_for(&mut tx, user.id, None).await?;
     let session = sessions::create(&mut tx, user.id, state.config.session_max).await?;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::{CurrentUser, same_secret};
+use crate::domain::text;
 use crate::web::{AppError, AppState};
 
 /// A form posted by the signed-in `user`, its `csrf_token` field already checked.
@@ -53,6 +54,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
             tracing::warn!(user = %user.id, "form refused: missing or wrong CSRF token");
             return Err(AppError::Forbidden.into_response());
         }
+        let bytes = storable_fields(&bytes).map_err(|()| {
+            AppError::BadRequest("Ce formulaire est incomplet ou mal formé.".to_owned())
+                .into_response()
+        })?;
         // serde_html_form, unlike serde_urlencoded, reads repeated fields (checkboxes) as lists.
         let form = serde_html_form::from_bytes(&bytes).map_err(|_| {
             AppError::BadRequest("Ce formulaire est incomplet ou mal formé.".to_owned())
@@ -60,6 +65,37 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedForm<T> {
         })?;
         Ok(Self { user, form })
     }
+}
+
+/// Fields whose value is kept exactly as typed: passwords (`current`, `new` and `confirm` on
+/// the account page), which are hashed, never shown or stored as text.
+const KEPT_AS_TYPED: &[&str] = &["current", "new", "confirm", "password"];
+
+/// The form without the control characters no stored text may hold (see
+/// [`text::is_storable`]): a text pasted with one would be saved without it, instead of
+/// breaking every feed that carries it once published.
+fn storable_fields(body: &Bytes) -> Result<Bytes, ()> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|_| ())?;
+    if fields
+        .iter()
+        .all(|(_, value)| value.chars().all(text::is_storable))
+    {
+        return Ok(body.clone());
+    }
+    let cleaned: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(name, value)| {
+            if KEPT_AS_TYPED.contains(&name.as_str()) {
+                (name, value)
+            } else {
+                let value = text::storable(&value).into_owned();
+                (name, value)
+            }
+        })
+        .collect();
+    serde_urlencoded::to_string(&cleaned)
+        .map(Bytes::from)
+        .map_err(|_| ())
 }
 
 /// Whether every name and value of an `application/x-www-form-urlencoded` body is UTF-8 once

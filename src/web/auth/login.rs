@@ -8,12 +8,13 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    CurrentUser, SignedForm, clear_session_cookie, safe_next, session_cookie, set_session_cookie,
+    CurrentUser, SignedForm, clear_session_cookie, device_cookie, safe_next, session_cookie,
+    set_device_cookie, set_session_cookie,
 };
 use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
 use crate::domain::throttle::{ACCOUNT_FREE, ACCOUNT_WIDE_FREE, ADDRESS_FREE};
@@ -95,21 +96,34 @@ pub async fn login(
     );
     // Counted before the password is checked. The account is named by its id when it exists
     // (however the address was spelled), and limited tightly per client address but only
-    // loosely overall, so nobody can lock a colleague out from elsewhere.
+    // loosely overall. A browser that signed in to it before (its device cookie) is limited on
+    // its own and spared the account-wide limit, so nobody can lock a colleague out from
+    // elsewhere, however many addresses they try from.
     let account = match &candidate {
         Some(c) => format!("user:{}", c.id),
         None => format!("email:{}", email.to_lowercase()),
     };
-    let keys = [
-        (format!("{account}@{address}"), ACCOUNT_FREE),
-        (account, ACCOUNT_WIDE_FREE),
-        (format!("address:{address}"), ADDRESS_FREE),
-    ];
-    for (key, free) in &keys {
-        if let Attempt::Wait(wait) = throttle::attempt(&state.pool, key, *free).await? {
-            tracing::info!("sign-in refused while throttled");
-            return Err(AppError::Throttled(wait));
-        }
+    let device = device_cookie(&parts, &state);
+    let known = match (&device, &candidate) {
+        (Some(token), Some(c)) => throttle::known_device(&state.pool, token, c.id).await?,
+        _ => false,
+    };
+    let address_key = format!("address:{address}");
+    let account_keys = match (&device, known) {
+        (Some(token), true) => vec![(
+            format!("{account}@device:{}", &hex_digest(token)[..16]),
+            ACCOUNT_FREE,
+        )],
+        _ => vec![
+            (format!("{account}@{address}"), ACCOUNT_FREE),
+            (account, ACCOUNT_WIDE_FREE),
+        ],
+    };
+    let mut keys = account_keys.clone();
+    keys.push((address_key.clone(), ADDRESS_FREE));
+    if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &keys).await? {
+        tracing::info!(known_device = known, "sign-in refused while throttled");
+        return Err(AppError::Throttled(wait));
     }
 
     // Always one full argon2 check, against a decoy when there is no usable hash, so timing
@@ -159,10 +173,17 @@ pub async fn login(
     if let Some(hash) = &new_hash {
         users::set_password_hash(&mut tx, user_id, hash).await?;
     }
-    throttle::succeeded(&mut tx, &keys[0].0).await?;
-    throttle::succeeded(&mut tx, &keys[1].0).await?;
-    throttle::forgive(&mut tx, &keys[2].0, ADDRESS_FREE).await?;
+    for (key, _) in &account_keys {
+        throttle::succeeded(&mut tx, key).await?;
+    }
+    throttle::forgive(&mut tx, &address_key, ADDRESS_FREE).await?;
     throttle::sweep(&mut tx).await?;
+    // This browser is known to this account from now on (one token per browser).
+    let device = match device {
+        Some(token) => token,
+        None => sessions::new_token()?,
+    };
+    throttle::remember_device(&mut tx, &device, user_id).await?;
     sessions::sweep(&mut tx, state.config.session_idle).await?;
     // A new session id at every sign-in: a session id planted before it is worth nothing.
     if let Some(old) = session_cookie(&parts, &state) {
@@ -180,7 +201,11 @@ pub async fn login(
     .await?;
     tx.commit().await?;
     Ok((
-        [set_session_cookie(&state, &session.token)],
+        // Two cookies: `Set-Cookie` lines are appended, never merged or replaced.
+        AppendHeaders([
+            set_session_cookie(&state, &session.token),
+            set_device_cookie(&state, &device),
+        ]),
         Redirect::to(&next),
     )
         .into_response())
@@ -207,4 +232,13 @@ pub async fn logout(
     .await?;
     tx.commit().await?;
     Ok(([clear_session_cookie(&state)], Redirect::to("/")).into_response())
+}
+
+/// A device token's digest in hexadecimal: throttle keys name a browser without holding its
+/// cookie.
+fn hex_digest(token: &str) -> String {
+    sessions::digest(token)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -172,7 +172,36 @@ fn cookie_name(state: &AppState) -> &'static str {
 }
 
 fn session_cookie(parts: &Parts, state: &AppState) -> Option<String> {
-    let name = cookie_name(state);
+    token_cookie(parts, cookie_name(state))
+}
+
+/// The device cookie: a browser that signed in before (see `store::throttle::known_device`).
+fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.config.https() {
+        "__Host-vigie_device"
+    } else {
+        "vigie_device"
+    }
+}
+
+fn device_cookie(parts: &Parts, state: &AppState) -> Option<String> {
+    token_cookie(parts, device_cookie_name(state))
+}
+
+/// `Set-Cookie` for the device cookie: like the session's, but kept for a year.
+fn set_device_cookie(state: &AppState, token: &str) -> (header::HeaderName, String) {
+    let cookie = Cookie::build((device_cookie_name(state), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.https())
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    (header::SET_COOKIE, cookie.to_string())
+}
+
+/// The cookie `name`, when it holds a token of ours (64 hexadecimal digits).
+fn token_cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -223,7 +252,9 @@ fn explain_text(e: &TextError) -> &'static str {
     match e {
         TextError::BadEmail => "Cette adresse e-mail n’est pas valide.",
         TextError::EmptyName => "Le nom ne peut pas être vide.",
-        TextError::BadName(_) => "Le nom compte au plus 100 caractères, sur une seule ligne.",
+        TextError::BadName(_) => {
+            "Le nom compte au plus 100 caractères, sur une seule ligne, sans caractère invisible."
+        }
         TextError::EmptyTitle => "Le titre ne peut pas être vide.",
         TextError::TitleTooLong(_) => "Le titre compte au plus 300 caractères.",
         TextError::Unprintable => {

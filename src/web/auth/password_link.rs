@@ -97,6 +97,7 @@ pub async fn set_password(
         return Err(AppError::NotFound);
     }
     users::set_password_hash(&mut tx, user, &hash).await?;
+    crate::store::throttle::forget_devices(&mut tx, user).await?;
     sessions::delete_all_for(&mut tx, user, None).await?;
     audit::record(
         &mut tx,

@@ -1,6 +1,8 @@
 //! The article form: what it posts, how it is checked, and the page that shows it (for a new
 //! article, an existing one, after a preview or with errors — always with what was typed).
 
+use std::collections::HashSet;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
@@ -79,9 +81,10 @@ impl ArticleForm {
     /// Related articles in their new order: kept ones, then ticked results, once each; an
     /// `up:<id>` button moves one up a place.
     pub fn related_order(&self) -> Vec<Uuid> {
+        let mut seen = HashSet::new();
         let mut order: Vec<Uuid> = Vec::new();
         for id in self.related.iter().chain(&self.related_add) {
-            if !order.contains(id) {
+            if seen.insert(*id) {
                 order.push(*id);
             }
         }
@@ -131,6 +134,8 @@ pub struct Valid {
 }
 
 const DEK_CHARS: usize = 500;
+/// The most related articles an editor picks for one article (the page shows a few).
+pub const MAX_PICKED: usize = 50;
 const EXCERPT_CHARS: usize = 1000;
 
 /// Checks the form; `max_body` is the largest body in bytes. An empty slug keeps `current` (an
@@ -183,26 +188,13 @@ pub fn validate(
     if form.excerpt.trim().chars().count() > EXCERPT_CHARS {
         errors.excerpt = Some("Le résumé compte au plus 1 000 caractères.");
     }
-    if form.body.len() > max_body {
-        errors.body = Some(format!(
-            "Le texte dépasse la taille maximale : {} Kio de Markdown au plus (il en fait {}). Rien n’a été perdu : raccourcissez-le ou découpez-le.",
-            max_body / 1024,
-            form.body.len().div_ceil(1024)
-        ));
+    if let Some(error) = body_error(&form.body, max_body) {
+        errors.body = Some(error);
     }
-    if errors.body.is_none() && markdown::nesting(&form.body) > markdown::MAX_NESTING {
+    if form.related_order().len() > MAX_PICKED {
         errors.body = Some(format!(
-            "Le texte imbrique plus de {} niveaux de citations, de listes ou de balises HTML : simplifiez-le (rien n’a été perdu).",
-            markdown::MAX_NESTING
+            "Un article a au plus {MAX_PICKED} articles liés choisis : retirez-en quelques-uns."
         ));
-    }
-    if errors.body.is_none() {
-        let missing = markdown::images_without_alt(&form.body);
-        if missing > 0 {
-            errors.body = Some(format!(
-                "{missing} image(s) sans texte alternatif\u{202F}: décrivez chaque image entre les crochets, ![comme ceci](adresse), pour les lecteurs qui ne la voient pas."
-            ));
-        }
     }
     let new_tag_name = form.new_tag_name.trim();
     let new_tag = if new_tag_name.is_empty() {
@@ -229,6 +221,36 @@ pub fn validate(
             new_tag,
         }),
         _ => Err(errors),
+    }
+}
+
+/// What keeps a body from being rendered at all (and so from being saved or previewed): its
+/// size in bytes over `max_body`, or nesting deeper than [`markdown::MAX_NESTING`].
+pub fn body_error(body: &str, max_body: usize) -> Option<String> {
+    if body.len() > max_body {
+        return Some(format!(
+            "Le texte dépasse la taille maximale : {} Kio de Markdown au plus (il en fait {}). Rien n’a été perdu : raccourcissez-le ou découpez-le.",
+            max_body / 1024,
+            body.len().div_ceil(1024)
+        ));
+    }
+    (markdown::nesting(body) > markdown::MAX_NESTING).then(|| format!(
+        "Le texte imbrique plus de {} niveaux de citations, de listes ou de balises HTML : simplifiez-le (rien n’a été perdu).",
+        markdown::MAX_NESTING
+    ))
+}
+
+/// What the rendered body shows that keeps it from being saved: images without a text
+/// alternative.
+pub fn check_rendered(rendered: &markdown::Rendered) -> Result<(), Errors> {
+    match markdown::images_without_alt(&rendered.html) {
+        0 => Ok(()),
+        missing => Err(Errors {
+            body: Some(format!(
+                "{missing} image(s) sans texte alternatif\u{202F}: décrivez chaque image entre les crochets, ![comme ceci](adresse), pour les lecteurs qui ne la voient pas."
+            )),
+            ..Errors::default()
+        }),
     }
 }
 
@@ -309,6 +331,7 @@ pub struct EditPage {
 
 impl EditPage {
     pub fn tag_options(choices: Vec<TagChoice>, checked: &[Uuid]) -> Vec<TagOption> {
+        let checked: HashSet<&Uuid> = checked.iter().collect();
         choices
             .into_iter()
             .map(|c| TagOption {

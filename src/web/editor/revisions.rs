@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{editable, may_edit, visible};
 use crate::domain::diff::{Piece, word_diff};
-use crate::domain::{Lang, Slug, Title, markdown};
+use crate::domain::{Lang, Slug, Title};
 use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
@@ -110,12 +110,13 @@ pub async fn revision(
         csrf: user.csrf_token().to_owned(),
         kind: kind_label(&revision.kind),
         when: when(&state, revision.created_at),
-        body_html: markdown::render(
-            &revision.body_markdown,
-            &state.config.base_url,
-            Lang::parse(&article.lang).unwrap_or(state.config.lang),
-        )
-        .html,
+        body_html: state
+            .render(
+                &revision.body_markdown,
+                Lang::parse(&article.lang).unwrap_or(state.config.lang),
+            )
+            .await?
+            .html,
         can_edit: may_edit(&user, &article),
         article,
         revision,
@@ -179,11 +180,13 @@ pub async fn restore(
     let revision = find(&state, id, rev).await?;
     let title = Title::parse(&revision.title).map_err(|_| AppError::NotFound)?;
     let slug = Slug::parse(&article.slug).map_err(|_| AppError::NotFound)?;
+    let lang = Lang::parse(&article.lang).unwrap_or(state.config.lang);
+    let rendered = state.render(&revision.body_markdown, lang).await?;
     let changes = Changes {
         title: &title,
         dek: &revision.dek,
         slug: &slug,
-        lang: Lang::parse(&article.lang).unwrap_or(state.config.lang),
+        lang,
         // Revisions keep no excerpt: the current one stays.
         excerpt: &article.excerpt,
         body_markdown: &revision.body_markdown,
@@ -199,8 +202,8 @@ pub async fn restore(
         article.version,
         user.id,
         &changes,
+        &rendered,
         "restore",
-        &state.config.base_url,
     )
     .await?;
     match outcome {

@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use super::form::{
     ActionButton, ArticleForm, ConflictView, CorrectionLine, EditPage, Errors, LockNotice, Meta,
-    describe, validate,
+    body_error, check_rendered, describe, validate,
 };
 use super::{editable, may_edit, status_label, status_of, visible};
-use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, markdown, transition};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Title, transition};
 use crate::store::articles::{self, Draft};
 use crate::store::editing::{self, Changes, Editable, Outcome};
 use crate::store::review;
@@ -52,9 +52,14 @@ async fn form_page(
     form.save_key.get_or_insert_with(Uuid::new_v4);
     let tags = EditPage::tag_options(editing::tag_choices(&state.pool).await?, &form.tags);
     let related = editing::picks(&state.pool, &form.related_order()).await?;
-    let links =
-        markdown::render(&form.body, &state.config.base_url, state.config.lang).article_links;
-    let warnings = describe(&articles::link_warnings(&state.pool, &links).await?);
+    // A body over the limit is only shown again, with its error: it is not rendered.
+    let warnings = if form.body.len() <= state.config.max_body_bytes {
+        let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+        let links = state.render(&form.body, lang).await?.article_links;
+        describe(&articles::link_warnings(&state.pool, &links).await?)
+    } else {
+        Vec::new()
+    };
     let title = match article {
         Some(a) => format!("{} — éditeur", a.title),
         None => "Nouvel article — éditeur".to_owned(),
@@ -183,8 +188,13 @@ async fn redisplay(
     };
     match form.intent.as_str() {
         "preview" => {
-            let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
-            extras.preview = Some(markdown::render(&form.body, &state.config.base_url, lang).html);
+            // The same limits as a save: what could not be saved is not rendered either.
+            if let Some(error) = body_error(&form.body, state.config.max_body_bytes) {
+                extras.errors.body = Some(error);
+            } else {
+                let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+                extras.preview = Some(state.render(&form.body, lang).await?.html);
+            }
         }
         "search" => {
             let exclude = article.map(|a| a.id);
@@ -252,12 +262,30 @@ pub async fn create(
         return Ok(page.into_response());
     }
     if let Some(id) = already_created(&state, form.save_key).await? {
-        return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+        // The same form sent again. With the same text, it gets the first sending's answer;
+        // with more typed since, that text is saved onto the article the first sending made,
+        // on top of its first version, so that nothing typed in between is dropped.
+        let created = {
+            let mut conn = state.pool.acquire().await?;
+            editing::load(&mut conn, id).await?
+        };
+        let same = created.is_some_and(|a| {
+            a.title == form.title.trim() && a.dek == form.dek.trim() && a.body_markdown == form.body
+        });
+        if same {
+            return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+        }
+        let form = ArticleForm { version: 1, ..form };
+        return save_form(&state, user, id, form).await;
     }
     let valid = match validate(&form, None, state.config.max_body_bytes) {
         Ok(valid) => valid,
         Err(errors) => return invalid(&state, &user, None, form, errors).await,
     };
+    let rendered = state.render(&form.body, valid.lang).await?;
+    if let Err(errors) = check_rendered(&rendered) {
+        return invalid(&state, &user, None, form, errors).await;
+    }
     let typed_slug = !form.slug.trim().is_empty();
     if typed_slug && editing::slug_taken(&state.pool, &valid.slug, None).await? {
         return invalid(&state, &user, None, form, slug_taken()).await;
@@ -276,15 +304,7 @@ pub async fn create(
         related: &related,
         save_key: form.save_key,
     };
-    let saved = match articles::create(
-        &mut tx,
-        user.id,
-        Some(user.id),
-        &draft,
-        &state.config.base_url,
-    )
-    .await
-    {
+    let saved = match articles::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
         Ok(saved) => saved,
         // Taken by someone else in the meantime.
         Err(e) if violates(&e, "article_slug_key") => {
@@ -397,14 +417,27 @@ pub async fn save(
     signed: SignedForm<ArticleForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
-    let article = editable(&state, &user, id).await?;
-    if let Some(page) = redisplay(&state, &user, Some(&article), &form).await? {
+    save_form(&state, user, id, form).await
+}
+
+async fn save_form(
+    state: &AppState,
+    user: CurrentUser,
+    id: Uuid,
+    form: ArticleForm,
+) -> Result<Response, AppError> {
+    let article = editable(state, &user, id).await?;
+    if let Some(page) = redisplay(state, &user, Some(&article), &form).await? {
         return Ok(page.into_response());
     }
     let valid = match validate(&form, Some(&article.slug), state.config.max_body_bytes) {
         Ok(valid) => valid,
-        Err(errors) => return invalid(&state, &user, Some(&article), form, errors).await,
+        Err(errors) => return invalid(state, &user, Some(&article), form, errors).await,
     };
+    let rendered = state.render(&form.body, valid.lang).await?;
+    if let Err(errors) = check_rendered(&rendered) {
+        return invalid(state, &user, Some(&article), form, errors).await;
+    }
     let mut tx = state.pool.begin().await?;
     let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
@@ -425,8 +458,8 @@ pub async fn save(
         form.version,
         user.id,
         &changes,
+        &rendered,
         "save",
-        &state.config.base_url,
     )
     .await;
     let outcome = match outcome {
@@ -498,12 +531,12 @@ pub async fn save(
                 unsaved: true,
                 ..Extras::default()
             };
-            let page = form_page(&state, &user, Some(&theirs), yours, extras).await?;
+            let page = form_page(state, &user, Some(&theirs), yours, extras).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Outcome::SlugTaken => {
             drop(tx);
-            invalid(&state, &user, Some(&article), form, slug_taken()).await
+            invalid(state, &user, Some(&article), form, slug_taken()).await
         }
         Outcome::NotFound => Err(AppError::NotFound),
     }

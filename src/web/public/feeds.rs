@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
-use crate::domain::Slug;
+use crate::domain::{Slug, text};
 use crate::store::TagRef;
 use crate::store::articles::{self, FeedEntry, Filter, SitemapUrl};
 use crate::store::{tags, users};
@@ -80,7 +80,14 @@ fn entry(base: &str, e: FeedEntry) -> Entry {
     }
 }
 
+/// Every XML answer leaves here. Forms drop the characters XML cannot carry before anything is
+/// stored, but texts may come from elsewhere (an import, or rows older than that rule): they
+/// are dropped here too, so that no text can make a feed malformed.
 fn xml(content_type: &'static str, body: String) -> Response {
+    let body = match text::storable(&body) {
+        std::borrow::Cow::Borrowed(_) => body,
+        std::borrow::Cow::Owned(clean) => clean,
+    };
     (
         [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
         body,
@@ -240,8 +247,11 @@ pub async fn sitemap_page(
     let rows: Vec<SitemapUrl> = if n == 0 {
         articles::sitemap_sections(&state.pool).await?
     } else {
-        let rows =
-            articles::sitemap_articles(&state.pool, (n - 1) * SITEMAP_PAGE, SITEMAP_PAGE).await?;
+        // A page past any the site could have names nothing (and must not overflow the offset).
+        let offset = (n - 1)
+            .checked_mul(SITEMAP_PAGE)
+            .ok_or(AppError::NotFound)?;
+        let rows = articles::sitemap_articles(&state.pool, offset, SITEMAP_PAGE).await?;
         if rows.is_empty() && n > 1 {
             return Err(AppError::NotFound);
         }
@@ -273,6 +283,40 @@ pub async fn robots(State(state): State<AppState>) -> Response {
             HeaderValue::from_static("text/plain; charset=utf-8"),
         )],
         body,
+    )
+        .into_response()
+}
+
+/// `/.well-known/security.txt` (RFC 9116): where to report a security problem, and the policy
+/// (`SECURITY.md`). It expires, as the RFC asks, half a year after it was served.
+pub async fn security_txt(State(state): State<AppState>) -> Response {
+    let expires = (OffsetDateTime::now_utc() + time::Duration::days(180))
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let body = format!(
+        "Contact: {0}\nExpires: {expires}\nPreferred-Languages: fr, en\nCanonical: {1}/.well-known/security.txt\nPolicy: {1}/security\n",
+        state.config.security_contact, state.config.base_url
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// `/security`: the security policy (`SECURITY.md`), as plain text.
+pub async fn security_policy() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        include_str!("../../../SECURITY.md"),
     )
         .into_response()
 }

@@ -9,7 +9,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use article::{corrections, old_address, show as article};
-pub use feeds::{author_atom, robots, site_atom, site_rss, sitemap_index, sitemap_page, tag_atom};
+pub use feeds::{
+    author_atom, robots, security_policy, security_txt, site_atom, site_rss, sitemap_index,
+    sitemap_page, tag_atom,
+};
 pub use listing::{author, home, tag};
 pub use search::{search, search_words};
 

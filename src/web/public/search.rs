@@ -48,14 +48,28 @@ pub struct SearchPage {
 }
 
 /// What was typed in a search box, as it is searched for: without control characters or our
-/// highlight markers, cut at [`MAX_QUERY_CHARS`], trimmed. The search page and the API's `q`
-/// both go through here.
+/// highlight markers, cut at [`MAX_QUERY_CHARS`], trimmed, and with a `-` ("without") only
+/// where it touches a word, once: a run of bare `-` makes PostgreSQL's query parser fail
+/// ("tsquery stack too small"). The search page and the API's `q` both go through here.
 pub fn search_words(typed: &str) -> String {
-    let words: String = typed
+    let chars: Vec<char> = typed
         .chars()
         .filter(|c| !c.is_control() && *c != '⟦' && *c != '⟧')
         .take(MAX_QUERY_CHARS)
         .collect();
+    let mut words = String::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' {
+            let after_word = words.chars().next_back().is_some_and(char::is_alphanumeric);
+            let before_word = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            let after_minus = words.ends_with('-');
+            if after_minus || !(after_word || before_word) {
+                words.push(' ');
+                continue;
+            }
+        }
+        words.push(c);
+    }
     words.trim().to_owned()
 }
 
@@ -162,5 +176,13 @@ mod tests {
             highlight("la ⟦sécurité⟧ <script>&"),
             "la <mark>sécurité</mark> &lt;script&gt;&amp;"
         );
+    }
+
+    #[test]
+    fn a_minus_stays_only_where_it_touches_a_word() {
+        assert_eq!(search_words("garde-fous -openai"), "garde-fous -openai");
+        assert_eq!(search_words(&"-".repeat(40)), "");
+        assert_eq!(search_words("ia ---chine - -"), "ia   -chine");
+        assert_eq!(search_words("« sécurité »\u{1}"), "« sécurité »");
     }
 }
