@@ -17,7 +17,7 @@ use super::{
     set_device_cookie, set_session_cookie,
 };
 use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
-use crate::domain::throttle::{ACCOUNT_FREE, ACCOUNT_WIDE_FREE, ADDRESS_FREE};
+use crate::domain::throttle::keys as throttle_keys;
 use crate::store::throttle::{self, Attempt};
 use crate::store::{audit, sessions, users};
 use crate::web::serve::client_addr;
@@ -108,20 +108,12 @@ pub async fn login(
         (Some(token), Some(c)) => throttle::known_device(&state.pool, token, c.id).await?,
         _ => false,
     };
-    let address_key = format!("address:{address}");
-    let account_keys = match (&device, known) {
-        (Some(token), true) => vec![(
-            format!("{account}@device:{}", &hex_digest(token)[..16]),
-            ACCOUNT_FREE,
-        )],
-        _ => vec![
-            (format!("{account}@{address}"), ACCOUNT_FREE),
-            (account, ACCOUNT_WIDE_FREE),
-        ],
-    };
-    let mut keys = account_keys.clone();
-    keys.push((address_key.clone(), ADDRESS_FREE));
-    if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &keys).await? {
+    let device_id = device
+        .as_deref()
+        .filter(|_| known)
+        .map(|token| hex_digest(token)[..16].to_owned());
+    let keys = throttle_keys(&account, &address, device_id.as_deref());
+    if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &keys.all()).await? {
         tracing::info!(known_device = known, "sign-in refused while throttled");
         return Err(AppError::Throttled(wait));
     }
@@ -173,10 +165,10 @@ pub async fn login(
     if let Some(hash) = &new_hash {
         users::set_password_hash(&mut tx, user_id, hash).await?;
     }
-    for (key, _) in &account_keys {
+    for (key, _) in &keys.account {
         throttle::succeeded(&mut tx, key).await?;
     }
-    throttle::forgive(&mut tx, &address_key, ADDRESS_FREE).await?;
+    throttle::forgive(&mut tx, &keys.address.0, keys.address.1).await?;
     throttle::sweep(&mut tx).await?;
     // This browser is known to this account from now on (one token per browser).
     let device = match device {
