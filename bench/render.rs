@@ -67,6 +67,11 @@ fn bodies() -> Vec<(&'static str, String)> {
             fill("<table><tr><td>a</td>texte égaré</tr></table>\n"),
         ),
         ("emphasis and brackets", fill("*a* _b_ [c] `d` **e** ")),
+        // The deepest nesting a save accepts, on every paragraph: the output is ~20× the input.
+        (
+            "quotes 31 deep, every paragraph",
+            fill(&format!("{} x\n\n", ">".repeat(31))),
+        ),
     ];
     // Growth: the same headings at several sizes (linear means 4 × the size, ~4 × the time).
     for size in halves {

@@ -72,7 +72,7 @@ impl DisplayName {
         if s.is_empty() {
             Err(TextError::EmptyName)
         } else if s.chars().count() > Self::MAX_CHARS
-            || s.chars().any(|c| c.is_control() || is_bidi_control(c))
+            || s.chars().any(|c| c.is_control() || is_invisible(c))
         {
             Err(TextError::BadName(Self::MAX_CHARS))
         } else {
@@ -85,10 +85,17 @@ impl DisplayName {
     }
 }
 
-/// The invisible characters that reorder the text around them (embeddings, overrides,
-/// isolates): in a name they make `Alice\u{202e}ecilA` read as someone else's.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Characters a name must not hold because nobody sees them: those that reorder the text
+/// around them (embeddings, overrides, isolates: `Alice\u{202e}ecilA` reads as someone
+/// else's), zero-width and formatting characters, soft hyphens, line and paragraph separators,
+/// Hangul fillers and tag characters — all of which make one name look like another, or like
+/// none.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e007f}')
 }
 
 /// An e-mail address, trimmed; compared case-insensitively by the database.
@@ -186,6 +193,21 @@ mod tests {
             DisplayName::parse("محمد Martin").is_ok(),
             "right-to-left names are fine"
         );
+        assert!(
+            DisplayName::parse("Zoë ❤\u{fe0f}").is_ok(),
+            "emoji keep their variation selector"
+        );
+        for invisible in [
+            "A\u{200b}",
+            "\u{feff}A",
+            "A\u{ad}B",
+            "\u{115f}",
+            "A\u{2028}B",
+            "A\u{e0041}",
+            "\u{3164}",
+        ] {
+            assert!(DisplayName::parse(invisible).is_err(), "{invisible:?}");
+        }
     }
 
     #[test]

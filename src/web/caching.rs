@@ -128,17 +128,18 @@ pub fn wanted_coding(headers: &HeaderMap) -> Option<Coding> {
         if coding.is_empty() {
             continue;
         }
-        let mut q = 1.0;
+        let mut q = None;
         for param in parts {
             let (name, value) = param.split_once('=')?;
             if name.trim().eq_ignore_ascii_case("q") {
-                q = value
-                    .trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|q| (0.0..=1.0).contains(q))?;
+                // One weight, written as RFC 9110 says.
+                if q.is_some() {
+                    return None;
+                }
+                q = Some(qvalue(value.trim())?);
             }
         }
+        let q = q.unwrap_or(1.0);
         let slot = if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
             &mut gzip
         } else if coding.eq_ignore_ascii_case("identity") {
@@ -160,6 +161,19 @@ pub fn wanted_coding(headers: &HeaderMap) -> Option<Coding> {
     } else {
         None
     }
+}
+
+/// A q-value as RFC 9110 (12.4.2) writes it: `0` or `1`, then up to three decimals (only zeros
+/// after a `1`).
+fn qvalue(s: &str) -> Option<f32> {
+    let (whole, decimals) = s.split_once('.').unwrap_or((s, ""));
+    let digits_ok = decimals.len() <= 3 && decimals.bytes().all(|b| b.is_ascii_digit());
+    let ok = match whole {
+        "0" => digits_ok && (s.len() == 1 || s.contains('.')),
+        "1" => digits_ok && decimals.bytes().all(|b| b == b'0'),
+        _ => false,
+    };
+    ok.then(|| s.parse().ok()).flatten()
 }
 
 /// The coding an answer was sent with, if it is one the cache keeps.
@@ -204,15 +218,16 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
             }
         },
     };
-    if conditions.unmodified_since(changed_at) {
-        return not_modified(None, changed_at, &state.config);
-    }
-
     let response = next.run(req).await;
-    // Errors are not cached; answers with a policy of their own keep it.
+    // Errors are not cached; answers with a policy of their own keep it. A condition applies
+    // only to what would be a 200 (RFC 9110, 13.2.1): a page that does not exist is never
+    // "not modified".
     if response.status() != StatusCode::OK || response.headers().contains_key(header::CACHE_CONTROL)
     {
         return response;
+    }
+    if conditions.unmodified_since(changed_at) {
+        return not_modified(None, changed_at, &state.config);
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, LARGEST_HASHED).await else {
@@ -412,7 +427,21 @@ mod tests {
         ] {
             assert_eq!(wanted(plain), Some(Coding::Identity), "{plain}");
         }
-        for unsure in ["gzip;q=abc", "gzip;q=2", "*;q=0", "identity;q=0", "gzip;x"] {
+        for unsure in [
+            "gzip;q=abc",
+            "gzip;q=2",
+            "*;q=0",
+            "identity;q=0",
+            "gzip;x",
+            // Not q-values (RFC 9110, 12.4.2), which the compression layer ignores.
+            "gzip;q=0;q=1",
+            "gzip;q=1e-9",
+            "gzip;q=0.0001",
+            "gzip;q=.5",
+            "gzip;q=0.5e0",
+            "gzip;q=1.5",
+            "gzip;q=1.001",
+        ] {
             assert_eq!(wanted(unsure), None, "{unsure}");
         }
         let mut two_lines = HeaderMap::new();

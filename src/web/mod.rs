@@ -111,6 +111,12 @@ impl AppState {
         blocking(&self.hashing, work).await
     }
 
+    /// How many render slots are free now (for the tests, which check that a render holds its
+    /// slot to the end).
+    pub fn free_render_slots(&self) -> usize {
+        self.rendering.available_permits()
+    }
+
     /// Renders an article body (`markdown` written in `lang`) on a blocking thread, at most one
     /// per core at once: the async threads stay free for every other request while a long
     /// body is rendered. Callers keep bodies within `VIGIE_MAX_BODY`.
@@ -170,18 +176,23 @@ impl AppState {
 }
 
 /// Runs `work` on a blocking thread once one of `slots` is free; waiting more than
-/// [`BLOCKING_QUEUE`] for one answers 503 instead of piling requests up.
+/// [`BLOCKING_QUEUE`] for one answers 503 instead of piling requests up. The slot goes with the
+/// work, not with the request: a client that hangs up (or a request that times out) drops
+/// the request, but the work it started runs on and keeps its slot until it ends.
 async fn blocking<T: Send + 'static>(
-    slots: &Semaphore,
+    slots: &Arc<Semaphore>,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let _permit = tokio::time::timeout(BLOCKING_QUEUE, slots.acquire())
+    let permit = tokio::time::timeout(BLOCKING_QUEUE, Arc::clone(slots).acquire_owned())
         .await
         .map_err(|_| AppError::Busy)?
         .map_err(|_| AppError::Busy)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| AppError::Busy)
+    tokio::task::spawn_blocking(move || {
+        let _slot = permit;
+        work()
+    })
+    .await
+    .map_err(|_| AppError::Busy)
 }
 
 /// The signed-in user's corner of the header: their name and a sign-out button.

@@ -31,17 +31,26 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
     response
 }
 
-/// Whether the browser's headers say the request comes from the site at `base_url`.
+/// Whether the browser's headers say the request comes from the site at `base_url`: each of
+/// `Origin` and `Sec-Fetch-Site` that is sent must say so, once.
 fn from_here(headers: &HeaderMap, base_url: &str) -> bool {
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin
-            .to_str()
-            .is_ok_and(|o| !o.is_empty() && o.eq_ignore_ascii_case(&origin_of(base_url)));
-    }
-    match headers.get("sec-fetch-site").map(|v| v.as_bytes()) {
-        None => true,
-        Some(site) => site == b"same-origin" || site == b"none",
-    }
+    let one = |name| {
+        let mut values = headers.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (None, _) => Ok(None),
+            (Some(value), None) => Ok(Some(value)),
+            (Some(_), Some(_)) => Err(()),
+        }
+    };
+    let (Ok(origin), Ok(site)) = (one(header::ORIGIN.as_str()), one("sec-fetch-site")) else {
+        return false;
+    };
+    let origin_ok = origin.is_none_or(|o| {
+        o.to_str()
+            .is_ok_and(|o| !o.is_empty() && o.eq_ignore_ascii_case(&origin_of(base_url)))
+    });
+    let site_ok = site.is_none_or(|s| s == "same-origin" || s == "none");
+    origin_ok && site_ok
 }
 
 /// `scheme://host[:port]` of `url`, as browsers write it in `Origin` (no default port).
@@ -105,10 +114,22 @@ mod tests {
                 ("sec-fetch-site", "same-origin"),
             ],
             &[("sec-fetch-site", "cross-site")],
+            // Both are checked: a matching Origin does not excuse a cross-site request.
+            &[
+                ("origin", "https://vigie.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
             &[("sec-fetch-site", "same-site")],
         ] {
             assert!(!from_here(&headers(refused), site), "{refused:?}");
         }
+    }
+
+    #[test]
+    fn two_origins_are_none() {
+        let mut two = headers(&[("origin", "https://vigie.example")]);
+        two.append("origin", HeaderValue::from_static("https://evil.example"));
+        assert!(!from_here(&two, "https://vigie.example"));
     }
 
     #[test]

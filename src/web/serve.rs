@@ -93,8 +93,14 @@ pub fn client_addr(
         .and_then(|name| req.headers.get_all(name).iter().next_back())
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
-        .and_then(|last| last.trim().parse::<IpAddr>().ok());
-    match forwarded.or(peer) {
+        .and_then(|last| forwarded_ip(last.trim()));
+    // A dual-stack listener, or a proxy, may write an IPv4 client as `::ffff:a.b.c.d`: it is
+    // that IPv4 client, not the /64 every IPv4 client would then share.
+    let client = forwarded.or(peer).map(|ip| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    });
+    match client {
         Some(IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
@@ -102,6 +108,21 @@ pub fn client_addr(
         Some(ip) => ip.to_string(),
         None => "unknown".to_owned(),
     }
+}
+
+/// An address as proxies write it: bare, with a port (`203.0.113.9:1234`), or an IPv6 one in
+/// brackets, with or without a port.
+fn forwarded_ip(value: &str) -> Option<IpAddr> {
+    value
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| value.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            value
+                .strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+                .and_then(|v| v.parse().ok())
+        })
 }
 
 #[cfg(test)]
@@ -127,5 +148,23 @@ mod tests {
         assert_eq!(from_proxy(&["198.51.100.1", "203.0.113.7"]), "203.0.113.7");
         assert_eq!(from_proxy(&["2001:db8:1:2:3::4"]), "2001:db8:1:2::/64");
         assert_eq!(from_proxy(&[]), "127.0.0.1");
+    }
+
+    #[test]
+    fn ipv4_clients_keep_their_own_address_however_it_is_written() {
+        // A dual-stack listener sees IPv4 clients as IPv4-mapped IPv6 addresses: grouped by
+        // /64, every one of them shared one key.
+        let (mut parts, ()) = axum::http::Request::builder()
+            .body(())
+            .unwrap()
+            .into_parts();
+        let peer: SocketAddr = "[::ffff:127.0.0.60]:5000".parse().unwrap();
+        parts.extensions.insert(ConnectInfo(peer));
+        assert_eq!(client_addr(&parts, None, &[]), "127.0.0.60");
+        assert_eq!(from_proxy(&["::ffff:203.0.113.10"]), "203.0.113.10");
+        // Proxies that write the client's port.
+        assert_eq!(from_proxy(&["203.0.113.9:1234"]), "203.0.113.9");
+        assert_eq!(from_proxy(&["[2001:db8::1]:443"]), "2001:db8:0:0::/64");
+        assert_eq!(from_proxy(&["[2001:db8::1]"]), "2001:db8:0:0::/64");
     }
 }

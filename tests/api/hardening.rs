@@ -115,6 +115,48 @@ async fn a_long_render_does_not_stop_the_server_meanwhile() {
     );
 }
 
+/// A client that hangs up does not take its render's slot with it: the render goes on, and
+/// the slot stays taken until it ends (found by a probe: previews sent and dropped in a loop
+/// ran dozens of renders at once, 18.9 GB of memory).
+#[tokio::test]
+async fn a_render_keeps_its_slot_when_its_client_hangs_up() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let token = browser.csrf().await;
+    let slots = app.state().free_render_slots();
+    let body = "## a\n".repeat(100_000);
+    let request = tokio::spawn(async move {
+        browser
+            .post(
+                "/editor/new",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("title", "Abandonné"),
+                    ("lang", "fr"),
+                    ("body", body.as_str()),
+                    ("intent", "preview"),
+                ],
+            )
+            .await
+    });
+    let started = Instant::now();
+    while app.state().free_render_slots() == slots {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the render never started"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The client hangs up while its body is being rendered.
+    request.abort();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.state().free_render_slots(),
+        slots - 1,
+        "the render still running holds its slot"
+    );
+}
+
 #[tokio::test]
 async fn too_many_picked_related_articles_are_refused_with_the_text_kept() {
     let app = TestApp::spawn().await;
@@ -740,6 +782,23 @@ async fn display_names_cannot_reorder_what_surrounds_them() {
         .await
         .unwrap();
     assert!(!name.contains('\u{202e}'));
+    for invisible in [
+        "Camille\u{200b}",
+        "\u{feff}Camille",
+        "Ca\u{ad}mille",
+        "\u{115f}",
+        "Camille\u{2028}Martin",
+        "Camille\u{e0041}",
+        "\u{3164}",
+    ] {
+        let page = browser
+            .post_signed(
+                "/account/profile",
+                &[("display_name", invisible), ("bio", "")],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{invisible:?}");
+    }
 }
 
 #[tokio::test]
@@ -823,6 +882,108 @@ async fn a_new_article_form_sent_again_with_more_text_saves_the_text() {
     .unwrap();
     assert_eq!(count, 1, "still one article");
     assert_eq!(body, "Le début, et la suite tapée entre-temps.");
+}
+
+#[tokio::test]
+async fn a_new_article_form_sent_twice_at_once_keeps_both_texts() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Journalist).await;
+    let token = browser.csrf().await;
+    let page = browser.get("/editor/new").await;
+    let key = page
+        .attrs("form.article-form input[name=save_key]", "value")
+        .remove(0);
+    let send = |body: &'static str| {
+        let (browser, token, key) = (browser.clone(), token.clone(), key.clone());
+        async move {
+            browser
+                .post(
+                    "/editor/new",
+                    &[
+                        ("csrf_token", token.as_str()),
+                        ("title", "Deux fois à la fois"),
+                        ("lang", "fr"),
+                        ("body", body),
+                        ("intent", "save"),
+                        ("save_key", key.as_str()),
+                    ],
+                )
+                .await
+        }
+    };
+    let (one, two) = tokio::join!(
+        send("Le premier texte."),
+        send("Le second texte, plus long.")
+    );
+    assert!(
+        one.status.is_redirection() || one.status == 409,
+        "{}",
+        one.status
+    );
+    assert!(
+        two.status.is_redirection() || two.status == 409,
+        "{}",
+        two.status
+    );
+    for body in ["Le premier texte.", "Le second texte, plus long."] {
+        let kept: i64 =
+            sqlx::query_scalar("select count(*) from article_revision where body_markdown = $1")
+                .bind(body)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert!(kept >= 1, "{body:?} was kept nowhere");
+    }
+    let articles: i64 = sqlx::query_scalar("select count(*) from article")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(articles, 1);
+}
+
+#[tokio::test]
+async fn the_server_chooses_the_device_cookie() {
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let planted = "c".repeat(64);
+    let page = app
+        .browser()
+        .post_with(
+            "/login",
+            &[("email", &account.email), ("password", &account.password)],
+            &[("cookie", &format!("vigie_device={planted}"))],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let device = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("vigie_device="))
+        .expect("a device cookie")
+        .to_owned();
+    assert!(
+        !device.contains(&planted),
+        "a token the client chose was adopted: {device}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_exist_is_never_not_modified() {
+    let app = TestApp::with_demo().await;
+    let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+    for path in [
+        "/articles/n-existe-pas",
+        "/tags/nope",
+        "/api/v1/articles/nope",
+        "/sitemaps/5.xml",
+    ] {
+        let page = app.get_with(path, &[("if-modified-since", &now)]).await;
+        assert_eq!(page.status, 404, "{path}");
+    }
+    let home = app.get_with("/", &[("if-modified-since", &now)]).await;
+    assert_eq!(home.status, 304, "an existing page still is");
 }
 
 // Also: security.txt.

@@ -276,6 +276,11 @@ impl TestApp {
         }
     }
 
+    /// The running server's state (to look at what it holds, never to change it).
+    pub fn state(&self) -> &web::AppState {
+        &self.state
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }

@@ -170,8 +170,10 @@ pub async fn login(
     }
     throttle::forgive(&mut tx, &keys.address.0, keys.address.1).await?;
     throttle::sweep(&mut tx).await?;
-    // This browser is known to this account from now on (one token per browser).
-    let device = match device {
+    // This browser is known to this account from now on. Its token is one we made for this
+    // account: a cookie planted before (or another account's) is not adopted, or whoever
+    // planted it would know it.
+    let device = match device.filter(|_| known) {
         Some(token) => token,
         None => sessions::new_token()?,
     };

@@ -30,6 +30,9 @@ const LOCK_FRESH: Duration = Duration::minutes(2);
 struct Extras {
     errors: Errors,
     preview: Option<String>,
+    /// The body's links to articles, when the body was just rendered (a preview): the page
+    /// does not render it again to find them.
+    links: Option<Vec<crate::domain::Slug>>,
     results: Vec<crate::store::editing::Pick>,
     notice: Option<String>,
     conflict: Option<ConflictView>,
@@ -53,13 +56,15 @@ async fn form_page(
     let tags = EditPage::tag_options(editing::tag_choices(&state.pool).await?, &form.tags);
     let related = editing::picks(&state.pool, &form.related_order()).await?;
     // A body over the limit is only shown again, with its error: it is not rendered.
-    let warnings = if form.body.len() <= state.config.max_body_bytes {
-        let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
-        let links = state.render(&form.body, lang).await?.article_links;
-        describe(&articles::link_warnings(&state.pool, &links).await?)
-    } else {
-        Vec::new()
+    let links = match extras.links {
+        Some(links) => links,
+        None if form.body.len() <= state.config.max_body_bytes => {
+            let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+            state.render(&form.body, lang).await?.article_links
+        }
+        None => Vec::new(),
     };
+    let warnings = describe(&articles::link_warnings(&state.pool, &links).await?);
     let title = match article {
         Some(a) => format!("{} — éditeur", a.title),
         None => "Nouvel article — éditeur".to_owned(),
@@ -193,7 +198,9 @@ async fn redisplay(
                 extras.errors.body = Some(error);
             } else {
                 let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
-                extras.preview = Some(state.render(&form.body, lang).await?.html);
+                let rendered = state.render(&form.body, lang).await?;
+                extras.preview = Some(rendered.html);
+                extras.links = Some(rendered.article_links);
             }
         }
         "search" => {
@@ -262,21 +269,7 @@ pub async fn create(
         return Ok(page.into_response());
     }
     if let Some(id) = already_created(&state, form.save_key).await? {
-        // The same form sent again. With the same text, it gets the first sending's answer;
-        // with more typed since, that text is saved onto the article the first sending made,
-        // on top of its first version, so that nothing typed in between is dropped.
-        let created = {
-            let mut conn = state.pool.acquire().await?;
-            editing::load(&mut conn, id).await?
-        };
-        let same = created.is_some_and(|a| {
-            a.title == form.title.trim() && a.dek == form.dek.trim() && a.body_markdown == form.body
-        });
-        if same {
-            return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
-        }
-        let form = ArticleForm { version: 1, ..form };
-        return save_form(&state, user, id, form).await;
+        return resent(&state, user, id, form).await;
     }
     let valid = match validate(&form, None, state.config.max_body_bytes) {
         Ok(valid) => valid,
@@ -306,19 +299,21 @@ pub async fn create(
     };
     let saved = match articles::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
         Ok(saved) => saved,
-        // Taken by someone else in the meantime.
+        // Taken in the meantime: by the same form, sent again while the first sending was
+        // being saved (that one made it), or by someone else.
         Err(e) if violates(&e, "article_slug_key") => {
             drop(tx);
-            return invalid(&state, &user, None, form, slug_taken()).await;
+            return match already_created(&state, form.save_key).await? {
+                Some(id) => resent(&state, user, id, form).await,
+                None => invalid(&state, &user, None, form, slug_taken()).await,
+            };
         }
         // The same form, sent again while the first was being saved: that one made it. Or
         // a key another article's form made, which is not ours to reuse.
         Err(e) if violates(&e, "article_revision_save_key") => {
             drop(tx);
             return match already_created(&state, form.save_key).await? {
-                Some(id) => {
-                    Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
-                }
+                Some(id) => resent(&state, user, id, form).await,
                 None => Err(AppError::BadRequest(
                     "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
                 )),
@@ -344,6 +339,28 @@ pub async fn create(
         "saved=1"
     };
     Ok(Redirect::to(&format!("/editor/articles/{}?{notice}", saved.id)).into_response())
+}
+
+/// The same new-article form sent again, its first sending having made article `id`. With the
+/// same text it gets the first sending's answer; with more typed since, that text is saved
+/// onto the article, on top of its first version, so that nothing typed in between is dropped.
+async fn resent(
+    state: &AppState,
+    user: CurrentUser,
+    id: Uuid,
+    form: ArticleForm,
+) -> Result<Response, AppError> {
+    let created = {
+        let mut conn = state.pool.acquire().await?;
+        editing::load(&mut conn, id).await?
+    };
+    let same = created.is_some_and(|a| {
+        a.title == form.title.trim() && a.dek == form.dek.trim() && a.body_markdown == form.body
+    });
+    if same {
+        return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+    }
+    save_form(state, user, id, ArticleForm { version: 1, ..form }).await
 }
 
 /// The article a new-article form already created, when it is sent again.
