@@ -20,8 +20,12 @@ fuzz_target!(|data: &[u8]| {
         Some(Coding::Gzip) => assert!(lower.contains("gzip") || lower.contains('*'), "{lower:?}"),
         Some(Coding::Identity) => assert!(
             !lower.split(',').any(|item| {
-                let item = item.replace(' ', "");
-                item == "identity;q=0" || item == "identity;q=0.0" || item == "identity;q=0.000"
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or_default().trim();
+                coding == "identity"
+                    && parts.any(|p| {
+                        matches!(p.replace([' ', '\t'], "").as_str(), "q=0" | "q=0." | "q=0.0" | "q=0.00" | "q=0.000")
+                    })
             }),
             "{lower:?}"
         ),
