@@ -11,14 +11,6 @@ use vigie::domain::Role;
 use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Browser, Page, SAMPLE, TestApp};
 
-async fn id_of(app: &TestApp, slug: &str) -> Uuid {
-    sqlx::query_scalar("select id from article where slug = $1")
-        .bind(slug)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 // 1. Rendering: bounded in size and off the async threads.
 
 #[tokio::test]
@@ -472,7 +464,7 @@ async fn no_stored_text_can_make_a_feed_malformed() {
     let app = TestApp::with_demo().await;
     // Written straight to the database, as an import or an older version might have: every
     // text a feed or sitemap carries gets every character XML cannot hold.
-    let article = id_of(&app, SAMPLE).await;
+    let article = app.article_id(SAMPLE).await;
     sqlx::query(
         "update article set title = title || $2, dek = $2, excerpt = $2, body_html = body_html || $2 where id = $1",
     )
@@ -597,7 +589,7 @@ async fn an_article_page_lists_a_linked_article_once_it_comes_out() {
             .any(|t| t == "Publié plus tard")
     );
     // Kept by the render cache; then the linked article is published.
-    let id = id_of(&app, &later).await;
+    let id = app.article_id(&later).await;
     sqlx::query("update article set status = 'published', published_at = now() where id = $1")
         .bind(id)
         .execute(&app.pool)

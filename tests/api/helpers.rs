@@ -242,6 +242,15 @@ impl TestApp {
         (browser, account)
     }
 
+    /// The id of the article at `slug`.
+    pub async fn article_id(&self, slug: &str) -> Uuid {
+        sqlx::query_scalar("select id from article where slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the article")
+    }
+
     /// The article's version and body as they are stored now.
     pub async fn version_and_body(&self, id: Uuid) -> (i32, String) {
         sqlx::query_as("select version, body_markdown from article where id = $1")

@@ -32,14 +32,6 @@ async fn retitle_silently(app: &TestApp, slug: &str, title: &str) {
     tx.commit().await.unwrap();
 }
 
-async fn id_of(app: &TestApp, slug: &str) -> Uuid {
-    sqlx::query_scalar("select id from article where slug = $1")
-        .bind(slug)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 /// The editor's three changes, through the site as they would make them.
 async fn publish(app: &TestApp, editor: &Browser, id: Uuid) {
     let v = version(app, id).await;
@@ -106,7 +98,7 @@ async fn pages_are_served_from_memory_until_a_change_is_announced() {
 
     // What the triggers would say about this article.
     sqlx::query("select pg_notify('vigie_content', 'article:' || $1::text)")
-        .bind(id_of(&app, SAMPLE).await)
+        .bind(app.article_id(SAMPLE).await)
         .execute(&app.pool)
         .await
         .unwrap();
@@ -339,7 +331,7 @@ async fn a_tag_rename_and_a_correction_reach_cached_pages_at_once() {
     let still = app.get_unsettled(other, &[]).await;
     assert_eq!(still.header("etag"), untouched.header("etag"));
 
-    let id = id_of(&app, SAMPLE).await;
+    let id = app.article_id(SAMPLE).await;
     let corrected = editor
         .post_signed(
             &format!("/editor/articles/{id}/corrections"),
