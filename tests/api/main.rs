@@ -36,4 +36,5 @@ mod tags_admin;
 mod transfer;
 mod users;
 mod validators;
+mod visibility;
 mod xss;
