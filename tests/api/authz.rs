@@ -533,3 +533,106 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(checked, matrix().len() * EVERYONE.len());
 }
+
+/// Everything a refused request could have written, as one fingerprint (sessions and sign-in
+/// throttling left out: every signed-in request touches its session).
+async fn fingerprint(app: &TestApp) -> String {
+    let mut all = String::new();
+    for table in [
+        "article",
+        "article_revision",
+        "article_tag",
+        "article_link",
+        "slug_redirect",
+        "correction",
+        "tag",
+        "tag_redirect",
+        "app_user",
+        "audit_event",
+        "password_token",
+    ] {
+        let sql = format!(
+            "select coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from {table} t"
+        );
+        let digest: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        all.push_str(&digest);
+    }
+    all
+}
+
+/// The CSRF matrix: every state-changing route of the table (from the matrix above, with the
+/// fields that make it do something) is sent by an admin without the session's token, with
+/// another session's token, and from another site; each is refused with 403 and writes
+/// nothing. The sign-in forms, which have no session yet, are refused from another site.
+#[tokio::test]
+async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, other_token) = browser_for(&app, Who::Admin).await;
+    let other_token = other_token.unwrap();
+    let posts: Vec<Case> = matrix()
+        .into_iter()
+        .filter(|c| c.method == "POST")
+        .collect();
+    let in_router = routes::list()
+        .into_iter()
+        .filter(|r| r.method == axum::http::Method::POST)
+        .count();
+    assert_eq!(
+        posts.len(),
+        in_router,
+        "every POST route is in the CSRF matrix"
+    );
+    let mut failures = Vec::new();
+    for case in &posts {
+        let (browser, token) = browser_for(&app, Who::Admin).await;
+        let token = token.unwrap();
+        let (article, revision) = theirs(&app, case.fixture).await;
+        let path = format!("{}{}", case.path, case.query)
+            .replace("{id}", &article.to_string())
+            .replace("{rev}", &revision.to_string());
+        // The sign-in forms carry no session token: only the site check guards them.
+        let signed = !matches!(case.path, "/login" | "/setup" | "/password");
+        let cross_site = app.browser();
+        let mut attempts: Vec<(&str, Page)> = Vec::new();
+        let before = fingerprint(&app).await;
+        if signed {
+            attempts.push(("without the token", browser.post(&path, case.fields).await));
+            let mut with_other = case.fields.to_vec();
+            with_other.push(("csrf_token", &other_token));
+            attempts.push((
+                "with another session's token",
+                browser.post(&path, &with_other).await,
+            ));
+            let mut with_own = case.fields.to_vec();
+            with_own.push(("csrf_token", &token));
+            attempts.push((
+                "from another site",
+                browser
+                    .post_with(&path, &with_own, &[("origin", "http://evil.example")])
+                    .await,
+            ));
+        } else {
+            attempts.push((
+                "from another site",
+                cross_site
+                    .post_with(&path, case.fields, &[("origin", "http://evil.example")])
+                    .await,
+            ));
+        }
+        for (how, page) in &attempts {
+            if page.status != 403 {
+                failures.push(format!("POST {} {how}: {}", case.path, page.status));
+            }
+        }
+        if fingerprint(&app).await != before {
+            failures.push(format!(
+                "POST {}: a refused request wrote something",
+                case.path
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
