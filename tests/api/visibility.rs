@@ -338,3 +338,47 @@ async fn nothing_unpublished_is_on_any_public_route() {
         after.header("last-modified")
     );
 }
+
+/// Public pages are kept once for everyone: one fetched by a signed-in editor must carry
+/// nothing of theirs (no account menu, no CSRF token, no name), and is the very answer an
+/// anonymous reader then gets.
+#[tokio::test]
+async fn a_public_page_fetched_while_signed_in_carries_nothing_of_the_session() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(vigie::domain::Role::Editor).await;
+    let token = editor.csrf().await;
+    for path in [
+        "/".to_owned(),
+        format!("/articles/{}", crate::helpers::SAMPLE),
+        "/search?q=s%C3%A9curit%C3%A9".to_owned(),
+        "/corrections".to_owned(),
+    ] {
+        app.settle().await;
+        let signed = editor.get(&path).await;
+        assert_eq!(signed.status, 200, "{path}");
+        assert!(
+            !signed.body.contains(&token),
+            "{path}: the session's CSRF token"
+        );
+        assert!(
+            !signed.body.contains("csrf_token"),
+            "{path}: a form of the session"
+        );
+        assert!(
+            !signed.body.contains("account-nav"),
+            "{path}: the account menu"
+        );
+        assert!(
+            !signed.body.contains("Compte editor"),
+            "{path}: the editor's name"
+        );
+        assert!(!signed.headers.contains_key("set-cookie"), "{path}");
+        let anonymous = app.get_unsettled(&path, &[]).await;
+        assert_eq!(
+            anonymous.header("etag"),
+            signed.header("etag"),
+            "{path}: one answer for all"
+        );
+        assert_eq!(anonymous.body, signed.body, "{path}");
+    }
+}
