@@ -13,8 +13,9 @@ pub async fn alive() -> &'static str {
     "ok"
 }
 
-/// `/readyz`: the database answers and has every migration this binary expects, and the
-/// instance is not shutting down. Answers in plain text, which the error-page middleware
+/// `/readyz`: the database answers and has every migration this binary expects, the content
+/// listener is connected (so this instance hears of every change), and the instance is not
+/// shutting down. Answers in plain text, which the error-page middleware
 /// leaves as is.
 pub async fn ready(State(state): State<AppState>) -> Response {
     if state.is_draining() {
@@ -26,7 +27,11 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             .into_response();
     }
     let (status, text) = match db::migrations_applied(&state.pool).await {
-        Ok(true) => (StatusCode::OK, "ready"),
+        Ok(true) if state.content_listener_connected() => (StatusCode::OK, "ready"),
+        Ok(true) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "content listener connecting",
+        ),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

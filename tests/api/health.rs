@@ -115,3 +115,46 @@ async fn malformed_urls_get_the_sites_error_page_not_the_frameworks() {
     assert!(page.header("content-type").starts_with("text/html"));
     assert_eq!(page.texts(".site-name"), ["Vigie"]);
 }
+
+#[tokio::test]
+async fn readyz_waits_for_the_content_listener() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/readyz").await.status, 200);
+    // The listener cannot come back while it cannot read the content clock: cut its
+    // connection with the clock's table out of the way.
+    sqlx::query("alter table content_clock rename to content_clock_away")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "select pg_terminate_backend(pid) from pg_stat_activity \
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let said = |page: &crate::helpers::Page| (page.status.as_u16(), page.body.clone());
+    let mut last = (0, String::new());
+    for _ in 0..200 {
+        last = said(&app.get_unsettled("/readyz", &[]).await);
+        if last.0 == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(last, (503, "content listener connecting".to_owned()));
+    assert!(!app.state().content_listener_connected());
+
+    sqlx::query("alter table content_clock_away rename to content_clock")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.state().content_listener(),
+    )
+    .await
+    .expect("the listener reconnects");
+    let ready = app.get("/readyz").await;
+    assert_eq!((ready.status.as_u16(), ready.body.as_str()), (200, "ready"));
+}

@@ -12,8 +12,10 @@ use reqwest::header::HeaderMap;
 use scraper::{Html, Selector};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool};
+use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 use vigie::config::Config;
 use vigie::db::embedded::EmbeddedPostgres;
@@ -37,10 +39,20 @@ pub struct TestApp {
     /// The PostgreSQL server the test database lives on, and its name there.
     server: PgConnectOptions,
     db_name: String,
+    /// The test's port, bound for the test's whole life (a restart serves on a copy of it, so
+    /// no other process can take the port in between).
+    port: std::net::TcpListener,
     stop: Option<oneshot::Sender<()>>,
+    /// The server task, awaited on restart so that the old server is gone first.
+    serving: Option<JoinHandle<std::io::Result<()>>>,
     /// The server's state, to wait for its render cache (see [`TestApp::settle`]).
     state: web::AppState,
+    /// Whether the schema is there (without it the content listener never connects).
+    migrated: bool,
 }
+
+/// How long a test waits for a server's content listener to connect before failing.
+const LISTENER_WAIT: Duration = Duration::from_secs(10);
 
 /// A person with their own browser: a client that keeps cookies and follows no redirects.
 /// A clone is another tab of the same browser (same cookies).
@@ -149,26 +161,31 @@ impl TestApp {
         if migrate {
             db::MIGRATOR.run(&pool).await.expect("migrations apply");
         }
-        let (listener, addr) = web::bind("127.0.0.1:0".parse().expect("address"))
-            .await
-            .expect("binds a port");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("binds a port");
+        port.set_nonblocking(true).expect("non-blocking port");
+        let addr = port.local_addr().expect("bound address");
         let mut config = Config::from_lookup(|name| match name {
             "VIGIE_BASE_URL" => Some(format!("http://{addr}")),
             _ => None,
         })
         .expect("default config");
         adjust(&mut config);
-        let (stop, state) = serve(listener, &pool, &config);
-        Self {
+        let (stop, serving, state) = serve(&port, &pool, &config);
+        let app = Self {
             addr,
             pool,
             client: new_client(),
             config,
             server,
             db_name,
+            port,
             stop: Some(stop),
+            serving: Some(serving),
             state,
-        }
+            migrated: migrate,
+        };
+        app.settle().await;
+        app
     }
 
     /// Stops the server and starts a new one on the same database and address, as a deploy or
@@ -177,20 +194,17 @@ impl TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let mut listener = None;
-        for _ in 0..50 {
-            match web::bind(self.addr).await {
-                Ok((l, _)) => {
-                    listener = Some(l);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-            }
+        if let Some(serving) = self.serving.take() {
+            serving
+                .await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
         }
-        let listener = listener.expect("the port is free again");
-        let (stop, state) = serve(listener, &self.pool, &self.config);
+        let (stop, serving, state) = serve(&self.port, &self.pool, &self.config);
         self.stop = Some(stop);
+        self.serving = Some(serving);
         self.state = state;
+        self.settle().await;
     }
 
     /// A new browser with no cookies.
@@ -300,8 +314,14 @@ impl TestApp {
     }
 
     /// Returns once the server's render cache has taken in every change committed so far,
-    /// however it was made (tests often write straight to the database).
+    /// however it was made (tests often write straight to the database): first its content
+    /// listener must be connected, or the change could not reach it at all.
     pub async fn settle(&self) {
+        if self.migrated {
+            tokio::time::timeout(LISTENER_WAIT, self.state.content_listener())
+                .await
+                .expect("the content listener connects");
+        }
         self.state.sync_content().await;
     }
 
@@ -494,16 +514,22 @@ async fn read(request: reqwest::RequestBuilder) -> Page {
     }
 }
 
-/// Serves the app on `listener` until the returned sender fires (or is dropped).
+/// Serves the app on a copy of `port` until the returned sender fires (or is dropped).
 fn serve(
-    listener: tokio::net::TcpListener,
+    port: &std::net::TcpListener,
     pool: &PgPool,
     config: &Config,
-) -> (oneshot::Sender<()>, web::AppState) {
+) -> (
+    oneshot::Sender<()>,
+    JoinHandle<std::io::Result<()>>,
+    web::AppState,
+) {
+    let listener = tokio::net::TcpListener::from_std(port.try_clone().expect("port copies"))
+        .expect("port registers with Tokio");
     let state = web::AppState::new(pool.clone(), config.clone());
     let app = web::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(web::serve(
+    let serving = tokio::spawn(web::serve(
         listener,
         app,
         config.header_timeout,
@@ -512,7 +538,7 @@ fn serve(
             let _ = stopped.await;
         },
     ));
-    (stop, state)
+    (stop, serving, state)
 }
 
 /// How to reach the PostgreSQL server tests create their databases on.
@@ -534,6 +560,10 @@ fn embedded_server() -> &'static PgConnectOptions {
     SERVER.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("vigie-tests-{}", std::process::id()));
         let server = EmbeddedPostgres::start(&dir, None).expect("embedded PostgreSQL starts for the tests");
+        // Sized for as many tests at once as this machine runs, not PostgreSQL's default 100.
+        size_connections(server.connect_options("postgres"));
+        drop(server);
+        let server = EmbeddedPostgres::start(&dir, None).expect("embedded PostgreSQL restarts for the tests");
         let pid = server.pid().expect("running").to_string();
         #[expect(clippy::zombie_processes, reason = "the watchdog must outlive this process")]
         let mut watchdog = Command::new("sh")
@@ -555,6 +585,35 @@ fn embedded_server() -> &'static PgConnectOptions {
         std::mem::forget(server);
         options
     })
+}
+
+/// Connections one test may hold at once: a server's pool (16) and content listener, a second
+/// instance's, and the test's own.
+const CONNECTIONS_PER_TEST: usize = 40;
+
+/// Sets the embedded server's `max_connections` (applied at its next start) so that every test
+/// `cargo test` runs at once (one per core) has [`CONNECTIONS_PER_TEST`].
+fn size_connections(options: PgConnectOptions) {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let wanted = (cores * CONNECTIONS_PER_TEST + 20).max(100);
+    let sql = format!("alter system set max_connections = {wanted}");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let mut conn = PgConnection::connect_with(&options)
+                .await
+                .expect("embedded server connects");
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .expect("max_connections is set");
+        });
+    })
+    .join()
+    .expect("max_connections thread");
 }
 
 /// The (actor, target id) of the newest audit event with `action`.

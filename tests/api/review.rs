@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use time::OffsetDateTime;
 use uuid::Uuid;
 use vigie::domain::Role;
 
@@ -150,9 +151,11 @@ async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
         .await
         .unwrap();
 
-    // Four seconds from now, as a wall-clock time in the newsroom's zone.
-    let at: String = sqlx::query_scalar(
-        "select to_char((now() + interval '4 seconds') at time zone 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI:SS')",
+    // Tomorrow at noon, as the newsroom's wall clock reads: an hour no change of clocks makes
+    // ambiguous or skips, whatever the day the test runs.
+    let (at, due): (String, OffsetDateTime) = sqlx::query_as(
+        "select to_char(day, 'YYYY-MM-DD\"T\"12:00'), (day + time '12:00') at time zone 'Europe/Paris' \
+         from (select (now() at time zone 'Europe/Paris')::date + 1 as day) tomorrow",
     )
     .fetch_one(&app.pool)
     .await
@@ -185,7 +188,21 @@ async fn a_scheduled_article_appears_at_its_time_and_not_a_second_before() {
             "{path} shows it before its time"
         );
     }
-    // Then it appears by itself: nothing restarts, nothing is triggered.
+    let stored: OffsetDateTime =
+        sqlx::query_scalar("select published_at from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, due, "noon in Paris, as typed");
+
+    // The clock cannot be moved; the time can: it comes in a second. Then the article appears
+    // by itself: nothing restarts, no page is asked to change.
+    sqlx::query("update article set published_at = now() + interval '1 second' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let mut appeared = false;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
