@@ -191,11 +191,20 @@ fn cache_key(req: &Request, coding: Coding) -> String {
         .uri()
         .path_and_query()
         .map_or_else(|| req.uri().path(), |pq| pq.as_str());
+    key_for(target, coding)
+}
+
+fn key_for(target: &str, coding: Coding) -> String {
     let prefix = match coding {
         Coding::Gzip => "gz ",
         Coding::Identity => "id ",
     };
     format!("{prefix}{target}")
+}
+
+/// The key of `target`'s uncompressed answer.
+pub fn plain_key(target: &str) -> String {
+    key_for(target, Coding::Identity)
 }
 
 /// The middleware in front of every [`Access::Public`](super::auth::Access) route: validators,

@@ -138,6 +138,23 @@ impl AppState {
         self.cache.sync(&self.pool).await;
     }
 
+    /// Whether the content listener is connected (`/readyz` waits for it: until then this
+    /// instance neither caches nor hears of changes).
+    pub fn content_listener_connected(&self) -> bool {
+        self.cache.is_connected()
+    }
+
+    /// Whether the render cache would serve `target` (path and query) from memory now to a
+    /// client that takes no compression (for the tests: see [`render_cache::RenderCache::holds`]).
+    pub fn holds(&self, target: &str) -> bool {
+        self.cache.holds(&caching::plain_key(target))
+    }
+
+    /// Returns once the content listener is connected.
+    pub async fn content_listener(&self) {
+        self.cache.connected().await;
+    }
+
     /// The date of `at` in words, on the newsroom's calendar and in the site's language.
     fn date_text(&self, at: time::OffsetDateTime) -> String {
         crate::domain::format_date(self.zone.local(at).date(), self.config.lang)

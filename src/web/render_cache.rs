@@ -28,7 +28,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use time::OffsetDateTime;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 
 use crate::store::clock;
 
@@ -98,6 +98,8 @@ pub struct RenderCache {
     entries: moka::sync::Cache<String, Arc<Cached>>,
     /// Whether the listener is connected: only then may the cache be used.
     online: AtomicBool,
+    /// Woken each time the listener comes online (see [`RenderCache::connected`]).
+    came_online: Notify,
     /// Bumped by every invalidation: a render that started before one is not stored.
     generation: AtomicU64,
     /// The content clock in whole seconds since the epoch (see `store::clock`).
@@ -120,6 +122,7 @@ impl RenderCache {
             enabled,
             entries,
             online: AtomicBool::new(false),
+            came_online: Notify::new(),
             generation: AtomicU64::new(0),
             clock: AtomicI64::new(0),
             waiting: Mutex::new(HashMap::new()),
@@ -149,6 +152,25 @@ impl RenderCache {
         }
     }
 
+    /// Whether the listener is connected, so that changes reach this instance's cache.
+    pub fn is_connected(&self) -> bool {
+        self.online.load(Ordering::Acquire)
+    }
+
+    /// Returns once the listener is connected (at once if it is).
+    pub async fn connected(&self) {
+        loop {
+            let woken = self.came_online.notified();
+            tokio::pin!(woken);
+            // Registered before the check, so that coming online in between is not missed.
+            woken.as_mut().enable();
+            if self.is_connected() {
+                return;
+            }
+            woken.await;
+        }
+    }
+
     fn lock_waiting(&self) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<()>>> {
         self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -163,6 +185,12 @@ impl RenderCache {
             return None;
         }
         self.entries.get(key)
+    }
+
+    /// Whether an answer is kept under `key` and would be served from memory now (for the
+    /// tests, which check that a page was cached before they change what it shows).
+    pub fn holds(&self, key: &str) -> bool {
+        self.get(key).is_some()
     }
 
     /// What was kept under `key` before the listener lost the database, however old: for
@@ -261,6 +289,7 @@ impl RenderCache {
                 continue;
             };
             self.online.store(true, Ordering::Release);
+            self.came_online.notify_waiters();
             while Arc::strong_count(&self) > 1 {
                 let wait = due.map_or(Duration::from_secs(3600), |at| {
                     let left = at - OffsetDateTime::now_utc();
@@ -303,4 +332,99 @@ async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     Ok(listener)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn online(max_bytes: u64) -> RenderCache {
+        let cache = RenderCache::new(true, max_bytes);
+        cache.online.store(true, Ordering::Release);
+        cache
+    }
+
+    fn entry(bytes: usize, deps: Option<&[&str]>) -> Arc<Cached> {
+        Arc::new(Cached::new(
+            HeaderMap::new(),
+            Bytes::from(vec![b'x'; bytes]),
+            HeaderValue::from_static("\"e\""),
+            SystemTime::UNIX_EPOCH,
+            deps.map(|d| CacheDeps(d.iter().map(|s| (*s).to_owned()).collect())),
+        ))
+    }
+
+    #[test]
+    fn a_render_that_began_before_a_change_is_not_kept() {
+        let cache = online(1 << 20);
+        let began = cache.generation();
+        assert!(cache.forget("article:a"));
+        cache.store("id /".into(), entry(10, None), began);
+        assert!(!cache.holds("id /"), "rendered from before the change");
+        cache.store("id /".into(), entry(10, None), cache.generation());
+        assert!(cache.holds("id /"));
+    }
+
+    #[test]
+    fn a_change_drops_what_depends_on_it_and_nothing_else() {
+        let cache = online(1 << 20);
+        let now = cache.generation();
+        cache.store("a".into(), entry(10, Some(&["article:a", "tag:t"])), now);
+        cache.store("b".into(), entry(10, Some(&["article:b"])), now);
+        cache.store("list".into(), entry(10, None), now);
+        // Markers and scheduling drop nothing.
+        assert!(!cache.forget("sync:0"));
+        assert!(cache.forget("schedule"));
+        assert!(cache.holds("a") && cache.holds("b") && cache.holds("list"));
+        assert!(cache.forget("article:z,tag:t"));
+        assert!(!cache.holds("a"), "depends on the tag");
+        assert!(cache.holds("b"), "depends on neither");
+        assert!(!cache.holds("list"), "depends on everything");
+        let now = cache.generation();
+        cache.store("c".into(), entry(10, Some(&["article:c"])), now);
+        assert!(cache.forget("all"));
+        assert!(!cache.holds("b") && !cache.holds("c"));
+    }
+
+    #[test]
+    fn nothing_is_kept_or_served_while_the_listener_is_away() {
+        let cache = online(1 << 20);
+        cache.store("a".into(), entry(10, None), cache.generation());
+        cache.online.store(false, Ordering::Release);
+        assert!(
+            cache.get("a").is_none(),
+            "not served: changes may be missed"
+        );
+        assert!(cache.stale("a").is_some(), "kept for a database outage");
+        cache.store("b".into(), entry(10, None), cache.generation());
+        cache.online.store(true, Ordering::Release);
+        assert!(!cache.holds("b"), "not stored while away");
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bytes() {
+        let bound: u64 = 64 * 1024;
+        let cache = online(bound);
+        for i in 0..100 {
+            cache.store(format!("id /{i}"), entry(4096, None), cache.generation());
+        }
+        cache.entries.run_pending_tasks();
+        assert!(
+            cache.entries.weighted_size() <= bound,
+            "{} bytes kept",
+            cache.entries.weighted_size()
+        );
+        let kept = (0..100)
+            .filter(|i| cache.holds(&format!("id /{i}")))
+            .count();
+        assert!(kept > 0 && kept < 100, "{kept} of 100 kept");
+        // An answer larger than the whole cache is never kept.
+        cache.store(
+            "id /big".into(),
+            entry(100 * 1024, None),
+            cache.generation(),
+        );
+        cache.entries.run_pending_tasks();
+        assert!(!cache.holds("id /big"));
+    }
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -170,9 +170,17 @@ pub async fn tag_atom(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let tag = tags::public_tag(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(tag) = tags::public_tag(&state.pool, &slug).await? else {
+        // Renamed or merged: feed readers follow a 301 and keep the subscription.
+        return match tags::moved_to(&state.pool, &slug).await? {
+            Some(current) => Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("/tags/{current}/feed.atom"))],
+            )
+                .into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
     let scope = Scope {
         filter: Filter {
             tag: Some(tag.id),
