@@ -215,6 +215,17 @@ impl TestApp {
         }
     }
 
+    /// A new browser with no cookies, on a machine at `ip` (a loopback address: 127.0.0.2…).
+    pub fn browser_at(&self, ip: &str) -> Browser {
+        Browser {
+            client: client_builder()
+                .local_address(ip.parse::<std::net::IpAddr>().expect("an address"))
+                .build()
+                .expect("http client"),
+            base: self.base_url(),
+        }
+    }
+
     /// Creates an account that can sign in with [`PASSWORD`].
     pub async fn account(&self, role: Role) -> Account {
         let email = format!("{}-{}@vigie.example", role, Uuid::new_v4().simple());
@@ -498,11 +509,13 @@ impl Browser {
 }
 
 fn new_client() -> reqwest::Client {
+    client_builder().build().expect("http client")
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        .build()
-        .expect("http client")
 }
 
 async fn read(request: reqwest::RequestBuilder) -> Page {

@@ -33,6 +33,7 @@ mod review;
 mod saves;
 mod search;
 mod tags_admin;
+mod throttle;
 mod transfer;
 mod users;
 mod validators;
