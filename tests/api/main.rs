@@ -22,6 +22,7 @@ mod cli;
 mod content_api;
 mod editor;
 mod embedded;
+mod expiry;
 mod faults;
 mod feeds;
 mod hardening;
