@@ -31,6 +31,7 @@ mod i18n;
 mod lists;
 mod render_cache;
 mod review;
+mod round_trip;
 mod saves;
 mod search;
 mod tags_admin;
