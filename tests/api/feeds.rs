@@ -126,7 +126,12 @@ async fn a_scheduled_article_is_in_no_feed_or_sitemap_before_its_time() {
         )
         .await;
     for path in ["/feed.atom", "/rss.xml", "/sitemaps/1.xml"] {
-        assert!(!app.get(path).await.body.contains(&slug), "{path}");
+        let page = app.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        parse(&page.body);
+        // A real feed, with the published articles: an empty or error answer would pass too.
+        assert!(page.body.contains(SAMPLE), "{path}");
+        assert!(!page.body.contains(&slug), "{path}");
     }
 }
 
@@ -174,4 +179,213 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
             .contains(&format!("Sitemap: {base}/sitemap.xml"))
     );
     assert!(robots.body.contains("Disallow: /editor"));
+}
+
+/// The element `name` among `node`'s children.
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+    node.children()
+        .find(|n| n.tag_name().name() == name)
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
+}
+
+fn links<'a>(node: roxmltree::Node<'a, '_>, rel: &str) -> Vec<&'a str> {
+    node.children()
+        .filter(|n| n.tag_name().name() == "link" && n.attribute("rel") == Some(rel))
+        .filter_map(|n| n.attribute("href"))
+        .collect()
+}
+
+/// A title that breaks any feed built by pasting strings.
+const HOSTILE: &str = "R&D <script>alert(1)</script> ]]> &amp; \"guillemets\" l'IA";
+
+#[tokio::test]
+async fn feeds_say_each_field_exactly_with_hostile_text_escaped() {
+    use time::macros::datetime;
+    let app = TestApp::spawn().await;
+    let base = app.base_url();
+    let older = app
+        .article(
+            "Plus ancien",
+            "Texte.",
+            Some(datetime!(2026-01-04 08:00 UTC)),
+        )
+        .await;
+    let slug = app
+        .article(
+            HOSTILE,
+            "Corps & <b>gras</b>.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    let id = app.article_id(&slug).await;
+    // Dates set as an import would keep them: the trigger that stamps `updated_at` is off,
+    // and the change is announced by hand.
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update article set dek = $2, updated_at = '2026-01-06 09:30:00+00' where id = $1")
+        .bind(id)
+        .bind("Chapeau : A & B <i>")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update article set updated_at = published_at where slug = $1")
+        .bind(&older)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("select pg_notify('vigie_content', 'all')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (title, dek, author, author_slug): (String, String, String, String) = sqlx::query_as(
+        "select a.title, a.dek, u.display_name, u.slug from article a \
+         join app_user u on u.id = a.author_id where a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(title.contains("<script>") && title.contains('&'), "{title}");
+
+    let page = app.get("/feed.atom").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<script>"), "escaped");
+    let doc = parse(&page.body);
+    let feed = doc.root_element();
+    assert_eq!(
+        feed.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    assert_eq!(
+        child(feed, "id").text(),
+        Some(format!("{base}/feed.atom").as_str())
+    );
+    assert_eq!(links(feed, "self"), [format!("{base}/feed.atom")]);
+    assert_eq!(links(feed, "alternate"), [format!("{base}/")]);
+    assert_eq!(
+        child(feed, "updated").text(),
+        Some("2026-01-06T09:30:00Z"),
+        "the newest change"
+    );
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|n| n.tag_name().name() == "entry")
+        .collect();
+    assert_eq!(entries.len(), 2);
+    let newest = entries[0];
+    assert_eq!(
+        child(newest, "id").text(),
+        Some(format!("urn:uuid:{id}").as_str())
+    );
+    assert_eq!(child(newest, "title").text(), Some(title.as_str()));
+    assert_eq!(child(newest, "summary").text(), Some(dek.as_str()));
+    assert_eq!(
+        links(newest, "alternate"),
+        [format!("{base}/articles/{slug}")]
+    );
+    assert_eq!(
+        child(newest, "published").text(),
+        Some("2026-01-05T08:00:00Z")
+    );
+    assert_eq!(
+        child(newest, "updated").text(),
+        Some("2026-01-06T09:30:00Z")
+    );
+    let by = child(newest, "author");
+    assert_eq!(child(by, "name").text(), Some(author.as_str()));
+    assert_eq!(
+        child(by, "uri").text(),
+        Some(format!("{base}/authors/{author_slug}").as_str())
+    );
+    let content = child(newest, "content").text().unwrap();
+    assert!(content.contains("Corps &amp; <b>gras</b>"), "{content}");
+    let oldest = entries[1];
+    assert_eq!(
+        child(oldest, "published").text(),
+        Some("2026-01-04T08:00:00Z")
+    );
+    assert_eq!(
+        child(oldest, "updated").text(),
+        Some("2026-01-04T08:00:00Z")
+    );
+
+    let rss = app.get("/rss.xml").await;
+    assert_eq!(rss.status, 200);
+    assert!(!rss.body.contains("<script>"), "escaped");
+    let doc = parse(&rss.body);
+    let channel = child(doc.root_element(), "channel");
+    assert_eq!(
+        child(channel, "link").text(),
+        Some(format!("{base}/").as_str())
+    );
+    assert_eq!(
+        child(channel, "lastBuildDate").text(),
+        Some("Tue, 06 Jan 2026 09:30:00 +0000")
+    );
+    let self_link = channel
+        .children()
+        .find(|n| n.tag_name().name() == "link" && n.tag_name().namespace().is_some())
+        .unwrap();
+    assert_eq!(
+        self_link.attribute("href"),
+        Some(format!("{base}/rss.xml").as_str())
+    );
+    let item = child(channel, "item");
+    assert_eq!(child(item, "title").text(), Some(title.as_str()));
+    let guid = child(item, "guid");
+    assert_eq!(guid.text(), Some(format!("urn:uuid:{id}").as_str()));
+    assert_eq!(guid.attribute("isPermaLink"), Some("false"));
+    assert_eq!(
+        child(item, "pubDate").text(),
+        Some("Mon, 05 Jan 2026 08:00:00 +0000")
+    );
+    assert_eq!(child(item, "creator").text(), Some(author.as_str()));
+    assert!(
+        child(item, "description")
+            .text()
+            .unwrap()
+            .contains("Corps &amp; <b>gras</b>")
+    );
+
+    // The entry's id survives a new address: readers do not see it twice.
+    sqlx::query("update article set slug = 'nouvelle-adresse' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let again = app.get("/feed.atom").await;
+    let doc = parse(&again.body);
+    let newest = doc
+        .root_element()
+        .children()
+        .find(|n| n.tag_name().name() == "entry")
+        .unwrap();
+    assert_eq!(
+        child(newest, "id").text(),
+        Some(format!("urn:uuid:{id}").as_str())
+    );
+    assert_eq!(
+        links(newest, "alternate"),
+        [format!("{base}/articles/nouvelle-adresse")]
+    );
+
+    // A tag's and an author's feed name themselves.
+    let author_feed = format!("/authors/{author_slug}/feed.atom");
+    let page = app.get(&author_feed).await;
+    assert_eq!(page.status, 200);
+    let doc = parse(&page.body);
+    let feed = doc.root_element();
+    assert_eq!(
+        child(feed, "id").text(),
+        Some(format!("{base}{author_feed}").as_str())
+    );
+    assert_eq!(links(feed, "self"), [format!("{base}{author_feed}")]);
+    assert_eq!(
+        links(feed, "alternate"),
+        [format!("{base}/authors/{author_slug}")]
+    );
 }

@@ -129,6 +129,9 @@ async fn feeds_parse_cleanly_with_feedparser_and_hold_only_published_articles() 
             );
             assert!(!link.contains(DRAFT), "{path}");
             assert_eq!(e["published"], true, "{path}: a date feedparser reads");
+            if version == "atom10" {
+                assert_eq!(e["updated"], true, "{path}: Atom requires <updated>");
+            }
             assert_eq!(e["author"], "Camille Martin", "{path}");
             assert!(
                 !e["content"].as_str().unwrap().is_empty(),
