@@ -2,7 +2,7 @@
 //! signs in, writes the sample article with its table, previews, saves, finds the revision and
 //! submits it for review. On failure a screenshot is kept in `target/browser-screenshots/`.
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -30,27 +30,32 @@ impl Drop for Driver {
 }
 
 fn start_driver() -> Driver {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // It picks its own port and says which ("… started successfully on port N."): a port
+    // chosen here and freed for it could be taken by another process in between.
     let mut child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
+        .arg("--port=0")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver runs: apt-get install chromium chromium-driver (.ci/run does)");
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Driver { child, url };
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = lines.by_ref().map_while(Result::ok).find_map(|line| {
+        line.split("started successfully on port ")
+            .nth(1)
+            .map(|rest| rest.trim_end_matches('.').trim().to_owned())
+    });
+    let Some(port) = port else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("chromedriver did not say it started");
+    };
+    // Keep reading so that it never blocks on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("chromedriver did not start");
 }
 
 async fn open_browser(driver: &Driver) -> Client {

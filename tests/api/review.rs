@@ -391,6 +391,48 @@ async fn corrections_are_dated_public_and_append_only() {
             .iter()
             .all(|r| !r.path.contains("corrections/") || r.method == "POST")
     );
+
+    // In the database too: saving, unpublishing, sending for review and publishing the article
+    // again leave each
+    // correction as it was written.
+    let kept = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String, time::OffsetDateTime)>(
+                "select id, body, noted_at from correction where article_id = $1 order by id",
+            )
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = kept(&app).await;
+    assert_eq!(before.len(), 2);
+    let mut fields = crate::editor::form_of(&editor, id).await;
+    crate::editor::set(&mut fields, "body", "Un texte tout autre.");
+    crate::editor::set(&mut fields, "intent", "save");
+    let saved = crate::editor::post(&editor, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    for action in ["unpublish", "submit"] {
+        let v = version(&app, id).await;
+        let done = editor
+            .post_signed(
+                &format!("/editor/articles/{id}/status"),
+                &[("action", action), ("version", &v)],
+            )
+            .await;
+        assert_eq!(done.status, 303, "{action}: {}", done.body);
+    }
+    let v = version(&app, id).await;
+    let republished = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(republished.status, 303, "{}", republished.body);
+    assert_eq!(kept(&app).await, before);
 }
 
 #[tokio::test]
