@@ -393,8 +393,7 @@ async fn corrections_are_dated_public_and_append_only() {
     );
 
     // In the database too: saving, unpublishing, sending for review and publishing the article
-    // again leave each
-    // correction as it was written.
+    // again leave each correction as it was written.
     let kept = |app: &TestApp| {
         let pool = app.pool.clone();
         async move {
