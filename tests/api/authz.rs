@@ -515,6 +515,12 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             let path = format!("{}{}", case.path, case.query)
                 .replace("{id}", &article.to_string())
                 .replace("{rev}", &revision.to_string());
+            let refused = !matches!(expect, Status(200 | 204 | 303) | To(_));
+            let before = if refused && case.method == "POST" {
+                Some(fingerprint(&app).await)
+            } else {
+                None
+            };
             let page = if case.method == "GET" {
                 browser.get(&path).await
             } else {
@@ -526,6 +532,16 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             };
             if let Err(e) = check(&page, expect) {
                 failures.push(format!("{} {} as {who:?}: {e}", case.method, case.path));
+            }
+            // A refusal changes nothing (failed sign-ins aside: they are audited).
+            if let Some(before) = before
+                && !matches!(case.path, "/login" | "/setup" | "/password")
+                && fingerprint(&app).await != before
+            {
+                failures.push(format!(
+                    "{} {} as {who:?}: refused, yet something was written",
+                    case.method, case.path
+                ));
             }
             checked += 1;
         }
@@ -635,4 +651,46 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The matrix tries other people's articles; these are the author's own, which a journalist
+/// still may neither delete nor correct.
+#[tokio::test]
+async fn a_journalist_may_not_delete_or_correct_even_their_own_article() {
+    let app = TestApp::spawn().await;
+    let (journalist, me) = app.signed_in(Role::Journalist).await;
+    let draft = app.article_by(me.id, "Mon brouillon", "Texte.", None).await;
+    let published = app
+        .article_by(
+            me.id,
+            "Mon article publié",
+            "Texte.",
+            Some(time::macros::datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    for slug in [&draft, &published] {
+        let id = app.article_id(slug).await;
+        let before = fingerprint(&app).await;
+        let deleted = journalist
+            .post_signed(&format!("/editor/articles/{id}/delete"), &[])
+            .await;
+        assert_eq!(deleted.status, 403, "delete {slug}");
+        let corrected = journalist
+            .post_signed(
+                &format!("/editor/articles/{id}/corrections"),
+                &[("body", "Je corrige moi-même.")],
+            )
+            .await;
+        assert_eq!(corrected.status, 403, "correct {slug}");
+        assert_eq!(fingerprint(&app).await, before, "{slug}: nothing written");
+    }
+    // Their own editor page offers neither.
+    let id = app.article_id(&published).await;
+    let page = journalist.get(&format!("/editor/articles/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.attrs("form", "action")
+            .iter()
+            .all(|a| !a.ends_with("/delete") && !a.ends_with("/corrections"))
+    );
 }

@@ -577,9 +577,22 @@ async fn takedowns_reach_every_public_surface() {
     );
 }
 
+/// The design's lifecycle, written out by hand rather than read from the code under test:
+/// (action, from, to) for editors and admins. A journalist may only submit their own draft.
+const LIFECYCLE: &[(&str, &str, &str)] = &[
+    ("submit", "draft", "in_review"),
+    ("request_changes", "in_review", "draft"),
+    ("publish", "draft", "published"),
+    ("publish", "in_review", "published"),
+    // Rescheduling a published article keeps it published.
+    ("publish", "published", "published"),
+    ("unpublish", "published", "draft"),
+    ("unpublish", "archived", "draft"),
+    ("archive", "published", "archived"),
+];
+
 #[tokio::test]
 async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_says() {
-    use vigie::domain::{Action, ArticleStatus, Permission, may};
     let app = TestApp::spawn().await;
     let (journalist, writer) = app.signed_in(Role::Journalist).await;
     let (editor, _) = app.signed_in(Role::Editor).await;
@@ -587,39 +600,38 @@ async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_say
     let slug = app
         .article_by(writer.id, "Transitions", "Texte.", None)
         .await;
-    let id: Uuid = sqlx::query_scalar("select id from article where slug = $1")
-        .bind(&slug)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let id = app.article_id(&slug).await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (who, browser, role) in [
-        ("journalist (author)", &journalist, Role::Journalist),
-        ("editor", &editor, Role::Editor),
-        ("admin", &admin, Role::Admin),
+    for (who, browser, is_editor) in [
+        ("journalist (author)", &journalist, false),
+        ("editor", &editor, true),
+        ("admin", &admin, true),
     ] {
-        for &from in ArticleStatus::ALL {
-            for &action in Action::ALL {
+        for from in ["draft", "in_review", "published", "archived"] {
+            for action in [
+                "submit",
+                "request_changes",
+                "publish",
+                "unpublish",
+                "archive",
+            ] {
                 sqlx::query("update article set status = $2, published_at = case when $2 in ('published', 'archived') then now() end where id = $1")
                     .bind(id)
-                    .bind(from.as_str())
+                    .bind(from)
                     .execute(&app.pool)
                     .await
                     .unwrap();
                 let v = version(&app, id).await;
-                let allowed = may(
-                    role,
-                    Permission::ChangeStatus {
-                        own: role == Role::Journalist,
-                        from,
-                        action,
-                    },
-                );
+                let allowed = LIFECYCLE
+                    .iter()
+                    .find(|(a, f, _)| *a == action && *f == from)
+                    .filter(|_| is_editor || action == "submit")
+                    .map(|(_, _, to)| *to);
                 let page = browser
                     .post_signed(
                         &format!("/editor/articles/{id}/status"),
-                        &[("action", action.as_str()), ("version", &v)],
+                        &[("action", action), ("version", &v)],
                     )
                     .await;
                 let now: String = sqlx::query_scalar("select status from article where id = $1")
@@ -627,21 +639,13 @@ async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_say
                     .fetch_one(&app.pool)
                     .await
                     .unwrap();
-                let expected_status = if allowed {
-                    vigie::domain::transition(from, action, role)
-                        .unwrap()
-                        .as_str()
-                } else {
-                    from.as_str()
+                let expected = match allowed {
+                    Some(to) => (303, to),
+                    None => (403, from),
                 };
-                let ok = if allowed {
-                    page.status == 303
-                } else {
-                    page.status == 403
-                };
-                if !ok || now != expected_status {
+                if (page.status.as_u16(), now.as_str()) != expected {
                     failures.push(format!(
-                        "{who} {action} from {from}: {} and now {now}",
+                        "{who} {action} from {from}: {} and now {now}, expected {expected:?}",
                         page.status
                     ));
                 }
