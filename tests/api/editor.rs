@@ -251,6 +251,7 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
     let mut theirs = form_of(&editor, id).await;
 
     set(&mut theirs, "body", "Le texte de la rédaction en chef.");
+    set(&mut theirs, "title", "Le titre de la rédaction en chef");
     assert_eq!(
         post(&editor, &format!("/editor/articles/{id}"), &theirs)
             .await
@@ -259,6 +260,9 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
     );
 
     set(&mut mine, "body", "Mon texte, tapé pendant ce temps.");
+    set(&mut mine, "title", "Mon titre à moi");
+    set(&mut mine, "dek", "Mon chapeau");
+    set(&mut mine, "excerpt", "Mon résumé");
     let page = post(&author, &format!("/editor/articles/{id}"), &mine).await;
     assert_eq!(page.status, 409);
     assert!(page.texts(".theirs pre")[0].contains("Le texte de la rédaction en chef."));
@@ -267,7 +271,12 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
         page.texts("textarea[name=body]"),
         ["Mon texte, tapé pendant ce temps."]
     );
-    assert_eq!(page.attrs("input[name=title]", "value"), ["Conflit"]);
+    assert_eq!(
+        page.attrs("input[name=title]", "value"),
+        ["Mon titre à moi"]
+    );
+    assert_eq!(page.texts("textarea[name=dek]"), ["Mon chapeau"]);
+    assert_eq!(page.texts("textarea[name=excerpt]"), ["Mon résumé"]);
     assert_eq!(page.attrs("input[name=version]", "value"), ["2"]);
     assert_eq!(
         page.attrs("form.article-form[data-unsaved]", "class").len(),
@@ -280,14 +289,19 @@ async fn a_stale_save_gets_409_and_both_texts_survive() {
         body, "Le texte de la rédaction en chef.",
         "the newer save stands"
     );
-    let kept: String = sqlx::query_scalar("select body_markdown from article_revision where article_id = $1 and kind = 'conflict' and editor_id = $2")
+    let kept: (String, String, String) = sqlx::query_as("select title, dek, body_markdown from article_revision where article_id = $1 and kind = 'conflict' and editor_id = $2")
         .bind(id)
         .bind(account.id)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(
-        kept, "Mon texte, tapé pendant ce temps.",
+        kept,
+        (
+            "Mon titre à moi".to_owned(),
+            "Mon chapeau".to_owned(),
+            "Mon texte, tapé pendant ce temps.".to_owned()
+        ),
         "the losing text is a revision"
     );
     // Saving again from the conflict page applies on top of the newer version.

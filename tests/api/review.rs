@@ -692,3 +692,47 @@ async fn withdrawing_a_scheduled_article_reveals_nothing() {
     // Readers never saw it: its address says nothing (404), not "withdrawn" (410).
     assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_stale_review_decision_shows_the_note_again() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (id, _) = submitted(&app, &author, "Relu deux fois", "Texte.").await;
+    let seen = version(&app, id).await;
+    // Another editor saves meanwhile.
+    let (other_editor, _) = app.signed_in(Role::Editor).await;
+    let mut fields = crate::editor::form_of(&other_editor, id).await;
+    crate::editor::set(&mut fields, "body", "Texte revu.");
+    crate::editor::set(&mut fields, "intent", "save");
+    let saved =
+        crate::editor::post(&other_editor, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    let note = "Le deuxième paragraphe manque de sources : à reprendre.";
+    let page = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[
+                ("decision", "request_changes"),
+                ("note", note),
+                ("version", &seen),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert_eq!(
+        page.texts("textarea[name=note]"),
+        [note],
+        "the note is kept"
+    );
+    let status: String = sqlx::query_scalar("select status from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        status, "in_review",
+        "nothing decided on a version nobody read"
+    );
+}
