@@ -174,6 +174,7 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
         "{}",
         api.body
     );
+    // The outage lasts a moment, not a condition to wait for: writers keep trying meanwhile.
     sleep(Duration::from_secs(1)).await;
     let before_restart = acknowledged.load(Ordering::Relaxed);
     let server = start_server(&dir).await;

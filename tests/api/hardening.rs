@@ -141,6 +141,8 @@ async fn a_render_keeps_its_slot_when_its_client_hangs_up() {
     }
     // The client hangs up while its body is being rendered.
     request.abort();
+    // Nothing the server does can be waited for here: the mistake this guards against frees
+    // the slot soon after the hang-up, so the test gives it that time and looks.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         app.state().free_render_slots(),
