@@ -672,7 +672,10 @@ async fn a_journalist_may_not_delete_or_correct_even_their_own_article() {
         let id = app.article_id(slug).await;
         let before = fingerprint(&app).await;
         let deleted = journalist
-            .post_signed(&format!("/editor/articles/{id}/delete"), &[])
+            .post_signed(
+                &format!("/editor/articles/{id}/delete"),
+                &[("confirm", "yes")],
+            )
             .await;
         assert_eq!(deleted.status, 403, "delete {slug}");
         let corrected = journalist
