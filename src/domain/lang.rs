@@ -66,6 +66,15 @@ mod tests {
     use time::macros::date;
 
     #[test]
+    fn codes_are_bcp_47_and_read_back() {
+        assert_eq!(Lang::Fr.as_str(), "fr");
+        assert_eq!(Lang::En.as_str(), "en");
+        for &lang in Lang::ALL {
+            assert_eq!(Lang::parse(lang.as_str()), Some(lang));
+        }
+    }
+
+    #[test]
     fn french_dates_read_naturally() {
         assert_eq!(
             format_date(date!(2026 - 02 - 27), Lang::Fr),

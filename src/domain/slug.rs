@@ -199,6 +199,31 @@ mod tests {
     }
 
     #[test]
+    fn a_slug_of_exactly_the_longest_length_is_kept_whole() {
+        // Eight words of nine letters and seven hyphens: 79; one more letter makes 80.
+        let words = ["abcdefghi"; 8].join(" ");
+        assert_eq!(derive(&words).len(), 79);
+        let exact = format!("{words}j");
+        assert_eq!(derive(&exact).len(), MAX_LEN, "80 characters fit");
+        assert_eq!(derive(&format!("{exact}k")), ["abcdefghi"; 7].join("-"), "81 do not");
+    }
+
+    #[test]
+    fn the_variants_prefix_is_as_long_as_every_variant_allows() {
+        let long = Slug::derive(&"abcd ".repeat(40)).unwrap();
+        let prefix = long.variants_prefix();
+        assert!(prefix.len() >= MAX_LEN - 8, "{prefix}");
+        assert!(long.with_suffix(999_999).as_str().starts_with(prefix));
+    }
+
+    #[test]
+    fn taken_slugs_may_be_slugs_too() {
+        let s = Slug::parse("ia").unwrap();
+        let taken = [Slug::parse("ia").unwrap(), Slug::parse("ia-2").unwrap()];
+        assert_eq!(s.first_free(&taken).as_str(), "ia-3");
+    }
+
+    #[test]
     fn long_slugs_numbered_again_and_again_stay_distinct() {
         // 79 characters: "-2" cannot simply be appended; every variant is shortened.
         let long = Slug::derive(

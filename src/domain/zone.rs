@@ -50,6 +50,7 @@ mod tests {
     #[test]
     fn paris_is_an_hour_ahead_in_winter_and_two_in_summer() {
         let paris = Zone::load("Europe/Paris");
+        assert_eq!(paris.name(), "Europe/Paris");
         let winter = paris.local(datetime!(2026-02-27 23:30 UTC));
         assert_eq!(winter.date(), time::macros::date!(2026 - 02 - 28));
         assert_eq!(winter.offset().whole_hours(), 1);
