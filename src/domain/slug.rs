@@ -205,7 +205,11 @@ mod tests {
         assert_eq!(derive(&words).len(), 79);
         let exact = format!("{words}j");
         assert_eq!(derive(&exact).len(), MAX_LEN, "80 characters fit");
-        assert_eq!(derive(&format!("{exact}k")), ["abcdefghi"; 7].join("-"), "81 do not");
+        assert_eq!(
+            derive(&format!("{exact}k")),
+            ["abcdefghi"; 7].join("-"),
+            "81 do not"
+        );
     }
 
     #[test]
