@@ -14,8 +14,8 @@ pub async fn alive() -> &'static str {
 }
 
 /// `/readyz`: the database answers and has every migration this binary expects, the content
-/// listener is connected (so this instance hears of every change), and the instance is not
-/// shutting down. Answers in plain text, which the error-page middleware
+/// listener is connected when the render cache is on (so that this instance hears of every
+/// change before it caches anything), and the instance is not shutting down. Answers in plain text, which the error-page middleware
 /// leaves as is.
 pub async fn ready(State(state): State<AppState>) -> Response {
     if state.is_draining() {
@@ -27,7 +27,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             .into_response();
     }
     let (status, text) = match db::migrations_applied(&state.pool).await {
-        Ok(true) if state.content_listener_connected() => (StatusCode::OK, "ready"),
+        // With the render cache off, the listener serves nothing that readers wait for.
+        Ok(true) if !state.config.render_cache || state.content_listener_connected() => {
+            (StatusCode::OK, "ready")
+        }
         Ok(true) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "content listener connecting",

@@ -133,13 +133,14 @@ impl AppState {
         .await
     }
 
-    /// Returns once this instance's render cache has seen every change committed so far.
-    pub async fn sync_content(&self) {
-        self.cache.sync(&self.pool).await;
+    /// Returns once this instance's render cache has seen every change committed so far;
+    /// `false` if that could not be confirmed (see [`render_cache::RenderCache::sync`]).
+    pub async fn sync_content(&self) -> bool {
+        self.cache.sync(&self.pool).await
     }
 
-    /// Whether the content listener is connected (`/readyz` waits for it: until then this
-    /// instance neither caches nor hears of changes).
+    /// Whether the content listener is connected, so that this instance caches and hears of
+    /// every change.
     pub fn content_listener_connected(&self) -> bool {
         self.cache.is_connected()
     }

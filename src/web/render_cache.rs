@@ -131,10 +131,11 @@ impl RenderCache {
 
     /// Returns once this instance has handled every change committed before the call: a
     /// marker goes through the same channel, behind them. Writes call it before answering, so
-    /// that whoever made a change sees it at once on the instance they made it on.
-    pub async fn sync(&self, pool: &PgPool) {
+    /// that whoever made a change sees it at once on the instance they made it on. `false`:
+    /// not confirmed (the listener is away, or the marker did not come back in time).
+    pub async fn sync(&self, pool: &PgPool) -> bool {
         if !self.online.load(Ordering::Acquire) {
-            return;
+            return false;
         }
         let marker = format!("sync:{}", uuid::Uuid::new_v4().simple());
         let (done, handled) = oneshot::channel();
@@ -149,7 +150,9 @@ impl RenderCache {
             // otherwise the change arrives a little later, as on other instances.
             self.lock_waiting().remove(&marker);
             tracing::warn!("content changes were not confirmed in time");
+            return false;
         }
+        true
     }
 
     /// Whether the listener is connected, so that changes reach this instance's cache.

@@ -53,6 +53,20 @@ fn start(data: &Path) -> (Child, String, Log) {
     (child, addr, log)
 }
 
+/// Returns once `/readyz` says 200, for at most 10 s: a server that has just started is ready
+/// once its content listener has connected, a moment after it announced its address.
+async fn until_ready(addr: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        let answer = client.get(format!("http://{addr}/readyz")).send().await;
+        if answer.is_ok_and(|a| a.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("http://{addr}/readyz never said ready");
+}
+
 fn logged(log: &Log, text: &str) -> bool {
     log.lock().unwrap().iter().any(|l| l.contains(text))
 }
@@ -82,7 +96,7 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
 
     let (child, addr, log) = start(&data);
     assert!(logged(&log, "creating the embedded PostgreSQL cluster"));
-    assert_eq!(get(format!("http://{addr}/readyz")).await.status(), 200);
+    until_ready(&addr).await;
     assert_eq!(
         get(format!("http://{addr}/articles/{SAMPLE}"))
             .await
@@ -171,7 +185,7 @@ async fn on_sigterm_readiness_fails_first_then_requests_finish_and_postgresql_st
                 .unwrap_or(0)
         }
     };
-    assert_eq!(status("/readyz").await, 200);
+    until_ready(&addr).await;
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("signal");
     // During the grace period (VIGIE_SHUTDOWN_GRACE=2s above): not ready, still serving.
     let mut ready = 200;

@@ -7,8 +7,8 @@ use vigie::store::setup;
 use crate::helpers::{PASSWORD, TestApp};
 use crate::users::{set_password, shown_link};
 
-/// Moves the rows `table` holds for `filter` back in time by `by` (a PostgreSQL interval),
-/// shifting every timestamp column named in `columns`.
+/// Moves every row of `table` back in time by `by` (a PostgreSQL interval), shifting the
+/// timestamp columns named in `columns` (each test has only its own rows there).
 async fn shift(app: &TestApp, table: &str, columns: &[&str], by: &str) {
     let set: Vec<String> = columns
         .iter()
@@ -123,7 +123,7 @@ async fn a_disabled_accounts_password_link_does_nothing() {
 async fn a_session_ends_twelve_hours_after_sign_in_however_busy() {
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in(Role::Journalist).await;
-    // Signed in 11 h 59 min ago, used a minute ago: still on.
+    // Signed in 11 h 59 min ago, used just now: still on.
     shift(
         &app,
         "session",

@@ -216,8 +216,16 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
     let (version, body) = app.version_and_body(id).await;
     assert_eq!(version as usize, texts.len() + 1);
     assert_eq!(Some(&body), texts.last());
-    // The same process serves again, fresh pages, not the ones kept during the outage.
-    assert_eq!(app.get_unsettled("/readyz", &[]).await.status, 200);
+    // The same process serves again, fresh pages, not the ones kept during the outage: ready
+    // again once its content listener is back (it retries every second).
+    let back = Instant::now();
+    while app.get_unsettled("/readyz", &[]).await.status != 200 {
+        assert!(
+            back.elapsed() < Duration::from_secs(10),
+            "never ready again"
+        );
+        sleep(Duration::from_millis(50)).await;
+    }
     let fresh = app.get(&kept_path).await;
     assert_eq!(fresh.status, 200);
     assert_eq!(fresh.header("warning"), "");

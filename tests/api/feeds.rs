@@ -373,7 +373,7 @@ async fn feeds_say_each_field_exactly_with_hostile_text_escaped() {
         [format!("{base}/articles/nouvelle-adresse")]
     );
 
-    // A tag's and an author's feed name themselves.
+    // An author's feed names itself.
     let author_feed = format!("/authors/{author_slug}/feed.atom");
     let page = app.get(&author_feed).await;
     assert_eq!(page.status, 200);

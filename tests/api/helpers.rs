@@ -332,8 +332,11 @@ impl TestApp {
             tokio::time::timeout(LISTENER_WAIT, self.state.content_listener())
                 .await
                 .expect("the content listener connects");
+            assert!(
+                self.state.sync_content().await,
+                "the render cache confirms the changes so far"
+            );
         }
-        self.state.sync_content().await;
     }
 
     /// Like [`TestApp::get_with`], after [`TestApp::settle`].
@@ -605,7 +608,8 @@ fn embedded_server() -> &'static PgConnectOptions {
 const CONNECTIONS_PER_TEST: usize = 40;
 
 /// Sets the embedded server's `max_connections` (applied at its next start) so that every test
-/// `cargo test` runs at once (one per core) has [`CONNECTIONS_PER_TEST`].
+/// `cargo test` runs at once (one per core) has [`CONNECTIONS_PER_TEST`]: PostgreSQL's default
+/// 100 holds two cores' worth, not more.
 fn size_connections(options: PgConnectOptions) {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let wanted = (cores * CONNECTIONS_PER_TEST + 20).max(100);

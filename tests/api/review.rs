@@ -593,6 +593,7 @@ const LIFECYCLE: &[(&str, &str, &str)] = &[
 
 #[tokio::test]
 async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_says() {
+    use vigie::domain::{Action, ArticleStatus};
     let app = TestApp::spawn().await;
     let (journalist, writer) = app.signed_in(Role::Journalist).await;
     let (editor, _) = app.signed_in(Role::Editor).await;
@@ -603,6 +604,22 @@ async fn every_transition_is_allowed_or_refused_over_http_as_the_roles_table_say
     let id = app.article_id(&slug).await;
     let mut failures = Vec::new();
     let mut checked = 0;
+    // The lists below name every status and action the code knows.
+    let mut statuses: Vec<&str> = ArticleStatus::ALL.iter().map(|s| s.as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["archived", "draft", "in_review", "published"]);
+    let mut actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        [
+            "archive",
+            "publish",
+            "request_changes",
+            "submit",
+            "unpublish"
+        ]
+    );
     for (who, browser, is_editor) in [
         ("journalist (author)", &journalist, false),
         ("editor", &editor, true),
@@ -726,13 +743,15 @@ async fn a_stale_review_decision_shows_the_note_again() {
         [note],
         "the note is kept"
     );
-    let status: String = sqlx::query_scalar("select status from article where id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let decided: (String, String) =
+        sqlx::query_as("select status, review_note from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(
-        status, "in_review",
+        decided,
+        ("in_review".to_owned(), String::new()),
         "nothing decided on a version nobody read"
     );
 }
