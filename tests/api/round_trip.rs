@@ -2,8 +2,6 @@
 //! the original table by table and column by column, not only export against export: a field
 //! both sides of the transfer drop would leave two identical exports behind.
 
-use std::process::Command;
-
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 use vigie::domain::Role;
@@ -11,6 +9,7 @@ use vigie::domain::Role;
 use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Browser, SAMPLE, TestApp};
 use crate::review::{submitted, version};
+use crate::transfer::{export_to, scratch, stderr, vigie};
 
 /// Tables an export carries, with the columns it leaves out by design.
 const CARRIED: &[(&str, &[&str])] = &[
@@ -185,16 +184,6 @@ async fn every_kind_of_row(app: &TestApp) {
         .unwrap();
 }
 
-fn vigie(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(args)
-        .env("DATABASE_URL", app.database_url())
-        .env("VIGIE_BASE_URL", app.base_url())
-        .env("VIGIE_LOG", "warn")
-        .output()
-        .expect("vigie runs")
-}
-
 #[tokio::test]
 async fn every_kind_of_row_comes_back_from_an_export_column_for_column() {
     let app = TestApp::with_demo().await;
@@ -256,24 +245,12 @@ async fn every_kind_of_row_comes_back_from_an_export_column_for_column() {
         );
     }
 
-    let dir = std::env::temp_dir().join(format!("vigie-round-trip-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("export.json");
-    let file = file.to_str().unwrap();
-    let out = vigie(&app, &["export", "--output", file]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let path = scratch("export.json");
+    export_to(&app, &path);
     let copy = TestApp::spawn().await;
-    let out = vigie(&copy, &["import", file]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
+    let out = vigie(&copy, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 
     for (table, left_out) in CARRIED {
         let original = rows(&app, table, left_out).await;

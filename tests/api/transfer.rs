@@ -22,7 +22,7 @@ const WORDPRESS_STATUSES: &str = concat!(
 );
 
 /// Runs `vigie <args>` against the test's database.
-fn vigie(app: &TestApp, args: &[&str]) -> Output {
+pub(crate) fn vigie(app: &TestApp, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
         .env("DATABASE_URL", app.database_url())
@@ -39,18 +39,18 @@ fn import_refused(app: &TestApp, path: &Path) -> String {
     stderr(&out)
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A path named `name` in a folder of its own under the system's temporary folder.
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vigie-transfer-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir.join(name)
 }
 
-fn export_to(app: &TestApp, path: &Path) -> Vec<u8> {
+pub(crate) fn export_to(app: &TestApp, path: &Path) -> Vec<u8> {
     let out = vigie(
         app,
         &["export", "--output", path.to_str().expect("utf-8 path")],
