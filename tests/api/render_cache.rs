@@ -15,7 +15,7 @@ use vigie::domain::Role;
 
 use crate::editor::{form_of, post, set};
 use crate::helpers::{Browser, SAMPLE, TestApp};
-use crate::review::{submitted, version};
+use crate::review::{change_status, submitted, version};
 
 /// Renames an article without any trigger firing: no notification, no clock change.
 async fn retitle_silently(app: &TestApp, slug: &str, title: &str) {
@@ -54,14 +54,7 @@ async fn retitle(editor: &Browser, id: Uuid, title: &str) {
 }
 
 async fn unpublish(app: &TestApp, editor: &Browser, id: Uuid) {
-    let v = version(app, id).await;
-    let done = editor
-        .post_signed(
-            &format!("/editor/articles/{id}/status"),
-            &[("action", "unpublish"), ("version", &v)],
-        )
-        .await;
-    assert_eq!(done.status, 303, "unpublished");
+    change_status(app, editor, id, "unpublish").await;
 }
 
 /// GETs `url` until `done` says yes, for at most 10 s; returns how long it took.

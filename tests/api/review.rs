@@ -43,6 +43,19 @@ pub(crate) async fn submitted(
     (id, slug)
 }
 
+/// Moves the article through `action` (`unpublish`, `archive`, `withdraw`, `submit`…) from
+/// the editor page's buttons, as `editor` would, on its current version.
+pub(crate) async fn change_status(app: &TestApp, editor: &Browser, id: Uuid, action: &str) {
+    let v = version(app, id).await;
+    let done = editor
+        .post_signed(
+            &format!("/editor/articles/{id}/status"),
+            &[("action", action), ("version", &v)],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{action}: {}", done.body);
+}
+
 pub(crate) async fn version(app: &TestApp, id: Uuid) -> String {
     sqlx::query_scalar::<_, i32>("select version from article where id = $1")
         .bind(id)
@@ -414,14 +427,7 @@ async fn corrections_are_dated_public_and_append_only() {
     let saved = crate::editor::post(&editor, &format!("/editor/articles/{id}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     for action in ["unpublish", "submit"] {
-        let v = version(&app, id).await;
-        let done = editor
-            .post_signed(
-                &format!("/editor/articles/{id}/status"),
-                &[("action", action), ("version", &v)],
-            )
-            .await;
-        assert_eq!(done.status, 303, "{action}: {}", done.body);
+        change_status(&app, &editor, id, action).await;
     }
     let v = version(&app, id).await;
     let republished = editor

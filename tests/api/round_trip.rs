@@ -8,7 +8,7 @@ use vigie::domain::Role;
 
 use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Browser, SAMPLE, TestApp};
-use crate::review::{submitted, version};
+use crate::review::{change_status, submitted, version};
 use crate::transfer::{export_to, scratch, stderr, vigie};
 
 /// Tables an export carries, with the columns it leaves out by design.
@@ -61,17 +61,6 @@ async fn decide(app: &TestApp, editor: &Browser, id: Uuid, fields: &[(&str, &str
         .post_signed(&format!("/admin/review/{id}"), &fields)
         .await;
     assert_eq!(done.status, 303, "{fields:?}: {}", done.body);
-}
-
-async fn change_status(app: &TestApp, editor: &Browser, id: Uuid, action: &str) {
-    let v = version(app, id).await;
-    let done = editor
-        .post_signed(
-            &format!("/editor/articles/{id}/status"),
-            &[("action", action), ("version", &v)],
-        )
-        .await;
-    assert_eq!(done.status, 303, "{action}: {}", done.body);
 }
 
 async fn published(app: &TestApp, author: &Browser, editor: &Browser, title: &str) -> Uuid {
