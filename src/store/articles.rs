@@ -152,15 +152,10 @@ pub async fn list_published(
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
                a.published_at as "published_at!", a.updated_at,
                u.display_name as author_name, u.slug as author_slug,
-               coalesce((
-                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                                   order by x.position)
-                   from article_tag x join tag t on t.id = x.tag_id
-                   where x.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>"
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>"
         from article a
         join app_user u on u.id = a.author_id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
           and ($1::uuid is null or a.author_id = $1)
           and (a.published_at, a.id) < ($2, $3)
           and ($5::text is null or a.lang = $5)
@@ -188,15 +183,10 @@ async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
                a.published_at as "published_at!", a.updated_at,
                u.display_name as author_name, u.slug as author_slug,
-               coalesce((
-                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                                   order by x.position)
-                   from article_tag x join tag t on t.id = x.tag_id
-                   where x.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>"
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>"
         from article a
         join app_user u on u.id = a.author_id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
           and (a.published_at, a.id) < ($1, $2)
         order by a.published_at desc, a.id desc
         limit $3
@@ -225,16 +215,13 @@ async fn list_tagged(
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.lang,
                a.published_at as "published_at!", a.updated_at,
                u.display_name as author_name, u.slug as author_slug,
-               coalesce((
-                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                                   order by y.position)
-                   from article_tag y join tag t on t.id = y.tag_id
-                   where y.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>"
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>"
         from article_tag x
         join article a on a.id = x.article_id
         join app_user u on u.id = a.author_id
-        where x.tag_id = $1 and x.published_at <= now() and a.status = 'published'
+        -- The tag's copy of the rule walks its date index; the article's own rule decides.
+        where x.tag_id = $1 and article_tag_is_listed(x.published_at)
+          and article_is_listed(a.status, a.published_at)
           and ($2::uuid is null or a.author_id = $2)
           and (x.published_at, x.article_id) < ($3, $4)
           and ($6::text is null or a.lang = $6)
@@ -273,12 +260,7 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang,
                a.published_at as "published_at!", a.updated_at, a.status = 'archived' as "archived!",
                a.author_id, u.display_name as author_name, u.slug as author_slug,
-               coalesce((
-                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                                   order by x.position)
-                   from article_tag x join tag t on t.id = x.tag_id
-                   where x.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>",
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>",
                array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
                array(select l.to_article_id from article_link l where l.from_article_id = a.id) as "linked_ids!",
                coalesce((
@@ -289,7 +271,7 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         from article a
         join app_user u on u.id = a.author_id
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
-        where a.slug = $1 and a.status in ('published', 'archived') and a.published_at <= now()
+        where a.slug = $1 and article_is_public(a.status, a.published_at)
         "#,
         slug.as_str()
     )
@@ -302,7 +284,7 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         r#"
         select a.slug
         from slug_redirect r join article a on a.id = r.article_id
-        where r.old_slug = $1 and a.status in ('published', 'archived') and a.published_at <= now()
+        where r.old_slug = $1 and article_is_public(a.status, a.published_at)
         "#,
         slug.as_str()
     )
@@ -351,7 +333,7 @@ pub async fn related(
                    case when l.origin = 'picked' then 0 else 1 end as grp, l.position::float8 as k1
             from article_link l join article r on r.id = l.to_article_id
             where l.from_article_id = $1
-              and r.status = 'published' and r.published_at <= now()
+              and article_is_listed(r.status, r.published_at)
         ),
         -- Candidates come from each of its tags' own date index: the 200 newest published
         -- articles of each tag, so that the cost does not grow with the biggest tag. Shared
@@ -363,7 +345,7 @@ pub async fn related(
             cross join lateral (
                 select x.article_id, x.published_at
                 from article_tag x
-                where x.tag_id = mine.tag_id and x.published_at <= now() and x.article_id <> $1
+                where x.tag_id = mine.tag_id and article_tag_is_listed(x.published_at) and x.article_id <> $1
                 order by x.published_at desc, x.article_id desc
                 limit 200
             ) c
@@ -376,7 +358,7 @@ pub async fn related(
         suggested as (
             select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
             from shared s join article r on r.id = s.id
-            where r.status = 'published'
+            where article_is_listed(r.status, r.published_at)
         )
         select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (
@@ -604,7 +586,7 @@ async fn resolve_links<'e>(
     let rows = sqlx::query!(
         r#"
         select s.slug as "slug!", a.id as "id?",
-               coalesce(a.status = 'published' and a.published_at <= now(), false) as "public!"
+               coalesce(article_is_listed(a.status, a.published_at), false) as "public!"
         from unnest($1::text[]) with ordinality as s(slug, position)
         left join article a on a.slug = s.slug
         order by s.position
@@ -641,7 +623,7 @@ pub async fn moved_from(pool: &PgPool, path: &str) -> Result<Option<String>, sql
     sqlx::query_scalar!(
         r#"
         select a.slug from legacy_url l join article a on a.id = l.article_id
-        where l.path = $1 and a.status = 'published' and a.published_at <= now()
+        where l.path = $1 and article_is_listed(a.status, a.published_at)
         "#,
         path
     )
@@ -684,15 +666,10 @@ pub async fn feed(
         select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html,
                a.published_at as "published_at!", a.updated_at,
                u.display_name as author_name, u.slug as author_slug,
-               coalesce((
-                   select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                                   order by x.position)
-                   from article_tag x join tag t on t.id = x.tag_id
-                   where x.article_id = a.id
-               ), '[]') as "tags!: Json<Vec<TagRef>>"
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>"
         from article a
         join app_user u on u.id = a.author_id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
           and ($1::uuid is null or a.author_id = $1)
           and ($2::uuid is null or exists (
                   select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
@@ -721,7 +698,7 @@ pub struct SitemapUrl {
 /// How many public articles there are.
 pub async fn public_count(pool: &PgPool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"select count(*) as "count!" from article where status = 'published' and published_at <= now()"#
+        r#"select count(*) as "count!" from article where article_is_listed(status, published_at)"#
     )
     .fetch_one(pool)
     .await
@@ -738,7 +715,7 @@ pub async fn sitemap_articles(
         r#"
         select '/articles/' || slug as "path!", updated_at as lastmod
         from article
-        where status = 'published' and published_at <= now()
+        where article_is_listed(status, published_at)
         order by published_at, id
         offset $1 limit $2
         "#,
@@ -756,12 +733,12 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         r#"
         select '/tags/' || t.slug as "path!", max(a.updated_at) as "lastmod!"
         from tag t join article_tag x on x.tag_id = t.id join article a on a.id = x.article_id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
         group by t.slug
         union all
         select '/authors/' || u.slug, max(a.updated_at)
         from app_user u join article a on a.author_id = u.id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
         group by u.slug
         "#
     )
@@ -800,7 +777,7 @@ pub async fn search(
         matches as (
             select a.id
             from article a
-            where a.status = 'published' and a.published_at <= now()
+            where article_is_listed(a.status, a.published_at)
               -- The words themselves, not `q.q`: planned with the actual words, a common one
               -- walks the date index and stops at the 300th match, a rare one uses the
               -- text index.

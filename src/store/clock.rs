@@ -11,7 +11,7 @@ pub async fn content_changed_at(pool: &PgPool) -> sqlx::Result<OffsetDateTime> {
         select greatest(
             (select changed_at from content_clock),
             (select max(published_at) from article
-             where status = 'published' and published_at <= now())
+             where article_is_listed(status, published_at))
         ) as "at!"
         "#
     )
@@ -24,6 +24,7 @@ pub async fn content_changed_at(pool: &PgPool) -> sqlx::Result<OffsetDateTime> {
 pub async fn next_scheduled(pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime>> {
     sqlx::query_scalar!(
         r#"
+        -- Published but not yet listed (see `article_is_listed`), in the date index's terms.
         select min(published_at) as at from article
         where status = 'published' and published_at > now()
         "#

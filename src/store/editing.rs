@@ -367,7 +367,7 @@ pub(super) async fn set_picked_links(
         select $1, t.id, t.position, 'picked'
         from unnest($2::uuid[]) with ordinality as t(id, position)
         join article a on a.id = t.id
-            and a.status = 'published' and a.published_at <= now()
+            and article_is_listed(a.status, a.published_at)
         on conflict do nothing
         "#,
         article,
@@ -487,7 +487,7 @@ pub async fn change_status(
             published_version = case when $2 = 'published' then version else published_version end,
             -- Withdrawn (410) only what readers saw; publishing again lifts it; anything else keeps it.
             withdrawn = case when $2 = 'published' then false
-                             when $6 and published_at <= now() then true
+                             when $6 and article_is_public(status, published_at) then true
                              else withdrawn end,
             version = version + 1, last_editor_id = $3
         where id = $1 and status = $4 and version = $5
@@ -598,7 +598,7 @@ pub async fn search_published(
         Pick,
         r#"
         select id, slug, title from article
-        where status = 'published' and published_at <= now()
+        where article_is_listed(status, published_at)
           and ($2::uuid is null or id <> $2)
           and unaccent(title) ilike unaccent($1)
         order by published_at desc
@@ -621,7 +621,7 @@ pub async fn picks(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Pick>, sqlx::Error
         from unnest($1::uuid[]) with ordinality as t(id, position)
         join article a on a.id = t.id
         -- Only what anyone may see: ids posted by hand reveal nothing unpublished.
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
         order by t.position
         "#,
         ids

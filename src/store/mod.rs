@@ -1,6 +1,7 @@
 //! SQL, one file per aggregate: plain async functions over a pool, a connection or a
-//! transaction owned by the caller. Public reads only ever see articles whose time has come:
-//! `status = 'published' and published_at <= now()`, decided at query time.
+//! transaction owned by the caller. Public reads only ever see articles whose time has come,
+//! decided at query time by the SQL functions `article_is_listed` and `article_is_public` (see
+//! the `visibility` migration), never by a condition of their own.
 
 pub mod articles;
 pub mod audit;

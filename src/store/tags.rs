@@ -27,7 +27,7 @@ pub async fn public_tag(pool: &PgPool, slug: &Slug) -> Result<Option<Tag>, sqlx:
           -- article_tag carries the publication time of published articles (see migration
           -- tag_pages): the tag's date index answers without reading articles.
           and exists (
-              select 1 from article_tag x where x.tag_id = t.id and x.published_at <= now()
+              select 1 from article_tag x where x.tag_id = t.id and article_tag_is_listed(x.published_at)
           )
         "#,
         slug.as_str()
@@ -54,7 +54,7 @@ pub async fn public_tags(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
         select t.slug, t.name, t.kind, t.description, count(*) as "articles!"
         from tag t
         join article_tag x on x.tag_id = t.id
-        where x.published_at <= now()
+        where article_tag_is_listed(x.published_at)
         group by t.id
         order by lower(t.name), t.slug
         "#
@@ -124,7 +124,7 @@ pub async fn moved_to(pool: &PgPool, slug: &Slug) -> Result<Option<String>, sqlx
           -- article_tag carries the publication time of published articles (see migration
           -- tag_pages): the tag's date index answers without reading articles.
           and exists (
-              select 1 from article_tag x where x.tag_id = t.id and x.published_at <= now()
+              select 1 from article_tag x where x.tag_id = t.id and article_tag_is_listed(x.published_at)
           )
         "#,
         slug.as_str()

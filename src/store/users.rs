@@ -26,7 +26,7 @@ pub async fn public_author(pool: &PgPool, slug: &Slug) -> Result<Option<Author>,
         where u.slug = $1
           and exists (
               select 1 from article a
-              where a.author_id = u.id and a.status = 'published' and a.published_at <= now()
+              where a.author_id = u.id and article_is_listed(a.status, a.published_at)
           )
         "#,
         slug.as_str()
@@ -53,7 +53,7 @@ pub async fn public_authors(pool: &PgPool) -> Result<Vec<PublicAuthor>, sqlx::Er
         select u.slug, u.display_name, u.bio, count(*) as "articles!"
         from app_user u
         join article a on a.author_id = u.id
-        where a.status = 'published' and a.published_at <= now()
+        where article_is_listed(a.status, a.published_at)
         group by u.id
         order by lower(u.display_name), u.slug
         "#
