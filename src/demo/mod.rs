@@ -7,8 +7,10 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use uuid::Uuid;
 
+use crate::domain::ArticleStatus;
 use crate::domain::{DisplayName, Email, Lang, Role, TagKind, TextError, Title};
-use crate::store::articles::{self, Draft};
+use crate::store::articles::status::{self, Step, When};
+use crate::store::articles::write::{self, Draft};
 use crate::store::{tags, users};
 
 struct DemoArticle {
@@ -162,9 +164,10 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             save_key: None,
         };
         let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
-        let saved = articles::create(&mut tx, author, None, &draft, &rendered).await?;
+        let created = write::create(&mut tx, author, None, &draft, &rendered).await?;
         if let Some(at) = demo.published_at {
-            articles::publish(&mut tx, saved.id, at, None).await?;
+            let seen = (ArticleStatus::Draft, created.version);
+            status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None).await?;
         }
     }
     tx.commit().await?;

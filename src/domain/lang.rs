@@ -29,6 +29,12 @@ impl Lang {
     }
 }
 
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A date as a reader of `lang` expects it: `27 février 2026`, `1er mars 2026`,
 /// `February 27, 2026`.
 pub fn format_date(date: Date, lang: Lang) -> String {

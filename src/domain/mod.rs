@@ -1,5 +1,6 @@
 //! Pure rules and validated types: no I/O here, everything unit-tested beside the code.
 
+mod column;
 pub mod diff;
 mod lang;
 mod legacy;
@@ -17,5 +18,5 @@ pub use lang::{Lang, format_date};
 pub use legacy::legacy_path;
 pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};
-pub use status::{Action, ArticleStatus, Role, TransitionError, transition};
+pub use status::{Action, ArticleStatus, RevisionKind, Role, TransitionError, transition};
 pub use text::{DisplayName, Email, TagKind, TextError, Title};

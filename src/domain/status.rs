@@ -72,6 +72,31 @@ string_enum!(ArticleStatus {
     Published => "published",
     Archived => "archived",
 });
+/// What kind of change a revision records: `Create`, `Save` and `Restore` became the article's
+/// text; `Autosave` and `Conflict` keep typed text that did not (yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RevisionKind {
+    Create,
+    Save,
+    Autosave,
+    Conflict,
+    Restore,
+}
+
+impl RevisionKind {
+    /// Whether the article's text became what this revision holds.
+    pub fn was_saved(self) -> bool {
+        matches!(self, Self::Create | Self::Save | Self::Restore)
+    }
+}
+
+string_enum!(RevisionKind {
+    Create => "create",
+    Save => "save",
+    Autosave => "autosave",
+    Conflict => "conflict",
+    Restore => "restore",
+});
 string_enum!(Action {
     Submit => "submit",
     RequestChanges => "request_changes",
@@ -101,12 +126,24 @@ pub fn transition(
         return Err(TransitionError::Forbidden);
     }
     match (action, from) {
-        (Action::Submit, Draft) => Ok(InReview),
-        (Action::RequestChanges, InReview) => Ok(Draft),
-        (Action::Publish, Draft | InReview | Published) => Ok(Published),
-        (Action::Unpublish, Published | Archived) => Ok(Draft),
-        (Action::Archive, Published) => Ok(Archived),
+        (Action::Submit, Draft)
+        | (Action::RequestChanges, InReview)
+        | (Action::Publish, Draft | InReview | Published)
+        | (Action::Unpublish, Published | Archived)
+        | (Action::Archive, Published) => Ok(action.target()),
         (_, from) => Err(TransitionError::NotFrom(from)),
+    }
+}
+
+impl Action {
+    /// The status this action leads to, from wherever [`transition`] allows it.
+    pub fn target(self) -> ArticleStatus {
+        match self {
+            Action::Submit => ArticleStatus::InReview,
+            Action::RequestChanges | Action::Unpublish => ArticleStatus::Draft,
+            Action::Publish => ArticleStatus::Published,
+            Action::Archive => ArticleStatus::Archived,
+        }
     }
 }
 

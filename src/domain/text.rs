@@ -123,7 +123,8 @@ impl Email {
 }
 
 /// What a tag stands for; shown on tag pages and used to group tags in the editor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TagKind {
     Topic,
     Jurisdiction,

@@ -1,7 +1,7 @@
 //! When the public side last changed (see the `content_clock` migration).
 
 use sqlx::PgPool;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// The last change a reader could see: the clock the triggers move, or the latest scheduled
 /// publication whose time has come, whichever is later.
@@ -28,6 +28,17 @@ pub async fn next_scheduled(pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime
         select min(published_at) as at from article
         where status = 'published' and published_at > now()
         "#
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Whether a wall-clock time in the time zone `tz` is still to come, by the database's clock.
+pub async fn is_future(pool: &PgPool, local: PrimitiveDateTime, tz: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select ($1::timestamp at time zone $2) > now() as "future!""#,
+        local,
+        tz
     )
     .fetch_one(pool)
     .await

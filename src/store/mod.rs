@@ -6,7 +6,6 @@
 pub mod articles;
 pub mod audit;
 pub mod clock;
-pub mod editing;
 pub mod review;
 
 pub mod sessions;
@@ -28,5 +27,5 @@ pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
 pub struct TagRef {
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::domain::TagKind,
 }

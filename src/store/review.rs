@@ -1,9 +1,10 @@
-//! Review and corrections: the queue of articles waiting for an editor, publishing now or at a
-//! time in the newsroom's time zone, sending back with a note, and append-only corrections.
+//! Review and corrections: the queue of articles waiting for an editor, the text readers last
+//! saw (for the reviewer's diff), and append-only corrections. Publishing and sending back are
+//! status changes (`articles::status`).
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::audit;
@@ -42,7 +43,7 @@ pub async fn last_published_text(
         r#"
         select r.body_markdown
         from article a join article_revision r on r.article_id = a.id and r.version <= a.published_version
-        where a.id = $1 and r.kind in ('create', 'save', 'restore')
+        where a.id = $1 and r.kind in ('create', 'save', 'restore') -- RevisionKind::was_saved
         order by r.version desc, r.id desc
         limit 1
         "#,
@@ -50,116 +51,6 @@ pub async fn last_published_text(
     )
     .fetch_optional(pool)
     .await
-}
-
-/// When to publish.
-#[derive(Debug, Clone, Copy)]
-pub enum When<'a> {
-    Now,
-    /// A wall-clock time in the named time zone.
-    At(PrimitiveDateTime, &'a str),
-}
-
-/// Publishes (now or at a time) the article as it stands at `version`, if it is still in
-/// review at that version; returns the publication time, or `None` if it changed meanwhile.
-pub async fn publish(
-    conn: &mut PgConnection,
-    id: Uuid,
-    version: i32,
-    when: When<'_>,
-    actor: Uuid,
-) -> Result<Option<OffsetDateTime>, sqlx::Error> {
-    let (local, tz) = match when {
-        When::Now => (None, None),
-        When::At(local, tz) => (Some(local), Some(tz)),
-    };
-    let at = sqlx::query_scalar!(
-        r#"
-        update article
-        set status = 'published',
-            published_at = case when $3::timestamp is not null then $3::timestamp at time zone $4
-                                when published_at is null or published_at > now() then now()
-                                else published_at end,
-            version = version + 1, published_version = version,
-            review_note = '', withdrawn = false, last_editor_id = $5
-        where id = $1 and version = $2 and status in ('in_review', 'draft')
-        returning published_at as "published_at!"
-        "#,
-        id,
-        version,
-        local,
-        tz,
-        actor
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(at) = at {
-        let action = if local.is_some() {
-            "article.schedule"
-        } else {
-            "article.publish"
-        };
-        audit::record(
-            conn,
-            Some(actor),
-            action,
-            "article",
-            &id.to_string(),
-            json!({ "published_at": at.unix_timestamp() }),
-        )
-        .await?;
-    }
-    Ok(at)
-}
-
-/// Whether a wall-clock time in `tz` is still to come.
-pub async fn is_future(
-    pool: &PgPool,
-    local: PrimitiveDateTime,
-    tz: &str,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"select ($1::timestamp at time zone $2) > now() as "future!""#,
-        local,
-        tz
-    )
-    .fetch_one(pool)
-    .await
-}
-
-/// Sends the article in review at `version` back to its author with `note`.
-pub async fn request_changes(
-    conn: &mut PgConnection,
-    id: Uuid,
-    version: i32,
-    note: &str,
-    actor: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        r#"
-        update article set status = 'draft', review_note = $3, version = version + 1, last_editor_id = $4
-        where id = $1 and version = $2 and status = 'in_review'
-        "#,
-        id,
-        version,
-        note,
-        actor
-    )
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    audit::record(
-        conn,
-        Some(actor),
-        "article.request_changes",
-        "article",
-        &id.to_string(),
-        json!({ "note": note }),
-    )
-    .await?;
-    Ok(true)
 }
 
 /// A correction under an article.

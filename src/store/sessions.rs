@@ -77,22 +77,20 @@ pub async fn touch(
           and s.expires_at > now()
           and s.last_seen_at > now() - make_interval(secs => $2)
           and u.disabled_at is null
-        returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role
+        returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role"
         "#,
         digest(token),
         idle.as_secs_f64()
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(SessionUser {
-            role: Role::parse(&r.role)?,
-            user_id: r.user_id,
-            email: r.email,
-            display_name: r.display_name,
-            slug: r.slug,
-            csrf_token: r.csrf_token,
-        })
+    Ok(row.map(|r| SessionUser {
+        role: r.role,
+        user_id: r.user_id,
+        email: r.email,
+        display_name: r.display_name,
+        slug: r.slug,
+        csrf_token: r.csrf_token,
     }))
 }
 

@@ -11,7 +11,7 @@ pub struct Tag {
     pub id: Uuid,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: TagKind,
     pub description: String,
 }
 
@@ -21,7 +21,7 @@ pub async fn public_tag(pool: &PgPool, slug: &Slug) -> Result<Option<Tag>, sqlx:
     sqlx::query_as!(
         Tag,
         r#"
-        select t.id, t.slug, t.name, t.kind, t.description
+        select t.id, t.slug, t.name, t.kind as "kind: TagKind", t.description
         from tag t
         where t.slug = $1
           -- article_tag carries the publication time of published articles (see migration
@@ -41,7 +41,7 @@ pub async fn public_tag(pool: &PgPool, slug: &Slug) -> Result<Option<Tag>, sqlx:
 pub struct Listed {
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: TagKind,
     pub description: String,
     pub articles: i64,
 }
@@ -51,7 +51,7 @@ pub async fn public_tags(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
         r#"
-        select t.slug, t.name, t.kind, t.description, count(*) as "articles!"
+        select t.slug, t.name, t.kind as "kind: TagKind", t.description, count(*) as "articles!"
         from tag t
         join article_tag x on x.tag_id = t.id
         where article_tag_is_listed(x.published_at)
@@ -139,7 +139,7 @@ pub struct Managed {
     pub id: Uuid,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: TagKind,
     pub description: String,
     pub articles: i64,
 }
@@ -148,7 +148,7 @@ pub async fn managed(pool: &PgPool) -> Result<Vec<Managed>, sqlx::Error> {
     sqlx::query_as!(
         Managed,
         r#"
-        select t.id, t.slug, t.name, t.kind, t.description,
+        select t.id, t.slug, t.name, t.kind as "kind: TagKind", t.description,
                (select count(*) from article_tag x where x.tag_id = t.id) as "articles!"
         from tag t order by lower(t.name)
         "#

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{articles, editing};
-use crate::domain::{Lang, Slug, Title, markdown};
+use super::articles::{links, write};
+use crate::domain::{Lang, RevisionKind, Slug, Title, markdown};
 use crate::transfer::archive::{
     Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
 };
@@ -575,7 +575,7 @@ pub async fn insert_imported(
 ) -> Result<Vec<Slug>, sqlx::Error> {
     let links = insert_article(conn, a, site_url).await?;
     insert_article_parts(conn, a).await?;
-    editing::snapshot(conn, a.id, None, "create", None).await?;
+    write::snapshot(conn, a.id, None, RevisionKind::Create, None).await?;
     Ok(links)
 }
 
@@ -585,6 +585,6 @@ pub async fn link_inline(
     id: Uuid,
     slugs: &[Slug],
 ) -> Result<(), sqlx::Error> {
-    articles::set_inline_links(conn, id, slugs).await?;
+    links::set_inline_links(conn, id, slugs).await?;
     Ok(())
 }

@@ -140,14 +140,14 @@ pub struct Account {
     pub display_name: String,
     pub slug: String,
     pub bio: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
 }
 
 pub async fn account(pool: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query_as!(
         Account,
-        "select id, email, display_name, slug, bio, role, password_hash from app_user where id = $1",
+        r#"select id, email, display_name, slug, bio, role as "role: Role", password_hash from app_user where id = $1"#,
         id
     )
     .fetch_optional(pool)
@@ -247,7 +247,7 @@ pub struct Listed {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub has_password: bool,
     pub created_at: time::OffsetDateTime,
@@ -257,7 +257,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
         r#"
-        select id, email, display_name, role, disabled_at is not null as "disabled!",
+        select id, email, display_name, role as "role: Role", disabled_at is not null as "disabled!",
                password_hash is not null as "has_password!", created_at
         from app_user order by lower(display_name), id
         "#

@@ -20,7 +20,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use super::render_cache::CacheDeps;
 use super::{AppError, AppState};
 use crate::domain::{Lang, Slug};
-use crate::store::articles::{self, Cursor, Filter, Lookup};
+use crate::store::articles::discover;
+use crate::store::articles::public::{self, Cursor, Filter, Lookup};
 use crate::store::{TagRef, tags, users};
 
 const DEFAULT_LIMIT: u32 = 20;
@@ -114,7 +115,7 @@ impl From<TagRef> for ApiTagRef {
         Self {
             slug: t.slug,
             name: t.name,
-            kind: t.kind,
+            kind: t.kind.to_string(),
         }
     }
 }
@@ -332,10 +333,10 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
     let filter = Filter {
         tag,
         author,
-        lang: lang.map(Lang::as_str),
+        lang,
         words: words.as_deref(),
     };
-    let mut rows = articles::list_published(&state.pool, filter, before, i64::from(limit) + 1)
+    let mut rows = public::list_published(&state.pool, filter, before, i64::from(limit) + 1)
         .await
         .map_err(|e| failed(e.into()))?;
     let next_cursor = if rows.len() > limit as usize {
@@ -356,7 +357,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
                 title: a.title,
                 dek: a.dek,
                 excerpt: a.excerpt,
-                lang: a.lang,
+                lang: a.lang.to_string(),
                 published_at: a.published_at,
                 updated_at: a.updated_at,
             })
@@ -392,7 +393,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     let Ok(slug) = Slug::parse(&slug) else {
         return missing();
     };
-    let found = match articles::find_published(&state.pool, &slug).await {
+    let found = match public::find_published(&state.pool, &slug).await {
         Ok(Lookup::Found(article)) => article,
         Ok(Lookup::Moved(current)) => {
             let location = format!("/api/v1/articles/{current}");
@@ -415,7 +416,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         Err(e) => return failed(e.into()),
     };
     let related =
-        match articles::related(&state.pool, found.id, i64::from(state.config.related_count)).await
+        match discover::related(&state.pool, found.id, i64::from(state.config.related_count)).await
         {
             Ok(related) => related,
             Err(e) => return failed(e.into()),
@@ -449,7 +450,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         title: a.title,
         dek: a.dek,
         excerpt: a.excerpt,
-        lang: a.lang,
+        lang: a.lang.to_string(),
         published_at: a.published_at,
         updated_at: a.updated_at,
         archived: a.archived,
@@ -475,7 +476,7 @@ pub async fn list_tags(State(state): State<AppState>) -> Response {
                     url: format!("{base}/tags/{}", t.slug),
                     slug: t.slug,
                     name: t.name,
-                    kind: t.kind,
+                    kind: t.kind.to_string(),
                     description: t.description,
                     article_count: t.articles,
                 })

@@ -49,8 +49,8 @@ impl CacheDeps {
     /// links to (one coming out enters the list), its author, and its tags (any article
     /// gaining or losing one of them may enter or leave the related list).
     pub fn article_page(
-        article: &crate::store::articles::Published,
-        related: &[crate::store::articles::Related],
+        article: &crate::store::articles::public::Published,
+        related: &[crate::store::articles::discover::Related],
     ) -> Self {
         let mut deps = vec![
             format!("article:{}", article.id),

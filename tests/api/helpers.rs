@@ -19,9 +19,11 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 use vigie::config::Config;
 use vigie::db::embedded::EmbeddedPostgres;
+use vigie::domain::ArticleStatus;
 use vigie::domain::password::{self, Password};
 use vigie::domain::{DisplayName, Email, Lang, Role, Title, markdown};
-use vigie::store::articles::{self, Draft};
+use vigie::store::articles::status::{self, Step, When};
+use vigie::store::articles::write::{self, Draft};
 use vigie::store::users;
 use vigie::{db, demo, web};
 
@@ -403,16 +405,19 @@ impl TestApp {
             save_key: None,
         };
         let rendered = markdown::render(body, &self.base_url(), Lang::Fr);
-        let saved = articles::create(&mut tx, author, Some(author), &draft, &rendered)
+        let created = write::create(&mut tx, author, Some(author), &draft, &rendered)
             .await
             .expect("article");
         if let Some(at) = published_at {
-            articles::publish(&mut tx, saved.id, at, None)
-                .await
-                .expect("publish");
+            let seen = (ArticleStatus::Draft, created.version);
+            let published =
+                status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None)
+                    .await
+                    .expect("publish");
+            assert!(published, "a new draft publishes");
         }
         tx.commit().await.expect("commit");
-        saved.slug.to_string()
+        created.slug.to_string()
     }
 }
 

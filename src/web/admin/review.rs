@@ -13,8 +13,10 @@ use uuid::Uuid;
 
 use crate::domain::diff::{Piece, word_diff};
 use crate::domain::{Action, ArticleStatus, Permission};
-use crate::store::editing::{self, Editable};
-use crate::store::review::{self, Waiting, When};
+use crate::store::articles::desk::{self, Editable};
+use crate::store::articles::status::{self, Step, When};
+use crate::store::clock;
+use crate::store::review::{self, Waiting};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
@@ -81,10 +83,8 @@ pub struct ReviewPage {
 
 async fn in_review(state: &AppState, id: Uuid) -> Result<Editable, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let article = editing::load(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if article.status != ArticleStatus::InReview.as_str() {
+    let article = desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    if article.status != ArticleStatus::InReview {
         return Err(AppError::NotFound);
     }
     Ok(article)
@@ -99,10 +99,7 @@ async fn review_page(
     at: String,
 ) -> Result<ReviewPage, AppError> {
     let body_html = state
-        .render(
-            &article.body_markdown,
-            crate::domain::Lang::parse(&article.lang).unwrap_or(state.config.lang),
-        )
+        .render(&article.body_markdown, article.lang)
         .await?
         .html;
     let changes = match review::last_published_text(&state.pool, article.id).await? {
@@ -183,11 +180,13 @@ pub async fn decide(
             Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     };
+    let seen = (ArticleStatus::InReview, form.version);
     let mut tx = state.pool.begin().await?;
     let done = match form.decision.as_str() {
-        "publish" => review::publish(&mut tx, id, form.version, When::Now, user.id)
-            .await?
-            .is_some(),
+        "publish" => {
+            let publish = Step::Publish(When::Now);
+            status::change(&mut tx, id, seen, publish, Some(user.id)).await?
+        }
         "schedule" => {
             let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
             let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
@@ -202,7 +201,7 @@ pub async fn decide(
                 )
                 .await;
             };
-            if !review::is_future(&state.pool, local, &state.config.timezone).await? {
+            if !clock::is_future(&state.pool, local, &state.config.timezone).await? {
                 drop(tx);
                 return again(
                     "Cette date est passée : choisissez un moment à venir, ou publiez maintenant.",
@@ -210,15 +209,8 @@ pub async fn decide(
                 )
                 .await;
             }
-            review::publish(
-                &mut tx,
-                id,
-                form.version,
-                When::At(local, &state.config.timezone),
-                user.id,
-            )
-            .await?
-            .is_some()
+            let schedule = Step::Publish(When::Local(local, &state.config.timezone));
+            status::change(&mut tx, id, seen, schedule, Some(user.id)).await?
         }
         _ => {
             let note = form.note.trim();
@@ -230,7 +222,8 @@ pub async fn decide(
                 )
                 .await;
             }
-            review::request_changes(&mut tx, id, form.version, note, user.id).await?
+            let send_back = Step::SendBack(Some(note));
+            status::change(&mut tx, id, seen, send_back, Some(user.id)).await?
         }
     };
     if !done {

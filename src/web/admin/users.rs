@@ -21,7 +21,7 @@ pub struct Line {
     pub id: Uuid,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub has_password: bool,
     pub is_me: bool,

@@ -25,7 +25,7 @@ pub struct AccountTemplate {
     page: Page,
     user: CurrentUser,
     email: String,
-    role: String,
+    role: crate::domain::Role,
     display_name: String,
     bio: String,
     notice: Option<&'static str>,

@@ -8,9 +8,9 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::{Lang, Slug, TagKind, Title, markdown};
-use crate::store::articles::LinkWarning;
-use crate::store::editing::{Editable, Pick, TagChoice};
+use crate::domain::{ArticleStatus, Lang, Slug, TagKind, Title, markdown};
+use crate::store::articles::desk::{Editable, Pick, TagChoice};
+use crate::store::articles::links::LinkWarning;
 use crate::web::Page;
 
 /// What the article form posts. Every field is optional so that a half-filled form is shown
@@ -42,7 +42,7 @@ pub struct ArticleForm {
     /// Which button: save (default), preview, search, up:<id>, or status:<action>.
     pub intent: String,
     /// Made when the form is shown: the same form sent twice saves once (see
-    /// `editing::save`). A mangled one is no key, and the form saves as before.
+    /// `articles::write::save`). A mangled one is no key, and the form saves as before.
     #[serde(deserialize_with = "lenient_id")]
     pub save_key: Option<Uuid>,
 }
@@ -69,7 +69,7 @@ impl ArticleForm {
             title: a.title.clone(),
             dek: a.dek.clone(),
             slug: a.slug.clone(),
-            lang: a.lang.clone(),
+            lang: a.lang.to_string(),
             excerpt: a.excerpt.clone(),
             body: a.body_markdown.clone(),
             tags: a.tags.0.clone(),
@@ -258,7 +258,7 @@ pub fn check_rendered(rendered: &markdown::Rendered) -> Result<(), Errors> {
 pub struct TagOption {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: TagKind,
     pub checked: bool,
 }
 
@@ -271,7 +271,7 @@ pub struct ActionButton {
 /// The article being edited, as the page's header shows it.
 pub struct Meta {
     pub id: Uuid,
-    pub status: String,
+    pub status: ArticleStatus,
     pub status_label: &'static str,
     pub author_name: String,
     /// The public address, once it is public.

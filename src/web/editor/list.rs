@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::status_label;
 use crate::domain::{ArticleStatus, Permission};
-use crate::store::editing::{self, Filter, TagChoice};
+use crate::store::articles::desk::{self, Filter, TagChoice};
 use crate::store::users;
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Page};
@@ -31,7 +31,7 @@ pub struct ListQuery {
 pub struct Line {
     pub id: Uuid,
     pub title: String,
-    pub status: String,
+    pub status: ArticleStatus,
     pub status_label: &'static str,
     pub author_name: String,
     pub last_editor_name: String,
@@ -64,7 +64,7 @@ pub async fn list(
     } else {
         Some(user.id)
     };
-    let tags = editing::tag_choices(&state.pool).await?;
+    let tags = desk::tag_choices(&state.pool).await?;
     let tag = Uuid::parse_str(&query.tag).ok();
     let filter = Filter {
         author,
@@ -73,7 +73,7 @@ pub async fn list(
         title: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
     };
     let before = parse_cursor(&query.before);
-    let mut rows = editing::list(&state.pool, &filter, before, PAGE + 1).await?;
+    let mut rows = desk::list(&state.pool, &filter, before, PAGE + 1).await?;
     let older = if rows.len() as i64 > PAGE {
         rows.truncate(PAGE as usize);
         rows.last().map(|r| cursor(r.updated_at, r.id))
@@ -84,12 +84,12 @@ pub async fn list(
         .into_iter()
         .map(|r| Line {
             // Only a draft is still waiting for the changes asked.
-            review_note: if r.status == "draft" {
+            review_note: if r.status == ArticleStatus::Draft {
                 r.review_note.clone()
             } else {
                 String::new()
             },
-            status_label: status_label(&r.status),
+            status_label: status_label(r.status),
             updated: format!(
                 "{} à {:02}:{:02} UTC",
                 state.date_text(r.updated_at),
@@ -113,7 +113,7 @@ pub async fn list(
         lines,
         statuses: ArticleStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), status_label(s.as_str())))
+            .map(|s| (s.as_str(), status_label(*s)))
             .collect(),
         query,
         tags,

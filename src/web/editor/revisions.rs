@@ -10,20 +10,20 @@ use uuid::Uuid;
 
 use super::{editable, may_edit, visible};
 use crate::domain::diff::{Piece, word_diff};
-use crate::domain::{Lang, Slug, Title};
-use crate::store::editing::{self, Changes, Editable, Outcome, Revision, RevisionRow};
+use crate::domain::{RevisionKind, Title};
+use crate::store::articles::desk::{self, Editable, Revision, RevisionRow};
+use crate::store::articles::write::{self, Draft, Outcome};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: RevisionKind) -> &'static str {
     match kind {
-        "create" => "création",
-        "save" => "enregistrement",
-        "autosave" => "brouillon automatique",
-        "conflict" => "texte en conflit (non appliqué)",
-        "restore" => "restauration",
-        _ => "autre",
+        RevisionKind::Create => "création",
+        RevisionKind::Save => "enregistrement",
+        RevisionKind::Autosave => "brouillon automatique",
+        RevisionKind::Conflict => "texte en conflit (non appliqué)",
+        RevisionKind::Restore => "restauration",
     }
 }
 
@@ -60,11 +60,11 @@ pub async fn revisions(
     PathId(id): PathId<Uuid>,
 ) -> Result<RevisionsPage, AppError> {
     let article = visible(&state, &user, id).await?;
-    let lines = editing::revisions(&state.pool, id)
+    let lines = desk::revisions(&state.pool, id)
         .await?
         .into_iter()
         .map(|r: RevisionRow| RevisionLine {
-            kind: kind_label(&r.kind),
+            kind: kind_label(r.kind),
             when: when(&state, r.created_at),
             editor: r.editor_name.unwrap_or_else(|| "système".to_owned()),
             id: r.id,
@@ -93,7 +93,7 @@ pub struct RevisionPage {
 }
 
 async fn find(state: &AppState, article: Uuid, id: i64) -> Result<Revision, AppError> {
-    editing::revision(&state.pool, article, id)
+    desk::revision(&state.pool, article, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -108,13 +108,10 @@ pub async fn revision(
     Ok(RevisionPage {
         page: state.page_for(&user, format!("Révision {rev} — {}", article.title)),
         csrf: user.csrf_token().to_owned(),
-        kind: kind_label(&revision.kind),
+        kind: kind_label(revision.kind),
         when: when(&state, revision.created_at),
         body_html: state
-            .render(
-                &revision.body_markdown,
-                Lang::parse(&article.lang).unwrap_or(state.config.lang),
-            )
+            .render(&revision.body_markdown, article.lang)
             .await?
             .html,
         can_edit: may_edit(&user, &article),
@@ -179,13 +176,13 @@ pub async fn restore(
     let article = editable(&state, &user, id).await?;
     let revision = find(&state, id, rev).await?;
     let title = Title::parse(&revision.title).map_err(|_| AppError::NotFound)?;
-    let slug = Slug::parse(&article.slug).map_err(|_| AppError::NotFound)?;
-    let lang = Lang::parse(&article.lang).unwrap_or(state.config.lang);
+    let lang = article.lang;
     let rendered = state.render(&revision.body_markdown, lang).await?;
-    let changes = Changes {
+    let draft = Draft {
         title: &title,
         dek: &revision.dek,
-        slug: &slug,
+        // The address stays.
+        slug: None,
         lang,
         // Revisions keep no excerpt: the current one stays.
         excerpt: &article.excerpt,
@@ -196,14 +193,14 @@ pub async fn restore(
     };
     let mut tx = state.pool.begin().await?;
     // Restoring is a decision about the current version: it is the base.
-    let outcome = editing::save(
+    let outcome = write::save(
         &mut tx,
         id,
         article.version,
         user.id,
-        &changes,
+        &draft,
         &rendered,
-        "restore",
+        RevisionKind::Restore,
     )
     .await?;
     match outcome {

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
 use crate::domain::{Slug, legacy_path};
-use crate::store::articles::{self, Lookup};
+use crate::store::articles::discover;
+use crate::store::articles::public::{self, Lookup, Published};
 use crate::store::review;
 use crate::web::render_cache::CacheDeps;
 use crate::web::{AppError, AppState, Page};
@@ -29,7 +30,7 @@ pub struct RelatedLink {
 #[template(path = "public/article.html")]
 pub struct ArticleTemplate {
     page: Page,
-    article: Box<articles::Published>,
+    article: Box<Published>,
     when: When,
     tags: Vec<TagLink>,
     related: Vec<RelatedLink>,
@@ -43,7 +44,7 @@ pub struct ArticleTemplate {
 /// schema.org `NewsArticle` for search engines, with the corrections when there are any.
 fn news_article(
     base: &str,
-    article: &articles::Published,
+    article: &Published,
     tags: &[TagLink],
     corrections: &[CorrectionNote],
     modified: &str,
@@ -56,7 +57,7 @@ fn news_article(
         "description": if article.dek.is_empty() { &article.excerpt } else { &article.dek },
         "datePublished": article.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "dateModified": modified,
-        "inLanguage": article.lang,
+        "inLanguage": article.lang.as_str(),
         "mainEntityOfPage": url,
         "url": url,
         "author": { "@type": "Person", "name": article.author_name, "url": format!("{base}/authors/{}", article.author_slug) },
@@ -86,7 +87,7 @@ pub async fn old_address(
     let Some(path) = legacy_path(uri.path()) else {
         return Err(AppError::NotFound);
     };
-    match articles::moved_from(&state.pool, &path).await? {
+    match public::moved_from(&state.pool, &path).await? {
         Some(slug) => Ok((
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, format!("/articles/{slug}"))],
@@ -101,7 +102,7 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let mut article = match articles::find_published(&state.pool, &slug).await? {
+    let mut article = match public::find_published(&state.pool, &slug).await? {
         Lookup::Found(article) => article,
         Lookup::Moved(current) => {
             // 301, not axum's 308: what search engines and the design expect for a moved page.
@@ -115,7 +116,7 @@ pub async fn show(
         Lookup::Withdrawn => return Err(AppError::Gone(state.words().withdrawn.to_owned())),
         Lookup::Missing => return Err(AppError::NotFound),
     };
-    let related = articles::related(
+    let related = discover::related(
         &state.pool,
         article.id,
         i64::from(state.config.related_count),
@@ -139,7 +140,7 @@ pub async fn show(
         .collect();
     let mut page = state.page(format!("{} — Vigie", article.title));
     // The article's own language for <html lang>; the interface stays in the site's.
-    page.lang = article.lang.clone();
+    page.lang = article.lang.to_string();
     page.description = if article.dek.is_empty() {
         article.excerpt.clone()
     } else {

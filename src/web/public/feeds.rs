@@ -11,7 +11,8 @@ use time::format_description::well_known::{Rfc2822, Rfc3339};
 
 use crate::domain::{Slug, text};
 use crate::store::TagRef;
-use crate::store::articles::{self, FeedEntry, Filter, SitemapUrl};
+use crate::store::articles::discover::{self, SitemapUrl};
+use crate::store::articles::public::{self, FeedEntry, Filter};
 use crate::store::{tags, users};
 use crate::web::{AppError, AppState};
 
@@ -110,7 +111,7 @@ async fn load(
     state: &AppState,
     filter: Filter<'static>,
 ) -> Result<(Vec<FeedEntry>, OffsetDateTime), AppError> {
-    let rows = articles::feed(&state.pool, filter, FEED_SIZE).await?;
+    let rows = public::feed(&state.pool, filter, FEED_SIZE).await?;
     let updated = rows
         .iter()
         .map(|e| e.updated_at.max(e.published_at))
@@ -231,7 +232,7 @@ struct SitemapPage {
 
 /// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000).
 pub async fn sitemap_index(State(state): State<AppState>) -> Result<Response, AppError> {
-    let count = articles::public_count(&state.pool).await?;
+    let count = discover::public_count(&state.pool).await?;
     let article_pages =
         usize::try_from(((count + SITEMAP_PAGE - 1) / SITEMAP_PAGE).max(1)).unwrap_or(1);
     let index = SitemapIndex {
@@ -253,13 +254,13 @@ pub async fn sitemap_page(
         .filter(|n| *n >= 0)
         .ok_or(AppError::NotFound)?;
     let rows: Vec<SitemapUrl> = if n == 0 {
-        articles::sitemap_sections(&state.pool).await?
+        discover::sitemap_sections(&state.pool).await?
     } else {
         // A page past any the site could have names nothing (and must not overflow the offset).
         let offset = (n - 1)
             .checked_mul(SITEMAP_PAGE)
             .ok_or(AppError::NotFound)?;
-        let rows = articles::sitemap_articles(&state.pool, offset, SITEMAP_PAGE).await?;
+        let rows = discover::sitemap_articles(&state.pool, offset, SITEMAP_PAGE).await?;
         if rows.is_empty() && n > 1 {
             return Err(AppError::NotFound);
         }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
 use crate::domain::Slug;
-use crate::store::articles::{self, Cursor, Filter};
+use crate::store::articles::public::{self, Cursor, Filter};
 use crate::store::{tags, users};
 use crate::web::{AppError, AppState, Page};
 
@@ -48,7 +48,7 @@ async fn load(
         ),
     };
     let page_size = i64::from(state.config.page_size);
-    let mut rows = articles::list_published(&state.pool, filter, before, page_size + 1).await?;
+    let mut rows = public::list_published(&state.pool, filter, before, page_size + 1).await?;
     let older = if rows.len() as i64 > page_size {
         rows.truncate(page_size as usize);
         rows.last().map(|last| Cursor::after(last).encode())
@@ -88,7 +88,7 @@ pub async fn home(
     // `/?p=123`: WordPress's own link to a post, which works whatever its permalinks were;
     // an imported post keeps it (see the `legacy_urls` migration).
     if let Some(id) = query.get("p").and_then(|p| p.parse::<u64>().ok()) {
-        return match articles::moved_from(&state.pool, &format!("/?p={id}")).await? {
+        return match public::moved_from(&state.pool, &format!("/?p={id}")).await? {
             Some(slug) => Ok((
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, format!("/articles/{slug}"))],

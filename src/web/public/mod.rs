@@ -39,7 +39,7 @@ impl AppState {
 pub struct TagLink {
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::domain::TagKind,
 }
 
 fn tag_links(tags: Vec<TagRef>) -> Vec<TagLink> {

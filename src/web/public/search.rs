@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::When;
-use crate::store::articles;
+use crate::store::articles::discover;
 use crate::web::{AppError, AppState, Page};
 
 const PAGE: i64 = 10;
@@ -107,7 +107,7 @@ pub async fn search(
     let mut hits = Vec::new();
     let mut more = false;
     if !words.is_empty() {
-        let mut rows = articles::search(
+        let mut rows = discover::search(
             &state.pool,
             &words,
             tag.as_deref(),

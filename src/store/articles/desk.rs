@@ -1,0 +1,293 @@
+//! The newsroom's reads of articles: the editor's list, one article as the form needs it, its
+//! revisions, published articles to pick as related, the tags to choose from, and whether a
+//! slug is free. Every article, whatever its status: access is decided by the caller.
+
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db;
+use crate::domain::{ArticleStatus, Lang, RevisionKind, Slug, TagKind};
+
+/// One line of the editor's list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub status: ArticleStatus,
+    pub updated_at: OffsetDateTime,
+    pub author_name: String,
+    pub last_editor_name: Option<String>,
+    /// The reviewer's note when the article was sent back.
+    pub review_note: String,
+}
+
+/// Which articles the list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this author's (always set for journalists).
+    pub author: Option<Uuid>,
+    pub status: Option<ArticleStatus>,
+    pub tag: Option<Uuid>,
+    /// Words the title contains (case- and accent-insensitive).
+    pub title: Option<String>,
+}
+
+/// Up to `limit` articles, most recently changed first, older than `before`.
+pub async fn list(
+    pool: &PgPool,
+    filter: &Filter,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let title = filter.title.as_deref().map(containing);
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
+        Row,
+        r#"
+        select a.id, a.slug, a.title, a.status as "status: ArticleStatus", a.updated_at,
+               au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note
+        from article a
+        join app_user au on au.id = a.author_id
+        left join app_user le on le.id = a.last_editor_id
+        where ($1::uuid is null or a.author_id = $1)
+          and ($2::text is null or a.status = $2)
+          and ($3::uuid is null or exists (
+                  select 1 from article_tag x where x.article_id = a.id and x.tag_id = $3))
+          and ($4::text is null or unaccent(a.title) ilike unaccent($4))
+          and ($5::timestamptz is null or (a.updated_at, a.id) < ($5, $6::uuid))
+        order by a.updated_at desc, a.id desc
+        limit $7
+        "#,
+        filter.author,
+        filter.status.map(ArticleStatus::as_str),
+        filter.tag,
+        title,
+        before.map(|b| b.0),
+        before.map(|b| b.1),
+        limit
+    )
+    .fetch_all(&mut *planned)
+    .await
+}
+
+/// An `ilike` pattern for text containing `words` literally: `%` and `_` typed by the user
+/// are not wildcards.
+fn containing(words: &str) -> String {
+    let escaped = words
+        .replace('\0', "")
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A related article the editor picked, as the form lists it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Pick {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+}
+
+/// An article as the edit form needs it.
+#[derive(Debug, Clone)]
+pub struct Editable {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub body_markdown: String,
+    pub lang: Lang,
+    pub status: ArticleStatus,
+    pub version: i32,
+    pub author_id: Uuid,
+    pub author_name: String,
+    pub published_at: Option<OffsetDateTime>,
+    pub locked_by: Option<Uuid>,
+    pub locked_by_name: Option<String>,
+    pub locked_at: Option<OffsetDateTime>,
+    pub review_note: String,
+    pub tags: Json<Vec<Uuid>>,
+    /// Picked related articles, in order.
+    pub picked: Json<Vec<Pick>>,
+}
+
+pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>, sqlx::Error> {
+    sqlx::query_as!(
+        Editable,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_markdown, a.lang as "lang: Lang",
+               a.status as "status: ArticleStatus",
+               a.version, a.author_id, au.display_name as author_name, a.published_at,
+               lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
+               coalesce((select json_agg(x.tag_id order by x.position)
+                         from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
+               coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)
+                                         order by l.position)
+                         from article_link l join article r on r.id = l.to_article_id
+                         where l.from_article_id = a.id and l.origin = 'picked'), '[]') as "picked!: Json<Vec<Pick>>"
+        from article a
+        join app_user au on au.id = a.author_id
+        left join article_lock lk on lk.article_id = a.id
+        left join app_user lu on lu.id = lk.user_id
+        where a.id = $1
+        "#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The article whose creation the form `save_key` made, if it was sent before.
+pub async fn created_by(pool: &PgPool, save_key: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select article_id from article_revision where save_key = $1 and kind = 'create'",
+        save_key
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// One line of the revisions page.
+#[derive(Debug, Clone)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub version: i32,
+    pub kind: RevisionKind,
+    pub title: String,
+    pub editor_name: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn revisions(pool: &PgPool, article: Uuid) -> Result<Vec<RevisionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RevisionRow,
+        r#"
+        select r.id, r.version, r.kind as "kind: RevisionKind", r.title, u.display_name as "editor_name?", r.created_at
+        from article_revision r left join app_user u on u.id = r.editor_id
+        where r.article_id = $1
+        order by r.id desc
+        "#,
+        article
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// One revision in full.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub id: i64,
+    pub version: i32,
+    pub kind: RevisionKind,
+    pub title: String,
+    pub dek: String,
+    pub body_markdown: String,
+    pub tags: Json<Vec<Uuid>>,
+    pub related: Json<Vec<Uuid>>,
+    pub editor_name: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn revision(
+    pool: &PgPool,
+    article: Uuid,
+    id: i64,
+) -> Result<Option<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        r#"
+        select r.id, r.version, r.kind as "kind: RevisionKind", r.title, r.dek, r.body_markdown,
+               r.tags as "tags: Json<Vec<Uuid>>", r.related as "related: Json<Vec<Uuid>>",
+               u.display_name as "editor_name?", r.created_at
+        from article_revision r left join app_user u on u.id = r.editor_id
+        where r.article_id = $1 and r.id = $2
+        "#,
+        article,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Published articles whose title contains `words`, for picking related ones.
+pub async fn search_published(
+    pool: &PgPool,
+    words: &str,
+    exclude: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Pick>, sqlx::Error> {
+    let pattern = containing(words);
+    sqlx::query_as!(
+        Pick,
+        r#"
+        select id as "id!", slug as "slug!", title as "title!" from public_article
+        where ($2::uuid is null or id <> $2)
+          and unaccent(title) ilike unaccent($1)
+        order by published_at desc
+        limit $3
+        "#,
+        pattern,
+        exclude,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Published articles by id, in the order given (for showing picks that are not saved yet).
+pub async fn picks(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Pick>, sqlx::Error> {
+    sqlx::query_as!(
+        Pick,
+        r#"
+        select a.id as "id!", a.slug as "slug!", a.title as "title!"
+        from unnest($1::uuid[]) with ordinality as t(id, position)
+        -- Only what anyone may see: ids posted by hand reveal nothing unpublished.
+        join public_article a on a.id = t.id
+        order by t.position
+        "#,
+        ids
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every tag, for the form's choices.
+#[derive(Debug, Clone)]
+pub struct TagChoice {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: TagKind,
+}
+
+pub async fn tag_choices(pool: &PgPool) -> Result<Vec<TagChoice>, sqlx::Error> {
+    sqlx::query_as!(
+        TagChoice,
+        r#"select id, name, kind as "kind: TagKind" from tag order by kind, lower(name)"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Whether another article has (or had) `slug`.
+pub async fn slug_taken(
+    pool: &PgPool,
+    slug: &Slug,
+    except: Option<Uuid>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select exists (select 1 from article where slug = $1 and ($2::uuid is null or id <> $2))
+            or exists (select 1 from slug_redirect where old_slug = $1 and ($2::uuid is null or article_id <> $2)) as "taken!"
+        "#,
+        slug.as_str(),
+        except
+    )
+    .fetch_one(pool)
+    .await
+}

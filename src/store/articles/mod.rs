@@ -1,0 +1,17 @@
+//! Articles, by who reads or writes them:
+//!
+//! - [`public`] and [`discover`]: what readers see (lists, one article, feeds, related
+//!   articles, search, sitemap), always through the visibility rule of the `visibility`
+//!   migration;
+//! - [`desk`]: the newsroom's reads (the editor's list, the form, revisions);
+//! - [`write`]: the one write path of the text (create, save, kept revisions, delete), with
+//!   [`links`] (tags, related and inline links) and [`lock`] (the soft lock) as its parts;
+//! - [`status`]: the one way an article changes status, publishing included.
+
+pub mod desk;
+pub mod discover;
+pub mod links;
+pub mod lock;
+pub mod public;
+pub mod status;
+pub mod write;

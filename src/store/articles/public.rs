@@ -1,0 +1,352 @@
+//! What readers see of articles: lists (home, tag, author, language, words), one article at its
+//! address, feeds and old addresses. Every query reads through the visibility rule (the
+//! `public_article` view, or `article_is_public` for one article's page); none writes.
+
+use sqlx::PgPool;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db;
+use crate::domain::{Lang, Slug};
+use crate::store::TagRef;
+
+/// An article in a public list.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub lang: Lang,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+}
+
+/// Which public articles a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    pub tag: Option<Uuid>,
+    pub author: Option<Uuid>,
+    pub lang: Option<Lang>,
+    /// Words the article must contain, as typed in a search box (French full-text search).
+    pub words: Option<&'a str>,
+}
+
+impl Filter<'_> {
+    fn is_empty(&self) -> bool {
+        self.tag.is_none() && self.author.is_none() && self.lang.is_none() && self.words.is_none()
+    }
+
+    fn lang(&self) -> Option<&'static str> {
+        self.lang.map(Lang::as_str)
+    }
+}
+
+/// A keyset position in a list sorted by `(published_at, id)` descending: the page after it
+/// starts with the next older article. Written into URLs as `?before=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub published_at: OffsetDateTime,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    /// Before every article: the first page. A bound rather than no bound, so that the cursor
+    /// is an index condition in every plan, generic ones included.
+    pub const FIRST: Self = Self {
+        published_at: time::macros::datetime!(9999-12-31 23:59:59.999_999 UTC),
+        id: Uuid::from_u128(u128::MAX),
+    };
+
+    pub fn after(article: &Summary) -> Self {
+        Self {
+            published_at: article.published_at,
+            id: article.id,
+        }
+    }
+
+    /// `<unix microseconds>_<uuid>`: short, URL-safe, exact.
+    pub fn encode(&self) -> String {
+        let micros = self.published_at.unix_timestamp_nanos() / 1000;
+        format!("{micros}_{}", self.id.simple())
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let (micros, id) = s.split_once('_')?;
+        let nanos = micros.parse::<i128>().ok()?.checked_mul(1000)?;
+        Some(Self {
+            published_at: OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+/// Up to `limit` public articles matching `filter`, newest first, older than `before`.
+pub async fn list_published(
+    pool: &PgPool,
+    filter: Filter<'_>,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    if let Some(tag) = filter.tag {
+        return list_tagged(pool, tag, filter, before, limit).await;
+    }
+    let before = before.unwrap_or(Cursor::FIRST);
+    if filter.is_empty() {
+        return latest(pool, before, limit).await;
+    }
+    // Optional filters (`$1 is null or …`) make a generic plan guess that almost nothing
+    // matches, and sort every article instead of walking the date index: plan with the values.
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
+               lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
+               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+        from public_article
+        where ($1::uuid is null or author_id = $1)
+          and (published_at, id) < ($2, $3)
+          and ($5::text is null or lang = $5)
+          and ($6::text is null or search @@ websearch_to_tsquery('french_unaccent', $6))
+        order by published_at desc, id desc
+        limit $4
+        "#,
+        filter.author,
+        before.published_at,
+        before.id,
+        limit,
+        filter.lang(),
+        filter.words,
+    )
+    .fetch_all(&mut *planned)
+    .await
+}
+
+/// [`list_published`] with no filter: the home page and the API's plain list, the busiest
+/// list. A query of one shape, whose generic plan walks the date index.
+async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary>, sqlx::Error> {
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
+               lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
+               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+        from public_article
+        where (published_at, id) < ($1, $2)
+        order by published_at desc, id desc
+        limit $3
+        "#,
+        before.published_at,
+        before.id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// [`list_published`] for one tag: walks the tag's own date index (`article_tag_published_idx`).
+async fn list_tagged(
+    pool: &PgPool,
+    tag: Uuid,
+    filter: Filter<'_>,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    let before = before.unwrap_or(Cursor::FIRST);
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
+               a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
+               a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>"
+        from article_tag x
+        join public_article a on a.id = x.article_id
+        -- The tag's copy of the rule walks its date index; the view's rule decides.
+        where x.tag_id = $1 and article_tag_is_listed(x.published_at)
+          and ($2::uuid is null or a.author_id = $2)
+          and (x.published_at, x.article_id) < ($3, $4)
+          and ($6::text is null or a.lang = $6)
+          and ($7::text is null or a.search @@ websearch_to_tsquery('french_unaccent', $7))
+        order by x.published_at desc, x.article_id desc
+        limit $5
+        "#,
+        tag,
+        filter.author,
+        before.published_at,
+        before.id,
+        limit,
+        filter.lang(),
+        filter.words,
+    )
+    .fetch_all(&mut *planned)
+    .await
+}
+
+/// A public article, as its page shows it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub lang: Lang,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// Still readable at its address, with a notice; in no list.
+    pub archived: bool,
+    pub author_id: Uuid,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+    pub tag_ids: Vec<Uuid>,
+    /// Every article it links to (picked or in the body), public or not yet: its related list
+    /// changes when one of them comes out.
+    pub linked_ids: Vec<Uuid>,
+    /// Its corrections, oldest first.
+    pub corrections: Json<Vec<Correction>>,
+}
+
+/// A correction under a published article.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Correction {
+    #[serde(with = "time::serde::rfc3339")]
+    pub noted_at: OffsetDateTime,
+    pub body: String,
+}
+
+/// What a request for `/articles/{slug}` finds.
+#[derive(Debug)]
+pub enum Lookup {
+    Found(Box<Published>),
+    /// The slug is an old one; the article now lives at this slug.
+    Moved(String),
+    /// Taken down by the newsroom, on purpose and for good: 410, with a notice.
+    Withdrawn,
+    Missing,
+}
+
+/// The public article at `slug`, following old slugs to the current one.
+pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::Error> {
+    let found = sqlx::query_as!(
+        Published,
+        r#"
+        select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang as "lang: Lang",
+               a.published_at as "published_at!", a.updated_at, a.status = 'archived' as "archived!",
+               a.author_id, u.display_name as author_name, u.slug as author_slug,
+               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>",
+               array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
+               array(select l.to_article_id from article_link l where l.from_article_id = a.id) as "linked_ids!",
+               coalesce((
+                   select json_agg(json_build_object('noted_at', c.noted_at, 'body', c.body)
+                                   order by c.noted_at, c.id)
+                   from correction c where c.article_id = a.id
+               ), '[]') as "corrections!: Json<Vec<Correction>>"
+        from article a
+        join app_user u on u.id = a.author_id
+        -- Archived articles stay readable (with a notice) at their address, and nowhere else.
+        where a.slug = $1 and article_is_public(a.status, a.published_at)
+        "#,
+        slug.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(article) = found {
+        return Ok(Lookup::Found(Box::new(article)));
+    }
+    let moved = sqlx::query_scalar!(
+        r#"
+        select a.slug
+        from slug_redirect r join article a on a.id = r.article_id
+        where r.old_slug = $1 and article_is_public(a.status, a.published_at)
+        "#,
+        slug.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(current) = moved {
+        return Ok(Lookup::Moved(current));
+    }
+    let withdrawn = sqlx::query_scalar!(
+        r#"select exists (select 1 from article where slug = $1 and withdrawn) as "withdrawn!""#,
+        slug.as_str()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(if withdrawn {
+        Lookup::Withdrawn
+    } else {
+        Lookup::Missing
+    })
+}
+
+/// The slug of the public article that had the old address `path` (see the `legacy_urls`
+/// migration), if any.
+pub async fn moved_from(pool: &PgPool, path: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select a.slug as "slug!" from legacy_url l join public_article a on a.id = l.article_id
+        where l.path = $1
+        "#,
+        path
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// An article as a feed carries it: in full.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub published_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub author_name: String,
+    pub author_slug: String,
+    pub tags: Json<Vec<TagRef>>,
+}
+
+/// The newest `limit` public articles matching `filter`, in full, for feeds.
+pub async fn feed(
+    pool: &PgPool,
+    filter: Filter<'_>,
+    limit: i64,
+) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    // Optional filters: planned with their values (see `list_published`).
+    let mut planned = db::planned_with_values(pool).await?;
+    sqlx::query_as!(
+        FeedEntry,
+        r#"
+        select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
+               body_html as "body_html!", published_at as "published_at!", updated_at as "updated_at!",
+               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+        from public_article a
+        where ($1::uuid is null or author_id = $1)
+          and ($2::uuid is null or exists (
+                  select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
+          and ($4::text is null or lang = $4)
+          and ($5::text is null or search @@ websearch_to_tsquery('french_unaccent', $5))
+        order by published_at desc, id desc
+        limit $3
+        "#,
+        filter.author,
+        filter.tag,
+        limit,
+        filter.lang(),
+        filter.words,
+    )
+    .fetch_all(&mut *planned)
+    .await
+}

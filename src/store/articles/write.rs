@@ -1,0 +1,411 @@
+//! The one way an article's text is written: create, save (with the version check, repeated
+//! forms and slug changes), revisions kept of text that was not saved, and deletion. Every
+//! write runs in the caller's transaction and leaves a revision and an audit event.
+
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::links::{self, LinkWarning};
+use super::lock;
+use crate::domain::markdown::Rendered;
+use crate::domain::{Lang, RevisionKind, Slug, Title};
+use crate::store::{audit, violates};
+
+/// An article's text and parts, as its author typed them in the form.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub title: &'a Title,
+    pub dek: &'a str,
+    /// `None`: derived from the title for a new article; kept as it is for a saved one.
+    pub slug: Option<&'a Slug>,
+    pub lang: Lang,
+    /// Empty: derived from the body.
+    pub excerpt: &'a str,
+    pub body_markdown: &'a str,
+    pub tags: &'a [Uuid],
+    /// Related articles picked by the author, in order.
+    pub related: &'a [Uuid],
+    /// The key of the form it was typed in (see the `save_keys` migration).
+    pub save_key: Option<Uuid>,
+}
+
+impl Draft<'_> {
+    /// The excerpt as typed, or the one derived from the body.
+    fn excerpt<'r>(&'r self, rendered: &'r Rendered) -> &'r str {
+        match self.excerpt.trim() {
+            "" => rendered.excerpt.as_str(),
+            typed => typed,
+        }
+    }
+}
+
+/// A new article, written.
+#[derive(Debug)]
+pub struct Created {
+    pub id: Uuid,
+    pub slug: Slug,
+    pub version: i32,
+    pub warnings: Vec<LinkWarning>,
+}
+
+/// Creates a draft by `author`, done by `actor` (none: the system itself), its body already
+/// `rendered` (see `markdown::render`): picks a free slug, then writes its parts, first
+/// revision and audit event.
+pub async fn create(
+    conn: &mut PgConnection,
+    author: Uuid,
+    actor: Option<Uuid>,
+    draft: &Draft<'_>,
+    rendered: &Rendered,
+) -> Result<Created, sqlx::Error> {
+    let base = match draft.slug {
+        Some(slug) => slug.clone(),
+        None => Slug::derive_or(draft.title.as_str(), "article"),
+    };
+    let taken = sqlx::query_scalar!(
+        r#"
+        select slug as "slug!" from article where slug like $1 || '%'
+        union all
+        select old_slug from slug_redirect where old_slug like $1 || '%'
+        "#,
+        base.variants_prefix()
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let slug = base.first_free(&taken);
+    let row = sqlx::query!(
+        r#"
+        insert into article (slug, title, dek, body_markdown, body_html, excerpt, lang, author_id, last_editor_id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        returning id, version
+        "#,
+        slug.as_str(),
+        draft.title.as_str(),
+        draft.dek.trim(),
+        draft.body_markdown,
+        rendered.html,
+        draft.excerpt(rendered),
+        draft.lang.as_str(),
+        author,
+        actor
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let warnings = write_parts(conn, row.id, actor, draft, rendered, RevisionKind::Create).await?;
+    audit::record(
+        conn,
+        actor,
+        "article.create",
+        "article",
+        &row.id.to_string(),
+        json!({ "slug": slug.as_str() }),
+    )
+    .await?;
+    Ok(Created {
+        id: row.id,
+        slug,
+        version: row.version,
+        warnings,
+    })
+}
+
+/// What became of a save.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Saved as this new version; the body's links readers could not follow.
+    Saved {
+        version: i32,
+        warnings: Vec<LinkWarning>,
+    },
+    /// Someone saved since `base_version`: nothing changed but a revision keeping the text.
+    Conflict,
+    /// This form was already sent: nothing changed. Its first sending was saved, or was a
+    /// conflict (`conflict: true`) whose text is kept.
+    Repeated {
+        conflict: bool,
+    },
+    /// Another article has (or had) this slug.
+    SlugTaken,
+    NotFound,
+}
+
+/// Saves `draft` typed by `editor` on top of `base_version`, its body already `rendered`,
+/// recorded as a revision of `kind` (`Save` or `Restore`). A changed slug of an article that
+/// has been public leaves a redirect from the old one.
+pub async fn save(
+    conn: &mut PgConnection,
+    id: Uuid,
+    base_version: i32,
+    editor: Uuid,
+    draft: &Draft<'_>,
+    rendered: &Rendered,
+    kind: RevisionKind,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = sqlx::query!(
+        "select slug, version, published_at from article where id = $1 for update",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(Outcome::NotFound);
+    };
+    // Checked under the article's row lock: a second sending waits for the first to commit.
+    // It is a repeat only if it carries what the first one did; the same form sent again with
+    // more typed into it is a save like any other (on a version now stale: a conflict, which
+    // keeps its text), and the key stays the first sending's.
+    let mut draft = *draft;
+    if let Some(key) = draft.save_key
+        && let Some(first) = first_sending(conn, id, key, &draft).await?
+    {
+        if first.same {
+            return Ok(Outcome::Repeated {
+                conflict: first.kind == RevisionKind::Conflict,
+            });
+        }
+        draft.save_key = None;
+    }
+    if current.version != base_version {
+        keep_revision(
+            conn,
+            id,
+            base_version,
+            editor,
+            &draft,
+            RevisionKind::Conflict,
+        )
+        .await?;
+        audit::record(
+            conn,
+            Some(editor),
+            "article.conflict",
+            "article",
+            &id.to_string(),
+            json!({ "base_version": base_version, "current_version": current.version }),
+        )
+        .await?;
+        return Ok(Outcome::Conflict);
+    }
+    let new_slug = draft.slug.map_or(current.slug.as_str(), Slug::as_str);
+    let was_public = current.published_at.is_some();
+    if new_slug != current.slug && !move_slug(conn, id, &current.slug, new_slug, was_public).await?
+    {
+        return Ok(Outcome::SlugTaken);
+    }
+    let updated = sqlx::query_scalar!(
+        r#"
+        update article
+        set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
+            lang = $8, version = version + 1, last_editor_id = $9
+        where id = $1
+        returning version
+        "#,
+        id,
+        new_slug,
+        draft.title.as_str(),
+        draft.dek.trim(),
+        draft.body_markdown,
+        rendered.html,
+        draft.excerpt(rendered),
+        draft.lang.as_str(),
+        editor
+    )
+    .fetch_one(&mut *conn)
+    .await;
+    let version = match updated {
+        Ok(version) => version,
+        // Another save took this slug between our check and now.
+        Err(e) if violates(&e, "article_slug_key") => return Ok(Outcome::SlugTaken),
+        Err(e) => return Err(e),
+    };
+    lock::take(conn, id, editor).await?;
+    let warnings = write_parts(conn, id, Some(editor), &draft, rendered, kind).await?;
+    audit::record(
+        conn,
+        Some(editor),
+        "article.save",
+        "article",
+        &id.to_string(),
+        json!({ "version": version, "slug": new_slug }),
+    )
+    .await?;
+    Ok(Outcome::Saved { version, warnings })
+}
+
+/// What every write of the text does after the article's row: its tags, picked and inline
+/// links, and a revision of `kind` recording the article as it now stands. Returns the body's
+/// links readers could not follow.
+async fn write_parts(
+    conn: &mut PgConnection,
+    id: Uuid,
+    actor: Option<Uuid>,
+    draft: &Draft<'_>,
+    rendered: &Rendered,
+    kind: RevisionKind,
+) -> Result<Vec<LinkWarning>, sqlx::Error> {
+    links::set_tags(conn, id, draft.tags).await?;
+    links::set_picked_links(conn, id, draft.related).await?;
+    let warnings = links::set_inline_links(conn, id, &rendered.article_links).await?;
+    snapshot(conn, id, actor, kind, draft.save_key).await?;
+    Ok(warnings)
+}
+
+/// Records the article as it now stands (text, tags, picked related articles) as a revision
+/// of `kind`, made by `actor` with the form `save_key`.
+pub(crate) async fn snapshot(
+    conn: &mut PgConnection,
+    id: Uuid,
+    actor: Option<Uuid>,
+    kind: RevisionKind,
+    save_key: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind, save_key)
+        select a.id, a.version, a.title, a.dek, a.body_markdown,
+               coalesce((select jsonb_agg(tag_id order by position) from article_tag where article_id = a.id), '[]'),
+               coalesce((select jsonb_agg(to_article_id order by position)
+                         from article_link where from_article_id = a.id and origin = 'picked'), '[]'),
+               $2, $3, $4
+        from article a where a.id = $1
+        "#,
+        id,
+        actor,
+        kind.as_str(),
+        save_key
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives article `id` the slug `new` in place of `old`, if no other article has or had it; an
+/// address readers knew (`was_public`) keeps working as a redirect. False when it is taken.
+async fn move_slug(
+    conn: &mut PgConnection,
+    id: Uuid,
+    old: &str,
+    new: &str,
+    was_public: bool,
+) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query_scalar!(
+        r#"
+        select exists (select 1 from article where slug = $1 and id <> $2)
+            or exists (select 1 from slug_redirect where old_slug = $1 and article_id <> $2) as "taken!"
+        "#,
+        new,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Ok(false);
+    }
+    sqlx::query!("delete from slug_redirect where old_slug = $1", new)
+        .execute(&mut *conn)
+        .await?;
+    if was_public {
+        sqlx::query!(
+            r#"
+            insert into slug_redirect (old_slug, article_id) values ($1, $2)
+            on conflict (old_slug) do update set article_id = excluded.article_id
+            "#,
+            old,
+            id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The revision the form `key` made on article `id` when it was first sent: its kind, and
+/// whether it holds what `draft` holds (title, dek, body, tags and related articles, as the
+/// save kept them).
+struct FirstSending {
+    kind: RevisionKind,
+    same: bool,
+}
+
+async fn first_sending(
+    conn: &mut PgConnection,
+    id: Uuid,
+    key: Uuid,
+    draft: &Draft<'_>,
+) -> Result<Option<FirstSending>, sqlx::Error> {
+    // A save keeps the tags it was given (and a new one) and the related articles that are
+    // public; a conflict keeps exactly what was sent.
+    sqlx::query_as!(
+        FirstSending,
+        r#"
+        select kind as "kind: RevisionKind",
+               (title = $3 and (dek = $4 or dek = $5) and body_markdown = $6
+                and tags @> $7 and related <@ $8) as "same!"
+        from article_revision where article_id = $1 and save_key = $2
+        "#,
+        id,
+        key,
+        draft.title.as_str(),
+        draft.dek.trim(),
+        draft.dek,
+        draft.body_markdown,
+        json!(draft.tags),
+        json!(draft.related)
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Keeps text that was not saved onto the article (an autosave, or the losing side of a
+/// conflict) as a revision of `kind`, so nothing typed is ever lost.
+pub async fn keep_revision(
+    conn: &mut PgConnection,
+    id: Uuid,
+    base_version: i32,
+    editor: Uuid,
+    draft: &Draft<'_>,
+    kind: RevisionKind,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, editor_id, kind, save_key)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        "#,
+        id,
+        base_version,
+        draft.title.as_str(),
+        draft.dek,
+        draft.body_markdown,
+        json!(draft.tags),
+        json!(draft.related),
+        editor,
+        kind.as_str(),
+        draft.save_key
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes an article for good, with its revisions, links and corrections; the audit event
+/// (with its title and slug) is what remains.
+pub async fn delete(conn: &mut PgConnection, id: Uuid, actor: Uuid) -> Result<bool, sqlx::Error> {
+    let gone = sqlx::query!(
+        "delete from article where id = $1 returning slug, title",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(gone) = gone else { return Ok(false) };
+    audit::record(
+        conn,
+        Some(actor),
+        "article.delete",
+        "article",
+        &id.to_string(),
+        json!({ "slug": gone.slug, "title": gone.title }),
+    )
+    .await?;
+    Ok(true)
+}

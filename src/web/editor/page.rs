@@ -1,0 +1,309 @@
+//! The article form as a page: a new article, an article to edit, and the same form shown
+//! again (a preview, a related-article search, errors), with the workflow buttons the user's
+//! role allows.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::form::{
+    ActionButton, ArticleForm, ConflictView, CorrectionLine, EditPage, Errors, LockNotice, Meta,
+    body_error, describe,
+};
+use super::{may_edit, status_label, visible};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug};
+use crate::store::articles::desk::{self, Editable, Pick};
+use crate::store::articles::{links, lock};
+use crate::store::review;
+use crate::web::auth::CurrentUser;
+use crate::web::error::PathId;
+use crate::web::{AppError, AppState, assets};
+
+/// Someone who saved or autosaved within this is still "editing".
+pub(super) const LOCK_FRESH: Duration = Duration::minutes(2);
+
+/// The extras a form page may show.
+#[derive(Default)]
+pub(super) struct Extras {
+    pub errors: Errors,
+    pub preview: Option<String>,
+    /// The body's links to articles, when the body was just rendered (a preview): the page
+    /// does not render it again to find them.
+    pub links: Option<Vec<Slug>>,
+    pub results: Vec<Pick>,
+    pub notice: Option<String>,
+    pub conflict: Option<ConflictView>,
+    /// The form holds text that is not saved (shown again after a preview, an error…).
+    pub unsaved: bool,
+    /// A correction that could not be added, with why.
+    pub correction: Option<(String, &'static str)>,
+    pub delete_error: Option<&'static str>,
+}
+
+pub(super) async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    mut form: ArticleForm,
+    extras: Extras,
+) -> Result<EditPage, AppError> {
+    // A form shown afresh gets its key; one shown again (preview, errors) keeps the one it
+    // was sent with, since nothing of it was saved.
+    form.save_key.get_or_insert_with(Uuid::new_v4);
+    let tags = EditPage::tag_options(desk::tag_choices(&state.pool).await?, &form.tags);
+    let related = desk::picks(&state.pool, &form.related_order()).await?;
+    // A body over the limit is only shown again, with its error: it is not rendered.
+    let links = match extras.links {
+        Some(links) => links,
+        None if form.body.len() <= state.config.max_body_bytes => {
+            let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+            state.render(&form.body, lang).await?.article_links
+        }
+        None => Vec::new(),
+    };
+    let warnings = describe(&links::link_warnings(&state.pool, &links).await?);
+    let title = match article {
+        Some(a) => format!("{} — éditeur", a.title),
+        None => "Nouvel article — éditeur".to_owned(),
+    };
+    let meta = article.map(|a| Meta {
+        id: a.id,
+        status: a.status,
+        status_label: status_label(a.status),
+        author_name: a.author_name.clone(),
+        public_url: (a.status == ArticleStatus::Published).then(|| format!("/articles/{}", a.slug)),
+    });
+    let lock = article.and_then(|a| held_by_other(a, user));
+    let corrections = match article {
+        Some(a) if a.status == ArticleStatus::Published => review::corrections(&state.pool, a.id)
+            .await?
+            .into_iter()
+            .map(|c| CorrectionLine {
+                date: state.date_text(c.noted_at),
+                body: c.body,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let can_correct = article.is_some_and(|a| a.status == ArticleStatus::Published)
+        && user.may(Permission::AddCorrection);
+    let (correction_text, correction_error) = match extras.correction {
+        Some((text, error)) => (text, Some(error)),
+        None => (String::new(), None),
+    };
+    let actions = article.map(|a| buttons(user, a)).unwrap_or_else(|| {
+        // A new article can be saved and sent for review in one go.
+        vec![ActionButton {
+            action: Action::Submit.as_str(),
+            label: "Enregistrer et envoyer en relecture",
+        }]
+    });
+    Ok(EditPage {
+        page: state.page_for(user, title),
+        csrf: user.csrf_token().to_owned(),
+        can_edit: article.is_none_or(|a| may_edit(user, a)),
+        article: meta,
+        form,
+        errors: extras.errors,
+        tags,
+        related,
+        results: extras.results,
+        preview: extras.preview,
+        warnings,
+        notice: extras.notice,
+        lock,
+        actions,
+        conflict: extras.conflict,
+        unsaved: extras.unsaved,
+        review_note: article
+            .map(|a| a.review_note.clone())
+            .filter(|n| !n.is_empty()),
+        corrections,
+        can_correct,
+        correction_text,
+        correction_error,
+        can_delete: article.is_some() && user.may(Permission::DeleteArticle),
+        delete_error: extras.delete_error,
+        script: assets::EDITOR_SCRIPT.url.as_str(),
+    })
+}
+
+/// The soft lock, when someone else holds it.
+fn held_by_other(article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
+    let (Some(by), Some(at)) = (article.locked_by, article.locked_at) else {
+        return None;
+    };
+    (by != user.id && OffsetDateTime::now_utc() - at < LOCK_FRESH).then(|| LockNotice {
+        name: article.locked_by_name.clone().unwrap_or_default(),
+        last_seen: format!("{:02}:{:02} UTC", at.hour(), at.minute()),
+    })
+}
+
+/// The workflow buttons this user's role allows on this article now.
+fn buttons(user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
+    let own = article.author_id == user.id;
+    let from = article.status;
+    let mut buttons = Vec::new();
+    for &action in Action::ALL {
+        if !user.may(Permission::ChangeStatus { own, from, action }) {
+            continue;
+        }
+        let (name, label) = match action {
+            Action::Submit => ("submit", "Envoyer en relecture"),
+            Action::RequestChanges => ("request_changes", "Renvoyer à l’auteur"),
+            Action::Publish => ("publish", "Publier"),
+            Action::Unpublish => ("unpublish", "Dépublier (404)"),
+            Action::Archive => ("archive", "Archiver"),
+        };
+        buttons.push(ActionButton {
+            action: name,
+            label,
+        });
+        if action == Action::Unpublish {
+            buttons.push(ActionButton {
+                action: "withdraw",
+                label: "Retirer (410, avec un avis)",
+            });
+        }
+    }
+    buttons
+}
+
+pub async fn new(State(state): State<AppState>, user: CurrentUser) -> Result<EditPage, AppError> {
+    let form = ArticleForm {
+        lang: state.config.lang.as_str().to_owned(),
+        ..ArticleForm::default()
+    };
+    form_page(&state, &user, None, form, Extras::default()).await
+}
+
+/// The buttons that only show the form again, nothing saved: preview, search, reorder.
+pub(super) async fn redisplay(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    form: &ArticleForm,
+) -> Result<Option<EditPage>, AppError> {
+    let mut extras = Extras {
+        unsaved: true,
+        ..Extras::default()
+    };
+    match form.intent.as_str() {
+        "preview" => {
+            // The same limits as a save: what could not be saved is not rendered either.
+            if let Some(error) = body_error(&form.body, state.config.max_body_bytes) {
+                extras.errors.body = Some(error);
+            } else {
+                let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+                let rendered = state.render(&form.body, lang).await?;
+                extras.preview = Some(rendered.html);
+                extras.links = Some(rendered.article_links);
+            }
+        }
+        "search" => {
+            let exclude = article.map(|a| a.id);
+            extras.results =
+                desk::search_published(&state.pool, &form.related_q, exclude, 10).await?;
+            if extras.results.is_empty() {
+                extras.notice = Some(format!(
+                    "Aucun article publié ne correspond à « {} ».",
+                    form.related_q.trim()
+                ));
+            }
+        }
+        intent if intent.starts_with("up:") => {}
+        _ => return Ok(None),
+    }
+    let mut form = form.clone();
+    // The new order becomes the kept list; ticked results are now part of it.
+    form.related = form.related_order();
+    form.related_add.clear();
+    form.intent.clear();
+    Ok(Some(form_page(state, user, article, form, extras).await?))
+}
+
+/// The form again with its errors, status 422.
+pub(super) async fn invalid(
+    state: &AppState,
+    user: &CurrentUser,
+    article: Option<&Editable>,
+    form: ArticleForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let extras = Extras {
+        errors,
+        unsaved: true,
+        ..Extras::default()
+    };
+    let page = form_page(state, user, article, form, extras).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Notices {
+    saved: Option<String>,
+    status: Option<String>,
+    restored: Option<i64>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<Uuid>,
+    Query(q): Query<Notices>,
+) -> Result<EditPage, AppError> {
+    let article = visible(&state, &user, id).await?;
+    // Opening the form takes the soft lock, unless someone else is at work on it.
+    if may_edit(&user, &article) && held_by_other(&article, &user).is_none() {
+        let mut conn = state.pool.acquire().await?;
+        lock::take(&mut conn, id, user.id).await?;
+    }
+    let notice = if q.saved.is_some() {
+        Some("Article enregistré.".to_owned())
+    } else if let Some(action) = q.status {
+        Some(
+            match action.as_str() {
+                "submit" => "C’est fait : en relecture.",
+                "publish" => "C’est fait : publié.",
+                "schedule" => "C’est fait : publication programmée.",
+                "request_changes" => "C’est fait : renvoyé à l’auteur.",
+                "archive" => "C’est fait : archivé.",
+                "unpublish" => "C’est fait : dépublié, son adresse répond « introuvable ».",
+                "withdraw" => "C’est fait : retiré, son adresse l’annonce aux lecteurs.",
+                "correction" => "Correction publiée sous l’article.",
+                _ => "C’est fait : brouillon.",
+            }
+            .to_owned(),
+        )
+    } else {
+        q.restored
+            .map(|r| format!("La révision {r} a été restaurée, comme nouvelle version."))
+    };
+    let form = ArticleForm::from_article(&article);
+    let extras = Extras {
+        notice,
+        ..Extras::default()
+    };
+    form_page(&state, &user, Some(&article), form, extras).await
+}
+
+/// The article's page again, as stored, with what could not be done (422).
+pub(super) async fn refused_on_page(
+    state: &AppState,
+    user: &CurrentUser,
+    article: &Editable,
+    extras: Extras,
+) -> Result<Response, AppError> {
+    let page = form_page(
+        state,
+        user,
+        Some(article),
+        ArticleForm::from_article(article),
+        extras,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

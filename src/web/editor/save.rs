@@ -1,0 +1,324 @@
+//! Saving the article form: creating an article, saving one (with the version check, the
+//! conflict page and repeated forms), and autosave, which keeps the text without saving it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use uuid::Uuid;
+
+use super::actions::step_named;
+use super::editable;
+use super::form::{ArticleForm, ConflictView, Errors, check_rendered, validate};
+use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
+use crate::domain::{ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, transition};
+use crate::store::articles::desk;
+use crate::store::articles::lock;
+use crate::store::articles::status::{self, Step};
+use crate::store::articles::write::{self, Draft, Outcome};
+use crate::store::{tags, violates};
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
+use crate::web::{AppError, AppState};
+
+/// The checked tags plus the new one, created if needed, in the caller's transaction.
+async fn tag_ids(
+    conn: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    form: &ArticleForm,
+    new_tag: Option<&(String, TagKind)>,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut ids = form.tags.clone();
+    if let Some((name, kind)) = new_tag.filter(|_| user.may(Permission::CreateTag)) {
+        let id = tags::find_or_create(conn, name, *kind, "").await?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids.dedup();
+    Ok(ids)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    if let Some(page) = redisplay(&state, &user, None, &form).await? {
+        return Ok(page.into_response());
+    }
+    if let Some(id) = already_created(&state, form.save_key).await? {
+        return resent(&state, user, id, form).await;
+    }
+    let valid = match validate(&form, None, state.config.max_body_bytes) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(&state, &user, None, form, errors).await,
+    };
+    let rendered = state.render(&form.body, valid.lang).await?;
+    if let Err(errors) = check_rendered(&rendered) {
+        return invalid(&state, &user, None, form, errors).await;
+    }
+    let typed_slug = !form.slug.trim().is_empty();
+    if typed_slug && desk::slug_taken(&state.pool, &valid.slug, None).await? {
+        return invalid(&state, &user, None, form, slug_taken()).await;
+    }
+    let mut tx = state.pool.begin().await?;
+    let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
+    let related = form.related_order();
+    let draft = Draft {
+        title: &valid.title,
+        dek: &form.dek,
+        slug: typed_slug.then_some(&valid.slug),
+        lang: valid.lang,
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &tags,
+        related: &related,
+        save_key: form.save_key,
+    };
+    let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
+        Ok(created) => created,
+        // Taken in the meantime: by the same form, sent again while the first sending was
+        // being saved (that one made it), or by someone else.
+        Err(e) if violates(&e, "article_slug_key") => {
+            drop(tx);
+            return match already_created(&state, form.save_key).await? {
+                Some(id) => resent(&state, user, id, form).await,
+                None => invalid(&state, &user, None, form, slug_taken()).await,
+            };
+        }
+        // The same form, sent again while the first was being saved: that one made it. Or
+        // a key another article's form made, which is not ours to reuse.
+        Err(e) if violates(&e, "article_revision_save_key") => {
+            drop(tx);
+            return match already_created(&state, form.save_key).await? {
+                Some(id) => resent(&state, user, id, form).await,
+                None => Err(AppError::BadRequest(
+                    "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
+                )),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    lock::take(&mut tx, created.id, user.id).await?;
+    let seen = (ArticleStatus::Draft, created.version);
+    let submitted = form.intent == "status:submit"
+        && status::change(&mut tx, created.id, seen, Step::Submit, Some(user.id)).await?;
+    tx.commit().await?;
+    let notice = if submitted {
+        "status=submit"
+    } else {
+        "saved=1"
+    };
+    Ok(Redirect::to(&format!("/editor/articles/{}?{notice}", created.id)).into_response())
+}
+
+/// The same new-article form sent again, its first sending having made article `id`. With the
+/// same text it gets the first sending's answer; with more typed since, that text is saved
+/// onto the article, on top of its first version, so that nothing typed in between is dropped.
+async fn resent(
+    state: &AppState,
+    user: CurrentUser,
+    id: Uuid,
+    form: ArticleForm,
+) -> Result<Response, AppError> {
+    let created = {
+        let mut conn = state.pool.acquire().await?;
+        desk::load(&mut conn, id).await?
+    };
+    let same = created.is_some_and(|a| {
+        a.title == form.title.trim() && a.dek == form.dek.trim() && a.body_markdown == form.body
+    });
+    if same {
+        return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
+    }
+    save_form(state, user, id, ArticleForm { version: 1, ..form }).await
+}
+
+/// The article a new-article form already created, when it is sent again.
+async fn already_created(state: &AppState, key: Option<Uuid>) -> Result<Option<Uuid>, AppError> {
+    match key {
+        Some(key) => Ok(desk::created_by(&state.pool, key).await?),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn slug_taken() -> Errors {
+    Errors {
+        slug: Some(
+            "Cette adresse est déjà utilisée par un autre article : choisissez-en une autre.",
+        ),
+        ..Errors::default()
+    }
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    save_form(&state, user, id, form).await
+}
+
+async fn save_form(
+    state: &AppState,
+    user: CurrentUser,
+    id: Uuid,
+    form: ArticleForm,
+) -> Result<Response, AppError> {
+    let article = editable(state, &user, id).await?;
+    if let Some(page) = redisplay(state, &user, Some(&article), &form).await? {
+        return Ok(page.into_response());
+    }
+    let valid = match validate(&form, Some(&article.slug), state.config.max_body_bytes) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(state, &user, Some(&article), form, errors).await,
+    };
+    let rendered = state.render(&form.body, valid.lang).await?;
+    if let Err(errors) = check_rendered(&rendered) {
+        return invalid(state, &user, Some(&article), form, errors).await;
+    }
+    let mut tx = state.pool.begin().await?;
+    let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
+    let related = form.related_order();
+    let draft = Draft {
+        title: &valid.title,
+        dek: &form.dek,
+        slug: Some(&valid.slug),
+        lang: valid.lang,
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &tags,
+        related: &related,
+        save_key: form.save_key,
+    };
+    let outcome = write::save(
+        &mut tx,
+        id,
+        form.version,
+        user.id,
+        &draft,
+        &rendered,
+        RevisionKind::Save,
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // A key the form of another article made: not a retry of this save, and not one of
+        // ours to reuse (a hand-made or mixed-up request).
+        Err(e) if violates(&e, "article_revision_save_key") => {
+            return Err(AppError::BadRequest(
+                "Ce formulaire appartient à un autre article : rechargez la page de celui-ci et recommencez.".to_owned(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match outcome {
+        Outcome::Saved { version, .. } => {
+            // A workflow button of the form: the text is saved first, then the status moves.
+            let mut done = "saved=1".to_owned();
+            if let Some(step) = form.intent.strip_prefix("status:").and_then(step_named) {
+                let own = article.author_id == user.id;
+                let (from, action) = (article.status, step.action());
+                let allowed = transition(from, action, user.role).is_ok()
+                    && user.may(Permission::ChangeStatus { own, from, action });
+                if !allowed {
+                    return Err(AppError::Forbidden);
+                }
+                status::change(&mut tx, id, (from, version), step, Some(user.id)).await?;
+                done = format!("status={}", step.name());
+            }
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())
+        }
+        Outcome::Repeated { conflict: false } => {
+            drop(tx);
+            Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
+        }
+        Outcome::Conflict | Outcome::Repeated { conflict: true } => {
+            // The typed text is kept as a revision (committed), and the form comes back with
+            // it, now based on the newer version, beside what the other person saved.
+            tx.commit().await?;
+            // The connection goes back before the page asks for others: holding one while
+            // waiting for another is how fifty writers at once would empty the pool.
+            let theirs = {
+                let mut conn = state.pool.acquire().await?;
+                desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?
+            };
+            let by = desk::revisions(&state.pool, id)
+                .await?
+                .into_iter()
+                .find(|r| r.kind.was_saved())
+                .and_then(|r| r.editor_name)
+                .unwrap_or_else(|| "quelqu’un".to_owned());
+            let conflict = ConflictView {
+                by,
+                version: theirs.version,
+                title: theirs.title.clone(),
+                body: theirs.body_markdown.clone(),
+            };
+            let mut yours = form;
+            yours.version = theirs.version;
+            yours.intent.clear();
+            // Saving it again is a new save, not this one resent.
+            yours.save_key = Some(Uuid::new_v4());
+            let extras = Extras {
+                conflict: Some(conflict),
+                unsaved: true,
+                ..Extras::default()
+            };
+            let page = form_page(state, &user, Some(&theirs), yours, extras).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Outcome::SlugTaken => {
+            drop(tx);
+            invalid(state, &user, Some(&article), form, slug_taken()).await
+        }
+        Outcome::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// Autosave (JavaScript, every ~20 s): the text goes into a draft revision, the article itself
+/// is untouched, and the soft lock is refreshed.
+pub async fn autosave(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let article = editable(&state, &user, id).await?;
+    if form.body.len() > state.config.max_body_bytes {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    let title = Title::parse(&form.title)
+        .or_else(|_| Title::parse(&article.title))
+        .map_err(|_| AppError::NotFound)?;
+    let related = form.related_order();
+    let draft = Draft {
+        title: &title,
+        dek: &form.dek,
+        // Kept text is not an address change.
+        slug: None,
+        lang: Lang::parse(&form.lang).unwrap_or(state.config.lang),
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &form.tags,
+        related: &related,
+        // An autosave is not the form's save: the save, when it comes, must not find it.
+        save_key: None,
+    };
+    let mut tx = state.pool.begin().await?;
+    write::keep_revision(
+        &mut tx,
+        id,
+        form.version,
+        user.id,
+        &draft,
+        RevisionKind::Autosave,
+    )
+    .await?;
+    // Typing keeps one's own lock fresh; it never takes someone else's ("take over" does).
+    lock::refresh(&mut tx, id, user.id, LOCK_FRESH.whole_seconds()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
