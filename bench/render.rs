@@ -30,7 +30,7 @@ fn bodies() -> Vec<(&'static str, String)> {
     #[expect(non_snake_case, reason = "a constant for this run")]
     let SIZE = size();
     let fill = |piece: &str| fill(piece, SIZE);
-    let sample = include_str!("../src/demo/anthropic-washington.md");
+    let sample = include_str!("../src/seed/demo/anthropic-washington.md");
     let mut long_link = String::from("[");
     while long_link.len() < SIZE / 2 {
         long_link.push_str("*mot* ");

@@ -10,8 +10,9 @@ use crate::config::Config;
 use crate::db::Database;
 use crate::domain::password::{self, Password};
 use crate::domain::{DisplayName, Email, Lang, Role};
+use crate::seed::demo;
 use crate::store::{audit, setup, users};
-use crate::{demo, transfer, web};
+use crate::{transfer, web};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -99,7 +100,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Generate { articles, seed } => {
             let db = Database::open_beside_server(&config).await?;
             let generated =
-                crate::generate::generate(&db.pool, articles, seed, &config.base_url).await;
+                crate::seed::generate::generate(&db.pool, articles, seed, &config.base_url).await;
             db.close().await;
             generated
         }
@@ -129,9 +130,10 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
     // (The other verbs open with `open_beside_server`.)
     // Whatever happens next, the database (and the embedded server) is closed cleanly.
     let served = async {
-        if !crate::db::known_timezone(&db.pool, &config.timezone).await? {
-            anyhow::bail!("VIGIE_TIMEZONE={} is not a time zone name PostgreSQL knows (e.g. Europe/Paris)", config.timezone);
-        }
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let app = web::Application::build(db.pool.clone(), config.clone(), listener).await?;
         if load_demo {
             demo::load(&db.pool, &config.base_url).await?;
         }
@@ -142,26 +144,8 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
                 config.base_url
             );
         }
-        let (listener, addr) = web::bind(config.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.bind))?;
-        tracing::info!(%addr, base_url = %config.base_url, "Vigie is serving");
-        let state = web::AppState::new(db.pool.clone(), config.clone());
-        let app = web::router(state.clone());
-        let grace = config.shutdown_grace;
-        let stopping = async move {
-            let stop = shutdown.await;
-            // Readiness fails first; with SIGTERM, requests keep being served for a moment so
-            // that load balancers see it and stop sending new ones.
-            state.start_draining();
-            if stop == web::Stop::Terminate && !grace.is_zero() {
-                tracing::info!(?grace, "SIGTERM: /readyz now fails; serving on for the grace period");
-                tokio::time::sleep(grace).await;
-            }
-        };
-        web::serve(listener, app, config.header_timeout, config.drain_timeout, stopping)
-            .await
-            .context("serving HTTP")
+        tracing::info!(addr = %app.address(), base_url = %config.base_url, "Vigie is serving");
+        app.run_until(shutdown).await.context("serving HTTP")
     }
     .await;
     db.close().await;

@@ -105,14 +105,6 @@ pub struct ConfigError {
 }
 
 impl Config {
-    /// The pool's waits (see [`crate::db::PoolLimits`]).
-    pub fn pool_limits(&self) -> crate::db::PoolLimits {
-        crate::db::PoolLimits {
-            acquire: self.db_wait,
-            statement: self.statement_timeout,
-        }
-    }
-
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))

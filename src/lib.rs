@@ -6,9 +6,8 @@
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
-pub mod generate;
+pub mod seed;
 pub mod store;
 pub mod transfer;
 pub mod web;

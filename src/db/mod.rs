@@ -78,7 +78,7 @@ impl Database {
             }
         };
         // From here on, an early return drops `embedded`, which stops the server.
-        let pool = open_pool(options.clone(), config.pool_limits()).await?;
+        let pool = open_pool(options.clone(), PoolLimits::from_config(config)).await?;
         // Migrations may take minutes on a big archive: on a connection of their own, without
         // the pool's statement timeout.
         let mut conn = connect_patiently(&options).await?;
@@ -116,6 +116,16 @@ pub struct PoolLimits {
     pub acquire: Duration,
     /// One statement's run (PostgreSQL's `statement_timeout`); zero: no limit.
     pub statement: Duration,
+}
+
+impl PoolLimits {
+    /// `VIGIE_DB_WAIT` and `VIGIE_STATEMENT_TIMEOUT`.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            acquire: config.db_wait,
+            statement: config.statement_timeout,
+        }
+    }
 }
 
 impl Default for PoolLimits {

@@ -12,7 +12,6 @@ pub mod sessions;
 pub mod setup;
 pub mod tags;
 pub mod throttle;
-pub mod transfer;
 pub mod users;
 
 use serde::Deserialize;

@@ -5,6 +5,7 @@
 
 pub mod archive;
 mod progress;
+pub mod store;
 pub mod wordpress;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,7 +19,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::{DisplayName, Email, Lang, Role, Slug, TagKind, Title};
-use crate::store::{audit, tags, transfer, users};
+use crate::store::{audit, tags, users};
 use archive::Record;
 use progress::Progress;
 use wordpress::{Fate, Problem, Site};
@@ -59,12 +60,12 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
         .await?;
 
     w.section("users")?;
-    for user in transfer::users(&mut tx).await.context("reading users")? {
+    for user in store::users(&mut tx).await.context("reading users")? {
         w.record(&user)?;
         counts.users += 1;
     }
     w.section("tags")?;
-    for tag in transfer::tags(&mut tx).await.context("reading tags")? {
+    for tag in store::tags(&mut tx).await.context("reading tags")? {
         w.record(&tag)?;
         counts.tags += 1;
     }
@@ -72,7 +73,7 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     let mut bar = Progress::new("articles", total_articles.try_into().unwrap_or(0));
     let mut after = Uuid::nil();
     loop {
-        let batch = transfer::articles(&mut tx, after)
+        let batch = store::articles(&mut tx, after)
             .await
             .context("reading articles")?;
         let Some(last) = batch.last() else { break };
@@ -88,7 +89,7 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     w.section("audit")?;
     let mut after = 0;
     loop {
-        let batch = transfer::audit(&mut tx, after)
+        let batch = store::audit(&mut tx, after)
             .await
             .context("reading the audit log")?;
         let Some(last) = batch.last() else { break };
@@ -157,12 +158,12 @@ async fn import_archive(
 ) -> anyhow::Result<Report> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut tx = pool.begin().await?;
-    if let Some(there) = transfer::existing_content(&mut tx).await? {
+    if let Some(there) = store::existing_content(&mut tx).await? {
         bail!(
             "the database already holds content ({there}): a Vigie export is imported into an empty database, so that it comes back exactly as it was"
         );
     }
-    transfer::begin_bulk_load(&mut tx).await?;
+    store::begin_bulk_load(&mut tx).await?;
 
     let read_so_far = Arc::new(AtomicU64::new(0));
     let (sender, mut records) = tokio::sync::mpsc::channel::<Record>(64);
@@ -186,28 +187,28 @@ async fn import_archive(
         while let Some(record) = records.recv().await {
             match record {
                 Record::User(user) => {
-                    transfer::insert_user(&mut tx, &user)
+                    store::insert_user(&mut tx, &user)
                         .await
                         .with_context(|| format!("user {} ({})", user.email, user.id))?;
                     counts.users += 1;
                 }
                 Record::Tag(tag) => {
-                    transfer::insert_tag(&mut tx, &tag)
+                    store::insert_tag(&mut tx, &tag)
                         .await
                         .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
                     counts.tags += 1;
                 }
                 Record::Article(article) => {
-                    transfer::insert_article(&mut tx, &article, site_url)
+                    store::insert_article(&mut tx, &article, site_url)
                         .await
-                        .and(transfer::insert_article_parts(&mut tx, &article).await)
+                        .and(store::insert_article_parts(&mut tx, &article).await)
                         .with_context(|| format!("article {} ({})", article.slug, article.id))?;
                     counts.articles += 1;
                     counts.revisions += article.revisions.len();
                     links.push((article.id, article.slug, article.links));
                 }
                 Record::Audit(event) => {
-                    transfer::insert_audit(&mut tx, &event)
+                    store::insert_audit(&mut tx, &event)
                         .await
                         .with_context(|| format!("audit event {}", event.id))?;
                     counts.audit += 1;
@@ -225,13 +226,13 @@ async fn import_archive(
     // serde_json names the line and column of what it could not read.
     read.context("this Vigie export cannot be read")?;
     for (id, slug, to) in &links {
-        transfer::insert_links(&mut tx, *id, to)
+        store::insert_links(&mut tx, *id, to)
             .await
             .with_context(|| format!("article {slug} ({id})"))?;
     }
     bar.finish();
-    transfer::renumber_after_import(&mut tx).await?;
-    transfer::end_bulk_load(&mut tx).await?;
+    store::renumber_after_import(&mut tx).await?;
+    store::end_bulk_load(&mut tx).await?;
     tx.commit().await.context("saving the import")?;
     Ok(Report {
         lines: vec![format!("imported {counts}")],
@@ -383,15 +384,12 @@ async fn import_wordpress(
     }
 
     let mut tx = pool.begin().await?;
-    transfer::begin_bulk_load(&mut tx).await?;
+    store::begin_bulk_load(&mut tx).await?;
     let authors = wordpress_authors(&mut tx, site).await?;
     let tag_ids = wordpress_tags(&mut tx, site).await?;
 
     // Slugs are kept where free; a post whose slug is taken gets `slug-2`, like a new article.
-    let mut taken: HashSet<String> = transfer::article_slugs(&mut tx)
-        .await?
-        .into_iter()
-        .collect();
+    let mut taken: HashSet<String> = store::article_slugs(&mut tx).await?.into_iter().collect();
     let mut again = 0;
     let mut planned = Vec::new();
     // Where each post (by its index in the file) is or will be, for links between posts.
@@ -400,7 +398,7 @@ async fn import_wordpress(
         let base =
             Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
         // Running the same import twice must not double the archive.
-        if transfer::article_exists(&mut tx, &base, &title).await? {
+        if store::article_exists(&mut tx, &base, &title).await? {
             slug_of_post.insert(index, base);
             again += 1;
             continue;
@@ -441,7 +439,7 @@ async fn import_wordpress(
             }
         }
         let article = article_from(site, plan, author, tags, options.lang, &article_for);
-        let links_out = transfer::insert_imported(&mut tx, &article, site_url)
+        let links_out = store::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
         *by_status.entry(shown_status(post, now)).or_default() += 1;
@@ -450,7 +448,7 @@ async fn import_wordpress(
     }
     // Links between imported posts resolve once every post is in.
     for (id, links_out) in &imported {
-        transfer::link_inline(&mut tx, *id, links_out).await?;
+        store::link_inline(&mut tx, *id, links_out).await?;
         bar.advance(1);
     }
     bar.finish();
@@ -504,7 +502,7 @@ async fn import_wordpress(
         }),
     )
     .await?;
-    transfer::end_bulk_load(&mut tx).await?;
+    store::end_bulk_load(&mut tx).await?;
     tx.commit().await.context("saving the import")?;
     Ok(Report { lines })
 }

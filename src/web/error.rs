@@ -76,7 +76,10 @@ impl IntoResponse for AppError {
                 tracing::warn!(error = %e, "database unavailable");
                 return try_again_soon();
             }
-            AppError::Busy => return try_again_soon(),
+            AppError::Busy => {
+                tracing::warn!("no free slot for slow work: answered 503");
+                return try_again_soon();
+            }
             AppError::Database(_) | AppError::Template(_) => {
                 // Logged here, inside the request's span, and never shown.
                 tracing::error!(error = %self, "request failed");

@@ -245,7 +245,9 @@ async fn loading_the_demo_twice_changes_nothing() {
             .unwrap()
     };
     assert_eq!(count().await, 5);
-    vigie::demo::load(&app.pool, &app.base_url()).await.unwrap();
+    vigie::seed::demo::load(&app.pool, &app.base_url())
+        .await
+        .unwrap();
     assert_eq!(count().await, 5);
     assert_eq!(app.get("/").await.texts(".article-card").len(), 4);
 }

@@ -13,7 +13,7 @@ use vigie::domain::Role;
 
 use crate::helpers::{PASSWORD, TestApp};
 
-const SAMPLE_BODY: &str = include_str!("../../src/demo/anthropic-washington.md");
+const SAMPLE_BODY: &str = include_str!("../../src/seed/demo/anthropic-washington.md");
 const SAMPLE_TITLE: &str = "Anthropic et Washington : rester ferme sur la sécurité de l’IA";
 
 /// chromedriver on a free loopback port, stopped when dropped.

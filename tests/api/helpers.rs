@@ -22,10 +22,11 @@ use vigie::db::embedded::EmbeddedPostgres;
 use vigie::domain::ArticleStatus;
 use vigie::domain::password::{self, Password};
 use vigie::domain::{DisplayName, Email, Lang, Role, Title, markdown};
+use vigie::seed::demo;
 use vigie::store::articles::status::{self, Step, When};
 use vigie::store::articles::write::{self, Draft};
 use vigie::store::users;
-use vigie::{db, demo, web};
+use vigie::{db, web};
 
 /// The French sample article's slug.
 pub const SAMPLE: &str = "anthropic-et-washington-rester-ferme-sur-la-securite-de-l-ia";
@@ -172,7 +173,7 @@ impl TestApp {
         })
         .expect("default config");
         adjust(&mut config);
-        let (stop, serving, state) = serve(&port, &pool, &config);
+        let (stop, serving, state) = serve(&port, &pool, &config).await;
         let app = Self {
             addr,
             pool,
@@ -202,7 +203,7 @@ impl TestApp {
                 .expect("the server task ends")
                 .expect("the server stops cleanly");
         }
-        let (stop, serving, state) = serve(&self.port, &self.pool, &self.config);
+        let (stop, serving, state) = serve(&self.port, &self.pool, &self.config).await;
         self.stop = Some(stop);
         self.serving = Some(serving);
         self.state = state;
@@ -535,8 +536,9 @@ async fn read(request: reqwest::RequestBuilder) -> Page {
     }
 }
 
-/// Serves the app on a copy of `port` until the returned sender fires (or is dropped).
-fn serve(
+/// Serves the app, built as `vigie serve` builds it, on a copy of `port` until the returned
+/// sender fires (or is dropped).
+async fn serve(
     port: &std::net::TcpListener,
     pool: &PgPool,
     config: &Config,
@@ -547,18 +549,15 @@ fn serve(
 ) {
     let listener = tokio::net::TcpListener::from_std(port.try_clone().expect("port copies"))
         .expect("port registers with Tokio");
-    let state = web::AppState::new(pool.clone(), config.clone());
-    let app = web::router(state.clone());
+    let app = web::Application::build(pool.clone(), config.clone(), listener)
+        .await
+        .expect("the application builds");
+    let state = app.state().clone();
     let (stop, stopped) = oneshot::channel::<()>();
-    let serving = tokio::spawn(web::serve(
-        listener,
-        app,
-        config.header_timeout,
-        config.drain_timeout,
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let serving = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+        web::Stop::Interrupt
+    }));
     (stop, serving, state)
 }
 

@@ -12,17 +12,25 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use serde::Deserialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi};
 
-use super::render_cache::CacheDeps;
-use super::{AppError, AppState};
+mod error;
+mod wire;
+
+pub use error::ApiError;
+use wire::{
+    ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiRelated, ApiTag, ApiTagRef, ArticleList,
+    ArticleSummary, AuthorList, ErrorBody, TagList,
+};
+
 use crate::domain::{Lang, Slug};
 use crate::store::articles::discover;
 use crate::store::articles::public::{self, Cursor, Filter, Lookup};
-use crate::store::{TagRef, tags, users};
+use crate::store::{tags, users};
+use crate::web::AppState;
+use crate::web::render_cache::CacheDeps;
 
 const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 100;
@@ -62,173 +70,6 @@ pub fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(86400))
 }
 
-/// What every error answer holds.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    /// What went wrong, for a person to read.
-    pub error: String,
-}
-
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: message.into(),
-        }),
-    )
-        .into_response()
-}
-
-/// Database failures keep the site's handling (logged, never shown), in JSON.
-fn failed(e: AppError) -> Response {
-    let answer = e.into_response();
-    let mut response = if answer.status() == StatusCode::SERVICE_UNAVAILABLE {
-        error(
-            answer.status(),
-            "The database is unavailable for a moment; try again in a few seconds.",
-        )
-    } else {
-        error(
-            answer.status(),
-            "The server could not answer; try again later.",
-        )
-    };
-    if let Some(wait) = answer.headers().get(header::RETRY_AFTER) {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, wait.clone());
-    }
-    response
-}
-
-/// A tag on an article.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiTagRef {
-    pub slug: String,
-    pub name: String,
-    /// `topic`, `jurisdiction`, `organisation` or `regulation`.
-    pub kind: String,
-}
-
-impl From<TagRef> for ApiTagRef {
-    fn from(t: TagRef) -> Self {
-        Self {
-            slug: t.slug,
-            name: t.name,
-            kind: t.kind.to_string(),
-        }
-    }
-}
-
-/// Who signed an article.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiByline {
-    pub slug: String,
-    pub name: String,
-    /// Their page on the site.
-    pub url: String,
-}
-
-/// An article in a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleSummary {
-    pub slug: String,
-    pub title: String,
-    pub dek: String,
-    pub excerpt: String,
-    /// BCP 47 language code of the text (`fr`, `en`).
-    pub lang: String,
-    /// The article's page on the site.
-    pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub published_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
-    pub updated_at: OffsetDateTime,
-    pub author: ApiByline,
-    pub tags: Vec<ApiTagRef>,
-}
-
-/// One page of articles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleList {
-    pub articles: Vec<ArticleSummary>,
-    /// Pass as `cursor` for the next (older) page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// A correction published under an article.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiCorrection {
-    #[serde(with = "time::serde::rfc3339")]
-    pub noted_at: OffsetDateTime,
-    pub text: String,
-}
-
-/// An article listed under another one.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiRelated {
-    pub slug: String,
-    pub title: String,
-    pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub published_at: OffsetDateTime,
-}
-
-/// One article in full.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiArticle {
-    pub slug: String,
-    pub title: String,
-    pub dek: String,
-    pub excerpt: String,
-    pub lang: String,
-    pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub published_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
-    pub updated_at: OffsetDateTime,
-    /// Kept online for the record, no longer updated.
-    pub archived: bool,
-    pub author: ApiByline,
-    pub tags: Vec<ApiTagRef>,
-    /// The text as sanitised HTML, as the site shows it.
-    pub body_html: String,
-    pub related: Vec<ApiRelated>,
-    pub corrections: Vec<ApiCorrection>,
-}
-
-/// A tag with public articles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiTag {
-    pub slug: String,
-    pub name: String,
-    pub kind: String,
-    pub description: String,
-    pub url: String,
-    /// How many published articles carry it.
-    pub article_count: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TagList {
-    pub tags: Vec<ApiTag>,
-}
-
-/// Someone who signed published articles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiAuthor {
-    pub slug: String,
-    pub name: String,
-    pub bio: String,
-    pub url: String,
-    pub article_count: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthorList {
-    pub authors: Vec<ApiAuthor>,
-}
-
 /// Filters and paging of the article list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -255,25 +96,22 @@ pub struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "A page of articles", body = ArticleList),
-        (status = 400, description = "A parameter is not valid", body = ApiError),
-        (status = 404, description = "No such tag or author", body = ApiError),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+        (status = 404, description = "No such tag or author", body = ErrorBody),
     )
 )]
 pub async fn list_articles(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Response {
+) -> Result<Json<ArticleList>, ApiError> {
     let Ok(Query(params)) = params else {
-        return error(StatusCode::BAD_REQUEST, "The query string is not valid.");
+        return Err(ApiError::BadRequest("The query string is not valid."));
     };
-    match load_articles(&state, params).await {
-        Ok(list) => Json(list).into_response(),
-        Err(response) => response,
-    }
+    Ok(Json(load_articles(&state, params).await?))
 }
 
-async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleList, Response> {
-    let bad = |message: &str| error(StatusCode::BAD_REQUEST, message);
+async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleList, ApiError> {
+    let bad = ApiError::BadRequest;
     // An empty parameter (`?limit=`, as forms and some clients send) is one left out.
     let given = |raw: &Option<String>| raw.clone().filter(|v| !v.is_empty());
     let params = ListParams {
@@ -307,14 +145,13 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         .as_deref()
         .map(super::public::search_words)
         .filter(|q| !q.is_empty());
-    let not_found = |what: &str| error(StatusCode::NOT_FOUND, what);
+    let not_found = ApiError::NotFound;
     let tag = match params.tag.as_deref() {
         None => None,
         Some(raw) => {
             let slug = Slug::parse(raw).map_err(|_| not_found("No tag has this slug."))?;
             let tag = tags::public_tag(&state.pool, &slug)
-                .await
-                .map_err(|e| failed(e.into()))?
+                .await?
                 .ok_or_else(|| not_found("No tag has this slug."))?;
             Some(tag.id)
         }
@@ -324,8 +161,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         Some(raw) => {
             let slug = Slug::parse(raw).map_err(|_| not_found("No author has this slug."))?;
             let author = users::public_author(&state.pool, &slug)
-                .await
-                .map_err(|e| failed(e.into()))?
+                .await?
                 .ok_or_else(|| not_found("No author has this slug."))?;
             Some(author.id)
         }
@@ -336,9 +172,8 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         lang,
         words: words.as_deref(),
     };
-    let mut rows = public::list_published(&state.pool, filter, before, i64::from(limit) + 1)
-        .await
-        .map_err(|e| failed(e.into()))?;
+    let mut rows =
+        public::list_published(&state.pool, filter, before, i64::from(limit) + 1).await?;
     let next_cursor = if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         rows.last().map(|last| Cursor::after(last).encode())
@@ -384,43 +219,38 @@ fn byline(base: &str, slug: String, name: String) -> ApiByline {
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 301, description = "The article moved; `Location` has its current address"),
-        (status = 404, description = "No published article has this slug", body = ApiError),
-        (status = 410, description = "Withdrawn by the newsroom", body = ApiError),
+        (status = 404, description = "No published article has this slug", body = ErrorBody),
+        (status = 410, description = "Withdrawn by the newsroom", body = ErrorBody),
     )
 )]
-pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    let missing = || error(StatusCode::NOT_FOUND, "No published article has this slug.");
+pub async fn article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let missing = ApiError::NotFound("No published article has this slug.");
     let Ok(slug) = Slug::parse(&slug) else {
-        return missing();
+        return Err(missing);
     };
-    let found = match public::find_published(&state.pool, &slug).await {
-        Ok(Lookup::Found(article)) => article,
-        Ok(Lookup::Moved(current)) => {
+    let found = match public::find_published(&state.pool, &slug).await? {
+        Lookup::Found(article) => article,
+        Lookup::Moved(current) => {
             let location = format!("/api/v1/articles/{current}");
-            return match HeaderValue::from_str(&location) {
-                Ok(location) => (
-                    StatusCode::MOVED_PERMANENTLY,
-                    [(header::LOCATION, location)],
-                )
-                    .into_response(),
-                Err(_) => missing(),
-            };
-        }
-        Ok(Lookup::Withdrawn) => {
-            return error(
-                StatusCode::GONE,
-                "This article was withdrawn by the newsroom.",
+            let location = HeaderValue::from_str(&location).map_err(|_| missing)?;
+            let moved = (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
             );
+            return Ok(moved.into_response());
         }
-        Ok(Lookup::Missing) => return missing(),
-        Err(e) => return failed(e.into()),
+        Lookup::Withdrawn => {
+            return Err(ApiError::Gone(
+                "This article was withdrawn by the newsroom.",
+            ));
+        }
+        Lookup::Missing => return Err(missing),
     };
-    let related =
-        match discover::related(&state.pool, found.id, i64::from(state.config.related_count)).await
-        {
-            Ok(related) => related,
-            Err(e) => return failed(e.into()),
-        };
+    let limit = i64::from(state.config.related_count);
+    let related = discover::related(&state.pool, found.id, limit).await?;
     let base = &state.config.base_url;
     let deps = CacheDeps::article_page(&found, &related);
     let a = *found;
@@ -456,7 +286,7 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
         archived: a.archived,
         body_html: a.body_html,
     });
-    (axum::Extension(deps), article).into_response()
+    Ok((axum::Extension(deps), article).into_response())
 }
 
 /// Every tag carried by at least one published article, by name.
@@ -466,25 +296,22 @@ pub async fn article(State(state): State<AppState>, Path(slug): Path<String>) ->
     tag = "content",
     responses((status = 200, description = "The tags", body = TagList))
 )]
-pub async fn list_tags(State(state): State<AppState>) -> Response {
+pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, ApiError> {
     let base = &state.config.base_url;
-    match tags::public_tags(&state.pool).await {
-        Ok(rows) => Json(TagList {
-            tags: rows
-                .into_iter()
-                .map(|t| ApiTag {
-                    url: format!("{base}/tags/{}", t.slug),
-                    slug: t.slug,
-                    name: t.name,
-                    kind: t.kind.to_string(),
-                    description: t.description,
-                    article_count: t.articles,
-                })
-                .collect(),
-        })
-        .into_response(),
-        Err(e) => failed(e.into()),
-    }
+    let rows = tags::public_tags(&state.pool).await?;
+    Ok(Json(TagList {
+        tags: rows
+            .into_iter()
+            .map(|t| ApiTag {
+                url: format!("{base}/tags/{}", t.slug),
+                slug: t.slug,
+                name: t.name,
+                kind: t.kind.to_string(),
+                description: t.description,
+                article_count: t.articles,
+            })
+            .collect(),
+    }))
 }
 
 /// Everyone who signed at least one published article, by name.
@@ -494,27 +321,24 @@ pub async fn list_tags(State(state): State<AppState>) -> Response {
     tag = "content",
     responses((status = 200, description = "The authors", body = AuthorList))
 )]
-pub async fn list_authors(State(state): State<AppState>) -> Response {
+pub async fn list_authors(State(state): State<AppState>) -> Result<Json<AuthorList>, ApiError> {
     let base = &state.config.base_url;
-    match users::public_authors(&state.pool).await {
-        Ok(rows) => Json(AuthorList {
-            authors: rows
-                .into_iter()
-                .map(|u| ApiAuthor {
-                    url: format!("{base}/authors/{}", u.slug),
-                    slug: u.slug,
-                    name: u.display_name,
-                    bio: u.bio,
-                    article_count: u.articles,
-                })
-                .collect(),
-        })
-        .into_response(),
-        Err(e) => failed(e.into()),
-    }
+    let rows = users::public_authors(&state.pool).await?;
+    Ok(Json(AuthorList {
+        authors: rows
+            .into_iter()
+            .map(|u| ApiAuthor {
+                url: format!("{base}/authors/{}", u.slug),
+                slug: u.slug,
+                name: u.display_name,
+                bio: u.bio,
+                article_count: u.articles,
+            })
+            .collect(),
+    }))
 }
 
 /// Unknown addresses under `/api/` answer JSON, not the site's HTML page.
-pub async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "No such address in the content API.")
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("No such address in the content API.")
 }

@@ -1,16 +1,16 @@
 //! Reading everything out for an export, and writing an export's records back in. The records
-//! are those of [`crate::transfer::archive`]; writes keep their ids and times as they are.
+//! are those of [`super::archive`]; writes keep their ids and times as they are.
 
 use std::collections::HashMap;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::articles::{links, write};
-use crate::domain::{Lang, RevisionKind, Slug, Title, markdown};
-use crate::transfer::archive::{
+use super::archive::{
     Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
 };
+use crate::domain::{Lang, RevisionKind, Slug, Title, markdown};
+use crate::store::articles::{links, write};
 
 /// Rows gathered under their key, each key's in the rows' order.
 fn grouped<R, V>(rows: Vec<R>, split: impl Fn(R) -> (Uuid, V)) -> HashMap<Uuid, Vec<V>> {

@@ -1,0 +1,144 @@
+//! The API's answers as they travel: field names are part of the contract and only ever gain
+//! new fields. The OpenAPI document is generated from these types.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::store::TagRef;
+
+/// What every error answer holds.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ApiError)]
+pub struct ErrorBody {
+    /// What went wrong, for a person to read.
+    pub error: String,
+}
+
+/// A tag on an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTagRef {
+    pub slug: String,
+    pub name: String,
+    /// `topic`, `jurisdiction`, `organisation` or `regulation`.
+    pub kind: String,
+}
+
+impl From<TagRef> for ApiTagRef {
+    fn from(t: TagRef) -> Self {
+        Self {
+            slug: t.slug,
+            name: t.name,
+            kind: t.kind.to_string(),
+        }
+    }
+}
+
+/// Who signed an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiByline {
+    pub slug: String,
+    pub name: String,
+    /// Their page on the site.
+    pub url: String,
+}
+
+/// An article in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    /// BCP 47 language code of the text (`fr`, `en`).
+    pub lang: String,
+    /// The article's page on the site.
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub author: ApiByline,
+    pub tags: Vec<ApiTagRef>,
+}
+
+/// One page of articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    pub articles: Vec<ArticleSummary>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A correction published under an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCorrection {
+    #[serde(with = "time::serde::rfc3339")]
+    pub noted_at: OffsetDateTime,
+    pub text: String,
+}
+
+/// An article listed under another one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiRelated {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+/// One article in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiArticle {
+    pub slug: String,
+    pub title: String,
+    pub dek: String,
+    pub excerpt: String,
+    pub lang: String,
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    /// Kept online for the record, no longer updated.
+    pub archived: bool,
+    pub author: ApiByline,
+    pub tags: Vec<ApiTagRef>,
+    /// The text as sanitised HTML, as the site shows it.
+    pub body_html: String,
+    pub related: Vec<ApiRelated>,
+    pub corrections: Vec<ApiCorrection>,
+}
+
+/// A tag with public articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTag {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub url: String,
+    /// How many published articles carry it.
+    pub article_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagList {
+    pub tags: Vec<ApiTag>,
+}
+
+/// Someone who signed published articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiAuthor {
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    pub url: String,
+    pub article_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorList {
+    pub authors: Vec<ApiAuthor>,
+}

@@ -1,0 +1,197 @@
+//! What every handler can reach ([`AppState`]): the pool, the settings, the render cache, and
+//! the bounded slots that keep slow work (password hashing, Markdown rendering) off the async
+//! threads; and the frame every page is drawn in ([`Page`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::sync::Semaphore;
+
+use super::i18n::Words;
+use super::{AppError, assets, auth, caching, render_cache};
+use crate::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    /// At most one password hash per core at a time, off the async threads.
+    hashing: Arc<Semaphore>,
+    /// At most one Markdown render per core at a time, off the async threads.
+    rendering: Arc<Semaphore>,
+    /// `VIGIE_TIMEZONE`, for the dates people read.
+    zone: Arc<crate::domain::zone::Zone>,
+    /// Rendered public answers, kept coherent by the content listener.
+    pub(super) cache: Arc<render_cache::RenderCache>,
+    /// Set when shutdown has begun: `/readyz` then fails, so load balancers move on.
+    draining: Arc<AtomicBool>,
+}
+
+/// How long a sign-in or a render waits for a slot before the server says it is busy.
+const BLOCKING_QUEUE: Duration = Duration::from_secs(10);
+
+impl AppState {
+    /// The state of a server; starts the content listener (so: inside the Tokio runtime).
+    pub fn new(pool: PgPool, config: Config) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        // Computed now, not on the first sign-in (on an async thread, doubling its time).
+        std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
+        let cache = Arc::new(render_cache::RenderCache::new(
+            config.render_cache,
+            config.render_cache_bytes,
+        ));
+        tokio::spawn(Arc::clone(&cache).listen(pool.clone()));
+        Self {
+            cache,
+            pool,
+            zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
+            config: Arc::new(config),
+            hashing: Arc::new(Semaphore::new(cores)),
+            rendering: Arc::new(Semaphore::new(cores)),
+            draining: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// From now on `/readyz` says this instance is going away (requests are still served).
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
+    /// Runs slow password work (`argon2`) on a blocking thread, at most one per core at once,
+    /// so a flood of sign-ins queues here instead of starving every other request.
+    pub(super) async fn hash_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        blocking(&self.hashing, work).await
+    }
+
+    /// How many render slots are free now (for the tests, which check that a render holds its
+    /// slot to the end).
+    pub fn free_render_slots(&self) -> usize {
+        self.rendering.available_permits()
+    }
+
+    /// Renders an article body (`markdown` written in `lang`) on a blocking thread, at most one
+    /// per core at once: the async threads stay free for every other request while a long
+    /// body is rendered. Callers keep bodies within `VIGIE_MAX_BODY`.
+    pub async fn render(
+        &self,
+        markdown: &str,
+        lang: crate::domain::Lang,
+    ) -> Result<crate::domain::markdown::Rendered, AppError> {
+        let markdown = markdown.to_owned();
+        let site = self.config.base_url.clone();
+        blocking(&self.rendering, move || {
+            crate::domain::markdown::render(&markdown, &site, lang)
+        })
+        .await
+    }
+
+    /// Returns once this instance's render cache has seen every change committed so far;
+    /// `false` if that could not be confirmed (see [`render_cache::RenderCache::sync`]).
+    pub async fn sync_content(&self) -> bool {
+        self.cache.sync(&self.pool).await
+    }
+
+    /// Whether the content listener is connected, so that this instance caches and hears of
+    /// every change.
+    pub fn content_listener_connected(&self) -> bool {
+        self.cache.is_connected()
+    }
+
+    /// Whether the render cache would serve `target` (path and query) from memory now to a
+    /// client that takes no compression (for the tests: see [`render_cache::RenderCache::holds`]).
+    pub fn holds(&self, target: &str) -> bool {
+        self.cache.holds(&caching::plain_key(target))
+    }
+
+    /// Returns once the content listener is connected.
+    pub async fn content_listener(&self) {
+        self.cache.connected().await;
+    }
+
+    /// The date of `at` in words, on the newsroom's calendar and in the site's language.
+    pub(super) fn date_text(&self, at: time::OffsetDateTime) -> String {
+        crate::domain::format_date(self.zone.local(at).date(), self.config.lang)
+    }
+
+    pub(super) fn words(&self) -> &'static Words {
+        Words::for_lang(self.config.lang)
+    }
+
+    /// The frame of a page titled `title`, in the site's language.
+    pub(super) fn page(&self, title: String) -> Page {
+        Page {
+            lang: self.config.lang.as_str().to_owned(),
+            t: self.words(),
+            title,
+            description: String::new(),
+            canonical: None,
+            stylesheet: assets::STYLESHEET.url.as_str(),
+            account: None,
+        }
+    }
+
+    /// The frame of a staff page: like [`AppState::page`], with the signed-in user's menu.
+    pub(super) fn page_for(&self, user: &auth::CurrentUser, title: String) -> Page {
+        let mut page = self.page(title);
+        page.account = Some(AccountNav {
+            display_name: user.display_name.clone(),
+            csrf_token: user.csrf_token().to_owned(),
+            reviewer: user.may(crate::domain::Permission::Review),
+            auditor: user.may(crate::domain::Permission::ReadAudit),
+        });
+        page
+    }
+}
+
+/// Runs `work` on a blocking thread once one of `slots` is free; waiting more than
+/// [`BLOCKING_QUEUE`] for one answers 503 instead of piling requests up. The slot goes with the
+/// work, not with the request: a client that hangs up (or a request that times out) drops
+/// the request, but the work it started runs on and keeps its slot until it ends.
+async fn blocking<T: Send + 'static>(
+    slots: &Arc<Semaphore>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(BLOCKING_QUEUE, Arc::clone(slots).acquire_owned())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = permit;
+        work()
+    })
+    .await
+    .map_err(|_| AppError::Busy)
+}
+
+/// The signed-in user's corner of the header: their name and a sign-out button.
+pub struct AccountNav {
+    pub display_name: String,
+    pub csrf_token: String,
+    /// Editors and admins get the review queue in their menu.
+    pub reviewer: bool,
+    /// Admins get the audit log.
+    pub auditor: bool,
+}
+
+/// What `base.html` needs from every page.
+pub struct Page {
+    /// `<html lang>`: the site's language, or the article's own on an article page.
+    pub lang: String,
+    pub t: &'static Words,
+    pub title: String,
+    pub description: String,
+    pub canonical: Option<String>,
+    pub stylesheet: &'static str,
+    /// Set on staff pages only; public pages look the same to everyone.
+    pub account: Option<AccountNav>,
+}
