@@ -25,6 +25,7 @@ mod embedded;
 mod expiry;
 mod faults;
 mod feeds;
+mod generate;
 mod hardening;
 mod health;
 mod i18n;

@@ -1,0 +1,315 @@
+//! Reading everything out, in batches, for an export; and what an import must know of what
+//! is already there.
+
+use std::collections::HashMap;
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::super::archive::{
+    Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
+};
+use crate::domain::{Slug, Title};
+
+/// Rows gathered under their key, each key's in the rows' order.
+fn grouped<R, V>(rows: Vec<R>, split: impl Fn(R) -> (Uuid, V)) -> HashMap<Uuid, Vec<V>> {
+    let mut groups: HashMap<Uuid, Vec<V>> = HashMap::new();
+    for row in rows {
+        let (key, value) = split(row);
+        groups.entry(key).or_default().push(value);
+    }
+    groups
+}
+
+/// How many articles (or audit events) an export reads at a time.
+const BATCH: i64 = 500;
+
+pub async fn users(conn: &mut PgConnection) -> Result<Vec<User>, sqlx::Error> {
+    sqlx::query_as!(
+        User,
+        r#"
+        select id, email, display_name, slug, bio, role, disabled_at, created_at, updated_at
+        from app_user order by created_at, id
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn tags(conn: &mut PgConnection) -> Result<Vec<Tag>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select id, slug, name, kind, description, created_at, updated_at from tag order by slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut redirects = grouped(
+        sqlx::query!(
+            "select tag_id, old_slug, created_at from tag_redirect order by tag_id, old_slug"
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.tag_id,
+                Redirect {
+                    old_slug: r.old_slug,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+    Ok(rows
+        .into_iter()
+        .map(|r| Tag {
+            redirects: redirects.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            kind: r.kind,
+            description: r.description,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// The next batch of articles after the one with id `after` (start with the nil id), in id
+/// order (the primary key's: a stable order that costs no sort), each with all its parts.
+pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Article>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
+               author_id, last_editor_id, published_at, published_version, version, created_at,
+               updated_at
+        from article
+        where id > $1
+        order by id
+        limit $2
+        "#,
+        after,
+        BATCH
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+
+    let mut tags = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, tag_id from article_tag where article_id = any($1)
+            order by article_id, position, tag_id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| (r.article_id, r.tag_id),
+    );
+    let mut links = grouped(
+        sqlx::query!(
+            r#"
+            select from_article_id, to_article_id, origin from article_link
+            where from_article_id = any($1)
+            order by from_article_id, origin, position, to_article_id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.from_article_id,
+                Link {
+                    to: r.to_article_id,
+                    origin: r.origin,
+                },
+            )
+        },
+    );
+    let mut redirects = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, old_slug, created_at from slug_redirect where article_id = any($1)
+            order by article_id, old_slug
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Redirect {
+                    old_slug: r.old_slug,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+    let mut legacy_urls = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, path, created_at from legacy_url where article_id = any($1)
+            order by article_id, path
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                LegacyUrl {
+                    path: r.path,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+    let mut corrections = grouped(
+        sqlx::query!(
+            r#"
+            select id, article_id, author_id, noted_at, body from correction
+            where article_id = any($1) order by id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Correction {
+                    id: r.id,
+                    author_id: r.author_id,
+                    noted_at: r.noted_at,
+                    body: r.body,
+                },
+            )
+        },
+    );
+    let mut revisions = grouped(
+        sqlx::query!(
+            r#"
+            select id, article_id, version, kind, title, dek, body_markdown, tags, related, editor_id,
+                   save_key, created_at
+            from article_revision where article_id = any($1) order by id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Revision {
+                    id: r.id,
+                    version: r.version,
+                    kind: r.kind,
+                    title: r.title,
+                    dek: r.dek,
+                    body_markdown: r.body_markdown,
+                    tags: r.tags,
+                    related: r.related,
+                    editor_id: r.editor_id,
+                    save_key: r.save_key,
+                    created_at: r.created_at,
+                },
+            )
+        },
+    );
+
+    Ok(rows
+        .into_iter()
+        .map(|r| Article {
+            tags: tags.remove(&r.id).unwrap_or_default(),
+            links: links.remove(&r.id).unwrap_or_default(),
+            redirects: redirects.remove(&r.id).unwrap_or_default(),
+            legacy_urls: legacy_urls.remove(&r.id).unwrap_or_default(),
+            corrections: corrections.remove(&r.id).unwrap_or_default(),
+            revisions: revisions.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            dek: r.dek,
+            body_markdown: r.body_markdown,
+            excerpt: r.excerpt,
+            lang: r.lang,
+            status: r.status,
+            review_note: r.review_note,
+            withdrawn: r.withdrawn,
+            author_id: r.author_id,
+            last_editor_id: r.last_editor_id,
+            published_at: r.published_at,
+            published_version: r.published_version,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// The next batch of audit events after the one numbered `after`, oldest first.
+pub async fn audit(conn: &mut PgConnection, after: i64) -> Result<Vec<AuditEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        AuditEvent,
+        r#"
+        select id, actor_id, action, target_type, target_id, details, at
+        from audit_event where id > $1 order by id limit $2
+        "#,
+        after,
+        BATCH
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// How much the database already holds, as a sentence, if it holds anything an import of a
+/// whole export would collide with.
+pub async fn existing_content(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
+    let counts = sqlx::query!(
+        r#"
+        select (select count(*) from app_user) as "users!",
+               (select count(*) from tag) as "tags!",
+               (select count(*) from article) as "articles!",
+               (select count(*) from audit_event) as "events!"
+        "#
+    )
+    .fetch_one(conn)
+    .await?;
+    if counts.users + counts.tags + counts.articles + counts.events == 0 {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "{} users, {} tags, {} articles, {} audit events",
+        counts.users, counts.tags, counts.articles, counts.events
+    )))
+}
+
+/// Every slug an article has or had: a new article may take none of them.
+pub async fn article_slugs(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select slug as "slug!" from article
+        union all
+        select old_slug from slug_redirect
+        "#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether an article with this address and title exists (the same post, imported before).
+pub async fn article_exists(
+    conn: &mut PgConnection,
+    slug: &Slug,
+    title: &Title,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from article where slug = $1 and title = $2) as "exists!""#,
+        slug.as_str(),
+        title.as_str()
+    )
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,283 @@
+//! Writing records back in: users, tags, articles with every part, audit events, in one
+//! bulk load whose triggers announce it once at the end.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::super::archive::{Article, AuditEvent, Link, Tag, User};
+use crate::domain::{Lang, RevisionKind, Slug, markdown};
+use crate::store::articles::{links, write};
+
+pub async fn insert_user(conn: &mut PgConnection, u: &User) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into app_user (id, email, display_name, slug, bio, role, disabled_at, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "#,
+        u.id,
+        u.email,
+        u.display_name,
+        u.slug,
+        u.bio,
+        u.role,
+        u.disabled_at,
+        u.created_at,
+        u.updated_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_tag(conn: &mut PgConnection, t: &Tag) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into tag (id, slug, name, kind, description, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7)
+        "#,
+        t.id,
+        t.slug,
+        t.name,
+        t.kind,
+        t.description,
+        t.created_at,
+        t.updated_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    for r in &t.redirects {
+        sqlx::query!(
+            "insert into tag_redirect (old_slug, tag_id, created_at) values ($1, $2, $3)",
+            r.old_slug,
+            t.id,
+            r.created_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The article row alone, its body rendered for `site_url`. Returns the articles its body
+/// links to.
+pub async fn insert_article(
+    conn: &mut PgConnection,
+    a: &Article,
+    site_url: &str,
+) -> Result<Vec<Slug>, sqlx::Error> {
+    let lang = Lang::parse(&a.lang).unwrap_or(Lang::Fr);
+    let rendered = markdown::render(&a.body_markdown, site_url, lang);
+    sqlx::query!(
+        r#"
+        insert into article (id, slug, title, dek, body_markdown, body_html, excerpt, lang, status,
+                             review_note, withdrawn, author_id, last_editor_id, published_at,
+                             published_version, version, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+        "#,
+        a.id,
+        a.slug,
+        a.title,
+        a.dek,
+        a.body_markdown,
+        rendered.html,
+        a.excerpt,
+        a.lang,
+        a.status,
+        a.review_note,
+        a.withdrawn,
+        a.author_id,
+        a.last_editor_id,
+        a.published_at,
+        a.published_version,
+        a.version,
+        a.created_at,
+        a.updated_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(rendered.article_links)
+}
+
+/// The article's links to other articles (which must all be in).
+pub async fn insert_links(
+    conn: &mut PgConnection,
+    from: Uuid,
+    links: &[Link],
+) -> Result<(), sqlx::Error> {
+    let (to, origin): (Vec<Uuid>, Vec<String>) =
+        links.iter().map(|l| (l.to, l.origin.clone())).unzip();
+    sqlx::query!(
+        r#"
+        insert into article_link (from_article_id, to_article_id, position, origin)
+        select $1, t.id, t.position, t.origin
+        from unnest($2::uuid[], $3::text[]) with ordinality as t(id, origin, position)
+        "#,
+        from,
+        &to,
+        &origin
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The article's tags, old addresses (its own and other sites'), corrections and revisions: all but its links
+/// ([`insert_links`]).
+pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into article_tag (article_id, tag_id, position)
+        select $1, t.id, t.position from unnest($2::uuid[]) with ordinality as t(id, position)
+        "#,
+        a.id,
+        &a.tags
+    )
+    .execute(&mut *conn)
+    .await?;
+    for r in &a.redirects {
+        sqlx::query!(
+            "insert into slug_redirect (old_slug, article_id, created_at) values ($1, $2, $3)",
+            r.old_slug,
+            a.id,
+            r.created_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for u in &a.legacy_urls {
+        // Another article (from another import) may have claimed the address first.
+        sqlx::query!(
+            r#"
+                insert into legacy_url (path, article_id, created_at) values ($1, $2, $3)
+                on conflict (path) do nothing
+            "#,
+            u.path,
+            a.id,
+            u.created_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for c in &a.corrections {
+        sqlx::query!(
+            r#"
+                insert into correction (id, article_id, author_id, noted_at, body)
+                overriding system value values ($1, $2, $3, $4, $5)
+            "#,
+            c.id,
+            a.id,
+            c.author_id,
+            c.noted_at,
+            c.body
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for r in &a.revisions {
+        sqlx::query!(
+            r#"
+                insert into article_revision (id, article_id, version, kind, title, dek, body_markdown,
+                                              tags, related, editor_id, save_key, created_at)
+                overriding system value
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            "#,
+            r.id,
+            a.id,
+            r.version,
+            r.kind,
+            r.title,
+            r.dek,
+            r.body_markdown,
+            r.tags,
+            r.related,
+            r.editor_id,
+            r.save_key,
+            r.created_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into audit_event (id, actor_id, action, target_type, target_id, details, at)
+        overriding system value values ($1, $2, $3, $4, $5, $6, $7)
+        "#,
+        e.id,
+        e.actor_id,
+        e.action,
+        e.target_type,
+        e.target_id,
+        e.details,
+        e.at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Starts a bulk load in the caller's transaction: the triggers that announce each change to
+/// the render caches stay quiet (see the `bulk_load` migration) until [`end_bulk_load`].
+pub async fn begin_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("select set_config('vigie.bulk_load', 'on', true)")
+        .fetch_one(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a bulk load: one announcement that everything may have changed, sent at commit.
+pub async fn end_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        select set_config('vigie.bulk_load', 'off', true), touch_content_clock(),
+               notify_content('all')
+        "#
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// After rows came in with their own numbers, new rows are numbered after the highest.
+pub async fn renumber_after_import(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        select setval(pg_get_serial_sequence('article_revision', 'id'),
+                      coalesce((select max(id) from article_revision), 0) + 1, false) as revisions,
+               setval(pg_get_serial_sequence('correction', 'id'),
+                      coalesce((select max(id) from correction), 0) + 1, false) as corrections,
+               setval(pg_get_serial_sequence('audit_event', 'id'),
+                      coalesce((select max(id) from audit_event), 0) + 1, false) as events
+        "#
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// An article brought in from elsewhere: its row, its tags, and a first revision (`create`,
+/// by nobody: the import) holding its text as it arrived. Returns the articles its body links
+/// to, for [`link_inline`] once they are all in.
+pub async fn insert_imported(
+    conn: &mut PgConnection,
+    a: &Article,
+    site_url: &str,
+) -> Result<Vec<Slug>, sqlx::Error> {
+    let links = insert_article(conn, a, site_url).await?;
+    insert_article_parts(conn, a).await?;
+    write::snapshot(conn, a.id, None, RevisionKind::Create, None).await?;
+    Ok(links)
+}
+
+/// Records the links from article `id`'s body to the articles behind `slugs`.
+pub async fn link_inline(
+    conn: &mut PgConnection,
+    id: Uuid,
+    slugs: &[Slug],
+) -> Result<(), sqlx::Error> {
+    links::set_inline_links(conn, id, slugs).await?;
+    Ok(())
+}

@@ -1,0 +1,355 @@
+//! `vigie import` of a WordPress export: its authors and terms matched to the newsroom's
+//! accounts and tags, every post checked first (nothing is imported while one is wrong,
+//! unless told to skip), then written in one transaction with the address it had.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::{Context, bail};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::super::progress::Progress;
+use super::super::{ImportOptions, Report, archive, store};
+use super::{Fate, LinkMap, Post, Problem, Site, Term, to_markdown};
+use crate::domain::{DisplayName, Email, Lang, Role, Slug, TagKind, Title};
+use crate::store::{audit, tags, users};
+
+/// A WordPress post on its way in: where it goes and under which address.
+struct Planned<'a> {
+    post: &'a Post,
+    title: Title,
+    slug: Slug,
+}
+
+/// The posts whose title Vigie can take, with their index in the file, and every problem of
+/// the file (its items', its tags').
+fn check(site: &Site) -> (Vec<(usize, &Post, Title)>, Vec<Problem>) {
+    let mut problems: Vec<Problem> = site.problems.clone();
+    let mut fine = Vec::new();
+    for (index, post) in site.posts.iter().enumerate() {
+        let title = if post.title.trim().is_empty() {
+            Title::parse("(sans titre)")
+        } else {
+            Title::parse(&post.title)
+        };
+        match title {
+            Ok(title) => fine.push((index, post, title)),
+            Err(e) => problems.push(Problem {
+                line: post.line,
+                title: post.title.chars().take(60).collect(),
+                why: format!("its title cannot be used: {e}"),
+            }),
+        }
+    }
+    let mut bad_terms = HashSet::new();
+    for term in site
+        .terms
+        .iter()
+        .chain(site.posts.iter().flat_map(|p| &p.terms))
+    {
+        if tag_name(term).is_none() && bad_terms.insert(term.name.clone()) {
+            problems.push(Problem {
+                line: 0,
+                title: String::new(),
+                why: format!(
+                    "the tag or category {:?} cannot be a tag: a name is 1 to 100 characters",
+                    term.name
+                ),
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    (fine, problems)
+}
+
+/// How a post's status reads in the report.
+fn shown_status(post: &Post, now: time::OffsetDateTime) -> &'static str {
+    match (post.fate, post.wp_status.as_str()) {
+        (Fate::Published, _) if post.date > now => "scheduled",
+        (Fate::Published, _) => "published",
+        (Fate::InReview, _) => "in review",
+        (_, "private") => "draft (private in WordPress)",
+        (_, "publish" | "future") => "draft (password-protected in WordPress)",
+        _ => "draft",
+    }
+}
+
+/// The Vigie article a planned post becomes, by `author`, filed under `tags`, its links to
+/// other posts pointed by `article_for`.
+fn article_from(
+    site: &Site,
+    plan: &Planned,
+    author: Uuid,
+    tags: Vec<Uuid>,
+    lang: Lang,
+    article_for: &dyn Fn(&str) -> Option<String>,
+) -> archive::Article {
+    let post = plan.post;
+    let (status, published_at) = match post.fate {
+        Fate::Published => ("published", Some(post.date)),
+        Fate::InReview => ("in_review", None),
+        Fate::Draft => ("draft", None),
+    };
+    archive::Article {
+        id: Uuid::new_v4(),
+        slug: plan.slug.as_str().to_owned(),
+        title: plan.title.as_str().to_owned(),
+        dek: String::new(),
+        body_markdown: to_markdown(&post.html, article_for),
+        excerpt: post.excerpt.clone(),
+        lang: lang.as_str().to_owned(),
+        status: status.to_owned(),
+        review_note: String::new(),
+        withdrawn: false,
+        author_id: author,
+        last_editor_id: None,
+        published_at,
+        published_version: published_at.map(|_| 1),
+        version: 1,
+        created_at: post.date,
+        updated_at: post.modified.max(post.date),
+        tags,
+        links: Vec::new(),
+        redirects: Vec::new(),
+        // Old links to the post keep working (see `web::public::old_address`).
+        legacy_urls: site
+            .old_path(&post.link)
+            .into_iter()
+            // WordPress answers `/?p=ID` for every post, whatever its permalinks.
+            .chain((post.wp_id > 0).then(|| format!("/?p={}", post.wp_id)))
+            .map(|path| archive::LegacyUrl {
+                path,
+                created_at: time::OffsetDateTime::now_utc(),
+            })
+            .collect(),
+        corrections: Vec::new(),
+        revisions: Vec::new(),
+    }
+}
+
+pub(in crate::transfer) async fn import_wordpress(
+    pool: &PgPool,
+    site: &Site,
+    site_url: &str,
+    options: ImportOptions,
+) -> anyhow::Result<Report> {
+    let (fine, problems) = check(site);
+    if !problems.is_empty() && !options.skip_bad {
+        let list: Vec<String> = problems.iter().take(20).map(|p| format!("  {p}")).collect();
+        bail!(
+            "{} item(s) of this WordPress export cannot be imported, so nothing was; fix them, or run again with --skip-bad to import the rest:\n{}{}",
+            problems.len(),
+            list.join("\n"),
+            if problems.len() > 20 { "\n  …" } else { "" }
+        );
+    }
+
+    let mut tx = pool.begin().await?;
+    store::begin_bulk_load(&mut tx).await?;
+    let authors = wordpress_authors(&mut tx, site).await?;
+    let tag_ids = wordpress_tags(&mut tx, site).await?;
+
+    // Slugs are kept where free; a post whose slug is taken gets `slug-2`, like a new article.
+    let mut taken: HashSet<String> = store::article_slugs(&mut tx).await?.into_iter().collect();
+    let mut again = 0;
+    let mut planned = Vec::new();
+    // Where each post (by its index in the file) is or will be, for links between posts.
+    let mut slug_of_post: HashMap<usize, Slug> = HashMap::new();
+    for (index, post, title) in fine {
+        let base =
+            Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
+        // Running the same import twice must not double the archive.
+        if store::article_exists(&mut tx, &base, &title).await? {
+            slug_of_post.insert(index, base);
+            again += 1;
+            continue;
+        }
+        let mut slug = base.clone();
+        let mut n = 2;
+        while taken.contains(slug.as_str()) {
+            slug = base.with_suffix(n);
+            n += 1;
+        }
+        taken.insert(slug.as_str().to_owned());
+        slug_of_post.insert(index, slug.clone());
+        planned.push(Planned { post, title, slug });
+    }
+    let links = LinkMap::new(site);
+    let article_for = |url: &str| {
+        links
+            .post(url)
+            .and_then(|i| slug_of_post.get(&i))
+            .map(|s| s.as_str().to_owned())
+    };
+
+    let mut bar = Progress::new("articles", planned.len() as u64 * 2);
+    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut imported = Vec::new();
+    let now = time::OffsetDateTime::now_utc();
+    for plan in &planned {
+        let post = plan.post;
+        let author = *authors
+            .get(&post.author_login)
+            .with_context(|| format!("no account for the author {}", post.author_login))?;
+        let mut tags: Vec<Uuid> = Vec::new();
+        for term in &post.terms {
+            if let Some(id) = tag_name(term).and_then(|name| tag_ids.get(&name.to_lowercase()))
+                && !tags.contains(id)
+            {
+                tags.push(*id);
+            }
+        }
+        let article = article_from(site, plan, author, tags, options.lang, &article_for);
+        let links_out = store::insert_imported(&mut tx, &article, site_url)
+            .await
+            .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
+        *by_status.entry(shown_status(post, now)).or_default() += 1;
+        imported.push((article.id, links_out));
+        bar.advance(1);
+    }
+    // Links between imported posts resolve once every post is in.
+    for (id, links_out) in &imported {
+        store::link_inline(&mut tx, *id, links_out).await?;
+        bar.advance(1);
+    }
+    bar.finish();
+
+    let statuses: Vec<String> = by_status
+        .iter()
+        .map(|(status, n)| format!("{n} {status}"))
+        .collect();
+    let mut lines = vec![format!(
+        "imported {} articles{}, {} authors, {} tags",
+        imported.len(),
+        if statuses.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", statuses.join(", "))
+        },
+        authors.len(),
+        tag_ids.len()
+    )];
+    if again > 0 {
+        lines.push(format!(
+            "{again} posts were already here (same address and title), from an earlier import: left as they are"
+        ));
+    }
+    if !site.left_out.is_empty() {
+        lines.push(format!(
+            "left out (Vigie has no place for them): {}",
+            site.left_out
+                .iter()
+                .map(|(what, n)| format!("{n} {what}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for problem in &problems {
+        lines.push(format!("skipped {problem}"));
+    }
+    audit::record(
+        &mut tx,
+        None,
+        "import.wordpress",
+        "site",
+        site.base_urls.first().map_or("", String::as_str),
+        serde_json::json!({
+            "articles": imported.len(),
+            "authors": authors.len(),
+            "tags": tag_ids.len(),
+            "left_out": site.left_out,
+            "skipped": problems.len(),
+            "already_there": again,
+        }),
+    )
+    .await?;
+    store::end_bulk_load(&mut tx).await?;
+    tx.commit().await.context("saving the import")?;
+    Ok(Report { lines })
+}
+
+/// A WordPress term's name as a Vigie tag name (1–100 characters), if it can be one.
+fn tag_name(term: &Term) -> Option<String> {
+    let name = if term.name.trim().is_empty() {
+        term.slug.trim()
+    } else {
+        term.name.trim()
+    };
+    (!name.is_empty() && name.chars().count() <= 100).then(|| name.to_owned())
+}
+
+/// Each author's user id, by WordPress login: an existing user with the same e-mail address,
+/// or a new disabled account that an admin enables and sends a password link to ("claimed").
+async fn wordpress_authors(
+    conn: &mut PgConnection,
+    site: &Site,
+) -> anyhow::Result<HashMap<String, Uuid>> {
+    let mut listed: Vec<super::Author> = site.authors.clone();
+    // WXR 1.0 files list no authors: the posts' logins are all there is.
+    for post in &site.posts {
+        if !listed.iter().any(|a| a.login == post.author_login) {
+            listed.push(super::Author {
+                login: post.author_login.clone(),
+                email: String::new(),
+                display_name: String::new(),
+            });
+        }
+    }
+    let mut ids = HashMap::new();
+    for author in &listed {
+        let email = Email::parse(&author.email).or_else(|_| {
+            // No usable address: one that says where it came from and can never receive mail.
+            Email::parse(&format!(
+                "{}@wordpress.invalid",
+                Slug::derive_or(&author.login, "auteur").as_str()
+            ))
+        })?;
+        let id = match users::id_by_email(conn, &email).await? {
+            Some(id) => id,
+            None => {
+                let name = DisplayName::parse(&author.display_name)
+                    .or_else(|_| DisplayName::parse(&author.login))
+                    .or_else(|_| DisplayName::parse("Auteur WordPress"))?;
+                let new = users::NewUser {
+                    email: &email,
+                    display_name: &name,
+                    role: Role::Journalist,
+                    bio: "",
+                    password_hash: None,
+                };
+                let id = users::create(conn, &new)
+                    .await
+                    .with_context(|| format!("author {}", author.login))?;
+                users::set_disabled(conn, id, true).await?;
+                id
+            }
+        };
+        ids.insert(author.login.clone(), id);
+    }
+    Ok(ids)
+}
+
+/// Each category's and tag's Vigie tag id, by lower-case name: WordPress keeps the two apart,
+/// Vigie has one kind of tag, so a category and a tag of the same name become one.
+async fn wordpress_tags(
+    conn: &mut PgConnection,
+    site: &Site,
+) -> anyhow::Result<HashMap<String, Uuid>> {
+    let mut ids = HashMap::new();
+    for term in site
+        .terms
+        .iter()
+        .chain(site.posts.iter().flat_map(|p| &p.terms))
+    {
+        let Some(name) = tag_name(term) else { continue };
+        let key = name.to_lowercase();
+        if ids.contains_key(&key) {
+            continue;
+        }
+        let id = tags::find_or_create(conn, &name, TagKind::Topic, term.description.trim())
+            .await
+            .with_context(|| format!("tag {name}"))?;
+        ids.insert(key, id);
+    }
+    Ok(ids)
+}
