@@ -379,6 +379,14 @@ fn whole_seconds(at: SystemTime) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(since_epoch)
 }
 
+impl AppState {
+    /// Whether the render cache would serve `target` (path and query) from memory now to a
+    /// client that takes no compression (for the tests: see `RenderCache::holds`).
+    pub fn holds(&self, target: &str) -> bool {
+        self.cache.holds(&plain_key(target))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,6 +45,12 @@ pub enum AppError {
     Template(#[from] askama::Error),
 }
 
+impl From<super::Busy> for AppError {
+    fn from(_: super::Busy) -> Self {
+        AppError::Busy
+    }
+}
+
 /// Marks a response whose body the error-page middleware must write.
 #[derive(Debug, Clone)]
 pub struct ErrorPage {

@@ -13,6 +13,7 @@ pub mod error;
 mod health;
 mod i18n;
 mod middleware;
+mod page;
 mod public;
 pub(crate) mod render_cache;
 pub mod routes;
@@ -23,7 +24,8 @@ mod state;
 pub use app::{Application, Stop, shutdown_signal};
 pub use error::AppError;
 pub use middleware::router;
-pub use state::{AccountNav, AppState, Page};
+pub use page::{AccountNav, Page};
+pub use state::{AppState, Busy};
 
 /// The parts of request handling that read raw client input, for the fuzz targets (`fuzz/`).
 pub mod fuzzing {

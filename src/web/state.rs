@@ -1,6 +1,6 @@
 //! What every handler can reach ([`AppState`]): the pool, the settings, the render cache, and
 //! the bounded slots that keep slow work (password hashing, Markdown rendering) off the async
-//! threads; and the frame every page is drawn in ([`Page`]).
+//! threads. It depends on nothing else of the web side but the render cache.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,8 +9,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
 
-use super::i18n::Words;
-use super::{AppError, assets, auth, caching, render_cache};
+use super::render_cache;
 use crate::config::Config;
 
 /// What every handler can reach.
@@ -23,7 +22,7 @@ pub struct AppState {
     /// At most one Markdown render per core at a time, off the async threads.
     rendering: Arc<Semaphore>,
     /// `VIGIE_TIMEZONE`, for the dates people read.
-    zone: Arc<crate::domain::zone::Zone>,
+    pub(super) zone: Arc<crate::domain::zone::Zone>,
     /// Rendered public answers, kept coherent by the content listener.
     pub(super) cache: Arc<render_cache::RenderCache>,
     /// Set when shutdown has begun: `/readyz` then fails, so load balancers move on.
@@ -69,7 +68,7 @@ impl AppState {
     pub(super) async fn hash_work<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    ) -> Result<T, Busy> {
         blocking(&self.hashing, work).await
     }
 
@@ -86,7 +85,7 @@ impl AppState {
         &self,
         markdown: &str,
         lang: crate::domain::Lang,
-    ) -> Result<crate::domain::markdown::Rendered, AppError> {
+    ) -> Result<crate::domain::markdown::Rendered, Busy> {
         let markdown = markdown.to_owned();
         let site = self.config.base_url.clone();
         blocking(&self.rendering, move || {
@@ -107,49 +106,9 @@ impl AppState {
         self.cache.is_connected()
     }
 
-    /// Whether the render cache would serve `target` (path and query) from memory now to a
-    /// client that takes no compression (for the tests: see [`render_cache::RenderCache::holds`]).
-    pub fn holds(&self, target: &str) -> bool {
-        self.cache.holds(&caching::plain_key(target))
-    }
-
     /// Returns once the content listener is connected.
     pub async fn content_listener(&self) {
         self.cache.connected().await;
-    }
-
-    /// The date of `at` in words, on the newsroom's calendar and in the site's language.
-    pub(super) fn date_text(&self, at: time::OffsetDateTime) -> String {
-        crate::domain::format_date(self.zone.local(at).date(), self.config.lang)
-    }
-
-    pub(super) fn words(&self) -> &'static Words {
-        Words::for_lang(self.config.lang)
-    }
-
-    /// The frame of a page titled `title`, in the site's language.
-    pub(super) fn page(&self, title: String) -> Page {
-        Page {
-            lang: self.config.lang.as_str().to_owned(),
-            t: self.words(),
-            title,
-            description: String::new(),
-            canonical: None,
-            stylesheet: assets::STYLESHEET.url.as_str(),
-            account: None,
-        }
-    }
-
-    /// The frame of a staff page: like [`AppState::page`], with the signed-in user's menu.
-    pub(super) fn page_for(&self, user: &auth::CurrentUser, title: String) -> Page {
-        let mut page = self.page(title);
-        page.account = Some(AccountNav {
-            display_name: user.display_name.clone(),
-            csrf_token: user.csrf_token().to_owned(),
-            reviewer: user.may(crate::domain::Permission::Review),
-            auditor: user.may(crate::domain::Permission::ReadAudit),
-        });
-        page
     }
 }
 
@@ -160,38 +119,21 @@ impl AppState {
 async fn blocking<T: Send + 'static>(
     slots: &Arc<Semaphore>,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
+) -> Result<T, Busy> {
     let permit = tokio::time::timeout(BLOCKING_QUEUE, Arc::clone(slots).acquire_owned())
         .await
-        .map_err(|_| AppError::Busy)?
-        .map_err(|_| AppError::Busy)?;
+        .map_err(|_| Busy)?
+        .map_err(|_| Busy)?;
     tokio::task::spawn_blocking(move || {
         let _slot = permit;
         work()
     })
     .await
-    .map_err(|_| AppError::Busy)
+    .map_err(|_| Busy)
 }
 
-/// The signed-in user's corner of the header: their name and a sign-out button.
-pub struct AccountNav {
-    pub display_name: String,
-    pub csrf_token: String,
-    /// Editors and admins get the review queue in their menu.
-    pub reviewer: bool,
-    /// Admins get the audit log.
-    pub auditor: bool,
-}
-
-/// What `base.html` needs from every page.
-pub struct Page {
-    /// `<html lang>`: the site's language, or the article's own on an article page.
-    pub lang: String,
-    pub t: &'static Words,
-    pub title: String,
-    pub description: String,
-    pub canonical: Option<String>,
-    pub stylesheet: &'static str,
-    /// Set on staff pages only; public pages look the same to everyone.
-    pub account: Option<AccountNav>,
-}
+/// No slot for slow work came free in time (or the work could not finish): the server is
+/// busy, and the request may be tried again shortly (503, see `AppError::Busy`).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("no free slot for slow work")]
+pub struct Busy;

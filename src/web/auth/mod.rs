@@ -24,7 +24,7 @@ pub use login::{login, login_page, logout};
 pub use password_link::{password_page, set_password};
 pub use setup::{setup, setup_page};
 
-use super::{AppError, AppState};
+use super::{AppError, AppState, Page};
 use crate::domain::password::PasswordError;
 use crate::domain::{Permission, Role, TextError, may};
 use crate::store::sessions;
@@ -286,6 +286,20 @@ fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if local(n) => n.to_owned(),
         _ => "/account".to_owned(),
+    }
+}
+
+impl AppState {
+    /// The frame of a staff page: like [`AppState::page`], with the signed-in user's menu.
+    pub(in crate::web) fn page_for(&self, user: &CurrentUser, title: String) -> Page {
+        let mut page = self.page(title);
+        page.account = Some(crate::web::AccountNav {
+            display_name: user.display_name.clone(),
+            csrf_token: user.csrf_token().to_owned(),
+            reviewer: user.may(crate::domain::Permission::Review),
+            auditor: user.may(crate::domain::Permission::ReadAudit),
+        });
+        page
     }
 }
 

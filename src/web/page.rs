@@ -1,0 +1,53 @@
+//! The frame every page is drawn in ([`Page`]): the site's language and words, the title, the
+//! stylesheet, and on staff pages the signed-in user's menu (see `auth`'s `page_for`).
+
+use super::AppState;
+use super::assets;
+use super::i18n::Words;
+
+impl AppState {
+    /// The date of `at` in words, on the newsroom's calendar and in the site's language.
+    pub(in crate::web) fn date_text(&self, at: time::OffsetDateTime) -> String {
+        crate::domain::format_date(self.zone.local(at).date(), self.config.lang)
+    }
+
+    pub(in crate::web) fn words(&self) -> &'static Words {
+        Words::for_lang(self.config.lang)
+    }
+
+    /// The frame of a page titled `title`, in the site's language.
+    pub(in crate::web) fn page(&self, title: String) -> Page {
+        Page {
+            lang: self.config.lang.as_str().to_owned(),
+            t: self.words(),
+            title,
+            description: String::new(),
+            canonical: None,
+            stylesheet: assets::STYLESHEET.url.as_str(),
+            account: None,
+        }
+    }
+}
+
+/// The signed-in user's corner of the header: their name and a sign-out button.
+pub struct AccountNav {
+    pub display_name: String,
+    pub csrf_token: String,
+    /// Editors and admins get the review queue in their menu.
+    pub reviewer: bool,
+    /// Admins get the audit log.
+    pub auditor: bool,
+}
+
+/// What `base.html` needs from every page.
+pub struct Page {
+    /// `<html lang>`: the site's language, or the article's own on an article page.
+    pub lang: String,
+    pub t: &'static Words,
+    pub title: String,
+    pub description: String,
+    pub canonical: Option<String>,
+    pub stylesheet: &'static str,
+    /// Set on staff pages only; public pages look the same to everyone.
+    pub account: Option<AccountNav>,
+}
