@@ -9,7 +9,7 @@ use std::io::{BufRead, IsTerminal};
 use crate::config::Config;
 use crate::db::Database;
 use crate::domain::password::{self, Password};
-use crate::domain::{DisplayName, Email, Lang, Role};
+use crate::domain::{AuditAction, DisplayName, Email, Lang, Role};
 use crate::seed::demo;
 use crate::store::{audit, setup, users};
 use crate::{transfer, web};
@@ -235,8 +235,7 @@ async fn create_user(config: Config, email: &str, name: &str, role: Role) -> any
         audit::record(
             &mut tx,
             None,
-            "user.create",
-            "user",
+            AuditAction::UserCreate,
             &id.to_string(),
             details,
         )

@@ -43,6 +43,7 @@ text_column!(super::Role);
 text_column!(super::Lang);
 text_column!(super::TagKind);
 text_column!(super::RevisionKind);
+text_column!(super::AuditAction);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
 //! Pure rules and validated types: no I/O here, everything unit-tested beside the code.
 
+mod audit;
 mod column;
 pub mod diff;
 mod lang;
@@ -14,6 +15,7 @@ pub mod throttle;
 pub mod typography;
 pub mod zone;
 
+pub use audit::AuditAction;
 pub use lang::{Lang, format_date};
 pub use legacy::legacy_path;
 pub use permissions::{Permission, may};

@@ -4,13 +4,14 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::db;
+use crate::domain::AuditAction;
 
-/// Records `action` by `actor` (none for the system itself, e.g. demo loading) on a target.
+/// Records `action` by `actor` (none for the system itself, e.g. demo loading) on the target
+/// `target_id` (of the action's [`AuditAction::target_type`]).
 pub async fn record(
     conn: &mut PgConnection,
     actor: Option<Uuid>,
-    action: &str,
-    target_type: &str,
+    action: AuditAction,
     target_id: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
@@ -20,8 +21,8 @@ pub async fn record(
         values ($1, $2, $3, $4, $5)
         "#,
         actor,
-        action,
-        target_type,
+        action.as_str(),
+        action.target_type(),
         target_id,
         details
     )
@@ -37,7 +38,7 @@ pub struct Entry {
     pub at: time::OffsetDateTime,
     pub actor_name: Option<String>,
     pub actor_email: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub target_type: String,
     pub target_id: Option<String>,
     pub details: serde_json::Value,
@@ -47,7 +48,7 @@ pub struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub actor: Option<Uuid>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// A target id (an article's or a user's uuid, …).
     pub target: Option<String>,
     /// Days in the newsroom's time zone, inclusive.
@@ -68,7 +69,7 @@ pub async fn list(
         Entry,
         r#"
         select e.id, e.at, u.display_name as "actor_name?", u.email as "actor_email?",
-               e.action, e.target_type, e.target_id, e.details
+               e.action as "action: AuditAction", e.target_type, e.target_id, e.details
         from audit_event e left join app_user u on u.id = e.actor_id
         where ($1::uuid is null or e.actor_id = $1)
           and ($2::text is null or e.action = $2)
@@ -80,7 +81,7 @@ pub async fn list(
         limit $8
         "#,
         filter.actor,
-        filter.action,
+        filter.action.map(AuditAction::as_str),
         filter.target,
         filter.from,
         filter.to,
@@ -93,8 +94,10 @@ pub async fn list(
 }
 
 /// Every action name the log holds, for the filter's choices.
-pub async fn actions(pool: &sqlx::PgPool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!("select distinct action from audit_event order by action")
-        .fetch_all(pool)
-        .await
+pub async fn actions(pool: &sqlx::PgPool) -> Result<Vec<AuditAction>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select distinct action as "action: AuditAction" from audit_event order by 1"#
+    )
+    .fetch_all(pool)
+    .await
 }

@@ -2,6 +2,7 @@
 //! saw (for the reviewer's diff), and append-only corrections. Publishing and sending back are
 //! status changes (`articles::status`).
 
+use crate::domain::AuditAction;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -78,8 +79,7 @@ pub async fn add_correction(
     audit::record(
         conn,
         Some(actor),
-        "article.correction",
-        "article",
+        AuditAction::ArticleCorrection,
         &article.to_string(),
         json!({ "correction": id }),
     )

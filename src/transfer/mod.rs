@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::Lang;
+use crate::domain::{AuditAction, Lang};
 use archive::Record;
 use progress::Progress;
 
@@ -205,6 +205,14 @@ async fn import_archive(
                     links.push((article.id, article.slug, article.links));
                 }
                 Record::Audit(event) => {
+                    // The log's page reads every action back as one it knows.
+                    if AuditAction::parse(&event.action).is_none() {
+                        bail!(
+                            "audit event {}: unknown action {:?} (an export from a newer Vigie?)",
+                            event.id,
+                            event.action
+                        );
+                    }
                     store::insert_audit(&mut tx, &event)
                         .await
                         .with_context(|| format!("audit event {}", event.id))?;

@@ -93,13 +93,18 @@ async fn admins_read_who_did_what_filtered_and_paginated() {
         "bad filters are ignored"
     );
 
+    // An action the log does not know matches nothing.
+    let unknown = admin.get("/admin/audit?action=article.frobnicate").await;
+    assert_eq!(unknown.status, 200);
+    assert!(unknown.texts(".audit-log td.action").is_empty());
+
     // Paginated, 50 a page, without losing or repeating an event.
-    sqlx::query("insert into audit_event (action, target_type, target_id) select 'test.event', 'test', n::text from generate_series(1, 60) n")
+    sqlx::query("insert into audit_event (action, target_type, target_id) select 'tag.merge', 'tag', n::text from generate_series(1, 60) n")
         .execute(&app.pool)
         .await
         .unwrap();
     let mut seen = 0;
-    let mut path = "/admin/audit?action=test.event".to_owned();
+    let mut path = "/admin/audit?action=tag.merge".to_owned();
     loop {
         let page = admin.get(&path).await;
         let n = page.texts(".audit-log td.action").len();

@@ -54,7 +54,11 @@ async fn generated_articles_are_written_and_read_back_on_every_public_page() {
     for (slug, title) in &listed {
         let page = app.get(&format!("/articles/{slug}")).await;
         assert_eq!(page.status, 200, "/articles/{slug}");
-        assert_eq!(page.texts("h1"), std::slice::from_ref(title), "/articles/{slug}");
+        assert_eq!(
+            page.texts("h1"),
+            std::slice::from_ref(title),
+            "/articles/{slug}"
+        );
     }
     for slug in &hidden {
         assert_eq!(

@@ -231,6 +231,23 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     );
     assert_nothing_imported(&app).await;
 
+    // An audit action this Vigie does not know (a newer one's export): refused by name, since
+    // the audit log's page could not show it.
+    let unknown = text.replacen(
+        "\"action\":\"article.create\"",
+        "\"action\":\"article.frobnicate\"",
+        1,
+    );
+    assert_ne!(unknown, text, "the demo export has audit events");
+    let path = scratch("unknown-action.json");
+    std::fs::write(&path, unknown).expect("written");
+    let message = import_refused(&app, &path);
+    assert!(
+        message.contains("unknown action \"article.frobnicate\""),
+        "{message}"
+    );
+    assert_nothing_imported(&app).await;
+
     // Cut off in the middle of the articles: those read so far are not kept either.
     let audit_at = text.find("\"audit\":[").expect("audit section");
     // Records are one per line: this ends the file after the last article but one.

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
-use crate::domain::{Action, ArticleStatus};
+use crate::domain::{Action, ArticleStatus, AuditAction};
 use crate::store::audit;
 
 /// When to publish.
@@ -118,24 +118,31 @@ pub async fn change(
     let (action, details) = match step {
         Step::Publish(_) => {
             let at = changed.published_at.and_then(|at| at.format(&Rfc3339).ok());
-            let name = if changed.scheduled {
-                "schedule"
+            let action = if changed.scheduled {
+                AuditAction::ArticleSchedule
             } else {
-                "publish"
+                AuditAction::ArticlePublish
             };
-            (name, json!({ "status": to.as_str(), "published_at": at }))
+            (action, json!({ "status": to.as_str(), "published_at": at }))
         }
-        Step::SendBack(Some(note)) => (step.name(), json!({ "status": to.as_str(), "note": note })),
-        _ => (step.name(), json!({ "status": to.as_str() })),
+        Step::SendBack(note) => (
+            AuditAction::ArticleRequestChanges,
+            json!({ "status": to.as_str(), "note": note }),
+        ),
+        Step::Submit => (AuditAction::ArticleSubmit, json!({ "status": to.as_str() })),
+        Step::Unpublish => (
+            AuditAction::ArticleUnpublish,
+            json!({ "status": to.as_str() }),
+        ),
+        Step::Withdraw => (
+            AuditAction::ArticleWithdraw,
+            json!({ "status": to.as_str() }),
+        ),
+        Step::Archive => (
+            AuditAction::ArticleArchive,
+            json!({ "status": to.as_str() }),
+        ),
     };
-    audit::record(
-        conn,
-        actor,
-        &format!("article.{action}"),
-        "article",
-        &id.to_string(),
-        details,
-    )
-    .await?;
+    audit::record(conn, actor, action, &id.to_string(), details).await?;
     Ok(true)
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::links::{self, LinkWarning};
 use super::lock;
 use crate::domain::markdown::Rendered;
-use crate::domain::{Lang, RevisionKind, Slug, Title};
+use crate::domain::{AuditAction, Lang, RevisionKind, Slug, Title};
 use crate::store::{audit, violates};
 
 /// An article's text and parts, as its author typed them in the form.
@@ -96,8 +96,7 @@ pub async fn create(
     audit::record(
         conn,
         actor,
-        "article.create",
-        "article",
+        AuditAction::ArticleCreate,
         &row.id.to_string(),
         json!({ "slug": slug.as_str() }),
     )
@@ -179,8 +178,7 @@ pub async fn save(
         audit::record(
             conn,
             Some(editor),
-            "article.conflict",
-            "article",
+            AuditAction::ArticleConflict,
             &id.to_string(),
             json!({ "base_version": base_version, "current_version": current.version }),
         )
@@ -224,8 +222,7 @@ pub async fn save(
     audit::record(
         conn,
         Some(editor),
-        "article.save",
-        "article",
+        AuditAction::ArticleSave,
         &id.to_string(),
         json!({ "version": version, "slug": new_slug }),
     )
@@ -401,8 +398,7 @@ pub async fn delete(conn: &mut PgConnection, id: Uuid, actor: Uuid) -> Result<bo
     audit::record(
         conn,
         Some(actor),
-        "article.delete",
-        "article",
+        AuditAction::ArticleDelete,
         &id.to_string(),
         json!({ "slug": gone.slug, "title": gone.title }),
     )

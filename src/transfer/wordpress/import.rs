@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::super::progress::Progress;
 use super::super::{ImportOptions, Report, archive, store};
 use super::{Fate, LinkMap, Post, Problem, Site, Term, to_markdown};
-use crate::domain::{DisplayName, Email, Lang, Role, Slug, TagKind, Title};
+use crate::domain::{AuditAction, DisplayName, Email, Lang, Role, Slug, TagKind, Title};
 use crate::store::{audit, tags, users};
 
 /// A WordPress post on its way in: where it goes and under which address.
@@ -250,8 +250,7 @@ pub(in crate::transfer) async fn import_wordpress(
     audit::record(
         &mut tx,
         None,
-        "import.wordpress",
-        "site",
+        AuditAction::ImportWordpress,
         site.base_urls.first().map_or("", String::as_str),
         serde_json::json!({
             "articles": imported.len(),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use time::macros::format_description;
 use uuid::Uuid;
 
+use crate::domain::AuditAction;
 use crate::store::audit::{self, Filter};
 use crate::store::users;
 use crate::web::auth::CurrentUser;
@@ -29,7 +30,7 @@ pub struct AuditQuery {
 pub struct Line {
     pub at: String,
     pub actor: String,
-    pub action: String,
+    pub action: &'static str,
     pub target: String,
     /// The editor's page of the target, when it is an article.
     pub target_href: Option<String>,
@@ -43,7 +44,7 @@ pub struct AuditPage {
     query: AuditQuery,
     lines: Vec<Line>,
     actors: Vec<(Uuid, String)>,
-    actions: Vec<String>,
+    actions: Vec<AuditAction>,
     older: Option<i64>,
 }
 
@@ -60,22 +61,29 @@ pub async fn audit(
     user: CurrentUser,
     Query(query): Query<AuditQuery>,
 ) -> Result<AuditPage, AppError> {
+    let action = query.action.trim();
     let filter = Filter {
         actor: Uuid::parse_str(&query.actor).ok(),
-        action: Some(query.action.trim().to_owned()).filter(|a| !a.is_empty() && !a.contains('\0')),
+        action: AuditAction::parse(action),
         target: Some(query.target.trim().to_owned()).filter(|t| !t.is_empty() && !t.contains('\0')),
         from: day(&query.from),
         to: day(&query.to),
     };
     let before = query.before.parse::<i64>().ok();
-    let mut rows = audit::list(
-        &state.pool,
-        &filter,
-        &state.config.timezone,
-        before,
-        PAGE + 1,
-    )
-    .await?;
+    // An action the log does not know was never recorded: nothing matches it.
+    let unknown_action = !action.is_empty() && filter.action.is_none();
+    let mut rows = if unknown_action {
+        Vec::new()
+    } else {
+        audit::list(
+            &state.pool,
+            &filter,
+            &state.config.timezone,
+            before,
+            PAGE + 1,
+        )
+        .await?
+    };
     let older = if rows.len() as i64 > PAGE {
         rows.truncate(PAGE as usize);
         rows.last().map(|r| r.id)
@@ -104,7 +112,7 @@ pub async fn audit(
                 })
                 .flatten(),
             target: format!("{} {}", e.target_type, e.target_id.unwrap_or_default()),
-            action: e.action,
+            action: e.action.as_str(),
             details: if e.details.as_object().is_some_and(serde_json::Map::is_empty) {
                 String::new()
             } else {

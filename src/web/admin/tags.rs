@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::domain::{Permission, Slug, TagKind};
+use crate::domain::{AuditAction, Permission, Slug, TagKind};
 use crate::store::audit;
 use crate::store::tags::{self, Change, Managed};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -121,8 +121,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         Some(user.id),
-        "tag.create",
-        "tag",
+        AuditAction::TagCreate,
         &id.to_string(),
         json!({ "name": name }),
     )
@@ -157,8 +156,7 @@ pub async fn update(
     audit::record(
         &mut tx,
         Some(user.id),
-        "tag.update",
-        "tag",
+        AuditAction::TagUpdate,
         &id.to_string(),
         json!({ "name": name, "kind": kind.as_str() }),
     )
@@ -194,8 +192,7 @@ pub async fn merge(
     audit::record(
         &mut tx,
         Some(user.id),
-        "tag.merge",
-        "tag",
+        AuditAction::TagMerge,
         &id.to_string(),
         json!({ "into": into }),
     )
@@ -223,8 +220,7 @@ pub async fn delete(
     audit::record(
         &mut tx,
         Some(user.id),
-        "tag.delete",
-        "tag",
+        AuditAction::TagDelete,
         &id.to_string(),
         json!({ "detached": form.confirm == "yes" }),
     )

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::domain::{DisplayName, Email, Role};
+use crate::domain::{AuditAction, DisplayName, Email, Role};
 use crate::store::{audit, users};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
@@ -160,8 +160,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         Some(user.id),
-        "user.create",
-        "user",
+        AuditAction::UserCreate,
         &id.to_string(),
         json!({ "role": role.as_str(), "via": "admin" }),
     )
@@ -235,8 +234,7 @@ pub async fn change_role(
     audit::record(
         &mut tx,
         Some(user.id),
-        "user.role",
-        "user",
+        AuditAction::UserRole,
         &id.to_string(),
         json!({ "role": role.as_str() }),
     )
@@ -274,19 +272,11 @@ async fn set_disabled(
     }
     users::set_disabled(&mut tx, id, disabled).await?;
     let action = if disabled {
-        "user.disable"
+        AuditAction::UserDisable
     } else {
-        "user.enable"
+        AuditAction::UserEnable
     };
-    audit::record(
-        &mut tx,
-        Some(user.id),
-        action,
-        "user",
-        &id.to_string(),
-        json!({}),
-    )
-    .await?;
+    audit::record(&mut tx, Some(user.id), action, &id.to_string(), json!({})).await?;
     tx.commit().await?;
     let done = if disabled { "disabled" } else { "enabled" };
     Ok(Redirect::to(&format!("/admin/users?done={done}")).into_response())
@@ -325,8 +315,7 @@ pub async fn reset(
     audit::record(
         &mut tx,
         Some(user.id),
-        "user.password_link",
-        "user",
+        AuditAction::UserPasswordLink,
         &id.to_string(),
         json!({}),
     )

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{CurrentUser, SignedForm, explain_password, explain_text, set_session_cookie};
+use crate::domain::AuditAction;
 use crate::domain::DisplayName;
 use crate::domain::password::{self, Password, Verified};
 use crate::domain::throttle::ACCOUNT_FREE;
@@ -107,8 +108,7 @@ pub async fn update_profile(
     audit::record(
         &mut tx,
         Some(user.id),
-        "user.profile",
-        "user",
+        AuditAction::UserProfile,
         &user.id.to_string(),
         json!({}),
     )
@@ -180,8 +180,7 @@ pub async fn change_password(
     audit::record(
         &mut tx,
         Some(user.id),
-        "user.password",
-        "user",
+        AuditAction::UserPassword,
         &user.id.to_string(),
         json!({ "sessions_ended": ended }),
     )

@@ -16,6 +16,7 @@ use super::{
     CurrentUser, SignedForm, clear_session_cookie, device_cookie, safe_next, session_cookie,
     set_device_cookie, set_session_cookie,
 };
+use crate::domain::AuditAction;
 use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
 use crate::domain::throttle::keys as throttle_keys;
 use crate::store::throttle::{self, Attempt};
@@ -142,8 +143,7 @@ pub async fn login(
             audit::record(
                 &mut conn,
                 None,
-                "login.failed",
-                "user",
+                AuditAction::LoginFailed,
                 &target,
                 json!({ "email": email }),
             )
@@ -187,8 +187,7 @@ pub async fn login(
     audit::record(
         &mut tx,
         Some(user_id),
-        "login",
-        "user",
+        AuditAction::Login,
         &user_id.to_string(),
         json!({ "rehashed": new_hash.is_some() }),
     )
@@ -218,8 +217,7 @@ pub async fn logout(
     audit::record(
         &mut tx,
         Some(user.id),
-        "logout",
-        "user",
+        AuditAction::Logout,
         &user.id.to_string(),
         json!({}),
     )

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::explain_password;
+use crate::domain::AuditAction;
 use crate::domain::password::{self, Password};
 use crate::store::{audit, sessions, users};
 use crate::web::{AppError, AppState, Page};
@@ -102,8 +103,7 @@ pub async fn set_password(
     audit::record(
         &mut tx,
         Some(user),
-        "user.password",
-        "user",
+        AuditAction::UserPassword,
         &user.to_string(),
         json!({ "via": "link" }),
     )

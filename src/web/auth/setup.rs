@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{explain_password, explain_text, set_session_cookie};
 use crate::domain::password::{self, Password};
-use crate::domain::{DisplayName, Email, Role};
+use crate::domain::{AuditAction, DisplayName, Email, Role};
 use crate::store::{audit, sessions, setup, users};
 use crate::web::{AppError, AppState, Page};
 
@@ -133,8 +133,7 @@ pub async fn setup(
     audit::record(
         &mut tx,
         Some(id),
-        "user.create",
-        "user",
+        AuditAction::UserCreate,
         &id.to_string(),
         json!({ "via": "setup", "role": "admin" }),
     )

@@ -1,0 +1,165 @@
+//! The audit log's vocabulary: every kind of change it records (written `area.verb`, as the log
+//! shows and filters them), and what kind of thing each is done to.
+
+use std::fmt;
+
+/// A kind of change the audit log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    ArticleCreate,
+    ArticleSave,
+    /// A save on a stale version: nothing changed but a revision keeping the text.
+    ArticleConflict,
+    ArticleDelete,
+    ArticleCorrection,
+    ArticleSubmit,
+    ArticleRequestChanges,
+    ArticlePublish,
+    ArticleSchedule,
+    ArticleUnpublish,
+    ArticleWithdraw,
+    ArticleArchive,
+    TagCreate,
+    TagUpdate,
+    TagMerge,
+    TagDelete,
+    UserCreate,
+    UserRole,
+    UserDisable,
+    UserEnable,
+    UserPassword,
+    UserPasswordLink,
+    UserProfile,
+    Login,
+    LoginFailed,
+    Logout,
+    ImportWordpress,
+}
+
+impl AuditAction {
+    pub const ALL: &'static [AuditAction] = &[
+        Self::ArticleCreate,
+        Self::ArticleSave,
+        Self::ArticleConflict,
+        Self::ArticleDelete,
+        Self::ArticleCorrection,
+        Self::ArticleSubmit,
+        Self::ArticleRequestChanges,
+        Self::ArticlePublish,
+        Self::ArticleSchedule,
+        Self::ArticleUnpublish,
+        Self::ArticleWithdraw,
+        Self::ArticleArchive,
+        Self::TagCreate,
+        Self::TagUpdate,
+        Self::TagMerge,
+        Self::TagDelete,
+        Self::UserCreate,
+        Self::UserRole,
+        Self::UserDisable,
+        Self::UserEnable,
+        Self::UserPassword,
+        Self::UserPasswordLink,
+        Self::UserProfile,
+        Self::Login,
+        Self::LoginFailed,
+        Self::Logout,
+        Self::ImportWordpress,
+    ];
+
+    /// The name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ArticleCreate => "article.create",
+            Self::ArticleSave => "article.save",
+            Self::ArticleConflict => "article.conflict",
+            Self::ArticleDelete => "article.delete",
+            Self::ArticleCorrection => "article.correction",
+            Self::ArticleSubmit => "article.submit",
+            Self::ArticleRequestChanges => "article.request_changes",
+            Self::ArticlePublish => "article.publish",
+            Self::ArticleSchedule => "article.schedule",
+            Self::ArticleUnpublish => "article.unpublish",
+            Self::ArticleWithdraw => "article.withdraw",
+            Self::ArticleArchive => "article.archive",
+            Self::TagCreate => "tag.create",
+            Self::TagUpdate => "tag.update",
+            Self::TagMerge => "tag.merge",
+            Self::TagDelete => "tag.delete",
+            Self::UserCreate => "user.create",
+            Self::UserRole => "user.role",
+            Self::UserDisable => "user.disable",
+            Self::UserEnable => "user.enable",
+            Self::UserPassword => "user.password",
+            Self::UserPasswordLink => "user.password_link",
+            Self::UserProfile => "user.profile",
+            Self::Login => "login",
+            Self::LoginFailed => "login.failed",
+            Self::Logout => "logout",
+            Self::ImportWordpress => "import.wordpress",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.as_str() == s)
+    }
+
+    /// What kind of thing the change is done to: the log's `target_type`.
+    pub fn target_type(self) -> &'static str {
+        match self {
+            Self::ArticleCreate
+            | Self::ArticleSave
+            | Self::ArticleConflict
+            | Self::ArticleDelete
+            | Self::ArticleCorrection
+            | Self::ArticleSubmit
+            | Self::ArticleRequestChanges
+            | Self::ArticlePublish
+            | Self::ArticleSchedule
+            | Self::ArticleUnpublish
+            | Self::ArticleWithdraw
+            | Self::ArticleArchive => "article",
+            Self::TagCreate | Self::TagUpdate | Self::TagMerge | Self::TagDelete => "tag",
+            Self::UserCreate
+            | Self::UserRole
+            | Self::UserDisable
+            | Self::UserEnable
+            | Self::UserPassword
+            | Self::UserPasswordLink
+            | Self::UserProfile
+            | Self::Login
+            | Self::LoginFailed
+            | Self::Logout => "user",
+            Self::ImportWordpress => "site",
+        }
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    #[test]
+    fn every_action_has_its_own_name_and_its_area_is_its_target() {
+        let mut names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), AuditAction::ALL.len(), "names are unique");
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(*a));
+            let area = a.as_str().split('.').next().unwrap_or_default();
+            match area {
+                "login" | "logout" => assert_eq!(a.target_type(), "user"),
+                "import" => assert_eq!(a.target_type(), "site"),
+                area => assert_eq!(a.target_type(), area, "{a}"),
+            }
+        }
+        assert_eq!(AuditAction::parse("article.frobnicate"), None);
+    }
+}
