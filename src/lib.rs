@@ -1,7 +1,8 @@
 //! Vigie, a newsroom CMS for reporting on AI regulation.
 //!
 //! One binary serves readers (public pages), journalists (the editor) and editors (review and
-//! moderation). All state lives in PostgreSQL; see `../shared/design.md` for the whole picture.
+//! moderation). All state lives in PostgreSQL. `ARCHITECTURE.md`, at the top of the
+//! repository, has the code map, the invariants and the logging rules.
 
 pub mod cli;
 pub mod config;

@@ -12,8 +12,8 @@ use vigie::db::PoolLimits;
 use vigie::db::embedded::EmbeddedPostgres;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, new_article, set};
 use crate::helpers::TestApp;
+use crate::helpers::{form_of, new_article, set};
 
 /// Starts (or restarts) the test's own PostgreSQL in `dir`.
 async fn start_server(dir: &std::path::Path) -> EmbeddedPostgres {

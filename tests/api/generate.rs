@@ -3,7 +3,7 @@
 //! breaks it fails here, not silently in the benchmarks.
 
 use crate::helpers::TestApp;
-use crate::transfer::{stderr, vigie};
+use crate::helpers::{stderr, vigie};
 
 #[tokio::test]
 async fn generated_articles_are_written_and_read_back_on_every_public_page() {

@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Browser, Page, SAMPLE, TestApp};
+use crate::helpers::{form_of, new_article, post, set};
 
 // 1. Rendering: bounded in size and off the async threads.
 

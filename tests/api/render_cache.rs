@@ -13,8 +13,8 @@ use time::macros::datetime;
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, post, set};
 use crate::helpers::{Browser, SAMPLE, TestApp};
+use crate::helpers::{form_of, post, set};
 use crate::review::{change_status, submitted, version};
 
 /// Renames an article without any trigger firing: no notification, no clock change.

@@ -421,10 +421,10 @@ async fn corrections_are_dated_public_and_append_only() {
     };
     let before = kept(&app).await;
     assert_eq!(before.len(), 2);
-    let mut fields = crate::editor::form_of(&editor, id).await;
-    crate::editor::set(&mut fields, "body", "Un texte tout autre.");
-    crate::editor::set(&mut fields, "intent", "save");
-    let saved = crate::editor::post(&editor, &format!("/editor/articles/{id}"), &fields).await;
+    let mut fields = crate::helpers::form_of(&editor, id).await;
+    crate::helpers::set(&mut fields, "body", "Un texte tout autre.");
+    crate::helpers::set(&mut fields, "intent", "save");
+    let saved = crate::helpers::post(&editor, &format!("/editor/articles/{id}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     for action in ["unpublish", "submit"] {
         change_status(&app, &editor, id, action).await;
@@ -725,11 +725,11 @@ async fn a_stale_review_decision_shows_the_note_again() {
     let seen = version(&app, id).await;
     // Another editor saves meanwhile.
     let (other_editor, _) = app.signed_in(Role::Editor).await;
-    let mut fields = crate::editor::form_of(&other_editor, id).await;
-    crate::editor::set(&mut fields, "body", "Texte revu.");
-    crate::editor::set(&mut fields, "intent", "save");
+    let mut fields = crate::helpers::form_of(&other_editor, id).await;
+    crate::helpers::set(&mut fields, "body", "Texte revu.");
+    crate::helpers::set(&mut fields, "intent", "save");
     let saved =
-        crate::editor::post(&other_editor, &format!("/editor/articles/{id}"), &fields).await;
+        crate::helpers::post(&other_editor, &format!("/editor/articles/{id}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
 
     let note = "Le deuxième paragraphe manque de sources : à reprendre.";

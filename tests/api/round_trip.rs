@@ -6,10 +6,10 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Browser, SAMPLE, TestApp};
+use crate::helpers::{export_to, scratch, stderr, vigie};
+use crate::helpers::{form_of, new_article, post, set};
 use crate::review::{change_status, submitted, version};
-use crate::transfer::{export_to, scratch, stderr, vigie};
 
 /// Tables an export carries, with the columns it leaves out by design.
 const CARRIED: &[(&str, &[&str])] = &[

@@ -4,8 +4,8 @@
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::{form_of, new_article, post, set};
 use crate::helpers::{Page, TestApp};
+use crate::helpers::{form_of, new_article, post, set};
 
 /// The save key the page's article form carries.
 fn save_key(page: &Page) -> String {

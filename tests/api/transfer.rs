@@ -1,15 +1,13 @@
 //! `vigie export` and `vigie import`, run as the binary against each test's own database, and
 //! what readers and staff then see through HTTP.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 use vigie::domain::Role;
 
-use crate::editor::new_article;
-use crate::helpers::{PASSWORD, SAMPLE, TestApp};
+use crate::helpers::{PASSWORD, SAMPLE, TestApp, export_to, new_article, scratch, stderr, vigie};
 use crate::users::{set_password, shown_link};
 
 const WORDPRESS_SAMPLE: &str = concat!(
@@ -21,42 +19,11 @@ const WORDPRESS_STATUSES: &str = concat!(
     "/tests/fixtures/wordpress-statuses.xml"
 );
 
-/// Runs `vigie <args>` against the test's database.
-pub(crate) fn vigie(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(args)
-        .env("DATABASE_URL", app.database_url())
-        .env("VIGIE_BASE_URL", app.base_url())
-        .env("VIGIE_LOG", "warn")
-        .output()
-        .expect("vigie runs")
-}
-
 /// Runs `vigie import <path>`, which must fail, and returns what it said.
 fn import_refused(app: &TestApp, path: &Path) -> String {
     let out = vigie(app, &["import", path.to_str().expect("utf-8 path")]);
     assert!(!out.status.success(), "refused: {}", stderr(&out));
     stderr(&out)
-}
-
-pub(crate) fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A path named `name` in a folder of its own under the system's temporary folder.
-pub(crate) fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vigie-transfer-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
-
-pub(crate) fn export_to(app: &TestApp, path: &Path) -> Vec<u8> {
-    let out = vigie(
-        app,
-        &["export", "--output", path.to_str().expect("utf-8 path")],
-    );
-    assert!(out.status.success(), "export fails: {}", stderr(&out));
-    std::fs::read(path).expect("export written")
 }
 
 /// Nothing was left half-written: the content tables are all empty.

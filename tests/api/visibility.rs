@@ -381,3 +381,45 @@ async fn a_public_page_fetched_while_signed_in_carries_nothing_of_the_session() 
         assert_eq!(anonymous.body, signed.body, "{path}");
     }
 }
+
+/// The rule is written once, in the `visibility` migration's SQL functions, which every reader
+/// query reads through: no Rust source spells out a condition of its own (the rule was once
+/// pasted into 28 queries, in two spellings, which is how one of them goes stale).
+#[test]
+fn no_query_in_the_code_writes_its_own_visibility_condition() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src/ reads") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    assert!(files.len() > 50, "the sources are found");
+    let mut pasted = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("source reads");
+        for (n, line) in text.lines().enumerate() {
+            let line_lc = line.to_lowercase().replace(' ', "");
+            let condition = (line_lc.contains("published_at<=now()")
+                || line_lc.contains("now()>=published_at")
+                || line_lc.contains("statusin('published'"))
+                && !line.trim_start().starts_with("//");
+            if condition {
+                pasted.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        pasted.is_empty(),
+        "read through article_is_listed / article_is_public / public_article instead:\n{}",
+        pasted.join("\n")
+    );
+}

@@ -1,6 +1,12 @@
 //! `TestApp`: one fresh database and one real server per test, plus ways to seed content and
 //! read pages as a reader would.
 
+mod binary;
+mod forms;
+
+pub use binary::{export_to, scratch, stderr, vigie};
+pub use forms::{form_of, id_from, new_article, post, set};
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{ChildStdin, Command, Stdio};
