@@ -38,6 +38,17 @@ language sql stable as $$
     where x.article_id = article;
 $$;
 
+-- Whether an article (its author, language and text) matches a list's optional filters (null:
+-- any). Inlined with the values of a custom plan, an unused filter folds away and a used one
+-- reaches its index.
+create function article_matches(a_author uuid, a_lang text, a_search tsvector,
+                                author uuid, lang text, words text) returns boolean
+language sql stable as $$
+    select (author is null or a_author = author)
+       and (lang is null or a_lang = lang)
+       and (words is null or a_search @@ websearch_to_tsquery('french_unaccent', words));
+$$;
+
 -- Every listed article as a list shows it: with its author's name and page, and its tags.
 -- List, feed and search queries read this view rather than `article`. (A view's columns are
 -- fixed when it is made: a column added to `article` that lists need is added here too.)

@@ -93,39 +93,67 @@ pub async fn list_published(
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<Summary>, sqlx::Error> {
-    if let Some(tag) = filter.tag {
-        return list_tagged(pool, tag, filter, before, limit).await;
-    }
     let before = before.unwrap_or(Cursor::FIRST);
     if filter.is_empty() {
         return latest(pool, before, limit).await;
     }
-    // Optional filters (`$1 is null or …`) make a generic plan guess that almost nothing
+    // Optional filters (`$2 is null or …`) make a generic plan guess that almost nothing
     // matches, and sort every article instead of walking the date index: plan with the values.
     let mut planned = db::planned_with_values(pool).await?;
-    sqlx::query_as!(
-        Summary,
-        r#"
-        select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
-               lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
-               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
-        from public_article
-        where ($1::uuid is null or author_id = $1)
-          and (published_at, id) < ($2, $3)
-          and ($5::text is null or lang = $5)
-          and ($6::text is null or search @@ websearch_to_tsquery('french_unaccent', $6))
-        order by published_at desc, id desc
-        limit $4
-        "#,
-        filter.author,
-        before.published_at,
-        before.id,
-        limit,
-        filter.lang(),
-        filter.words,
-    )
-    .fetch_all(&mut *planned)
-    .await
+    // Both filtered lists take the same values, in this order: `$1` tag, `$2` author, `$3` and
+    // `$4` the cursor, `$5` the limit, `$6` language, `$7` words. They differ only in the index
+    // they walk.
+    macro_rules! filtered_list {
+        ($sql:tt) => {
+            sqlx::query_as!(
+                Summary,
+                $sql,
+                filter.tag,
+                filter.author,
+                before.published_at,
+                before.id,
+                limit,
+                filter.lang(),
+                filter.words
+            )
+            .fetch_all(&mut *planned)
+            .await
+        };
+    }
+    if filter.tag.is_some() {
+        // A tag's page walks the tag's own date index (`article_tag_published_idx`), so that
+        // page 50 of a big tag costs what page 1 costs.
+        filtered_list!(
+            r#"
+            select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
+                   a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
+                   a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>"
+            from article_tag x
+            join public_article a on a.id = x.article_id
+            -- The tag's copy of the rule walks its date index; the view's rule decides.
+            where x.tag_id = $1 and article_tag_is_listed(x.published_at)
+              and article_matches(a.author_id, a.lang, a.search, $2, $6, $7)
+              and (x.published_at, x.article_id) < ($3, $4)
+            order by x.published_at desc, x.article_id desc
+            limit $5
+            "#
+        )
+    } else {
+        // Every other list walks the date index of all articles (or an author's).
+        filtered_list!(
+            r#"
+            select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
+                   lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
+                   author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+            from public_article
+            where $1::uuid is null
+              and article_matches(author_id, lang, search, $2, $6, $7)
+              and (published_at, id) < ($3, $4)
+            order by published_at desc, id desc
+            limit $5
+            "#
+        )
+    }
 }
 
 /// [`list_published`] with no filter: the home page and the API's plain list, the busiest
@@ -147,45 +175,6 @@ async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary
         limit
     )
     .fetch_all(pool)
-    .await
-}
-
-/// [`list_published`] for one tag: walks the tag's own date index (`article_tag_published_idx`).
-async fn list_tagged(
-    pool: &PgPool,
-    tag: Uuid,
-    filter: Filter<'_>,
-    before: Option<Cursor>,
-    limit: i64,
-) -> Result<Vec<Summary>, sqlx::Error> {
-    let before = before.unwrap_or(Cursor::FIRST);
-    let mut planned = db::planned_with_values(pool).await?;
-    sqlx::query_as!(
-        Summary,
-        r#"
-        select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
-               a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
-               a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>"
-        from article_tag x
-        join public_article a on a.id = x.article_id
-        -- The tag's copy of the rule walks its date index; the view's rule decides.
-        where x.tag_id = $1 and article_tag_is_listed(x.published_at)
-          and ($2::uuid is null or a.author_id = $2)
-          and (x.published_at, x.article_id) < ($3, $4)
-          and ($6::text is null or a.lang = $6)
-          and ($7::text is null or a.search @@ websearch_to_tsquery('french_unaccent', $7))
-        order by x.published_at desc, x.article_id desc
-        limit $5
-        "#,
-        tag,
-        filter.author,
-        before.published_at,
-        before.id,
-        limit,
-        filter.lang(),
-        filter.words,
-    )
-    .fetch_all(&mut *planned)
     .await
 }
 
@@ -253,27 +242,20 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         from article a
         join app_user u on u.id = a.author_id
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
-        where a.slug = $1 and article_is_public(a.status, a.published_at)
+        where article_is_public(a.status, a.published_at)
+          -- At this address, or at one it had (then it answers with its current one).
+          and (a.slug = $1 or a.id = (select r.article_id from slug_redirect r where r.old_slug = $1))
         "#,
         slug.as_str()
     )
     .fetch_optional(pool)
     .await?;
-    if let Some(article) = found {
-        return Ok(Lookup::Found(Box::new(article)));
-    }
-    let moved = sqlx::query_scalar!(
-        r#"
-        select a.slug
-        from slug_redirect r join article a on a.id = r.article_id
-        where r.old_slug = $1 and article_is_public(a.status, a.published_at)
-        "#,
-        slug.as_str()
-    )
-    .fetch_optional(pool)
-    .await?;
-    if let Some(current) = moved {
-        return Ok(Lookup::Moved(current));
+    match found {
+        Some(article) if article.slug == slug.as_str() => {
+            return Ok(Lookup::Found(Box::new(article)));
+        }
+        Some(article) => return Ok(Lookup::Moved(article.slug)),
+        None => {}
     }
     let withdrawn = sqlx::query_scalar!(
         r#"select exists (select 1 from article where slug = $1 and withdrawn) as "withdrawn!""#,
@@ -333,11 +315,9 @@ pub async fn feed(
                body_html as "body_html!", published_at as "published_at!", updated_at as "updated_at!",
                author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
         from public_article a
-        where ($1::uuid is null or author_id = $1)
+        where article_matches(author_id, lang, search, $1, $4, $5)
           and ($2::uuid is null or exists (
                   select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
-          and ($4::text is null or lang = $4)
-          and ($5::text is null or search @@ websearch_to_tsquery('french_unaccent', $5))
         order by published_at desc, id desc
         limit $3
         "#,
