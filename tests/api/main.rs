@@ -30,6 +30,7 @@ mod hardening;
 mod health;
 mod i18n;
 mod lists;
+mod logging;
 mod render_cache;
 mod review;
 mod round_trip;

@@ -2,6 +2,8 @@
 //! address, feeds and old addresses. Every query reads through the visibility rule (the
 //! `public_article` view, or `article_is_public` for one article's page); none writes.
 
+use std::collections::HashMap;
+
 use sqlx::PgPool;
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -284,49 +286,35 @@ pub async fn moved_from(pool: &PgPool, path: &str) -> Result<Option<String>, sql
     .await
 }
 
-/// An article as a feed carries it: in full.
+/// An article as a feed carries it: its summary and its text in full.
 #[derive(Debug, Clone)]
 pub struct FeedEntry {
-    pub id: Uuid,
-    pub slug: String,
-    pub title: String,
-    pub dek: String,
-    pub excerpt: String,
+    pub summary: Summary,
     pub body_html: String,
-    pub published_at: OffsetDateTime,
-    pub updated_at: OffsetDateTime,
-    pub author_name: String,
-    pub author_slug: String,
-    pub tags: Json<Vec<TagRef>>,
 }
 
-/// The newest `limit` public articles matching `filter`, in full, for feeds.
+/// The newest `limit` public articles matching `filter`, in full, for feeds: the lists' own
+/// query (same filters, same indexes as the pages), then their texts.
 pub async fn feed(
     pool: &PgPool,
     filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
-    // Optional filters: planned with their values (see `list_published`).
-    let mut planned = db::planned_with_values(pool).await?;
-    sqlx::query_as!(
-        FeedEntry,
-        r#"
-        select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
-               body_html as "body_html!", published_at as "published_at!", updated_at as "updated_at!",
-               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
-        from public_article a
-        where article_matches(author_id, lang, search, $1, $4, $5)
-          and ($2::uuid is null or exists (
-                  select 1 from article_tag x where x.article_id = a.id and x.tag_id = $2))
-        order by published_at desc, id desc
-        limit $3
-        "#,
-        filter.author,
-        filter.tag,
-        limit,
-        filter.lang(),
-        filter.words,
+    let summaries = list_published(pool, filter, None, limit).await?;
+    let ids: Vec<Uuid> = summaries.iter().map(|s| s.id).collect();
+    let texts = sqlx::query!(
+        r#"select id as "id!", body_html as "body_html!" from public_article where id = any($1)"#,
+        &ids
     )
-    .fetch_all(&mut *planned)
-    .await
+    .fetch_all(pool)
+    .await?;
+    let mut texts: HashMap<Uuid, String> = texts.into_iter().map(|t| (t.id, t.body_html)).collect();
+    // One taken down between the two reads is left out.
+    Ok(summaries
+        .into_iter()
+        .filter_map(|summary| {
+            let body_html = texts.remove(&summary.id)?;
+            Some(FeedEntry { summary, body_html })
+        })
+        .collect())
 }

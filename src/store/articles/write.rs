@@ -74,37 +74,28 @@ pub async fn create(
     .fetch_all(&mut *conn)
     .await?;
     let slug = base.first_free(&taken);
-    let row = sqlx::query!(
-        r#"
-        insert into article (slug, title, dek, body_markdown, body_html, excerpt, lang, author_id, last_editor_id)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        returning id, version
-        "#,
+    let id = sqlx::query_scalar!(
+        "insert into article (slug, title, author_id) values ($1, $2, $3) returning id",
         slug.as_str(),
         draft.title.as_str(),
-        draft.dek.trim(),
-        draft.body_markdown,
-        rendered.html,
-        draft.excerpt(rendered),
-        draft.lang.as_str(),
-        author,
-        actor
+        author
     )
     .fetch_one(&mut *conn)
     .await?;
-    let warnings = write_parts(conn, row.id, actor, draft, rendered, RevisionKind::Create).await?;
+    let version = write_text(conn, id, slug.as_str(), draft, rendered, actor, false).await?;
+    let warnings = write_parts(conn, id, actor, draft, rendered, RevisionKind::Create).await?;
     audit::record(
         conn,
         actor,
         AuditAction::ArticleCreate,
-        &row.id.to_string(),
+        &id.to_string(),
         json!({ "slug": slug.as_str() }),
     )
     .await?;
     Ok(Created {
-        id: row.id,
+        id,
         slug,
-        version: row.version,
+        version,
         warnings,
     })
 }
@@ -191,26 +182,7 @@ pub async fn save(
     {
         return Ok(Outcome::SlugTaken);
     }
-    let updated = sqlx::query_scalar!(
-        r#"
-        update article
-        set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
-            lang = $8, version = version + 1, last_editor_id = $9
-        where id = $1
-        returning version
-        "#,
-        id,
-        new_slug,
-        draft.title.as_str(),
-        draft.dek.trim(),
-        draft.body_markdown,
-        rendered.html,
-        draft.excerpt(rendered),
-        draft.lang.as_str(),
-        editor
-    )
-    .fetch_one(&mut *conn)
-    .await;
+    let updated = write_text(conn, id, new_slug, &draft, rendered, Some(editor), true).await;
     let version = match updated {
         Ok(version) => version,
         // Another save took this slug between our check and now.
@@ -228,6 +200,42 @@ pub async fn save(
     )
     .await?;
     Ok(Outcome::Saved { version, warnings })
+}
+
+/// Writes `draft`'s text (its body already `rendered`) onto article `id` at `slug`, done by
+/// `editor` (none: the system itself): the one statement both a create and a save write the
+/// text with. A save makes a new version (`new_version`); a create keeps its first. Returns the
+/// version.
+async fn write_text(
+    conn: &mut PgConnection,
+    id: Uuid,
+    slug: &str,
+    draft: &Draft<'_>,
+    rendered: &Rendered,
+    editor: Option<Uuid>,
+    new_version: bool,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        update article
+        set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
+            lang = $8, last_editor_id = $9, version = version + case when $10 then 1 else 0 end
+        where id = $1
+        returning version
+        "#,
+        id,
+        slug,
+        draft.title.as_str(),
+        draft.dek.trim(),
+        draft.body_markdown,
+        rendered.html,
+        draft.excerpt(rendered),
+        draft.lang.as_str(),
+        editor,
+        new_version
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// What every write of the text does after the article's row: its tags, picked and inline

@@ -61,7 +61,11 @@ struct RssFeed {
     entries: Vec<Entry>,
 }
 
-fn entry(base: &str, e: FeedEntry) -> Entry {
+fn entry(base: &str, feed_entry: FeedEntry) -> Entry {
+    let FeedEntry {
+        summary: e,
+        body_html,
+    } = feed_entry;
     Entry {
         id: format!("urn:uuid:{}", e.id),
         url: format!("{base}/articles/{}", e.slug),
@@ -75,7 +79,7 @@ fn entry(base: &str, e: FeedEntry) -> Entry {
         pub_date: e.published_at.format(&Rfc2822).unwrap_or_default(),
         author_url: format!("{base}/authors/{}", e.author_slug),
         title: e.title,
-        body_html: e.body_html,
+        body_html,
         author_name: e.author_name,
         tags: e.tags.0,
     }
@@ -114,7 +118,7 @@ async fn load(
     let rows = public::feed(&state.pool, filter, FEED_SIZE).await?;
     let updated = rows
         .iter()
-        .map(|e| e.updated_at.max(e.published_at))
+        .map(|e| e.summary.updated_at.max(e.summary.published_at))
         .max()
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     Ok((rows, updated))
