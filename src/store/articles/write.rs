@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::links::{self, LinkWarning};
@@ -147,9 +148,9 @@ pub async fn save(
     // keeps its text), and the key stays the first sending's.
     let mut draft = *draft;
     if let Some(key) = draft.save_key
-        && let Some(first) = first_sending(conn, id, key, &draft).await?
+        && let Some(first) = first_sending(conn, id, key).await?
     {
-        if first.same {
+        if first.holds(&draft) {
             return Ok(Outcome::Repeated {
                 conflict: first.kind == RevisionKind::Conflict,
             });
@@ -325,38 +326,43 @@ async fn move_slug(
     Ok(true)
 }
 
-/// The revision the form `key` made on article `id` when it was first sent: its kind, and
-/// whether it holds what `draft` holds (title, dek, body, tags and related articles, as the
-/// save kept them).
+/// The revision the form `key` made on article `id` when it was first sent.
 struct FirstSending {
     kind: RevisionKind,
-    same: bool,
+    title: String,
+    dek: String,
+    body_markdown: String,
+    tags: Json<Vec<Uuid>>,
+    related: Json<Vec<Uuid>>,
+}
+
+impl FirstSending {
+    /// Whether it holds what `draft` holds: the same title, dek and body, and the tags and
+    /// related articles as a save keeps them (the tags it was given, and a new one; the
+    /// related articles that are public). A conflict kept exactly what was sent.
+    fn holds(&self, draft: &Draft<'_>) -> bool {
+        self.title == draft.title.as_str()
+            && (self.dek == draft.dek.trim() || self.dek == draft.dek)
+            && self.body_markdown == draft.body_markdown
+            && draft.tags.iter().all(|t| self.tags.0.contains(t))
+            && self.related.0.iter().all(|r| draft.related.contains(r))
+    }
 }
 
 async fn first_sending(
     conn: &mut PgConnection,
     id: Uuid,
     key: Uuid,
-    draft: &Draft<'_>,
 ) -> Result<Option<FirstSending>, sqlx::Error> {
-    // A save keeps the tags it was given (and a new one) and the related articles that are
-    // public; a conflict keeps exactly what was sent.
     sqlx::query_as!(
         FirstSending,
         r#"
-        select kind as "kind: RevisionKind",
-               (title = $3 and (dek = $4 or dek = $5) and body_markdown = $6
-                and tags @> $7 and related <@ $8) as "same!"
+        select kind as "kind: RevisionKind", title, dek, body_markdown,
+               tags as "tags: Json<Vec<Uuid>>", related as "related: Json<Vec<Uuid>>"
         from article_revision where article_id = $1 and save_key = $2
         "#,
         id,
-        key,
-        draft.title.as_str(),
-        draft.dek.trim(),
-        draft.dek,
-        draft.body_markdown,
-        json!(draft.tags),
-        json!(draft.related)
+        key
     )
     .fetch_optional(conn)
     .await
