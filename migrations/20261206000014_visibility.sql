@@ -29,15 +29,6 @@ language sql stable as $$
     select published_at <= now();
 $$;
 
--- The tags shown next to an article, in their order, as `[{slug, name, kind}]`.
-create function article_tags_json(article uuid) returns json
-language sql stable as $$
-    select coalesce(json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
-                             order by x.position), '[]')
-    from article_tag x join tag t on t.id = x.tag_id
-    where x.article_id = article;
-$$;
-
 -- Whether an article (its author, language and text) matches a list's optional filters (null:
 -- any). Inlined with the values of a custom plan, an unused filter folds away and a used one
 -- reaches its index.
@@ -49,13 +40,23 @@ language sql stable as $$
        and (words is null or a_search @@ websearch_to_tsquery('french_unaccent', words));
 $$;
 
--- Every listed article as a list shows it: with its author's name and page, and its tags.
--- List, feed and search queries read this view rather than `article`. (A view's columns are
--- fixed when it is made: a column added to `article` that lists need is added here too.)
-create view public_article as
-select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang, a.published_at,
+-- Every article readers can reach at its address (listed, or archived), as pages show it: with
+-- its author's name and page, and its tags in their order (`[{slug, name, kind}]`). The tags
+-- are a subquery of the view rather than a function: PostgreSQL plans a SQL function that it
+-- cannot inline anew at every query, which cost the article page a fifth of its speed. (A
+-- view's columns are fixed when it is made: a column of `article` that pages need is added
+-- here too.)
+create view readable_article as
+select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang, a.status, a.published_at,
        a.updated_at, a.author_id, a.search, u.display_name as author_name, u.slug as author_slug,
-       article_tags_json(a.id) as tags
+       coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name, 'kind', t.kind)
+                                 order by x.position)
+                 from article_tag x join tag t on t.id = x.tag_id
+                 where x.article_id = a.id), '[]') as tags
 from article a
 join app_user u on u.id = a.author_id
-where article_is_listed(a.status, a.published_at);
+where article_is_public(a.status, a.published_at);
+
+-- The listed ones: what lists, feeds, search and the API read.
+create view public_article as
+select * from readable_article where article_is_listed(status, published_at);

@@ -66,7 +66,8 @@ async fn a_failed_request_is_logged_once_where_it_failed() {
     let errors = log.errors();
     assert_eq!(errors.len(), 1, "logged once: {errors:#?}");
     assert!(
-        errors[0].contains("request failed") && errors[0].contains("relation \"tag\" does not exist"),
+        errors[0].contains("request failed")
+            && errors[0].contains("relation \"tag\" does not exist"),
         "with what failed: {}",
         errors[0]
     );

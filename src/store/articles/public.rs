@@ -230,10 +230,12 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
     let found = sqlx::query_as!(
         Published,
         r#"
-        select a.id, a.slug, a.title, a.dek, a.excerpt, a.body_html, a.lang as "lang: Lang",
-               a.published_at as "published_at!", a.updated_at, a.status = 'archived' as "archived!",
-               a.author_id, u.display_name as author_name, u.slug as author_slug,
-               article_tags_json(a.id) as "tags!: Json<Vec<TagRef>>",
+        select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!",
+               a.excerpt as "excerpt!", a.body_html as "body_html!", a.lang as "lang!: Lang",
+               a.published_at as "published_at!", a.updated_at as "updated_at!",
+               a.status = 'archived' as "archived!", a.author_id as "author_id!",
+               a.author_name as "author_name!", a.author_slug as "author_slug!",
+               a.tags as "tags!: Json<Vec<TagRef>>",
                array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
                array(select l.to_article_id from article_link l where l.from_article_id = a.id) as "linked_ids!",
                coalesce((
@@ -241,12 +243,10 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                                    order by c.noted_at, c.id)
                    from correction c where c.article_id = a.id
                ), '[]') as "corrections!: Json<Vec<Correction>>"
-        from article a
-        join app_user u on u.id = a.author_id
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
-        where article_is_public(a.status, a.published_at)
-          -- At this address, or at one it had (then it answers with its current one).
-          and (a.slug = $1 or a.id = (select r.article_id from slug_redirect r where r.old_slug = $1))
+        from readable_article a
+        -- At this address, or at one it had (then it answers with its current one).
+        where a.slug = $1 or a.id = (select r.article_id from slug_redirect r where r.old_slug = $1)
         "#,
         slug.as_str()
     )
