@@ -1,6 +1,6 @@
 //! What readers see of articles: lists (home, tag, author, language, words), one article at its
 //! address, feeds and old addresses. Every query reads through the visibility rule (the
-//! `public_article` view, or `article_is_public` for one article's page); none writes.
+//! `public_article` view for lists, `readable_article` for one article's page); none writes.
 
 use std::collections::HashMap;
 
@@ -159,7 +159,7 @@ pub async fn list_published(
 }
 
 /// [`list_published`] with no filter: the home page and the API's plain list, the busiest
-/// list. A query of one shape, whose generic plan walks the date index.
+/// list. A query of one shape: whatever values it is planned with, it walks the date index.
 async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary>, sqlx::Error> {
     sqlx::query_as!(
         Summary,
