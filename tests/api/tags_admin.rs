@@ -154,3 +154,30 @@ async fn deleting_a_tag_in_use_needs_a_confirmation_and_editors_may_create() {
         303
     );
 }
+
+/// Each tag's kind menu shows its current kind, and the audit log's action menu the action
+/// it is filtered by: a form sent back as shown changes nothing.
+#[tokio::test]
+async fn the_menus_show_the_current_kind_and_action() {
+    let app = TestApp::with_demo().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let kinds: Vec<(Uuid, String)> = sqlx::query_as("select id, kind from tag")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(kinds.len() > 3);
+    let page = admin.get("/admin/tags").await;
+    assert_eq!(page.status, 200);
+    for (id, kind) in &kinds {
+        let selected = page.attrs(
+            &format!("tr[data-tag=\"{id}\"] select[name=kind] option[selected]"),
+            "value",
+        );
+        assert_eq!(selected, [kind.clone()], "{id}");
+    }
+    let audit = admin.get("/admin/audit?action=article.create").await;
+    assert_eq!(
+        audit.attrs("select[name=action] option[selected]", "value"),
+        ["article.create"]
+    );
+}

@@ -252,3 +252,26 @@ async fn a_new_password_link_replaces_the_old_one() {
         "the current password works until the link is used"
     );
 }
+
+/// Each role menu shows the person's current role: an admin who presses "Changer" on a row
+/// without touching its menu changes nothing.
+#[tokio::test]
+async fn the_role_menus_show_each_current_role() {
+    let app = TestApp::spawn().await;
+    let (admin, me) = app.signed_in(Role::Admin).await;
+    let editor = app.account(Role::Editor).await;
+    let journalist = app.account(Role::Journalist).await;
+    let page = admin.get("/admin/users").await;
+    assert_eq!(page.status, 200);
+    for (id, role) in [
+        (me.id, "admin"),
+        (editor.id, "editor"),
+        (journalist.id, "journalist"),
+    ] {
+        let selected = page.attrs(
+            &format!("tr[data-user=\"{id}\"] select[name=role] option[selected]"),
+            "value",
+        );
+        assert_eq!(selected, [role], "{role}");
+    }
+}
