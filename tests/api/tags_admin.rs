@@ -173,7 +173,7 @@ async fn the_menus_show_the_current_kind_and_action() {
             &format!("tr[data-tag=\"{id}\"] select[name=kind] option[selected]"),
             "value",
         );
-        assert_eq!(selected, [kind.clone()], "{id}");
+        assert_eq!(selected, std::slice::from_ref(kind), "{id}");
     }
     let audit = admin.get("/admin/audit?action=article.create").await;
     assert_eq!(
