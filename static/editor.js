@@ -1,6 +1,7 @@
 // Vigie's editor, made nicer when JavaScript runs: a Markdown toolbar, autosave every 20 s into
-// a draft revision, and a warning before leaving with unsaved changes. Everything here is an
-// extra: the form works the same without it.
+// a draft revision, a copy of the text kept in this browser until the server has it, and a
+// warning before leaving with unsaved changes. Everything here is an extra: the form works the
+// same without it.
 (function () {
   "use strict";
   var form = document.querySelector("form.article-form");
@@ -11,7 +12,64 @@
   var dirty = form.hasAttribute("data-unsaved");
   var sending = false;
 
-  form.addEventListener("input", function () { dirty = true; });
+  // The text is kept in this browser until the server has it: a save that meets an ended
+  // session (sent to the sign-in page) loses nothing, and the form offers it back afterwards.
+  var key = "vigie:unsaved:" + form.getAttribute("action");
+  var fields = ["title", "dek", "body"];
+  function keep() {
+    try {
+      var copy = { at: new Date().toISOString() };
+      fields.forEach(function (name) { if (form.elements[name]) copy[name] = form.elements[name].value; });
+      window.localStorage.setItem(key, JSON.stringify(copy));
+    } catch (e) { /* private browsing, full storage: the server's copy is all there is */ }
+  }
+  function forget(which) {
+    try { window.localStorage.removeItem(which || key); } catch (e) { /* nothing kept */ }
+  }
+  var saved = /[?&](saved|status|restored)=/.test(window.location.search);
+  if (saved) {
+    // The server has what was sent; a new article's form was the one at /editor/new.
+    forget();
+    forget("vigie:unsaved:/editor/new");
+  } else {
+    offerKeptText();
+  }
+  function offerKeptText() {
+    var copy = null;
+    try { copy = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { copy = null; }
+    if (!copy) return;
+    var differs = fields.some(function (name) {
+      return form.elements[name] && typeof copy[name] === "string" && copy[name] !== form.elements[name].value;
+    });
+    if (!differs) { forget(); return; }
+    var notice = document.createElement("div");
+    notice.className = "notice kept-text";
+    notice.setAttribute("role", "status");
+    var when = new Date(copy.at);
+    notice.textContent = "Ce navigateur garde un texte qui n’a pas été enregistré (" +
+      when.toLocaleString("fr-FR") + "). ";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "restore-kept";
+    restore.textContent = "Reprendre ce texte";
+    restore.addEventListener("click", function () {
+      fields.forEach(function (name) {
+        if (form.elements[name] && typeof copy[name] === "string") form.elements[name].value = copy[name];
+      });
+      dirty = true;
+      notice.remove();
+    });
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.textContent = "L’oublier";
+    drop.addEventListener("click", function () { forget(); notice.remove(); });
+    notice.appendChild(restore);
+    notice.appendChild(document.createTextNode(" "));
+    notice.appendChild(drop);
+    form.parentNode.insertBefore(notice, form);
+  }
+
+  form.addEventListener("input", function () { dirty = true; keep(); });
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
@@ -43,23 +101,42 @@
     });
   }
 
-  // Autosave: only an existing article, only when something changed.
+  // Autosave: only an existing article, only when something changed since the last one.
   var autosaveUrl = form.dataset.autosave;
   if (autosaveUrl && window.fetch && window.FormData) {
-    window.setInterval(function () {
+    var autosave = function () {
       if (!dirty || sending) return;
       sending = true;
+      dirty = false;
       var data = new FormData(form);
       fetch(autosaveUrl, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
         .then(function (response) {
-          if (status) {
-            status.textContent = response.ok
-              ? "Brouillon enregistré automatiquement à " + new Date().toLocaleTimeString("fr-FR")
-              : "Enregistrement automatique impossible (" + response.status + ")";
+          if (response.status === 401 || response.redirected) {
+            // The session ended: nothing was kept on the server. The text stays here (and in
+            // this browser) until a save after signing in again.
+            dirty = true;
+            tell("Session expirée — reconnectez-vous (par exemple dans un autre onglet), puis enregistrez : votre texte est gardé dans ce navigateur.", true);
+          } else if (response.ok) {
+            tell("Brouillon enregistré automatiquement à " + new Date().toLocaleTimeString("fr-FR"), false);
+          } else {
+            dirty = true;
+            tell("Enregistrement automatique impossible (" + response.status + ")", true);
           }
         })
-        .catch(function () { if (status) status.textContent = "Enregistrement automatique impossible (hors ligne ?)"; })
+        .catch(function () {
+          dirty = true;
+          tell("Enregistrement automatique impossible (hors ligne ?)", true);
+        })
         .finally(function () { sending = false; });
-    }, 20000);
+    };
+    window.setInterval(autosave, 20000);
+    // Asked for at once (by a test, or a future shortcut) rather than at the next tick.
+    form.addEventListener("vigie:autosave", autosave);
+  }
+
+  function tell(message, alarming) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("form-error", alarming);
   }
 })();

@@ -120,12 +120,8 @@ async fn text(client: &Client, css: &str) -> Result<String, String> {
         .map_err(fail("reading text"))
 }
 
-async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
-    let base = app.base_url();
-    client
-        .goto(&format!("{base}/login"))
-        .await
-        .map_err(fail("opening the sign-in page"))?;
+/// Signs in on the sign-in page now shown, and waits to land on an address containing `lands`.
+async fn sign_in(client: &Client, email: &str, lands: &str) -> Step {
     wait_for(client, "input[name=email]")
         .await?
         .send_keys(email)
@@ -141,7 +137,16 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         .click()
         .await
         .map_err(fail("signing in"))?;
-    wait_url(client, "/account").await?;
+    wait_url(client, lands).await
+}
+
+async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    sign_in(client, email, "/account").await?;
     let h1 = text(client, "main h1").await?;
     if h1 != "Mon compte" {
         return Err(format!("after signing in, the page says {h1:?}"));
@@ -280,5 +285,119 @@ async fn a_journalist_writes_previews_saves_and_submits_in_a_real_browser() {
     assert!(
         body.contains("| Garde-fous et sécurité |"),
         "the table was typed in full"
+    );
+}
+
+/// The session ends while a journalist writes (issue 17's lost paragraph): the autosave says so
+/// at once, "Enregistrer" goes to the sign-in page, and after signing in the form offers the
+/// text this browser kept, which is then saved.
+async fn session_ends_while_writing(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    sign_in(client, email, "/account").await?;
+    client
+        .goto(&format!("{base}/editor/new"))
+        .await
+        .map_err(fail("opening a new article"))?;
+    wait_for(client, "input[name=title]")
+        .await?
+        .send_keys("Session expirée")
+        .await
+        .map_err(fail("typing the title"))?;
+    wait_for(client, "textarea[name=body]")
+        .await?
+        .send_keys("Premier paragraphe.")
+        .await
+        .map_err(fail("typing the body"))?;
+    wait_for(client, ".form-buttons button[value=save]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("saving"))?;
+    wait_url(client, "?saved=1").await?;
+
+    wait_for(client, "textarea[name=body]")
+        .await?
+        .send_keys(LATE_PARAGRAPH)
+        .await
+        .map_err(fail("typing on"))?;
+    // The session ends elsewhere: another tab signs out, it expires, an admin ends it.
+    sqlx::query("delete from session")
+        .execute(&app.pool)
+        .await
+        .map_err(fail("ending the session"))?;
+    client
+        .execute(
+            "document.querySelector('form.article-form').dispatchEvent(new Event('vigie:autosave'));",
+            vec![],
+        )
+        .await
+        .map_err(fail("asking for an autosave"))?;
+    let mut said = String::new();
+    for _ in 0..100 {
+        said = text(client, ".autosave-status").await?;
+        if said.starts_with("Session expirée") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if !said.starts_with("Session expirée") {
+        return Err(format!("the autosave said {said:?}"));
+    }
+
+    wait_for(client, ".form-buttons button[value=save]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("saving without a session"))?;
+    wait_url(client, "/login?next=").await?;
+    sign_in(client, email, "/editor/articles/").await?;
+    wait_for(client, ".kept-text button.restore-kept")
+        .await?
+        .click()
+        .await
+        .map_err(fail("taking the kept text back"))?;
+    wait_for(client, ".form-buttons button[value=save]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("saving after signing in"))?;
+    wait_url(client, "?saved=1").await?;
+    Ok(())
+}
+
+const LATE_PARAGRAPH: &str = "\n\nLe paragraphe tapé pendant que la session expirait.";
+
+#[tokio::test]
+async fn a_paragraph_typed_as_the_session_ends_is_kept_and_saved_after_signing_in() {
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let client = open_browser(&driver).await;
+    let outcome = session_ends_while_writing(&client, &app, &account.email).await;
+    if let Err(problem) = &outcome {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("session-ends-while-writing.png");
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&file, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", file.display());
+    }
+    let _ = client.close().await;
+    let body: String = sqlx::query_scalar("select body_markdown from article where author_id = $1")
+        .bind(account.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        body.contains("Premier paragraphe.")
+            && body.contains("Le paragraphe tapé pendant que la session expirait."),
+        "{body:?}"
     );
 }

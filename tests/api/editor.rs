@@ -796,3 +796,69 @@ async fn bodies_larger_than_the_default_two_megabytes_of_form_still_get_the_mess
         "nothing lost"
     );
 }
+
+/// Issue 17's lost paragraph: an autosave that meets an ended session used to be sent to the
+/// sign-in page (303), which `fetch` follows to a 200 that the script took for success. A
+/// script's request now gets 401, which it reports, while a page the browser shows still goes
+/// to the sign-in page and back.
+#[tokio::test]
+async fn an_autosave_after_the_session_ended_is_told_so_not_sent_to_the_sign_in_page() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&author, "Session", "Texte.").await;
+    let mut fields = form_of(&author, id).await;
+    set(
+        &mut fields,
+        "body",
+        "Le paragraphe tapé pendant que la session expirait.",
+    );
+    // The session ends elsewhere (sign-out in another tab, expiry, an admin).
+    sqlx::query("delete from session")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let autosave = format!("/editor/articles/{id}/autosave");
+    let scripted = author
+        .post_with(
+            &autosave,
+            &borrowed,
+            &[
+                ("sec-fetch-mode", "cors"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(scripted.status, 401, "{}", scripted.body);
+    assert!(scripted.header("location").is_empty());
+    assert_eq!(scripted.body, "Session expirée : reconnectez-vous.");
+    assert_eq!(scripted.header("cache-control"), "no-store");
+    // Nothing was written for nobody.
+    let kept: i64 = scalar(
+        &app,
+        "select count(*) from article_revision where article_id = $1 and kind = 'autosave'",
+        id,
+    )
+    .await;
+    assert_eq!(kept, 0);
+
+    // A form the browser sends (a navigation) still goes to the sign-in page and back.
+    let navigated = author
+        .post_with(
+            &format!("/editor/articles/{id}"),
+            &borrowed,
+            &[
+                ("sec-fetch-mode", "navigate"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(navigated.status, 303);
+    assert_eq!(
+        navigated.header("location"),
+        format!("/login?next=%2Feditor%2Farticles%2F{id}")
+    );
+}

@@ -123,8 +123,25 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// 303 to the sign-in page, coming back here afterwards.
+/// Where a request without a live session goes. A page the browser shows: 303 to the sign-in
+/// page, coming back here afterwards. A script's request (the editor's autosave: the browser
+/// says `Sec-Fetch-Mode` other than `navigate`): 401, which the script can tell the person
+/// about; a redirect would be followed to the sign-in page's 200, which looks like success.
 fn to_login(parts: &Parts) -> Response {
+    let scripted = parts
+        .headers
+        .get("sec-fetch-mode")
+        .is_some_and(|mode| mode.as_bytes() != b"navigate");
+    if scripted {
+        let mut response = (
+            axum::http::StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Session expirée : reconnectez-vous.",
+        )
+            .into_response();
+        response.extensions_mut().insert(super::error::Verbatim);
+        return response;
+    }
     let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let query = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
     Redirect::to(&format!("/login?{query}")).into_response()
