@@ -862,3 +862,62 @@ async fn an_autosave_after_the_session_ended_is_told_so_not_sent_to_the_sign_in_
         format!("/login?next=%2Feditor%2Farticles%2F{id}")
     );
 }
+
+/// Autosave keeps one revision per editing session, updated in place with the newest text,
+/// until a real save; then the next autosave starts a new one. Before, every autosave added a
+/// revision (every 20 s while the form was dirty), burying the saves in the revisions page.
+#[tokio::test]
+async fn autosave_keeps_one_revision_per_editing_session() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&author, "Autosave", "Texte.").await;
+    let autosave = format!("/editor/articles/{id}/autosave");
+    let mut fields = form_of(&author, id).await;
+    for text in [
+        "Premier jet.",
+        "Premier jet, repris.",
+        "Premier jet, repris deux fois.",
+    ] {
+        set(&mut fields, "body", text);
+        assert_eq!(post(&author, &autosave, &fields).await.status, 204);
+    }
+    let autosaves = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "select body_markdown from article_revision
+                 where article_id = $1 and kind = 'autosave' order by id",
+            )
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(autosaves(&app).await, ["Premier jet, repris deux fois."]);
+
+    // A real save ends the session's autosave; the next one is a revision of its own.
+    set(&mut fields, "intent", "save");
+    let saved = post(&author, &format!("/editor/articles/{id}"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "body", "Suite.");
+    assert_eq!(post(&author, &autosave, &fields).await.status, 204);
+    assert_eq!(
+        autosaves(&app).await,
+        ["Premier jet, repris deux fois.", "Suite."]
+    );
+    // Another person's autosave is theirs, never written over someone else's.
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let mut theirs = form_of(&editor, id).await;
+    set(&mut theirs, "body", "Le texte de l’éditeur.");
+    assert_eq!(post(&editor, &autosave, &theirs).await.status, 204);
+    assert_eq!(
+        autosaves(&app).await,
+        [
+            "Premier jet, repris deux fois.",
+            "Suite.",
+            "Le texte de l’éditeur."
+        ]
+    );
+}

@@ -399,6 +399,52 @@ pub async fn keep_revision(
     Ok(())
 }
 
+/// Keeps an autosave of `draft` by `editor`, on top of `base_version`. One autosave revision per
+/// editing session: while the article's newest revision is this editor's autosave on the same
+/// version (nothing saved since), that revision is updated in place; otherwise a new one starts.
+pub async fn keep_autosave(
+    conn: &mut PgConnection,
+    id: Uuid,
+    base_version: i32,
+    editor: Uuid,
+    draft: &Draft<'_>,
+) -> Result<(), sqlx::Error> {
+    // The article's row lock orders this against saves and other autosaves of it.
+    sqlx::query!("select id from article where id = $1 for update", id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let updated = sqlx::query!(
+        r#"
+        update article_revision r
+        set title = $3, dek = $4, body_markdown = $5, tags = $6, related = $7, created_at = now()
+        where r.id = (select id from article_revision where article_id = $1 order by id desc limit 1)
+          and r.kind = 'autosave' and r.editor_id = $8 and r.version = $2
+        "#,
+        id,
+        base_version,
+        draft.title.as_str(),
+        draft.dek,
+        draft.body_markdown,
+        json!(draft.tags),
+        json!(draft.related),
+        editor
+    )
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        keep_revision(
+            conn,
+            id,
+            base_version,
+            editor,
+            draft,
+            RevisionKind::Autosave,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Deletes an article for good, with its revisions, links and corrections; the audit event
 /// (with its title and slug) is what remains.
 pub async fn delete(conn: &mut PgConnection, id: Uuid, actor: Uuid) -> Result<bool, sqlx::Error> {

@@ -308,15 +308,7 @@ pub async fn autosave(
         save_key: None,
     };
     let mut tx = state.pool.begin().await?;
-    write::keep_revision(
-        &mut tx,
-        id,
-        form.version,
-        user.id,
-        &draft,
-        RevisionKind::Autosave,
-    )
-    .await?;
+    write::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;
     // Typing keeps one's own lock fresh; it never takes someone else's ("take over" does).
     lock::refresh(&mut tx, id, user.id, LOCK_FRESH.whole_seconds()).await?;
     tx.commit().await?;
