@@ -10,6 +10,9 @@
   var status = document.querySelector(".autosave-status");
   // A form shown again by the server (preview, error, conflict) already holds unsaved text.
   var dirty = form.hasAttribute("data-unsaved");
+  // Changed since the last autosave (an autosave keeps the text, it does not save the article:
+  // leaving still warns until the form is saved).
+  var pending = dirty;
   var sending = false;
 
   // The text is kept in this browser until the server has it: a save that meets an ended
@@ -57,6 +60,7 @@
         if (form.elements[name] && typeof copy[name] === "string") form.elements[name].value = copy[name];
       });
       dirty = true;
+      pending = true;
       notice.remove();
     });
     var drop = document.createElement("button");
@@ -69,7 +73,7 @@
     form.parentNode.insertBefore(notice, form);
   }
 
-  form.addEventListener("input", function () { dirty = true; keep(); });
+  form.addEventListener("input", function () { dirty = true; pending = true; keep(); });
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
@@ -98,6 +102,8 @@
       body.setRangeText(parts[0] + selected + parts[2], start, end, "end");
       body.focus();
       dirty = true;
+      pending = true;
+      keep();
     });
   }
 
@@ -105,26 +111,26 @@
   var autosaveUrl = form.dataset.autosave;
   if (autosaveUrl && window.fetch && window.FormData) {
     var autosave = function () {
-      if (!dirty || sending) return;
+      if (!pending || sending) return;
       sending = true;
-      dirty = false;
+      pending = false;
       var data = new FormData(form);
       fetch(autosaveUrl, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
         .then(function (response) {
           if (response.status === 401 || response.redirected) {
             // The session ended: nothing was kept on the server. The text stays here (and in
             // this browser) until a save after signing in again.
-            dirty = true;
+            pending = true;
             tell("Session expirée — reconnectez-vous (par exemple dans un autre onglet), puis enregistrez : votre texte est gardé dans ce navigateur.", true);
           } else if (response.ok) {
             tell("Brouillon enregistré automatiquement à " + new Date().toLocaleTimeString("fr-FR"), false);
           } else {
-            dirty = true;
+            pending = true;
             tell("Enregistrement automatique impossible (" + response.status + ")", true);
           }
         })
         .catch(function () {
-          dirty = true;
+          pending = true;
           tell("Enregistrement automatique impossible (hors ligne ?)", true);
         })
         .finally(function () { sending = false; });
