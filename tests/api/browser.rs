@@ -140,32 +140,60 @@ async fn sign_in(client: &Client, email: &str, lands: &str) -> Step {
     wait_url(client, lands).await
 }
 
-async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
-    let base = app.base_url();
+/// Closes the browser; if the scenario failed, keeps a screenshot of where it stood under
+/// `target/browser-screenshots/<name>.png` and fails the test with what went wrong.
+async fn finish(client: Client, outcome: Step, name: &str) {
+    if let Err(problem) = &outcome {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join(format!("{name}.png"));
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(&file, png);
+        }
+        let _ = client.close().await;
+        panic!("{problem} (screenshot: {})", file.display());
+    }
+    let _ = client.close().await;
+}
+
+/// Opens the sign-in page and signs in; lands on the account page.
+async fn signed_in(client: &Client, base: &str, email: &str) -> Step {
     client
         .goto(&format!("{base}/login"))
         .await
         .map_err(fail("opening the sign-in page"))?;
-    sign_in(client, email, "/account").await?;
-    let h1 = text(client, "main h1").await?;
-    if h1 != "Mon compte" {
-        return Err(format!("after signing in, the page says {h1:?}"));
-    }
+    sign_in(client, email, "/account").await
+}
 
+/// Opens a new article's form and types its title and body.
+async fn type_new_article(client: &Client, base: &str, title: &str, body: &str) -> Step {
     client
         .goto(&format!("{base}/editor/new"))
         .await
         .map_err(fail("opening a new article"))?;
     wait_for(client, "input[name=title]")
         .await?
-        .send_keys(SAMPLE_TITLE)
+        .send_keys(title)
         .await
         .map_err(fail("typing the title"))?;
     wait_for(client, "textarea[name=body]")
         .await?
-        .send_keys(SAMPLE_BODY)
+        .send_keys(body)
         .await
         .map_err(fail("typing the body"))?;
+    Ok(())
+}
+
+async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    signed_in(client, &base, email).await?;
+    let h1 = text(client, "main h1").await?;
+    if h1 != "Mon compte" {
+        return Err(format!("after signing in, the page says {h1:?}"));
+    }
+
+    type_new_article(client, &base, SAMPLE_TITLE, SAMPLE_BODY).await?;
     // The toolbar appears when the script runs.
     let toolbar = wait_for(client, ".md-toolbar").await?;
     if toolbar
@@ -261,18 +289,7 @@ async fn a_journalist_writes_previews_saves_and_submits_in_a_real_browser() {
     let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
     let client = open_browser(&driver).await;
     let outcome = scenario(&client, &app, &account.email).await;
-    if let Err(problem) = &outcome {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        let file = dir.join("journalist-writes-and-submits.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&file, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", file.display());
-    }
-    let _ = client.close().await;
+    finish(client, outcome, "journalist-writes-and-submits").await;
 
     // What the browser did is really in the database.
     let (status, body): (String, String) =
@@ -293,25 +310,8 @@ async fn a_journalist_writes_previews_saves_and_submits_in_a_real_browser() {
 /// text this browser kept, which is then saved.
 async fn session_ends_while_writing(client: &Client, app: &TestApp, email: &str) -> Step {
     let base = app.base_url();
-    client
-        .goto(&format!("{base}/login"))
-        .await
-        .map_err(fail("opening the sign-in page"))?;
-    sign_in(client, email, "/account").await?;
-    client
-        .goto(&format!("{base}/editor/new"))
-        .await
-        .map_err(fail("opening a new article"))?;
-    wait_for(client, "input[name=title]")
-        .await?
-        .send_keys("Session expirée")
-        .await
-        .map_err(fail("typing the title"))?;
-    wait_for(client, "textarea[name=body]")
-        .await?
-        .send_keys("Premier paragraphe.")
-        .await
-        .map_err(fail("typing the body"))?;
+    signed_in(client, &base, email).await?;
+    type_new_article(client, &base, "Session expirée", "Premier paragraphe.").await?;
     wait_for(client, ".form-buttons button[value=save]")
         .await?
         .click()
@@ -378,18 +378,7 @@ async fn a_paragraph_typed_as_the_session_ends_is_kept_and_saved_after_signing_i
     let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
     let client = open_browser(&driver).await;
     let outcome = session_ends_while_writing(&client, &app, &account.email).await;
-    if let Err(problem) = &outcome {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        let file = dir.join("session-ends-while-writing.png");
-        if let Ok(png) = client.screenshot().await {
-            let _ = std::fs::write(&file, png);
-        }
-        let _ = client.close().await;
-        panic!("{problem} (screenshot: {})", file.display());
-    }
-    let _ = client.close().await;
+    finish(client, outcome, "session-ends-while-writing").await;
     let body: String = sqlx::query_scalar("select body_markdown from article where author_id = $1")
         .bind(account.id)
         .fetch_one(&app.pool)
