@@ -107,11 +107,15 @@
     });
   }
 
-  // Autosave: only an existing article, only when something changed since the last one.
+  // Autosave, when something changed since the last one. A new article becomes a draft at its
+  // first autosave (once it has a title or some text); the form then carries on as that
+  // article's, at its own address.
   var autosaveUrl = form.dataset.autosave;
   if (autosaveUrl && window.fetch && window.FormData) {
+    var isNew = /\/editor\/new\/autosave$/.test(autosaveUrl);
     var autosave = function () {
       if (!pending || sending) return;
+      if (isNew && !form.elements.title.value.trim() && !body.value.trim()) return;
       sending = true;
       pending = false;
       var data = new FormData(form);
@@ -122,6 +126,8 @@
             // this browser) until a save after signing in again.
             pending = true;
             tell("Session expirée — reconnectez-vous (par exemple dans un autre onglet), puis enregistrez : votre texte est gardé dans ce navigateur.", true);
+          } else if (response.ok && isNew) {
+            return response.json().then(begun);
           } else if (response.ok) {
             tell("Brouillon enregistré automatiquement à " + new Date().toLocaleTimeString("fr-FR"), false);
           } else {
@@ -134,6 +140,22 @@
           tell("Enregistrement automatique impossible (hors ligne ?)", true);
         })
         .finally(function () { sending = false; });
+    };
+    // The new article exists now: its form, its autosave, its version, its next save's key,
+    // its address in the location bar, and the copy kept in this browser follow it.
+    var begun = function (article) {
+      var oldKey = key;
+      form.setAttribute("action", article.action);
+      autosaveUrl = article.autosave;
+      form.dataset.autosave = article.autosave;
+      isNew = false;
+      form.elements.version.value = article.version;
+      if (form.elements.save_key) form.elements.save_key.value = article.save_key;
+      key = "vigie:unsaved:" + article.action;
+      keep();
+      forget(oldKey);
+      if (window.history && window.history.replaceState) window.history.replaceState(null, "", article.action);
+      tell("Brouillon créé et enregistré automatiquement à " + new Date().toLocaleTimeString("fr-FR"), false);
     };
     window.setInterval(autosave, 20000);
     // Asked for at once (by a test, or a future shortcut) rather than at the next tick.

@@ -98,6 +98,18 @@ impl Slug {
         candidate
     }
 
+    /// Whether this slug is `base` or one of its numbered variants (`base-2`, `base-3`…, as
+    /// [`Slug::first_free`] makes them): an address nobody typed, derived from a title.
+    pub fn is_numbered_from(&self, base: &Slug) -> bool {
+        if self == base {
+            return true;
+        }
+        self.0
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 2 && base.with_suffix(n) == *self)
+    }
+
     /// A prefix that this slug and all its numbered variants (even shortened ones) start with,
     /// for the store to fetch the taken ones in one `like` query (a slug holds no `%` or `_`).
     pub fn variants_prefix(&self) -> &str {
@@ -125,6 +137,18 @@ impl AsRef<str> for Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_variant_is_recognised_and_a_typed_address_is_not() {
+        let base = Slug::derive("Anthropic à Washington").unwrap();
+        assert!(base.is_numbered_from(&base));
+        assert!(base.with_suffix(3).is_numbered_from(&base));
+        let long = Slug::derive(&"mot ".repeat(40)).unwrap();
+        assert!(long.with_suffix(12).is_numbered_from(&long));
+        for other in ["anthropic-a-washington-dc", "anthropic-a-washington-1", "anthropic"] {
+            assert!(!Slug::parse(other).unwrap().is_numbered_from(&base), "{other}");
+        }
+    }
 
     fn derive(s: &str) -> String {
         Slug::derive(s).unwrap().to_string()

@@ -82,6 +82,7 @@ fn table() -> Vec<Entry> {
         GET "/editor" Needs(UseEditor) => editor::list,
         GET "/editor/new" Needs(UseEditor) => editor::new,
         POST "/editor/new" Needs(UseEditor) => editor::create,
+        POST "/editor/new/autosave" Needs(UseEditor) => editor::autosave_new,
         GET "/editor/articles/{id}" Needs(UseEditor) => editor::edit,
         POST "/editor/articles/{id}" Needs(UseEditor) => editor::save,
         POST "/editor/articles/{id}/autosave" Needs(UseEditor) => editor::autosave,

@@ -921,3 +921,139 @@ async fn autosave_keeps_one_revision_per_editing_session() {
         ]
     );
 }
+
+/// A new article becomes a draft at its first autosave, made with the form's key: the form's
+/// own save then lands on it (no second article), and its address follows its title until
+/// someone types one or readers have seen it.
+#[tokio::test]
+async fn a_new_article_becomes_a_draft_at_its_first_autosave() {
+    let app = TestApp::spawn().await;
+    let (author, account) = app.signed_in(Role::Journalist).await;
+    let blank = author.get("/editor/new").await;
+    assert_eq!(
+        blank.attrs("form.article-form", "data-autosave"),
+        ["/editor/new/autosave"]
+    );
+    let key = blank.attrs("input[name=save_key]", "value").remove(0);
+    let mut fields: Vec<(String, String)> = [
+        ("version", "0"),
+        ("title", "Anthropic à Washing"),
+        ("lang", "fr"),
+        ("body", "Premier paragraphe."),
+        ("save_key", key.as_str()),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let begun = post(&author, "/editor/new/autosave", &fields).await;
+    assert_eq!(begun.status, 201, "{}", begun.body);
+    let answer: serde_json::Value = serde_json::from_str(&begun.body).unwrap();
+    let id = Uuid::parse_str(answer["id"].as_str().unwrap()).unwrap();
+    assert_eq!(answer["action"], format!("/editor/articles/{id}"));
+    assert_eq!(answer["autosave"], format!("/editor/articles/{id}/autosave"));
+    assert_eq!(answer["version"], 1);
+    assert_ne!(answer["save_key"].as_str().unwrap(), key);
+    let (status, body, slug): (String, String, String) =
+        sqlx::query_as("select status, body_markdown, slug from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), body.as_str(), slug.as_str()),
+        ("draft", "Premier paragraphe.", "anthropic-a-washing")
+    );
+    let mine = |app: &TestApp| {
+        let pool = app.pool.clone();
+        let author = account.id;
+        async move {
+            sqlx::query_scalar::<_, i64>("select count(*) from article where author_id = $1")
+                .bind(author)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // The same request again (a retry) carries on with the same article.
+    let again = post(&author, "/editor/new/autosave", &fields).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(again.body.contains(&id.to_string()));
+    assert_eq!(mine(&app).await, 1);
+
+    // The page's own save, sent before the script moved the form (or without it), saves onto
+    // that article, and the address follows the finished title.
+    set(&mut fields, "title", "Anthropic à Washington");
+    set(&mut fields, "body", "Premier paragraphe.\n\nEt le deuxième.");
+    set(&mut fields, "intent", "save");
+    let saved = post(&author, "/editor/new", &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(id_from(&saved), id);
+    assert_eq!(mine(&app).await, 1);
+    let (status, body, slug): (String, String, String) =
+        sqlx::query_as("select status, body_markdown, slug from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), body.as_str(), slug.as_str()),
+        (
+            "draft",
+            "Premier paragraphe.\n\nEt le deuxième.",
+            "anthropic-a-washington"
+        )
+    );
+    // The form shows the address as following the title: empty, the current one as a hint.
+    let page = author.get(&format!("/editor/articles/{id}")).await;
+    assert_eq!(page.attrs("input[name=slug]", "value"), [""]);
+    assert_eq!(
+        page.attrs("input[name=slug]", "placeholder"),
+        ["anthropic-a-washington"]
+    );
+
+    // Nothing typed yet: nothing to begin.
+    let empty = author.get("/editor/new").await;
+    let other_key = empty.attrs("input[name=save_key]", "value").remove(0);
+    let nothing = author
+        .post_signed(
+            "/editor/new/autosave",
+            &[("title", " "), ("body", ""), ("save_key", &other_key)],
+        )
+        .await;
+    assert_eq!(nothing.status, 400);
+    assert_eq!(mine(&app).await, 1);
+}
+
+/// The address follows the title only while readers have never seen it and nobody typed one.
+#[tokio::test]
+async fn an_address_typed_or_seen_by_readers_stays_when_the_title_changes() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let typed = new_article(&author, "Premier titre", "Texte.").await;
+    let mut fields = form_of(&author, typed).await;
+    set(&mut fields, "slug", "mon-adresse");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &format!("/editor/articles/{typed}"), &fields).await.status, 303);
+    let mut fields = form_of(&author, typed).await;
+    assert!(fields.contains(&("slug".to_owned(), "mon-adresse".to_owned())));
+    set(&mut fields, "title", "Second titre");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &format!("/editor/articles/{typed}"), &fields).await.status, 303);
+    let slug: String = scalar(&app, "select slug from article where id = $1", typed).await;
+    assert_eq!(slug, "mon-adresse");
+
+    // Published, then retitled with the address field emptied: readers' address stays.
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let seen = new_article(&editor, "Titre lu", "Texte.").await;
+    let mut fields = form_of(&editor, seen).await;
+    set(&mut fields, "intent", "status:publish");
+    assert_eq!(post(&editor, &format!("/editor/articles/{seen}"), &fields).await.status, 303);
+    let mut fields = form_of(&editor, seen).await;
+    assert!(fields.contains(&("slug".to_owned(), "titre-lu".to_owned())));
+    set(&mut fields, "slug", "");
+    set(&mut fields, "title", "Titre relu");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&editor, &format!("/editor/articles/{seen}"), &fields).await.status, 303);
+    let slug: String = scalar(&app, "select slug from article where id = $1", seen).await;
+    assert_eq!(slug, "titre-lu");
+}

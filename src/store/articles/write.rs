@@ -18,7 +18,8 @@ use crate::store::{audit, violates};
 pub struct Draft<'a> {
     pub title: &'a Title,
     pub dek: &'a str,
-    /// `None`: derived from the title for a new article; kept as it is for a saved one.
+    /// `None`: derived from the title for a new article or one that was never public (its
+    /// address follows its title until published); kept as it is for one readers have known.
     pub slug: Option<&'a Slug>,
     pub lang: Lang,
     /// Empty: derived from the body.
@@ -64,17 +65,7 @@ pub async fn create(
         Some(slug) => slug.clone(),
         None => Slug::derive_or(draft.title.as_str(), "article"),
     };
-    let taken = sqlx::query_scalar!(
-        r#"
-        select slug as "slug!" from article where slug like $1 || '%'
-        union all
-        select old_slug from slug_redirect where old_slug like $1 || '%'
-        "#,
-        base.variants_prefix()
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let slug = base.first_free(&taken);
+    let slug = free_slug(conn, &base, None).await?;
     let id = sqlx::query_scalar!(
         "insert into article (slug, title, author_id) values ($1, $2, $3) returning id",
         slug.as_str(),
@@ -177,8 +168,17 @@ pub async fn save(
         .await?;
         return Ok(Outcome::Conflict);
     }
-    let new_slug = draft.slug.map_or(current.slug.as_str(), Slug::as_str);
     let was_public = current.published_at.is_some();
+    // A draft that was never public follows its title until someone types an address.
+    let new_slug = match draft.slug {
+        Some(slug) => slug.as_str().to_owned(),
+        None if !was_public => {
+            let base = Slug::derive_or(draft.title.as_str(), "article");
+            free_slug(conn, &base, Some(id)).await?.as_str().to_owned()
+        }
+        None => current.slug.clone(),
+    };
+    let new_slug = new_slug.as_str();
     if new_slug != current.slug && !move_slug(conn, id, &current.slug, new_slug, was_public).await?
     {
         return Ok(Outcome::SlugTaken);
@@ -237,6 +237,29 @@ async fn write_text(
     )
     .fetch_one(conn)
     .await
+}
+
+/// `base`, or the first of `base-2`, `base-3`… that no article other than `except` has and
+/// no old address points to.
+async fn free_slug(
+    conn: &mut PgConnection,
+    base: &Slug,
+    except: Option<Uuid>,
+) -> Result<Slug, sqlx::Error> {
+    let taken = sqlx::query_scalar!(
+        r#"
+        select slug as "slug!" from article
+        where slug like $1 || '%' and id is distinct from $2
+        union all
+        select old_slug from slug_redirect
+        where old_slug like $1 || '%' and article_id is distinct from $2
+        "#,
+        base.variants_prefix(),
+        except
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(base.first_free(&taken))
 }
 
 /// What every write of the text does after the article's row: its tags, picked and inline

@@ -68,7 +68,11 @@ impl ArticleForm {
             version: a.version,
             title: a.title.clone(),
             dek: a.dek.clone(),
-            slug: a.slug.clone(),
+            slug: if follows_title(a) {
+                String::new()
+            } else {
+                a.slug.clone()
+            },
             lang: a.lang.to_string(),
             excerpt: a.excerpt.clone(),
             body: a.body_markdown.clone(),
@@ -99,6 +103,15 @@ impl ArticleForm {
         }
         order
     }
+}
+
+/// Whether the article's address follows its title: readers never saw it, and nobody typed
+/// one (it is the title's, perhaps numbered). Its form then leaves the address empty, and
+/// saving derives it again from the title as it now reads.
+pub fn follows_title(a: &Editable) -> bool {
+    a.published_at.is_none()
+        && Slug::parse(&a.slug)
+            .is_ok_and(|slug| slug.is_numbered_from(&Slug::derive_or(&a.title, "article")))
 }
 
 /// Messages next to the fields that need fixing.
@@ -274,6 +287,7 @@ pub struct Meta {
     pub status: ArticleStatus,
     pub status_label: &'static str,
     pub author_name: String,
+    pub slug: String,
     /// The public address, once it is public.
     pub public_url: Option<String>,
 }

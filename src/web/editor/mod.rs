@@ -12,7 +12,7 @@ pub use actions::{add_correction, change_status, delete, take_over};
 pub use list::list;
 pub use page::{edit, new};
 pub use revisions::{diff, restore, revision, revisions};
-pub use save::{autosave, create, save};
+pub use save::{autosave, autosave_new, create, save};
 
 use uuid::Uuid;
 

@@ -74,6 +74,7 @@ pub(super) async fn form_page(
         status: a.status,
         status_label: status_label(a.status),
         author_name: a.author_name.clone(),
+        slug: a.slug.clone(),
         public_url: (a.status == ArticleStatus::Published).then(|| format!("/articles/{}", a.slug)),
     });
     let lock = article.and_then(|a| held_by_other(a, user));

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{editable, may_edit, visible};
 use crate::domain::diff::{Piece, word_diff};
-use crate::domain::{RevisionKind, Title};
+use crate::domain::{RevisionKind, Slug, Title};
 use crate::store::articles::desk::{self, Editable, Revision, RevisionRow};
 use crate::store::articles::write::{self, Draft, Outcome};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -178,11 +178,12 @@ pub async fn restore(
     let title = Title::parse(&revision.title).map_err(|_| AppError::NotFound)?;
     let lang = article.lang;
     let rendered = state.render(&revision.body_markdown, lang).await?;
+    let slug = Slug::parse(&article.slug).ok();
     let draft = Draft {
         title: &title,
         dek: &revision.dek,
         // The address stays.
-        slug: None,
+        slug: slug.as_ref(),
         lang,
         // Revisions keep no excerpt: the current one stays.
         excerpt: &article.excerpt,

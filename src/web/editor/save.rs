@@ -1,14 +1,16 @@
 //! Saving the article form: creating an article, saving one (with the version check, the
 //! conflict page and repeated forms), and autosave, which keeps the text without saving it.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::actions::step_named;
 use super::editable;
-use super::form::{ArticleForm, ConflictView, Errors, check_rendered, validate};
+use super::form::{ArticleForm, ConflictView, Errors, body_error, check_rendered, validate};
 use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
 use crate::domain::{ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, transition};
 use crate::store::articles::desk;
@@ -178,13 +180,15 @@ async fn save_form(
     if let Err(errors) = check_rendered(&rendered) {
         return invalid(state, &user, Some(&article), form, errors).await;
     }
+    // A draft readers never saw follows its title while nobody types an address.
+    let follows_title = form.slug.trim().is_empty() && article.published_at.is_none();
     let mut tx = state.pool.begin().await?;
     let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
     let draft = Draft {
         title: &valid.title,
         dek: &form.dek,
-        slug: Some(&valid.slug),
+        slug: (!follows_title).then_some(&valid.slug),
         lang: valid.lang,
         excerpt: &form.excerpt,
         body_markdown: &form.body,
@@ -276,6 +280,93 @@ async fn save_form(
         }
         Outcome::NotFound => Err(AppError::NotFound),
     }
+}
+
+/// What the first autosave of a new article answers: where the article now lives, for the
+/// page's script to carry on there (the form's address, its autosave, its version and a
+/// fresh key for its next save).
+#[derive(Serialize)]
+struct Begun {
+    id: Uuid,
+    action: String,
+    autosave: String,
+    version: i32,
+    save_key: Uuid,
+}
+
+/// The first autosave of a new article (JavaScript): the article becomes a draft then, with
+/// what is typed so far, so that nothing depends on someone remembering to press "Enregistrer".
+/// Created with the form's key: the form's own save, sent meanwhile or later, finds it and
+/// saves onto it rather than making a second article.
+pub async fn autosave_new(
+    State(state): State<AppState>,
+    signed: SignedForm<ArticleForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    if form.body.len() > state.config.max_body_bytes {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    if let Some(id) = already_created(&state, form.save_key).await? {
+        // Begun already (a repeated request): carry on there.
+        return Ok((StatusCode::OK, Json(begun(id, 1))).into_response());
+    }
+    if form.title.trim().is_empty() && form.body.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "Rien à enregistrer : ni titre ni texte.".to_owned(),
+        ));
+    }
+    if let Some(error) = body_error(&form.body, state.config.max_body_bytes) {
+        return Err(AppError::BadRequest(error));
+    }
+    let title = Title::parse(&form.title).unwrap_or_else(|_| untitled());
+    let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
+    let rendered = state.render(&form.body, lang).await?;
+    let related = form.related_order();
+    let draft = Draft {
+        title: &title,
+        dek: &form.dek,
+        // Derived from the title until someone types one.
+        slug: None,
+        lang,
+        excerpt: &form.excerpt,
+        body_markdown: &form.body,
+        tags: &form.tags,
+        related: &related,
+        save_key: form.save_key,
+    };
+    let mut tx = state.pool.begin().await?;
+    let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
+        Ok(created) => created,
+        // The form's own save (or this autosave, repeated) made it meanwhile.
+        Err(e) if violates(&e, "article_revision_save_key") => {
+            drop(tx);
+            return match already_created(&state, form.save_key).await? {
+                Some(id) => Ok((StatusCode::OK, Json(begun(id, 1))).into_response()),
+                None => Err(AppError::BadRequest(
+                    "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
+                )),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    lock::take(&mut tx, created.id, user.id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(begun(created.id, created.version))).into_response())
+}
+
+fn begun(id: Uuid, version: i32) -> Begun {
+    Begun {
+        id,
+        action: format!("/editor/articles/{id}"),
+        autosave: format!("/editor/articles/{id}/autosave"),
+        version,
+        save_key: Uuid::new_v4(),
+    }
+}
+
+/// The title of an article begun before it had one.
+fn untitled() -> Title {
+    Title::parse("Sans titre").expect("a valid title")
 }
 
 /// Autosave (JavaScript, every ~20 s): the text goes into a draft revision, the article itself
