@@ -13,6 +13,8 @@ pub enum AuditAction {
     ArticleDelete,
     ArticleCorrection,
     ArticleSubmit,
+    /// The author took a submitted article back to work on it.
+    ArticleRetract,
     ArticleRequestChanges,
     ArticlePublish,
     ArticleSchedule,
@@ -44,6 +46,7 @@ impl AuditAction {
         Self::ArticleDelete,
         Self::ArticleCorrection,
         Self::ArticleSubmit,
+        Self::ArticleRetract,
         Self::ArticleRequestChanges,
         Self::ArticlePublish,
         Self::ArticleSchedule,
@@ -76,6 +79,7 @@ impl AuditAction {
             Self::ArticleDelete => "article.delete",
             Self::ArticleCorrection => "article.correction",
             Self::ArticleSubmit => "article.submit",
+            Self::ArticleRetract => "article.retract",
             Self::ArticleRequestChanges => "article.request_changes",
             Self::ArticlePublish => "article.publish",
             Self::ArticleSchedule => "article.schedule",
@@ -113,6 +117,7 @@ impl AuditAction {
             | Self::ArticleDelete
             | Self::ArticleCorrection
             | Self::ArticleSubmit
+            | Self::ArticleRetract
             | Self::ArticleRequestChanges
             | Self::ArticlePublish
             | Self::ArticleSchedule

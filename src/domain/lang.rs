@@ -1,6 +1,6 @@
 //! Languages Vigie writes in, and dates the way each of them reads them.
 
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime};
 
 /// A language of the site or of an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,10 +66,73 @@ pub fn format_date(date: Date, lang: Lang) -> String {
     }
 }
 
+/// A moment as the newsroom reads it on staff pages, already on its wall clock (`local`):
+/// `5 déc. à 10:42`, with the year when it is not the year of `today`: `5 déc. 2025 à 10:42`;
+/// `Dec 5, 10:42` in English.
+pub fn format_moment(local: OffsetDateTime, today: Date, lang: Lang) -> String {
+    let (day, hour, minute) = (local.day(), local.hour(), local.minute());
+    let year = (local.year() != today.year()).then(|| local.year());
+    match lang {
+        Lang::Fr => {
+            let month = match local.month() {
+                Month::January => "janv.",
+                Month::February => "févr.",
+                Month::March => "mars",
+                Month::April => "avr.",
+                Month::May => "mai",
+                Month::June => "juin",
+                Month::July => "juil.",
+                Month::August => "août",
+                Month::September => "sept.",
+                Month::October => "oct.",
+                Month::November => "nov.",
+                Month::December => "déc.",
+            };
+            let day = if day == 1 {
+                "1er".to_owned()
+            } else {
+                day.to_string()
+            };
+            match year {
+                Some(year) => format!("{day} {month} {year} à {hour:02}:{minute:02}"),
+                None => format!("{day} {month} à {hour:02}:{minute:02}"),
+            }
+        }
+        Lang::En => {
+            let month = &local.month().to_string()[..3];
+            match year {
+                Some(year) => format!("{month} {day}, {year}, {hour:02}:{minute:02}"),
+                None => format!("{month} {day}, {hour:02}:{minute:02}"),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn moments_read_short_with_the_year_only_when_it_is_another() {
+        let at = datetime!(2026-12-05 08:00 +1);
+        assert_eq!(
+            format_moment(at, date!(2026 - 12 - 06), Lang::Fr),
+            "5 déc. à 08:00"
+        );
+        assert_eq!(
+            format_moment(
+                datetime!(2027-03-01 18:05 +1),
+                date!(2026 - 12 - 06),
+                Lang::Fr
+            ),
+            "1er mars 2027 à 18:05"
+        );
+        assert_eq!(
+            format_moment(at, date!(2026 - 12 - 06), Lang::En),
+            "Dec 5, 08:00"
+        );
+    }
 
     #[test]
     fn codes_are_bcp_47_and_read_back() {

@@ -16,9 +16,11 @@ pub mod typography;
 pub mod zone;
 
 pub use audit::AuditAction;
-pub use lang::{Lang, format_date};
+pub use lang::{Lang, format_date, format_moment};
 pub use legacy::legacy_path;
 pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};
-pub use status::{Action, ArticleStatus, RevisionKind, Role, TransitionError, transition};
+pub use status::{
+    Action, ArticleStatus, RevisionKind, Role, Standing, TransitionError, transition,
+};
 pub use text::{DisplayName, Email, TagKind, TextError, Title};

@@ -24,8 +24,9 @@ pub enum Permission {
     AddCorrection,
     /// Open the review queue.
     Review,
-    /// Delete an article for good.
-    DeleteArticle,
+    /// Delete an article for good: admins any article; anyone their own draft readers never
+    /// saw (`unseen_draft`: a draft never published), which is still only their notes.
+    DeleteArticle { own: bool, unseen_draft: bool },
     /// Create a tag while writing (everyone who writes: a new subject needs a new tag).
     CreateTag,
     /// Rename, merge or delete tags.
@@ -49,7 +50,8 @@ pub fn may(role: Role, permission: Permission) -> bool {
             (own || editor) && transition(from, action, role).is_ok()
         }
         AddCorrection | Review => editor,
-        DeleteArticle | ManageTags | ManageUsers | ReadAudit => admin,
+        DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
+        ManageTags | ManageUsers | ReadAudit => admin,
     }
 }
 
@@ -106,7 +108,33 @@ mod tests {
             (Review, false, true, true),
             (AddCorrection, false, true, true),
             (CreateTag, true, true, true),
-            (DeleteArticle, false, false, true),
+            (
+                DeleteArticle {
+                    own: false,
+                    unseen_draft: true,
+                },
+                false,
+                false,
+                true,
+            ),
+            (
+                DeleteArticle {
+                    own: true,
+                    unseen_draft: false,
+                },
+                false,
+                false,
+                true,
+            ),
+            (
+                DeleteArticle {
+                    own: true,
+                    unseen_draft: true,
+                },
+                true,
+                true,
+                true,
+            ),
             (ManageTags, false, false, true),
             (ManageUsers, false, false, true),
             (ReadAudit, false, false, true),

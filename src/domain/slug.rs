@@ -145,8 +145,15 @@ mod tests {
         assert!(base.with_suffix(3).is_numbered_from(&base));
         let long = Slug::derive(&"mot ".repeat(40)).unwrap();
         assert!(long.with_suffix(12).is_numbered_from(&long));
-        for other in ["anthropic-a-washington-dc", "anthropic-a-washington-1", "anthropic"] {
-            assert!(!Slug::parse(other).unwrap().is_numbered_from(&base), "{other}");
+        for other in [
+            "anthropic-a-washington-dc",
+            "anthropic-a-washington-1",
+            "anthropic",
+        ] {
+            assert!(
+                !Slug::parse(other).unwrap().is_numbered_from(&base),
+                "{other}"
+            );
         }
     }
 

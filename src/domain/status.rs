@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use time::OffsetDateTime;
+
 /// What a signed-in user is allowed to do, per the roles table of the design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -24,6 +26,8 @@ pub enum ArticleStatus {
 pub enum Action {
     /// The author (or anyone who may edit it) sends a draft to the editors.
     Submit,
+    /// The author takes a submitted article back, to work on it again before review.
+    Retract,
     /// An editor sends an article in review back to its author, with a note.
     RequestChanges,
     /// An editor publishes, now or at a chosen time (scheduling).
@@ -99,6 +103,7 @@ string_enum!(RevisionKind {
 });
 string_enum!(Action {
     Submit => "submit",
+    Retract => "retract",
     RequestChanges => "request_changes",
     Publish => "publish",
     Unpublish => "unpublish",
@@ -121,13 +126,13 @@ pub fn transition(
     role: Role,
 ) -> Result<ArticleStatus, TransitionError> {
     use ArticleStatus::*;
-    let needs_editor = !matches!(action, Action::Submit);
+    let needs_editor = !matches!(action, Action::Submit | Action::Retract);
     if needs_editor && !role.is_editor() {
         return Err(TransitionError::Forbidden);
     }
     match (action, from) {
         (Action::Submit, Draft)
-        | (Action::RequestChanges, InReview)
+        | (Action::Retract | Action::RequestChanges, InReview)
         | (Action::Publish, Draft | InReview | Published)
         | (Action::Unpublish, Published | Archived)
         | (Action::Archive, Published) => Ok(action.target()),
@@ -140,10 +145,68 @@ impl Action {
     pub fn target(self) -> ArticleStatus {
         match self {
             Action::Submit => ArticleStatus::InReview,
-            Action::RequestChanges | Action::Unpublish => ArticleStatus::Draft,
+            Action::Retract | Action::RequestChanges | Action::Unpublish => ArticleStatus::Draft,
             Action::Publish => ArticleStatus::Published,
             Action::Archive => ArticleStatus::Archived,
         }
+    }
+}
+
+/// Where an article stands, as the newsroom says it: its status, told apart further by what
+/// readers get. A published article whose time has not come is scheduled; a draft whose
+/// address tells readers it was taken down is withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Draft,
+    Withdrawn,
+    InReview,
+    Scheduled(OffsetDateTime),
+    Published,
+    Archived,
+}
+
+impl Standing {
+    /// The names of every standing, in the order lists offer them as filters.
+    pub const KEYS: &'static [&'static str] = &[
+        "draft",
+        "in_review",
+        "scheduled",
+        "published",
+        "withdrawn",
+        "archived",
+    ];
+
+    pub fn of(
+        status: ArticleStatus,
+        published_at: Option<OffsetDateTime>,
+        withdrawn: bool,
+        now: OffsetDateTime,
+    ) -> Self {
+        match (status, published_at) {
+            (ArticleStatus::Draft, _) if withdrawn => Self::Withdrawn,
+            (ArticleStatus::Draft, _) => Self::Draft,
+            (ArticleStatus::InReview, _) => Self::InReview,
+            (ArticleStatus::Published, Some(at)) if at > now => Self::Scheduled(at),
+            (ArticleStatus::Published, _) => Self::Published,
+            (ArticleStatus::Archived, _) => Self::Archived,
+        }
+    }
+
+    /// Its name, one of [`Standing::KEYS`]: in filters' URLs and style classes.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Withdrawn => "withdrawn",
+            Self::InReview => "in_review",
+            Self::Scheduled(_) => "scheduled",
+            Self::Published => "published",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// The known name `s` is, if it is one.
+    pub fn parse_key(s: &str) -> Option<&'static str> {
+        Self::KEYS.iter().copied().find(|k| *k == s)
     }
 }
 
@@ -153,9 +216,10 @@ mod tests {
     use super::*;
 
     /// The whole table, written out by hand: (action, from, to) for editors and admins;
-    /// journalists may only submit.
+    /// journalists may only submit and take back.
     const ALLOWED: &[(Action, ArticleStatus, ArticleStatus)] = &[
         (Action::Submit, Draft, InReview),
+        (Action::Retract, InReview, Draft),
         (Action::RequestChanges, InReview, Draft),
         (Action::Publish, Draft, Published),
         (Action::Publish, InReview, Published),
@@ -177,7 +241,10 @@ mod tests {
                         .map(|(_, _, to)| *to);
                     let got = transition(from, action, role);
                     match expected {
-                        Some(to) if role.is_editor() || action == Action::Submit => {
+                        Some(to)
+                            if role.is_editor()
+                                || matches!(action, Action::Submit | Action::Retract) =>
+                        {
                             assert_eq!(got, Ok(to), "{role} {action} from {from}");
                         }
                         _ => assert!(got.is_err(), "{role} {action} from {from} gave {got:?}"),
@@ -197,6 +264,27 @@ mod tests {
             transition(Archived, Action::Archive, Role::Editor),
             Err(TransitionError::NotFrom(Archived))
         );
+    }
+
+    #[test]
+    fn a_published_article_whose_time_has_not_come_is_scheduled() {
+        let now = time::macros::datetime!(2026-12-05 08:00 UTC);
+        let later = now + time::Duration::hours(2);
+        let earlier = now - time::Duration::hours(2);
+        let of = |status, at, withdrawn| Standing::of(status, at, withdrawn, now);
+        assert_eq!(
+            of(Published, Some(later), false),
+            Standing::Scheduled(later)
+        );
+        assert_eq!(of(Published, Some(earlier), false), Standing::Published);
+        assert_eq!(of(Draft, Some(earlier), true), Standing::Withdrawn);
+        assert_eq!(of(Draft, None, false), Standing::Draft);
+        assert_eq!(of(InReview, Some(earlier), true), Standing::InReview);
+        assert_eq!(of(Archived, Some(earlier), false), Standing::Archived);
+        for key in Standing::KEYS {
+            assert_eq!(Standing::parse_key(key), Some(*key));
+        }
+        assert_eq!(Standing::parse_key("scheduled'"), None);
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct SessionUser {
     pub role: Role,
     /// The token forms of this session must carry.
     pub csrf_token: String,
+    /// How many articles wait for review (the menu shows it to those who review).
+    pub waiting: i64,
 }
 
 /// A session just opened: the token goes in the cookie, never anywhere else.
@@ -77,7 +79,8 @@ pub async fn touch(
           and s.expires_at > now()
           and s.last_seen_at > now() - make_interval(secs => $2)
           and u.disabled_at is null
-        returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role"
+        returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role",
+                  (select count(*) from article where status = 'in_review') as "waiting!"
         "#,
         digest(token),
         idle.as_secs_f64()
@@ -91,6 +94,7 @@ pub async fn touch(
         display_name: r.display_name,
         slug: r.slug,
         csrf_token: r.csrf_token,
+        waiting: r.waiting,
     }))
 }
 

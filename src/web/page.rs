@@ -11,6 +11,18 @@ impl AppState {
         crate::domain::format_date(self.zone.local(at).date(), self.config.lang)
     }
 
+    /// The same moment on the newsroom's wall clock (`VIGIE_TIMEZONE`).
+    pub(in crate::web) fn local_time(&self, at: time::OffsetDateTime) -> time::OffsetDateTime {
+        self.zone.local(at)
+    }
+
+    /// A moment on the newsroom's wall clock (`VIGIE_TIMEZONE`), for staff pages:
+    /// `5 déc. à 10:42`.
+    pub(in crate::web) fn moment_text(&self, at: time::OffsetDateTime) -> String {
+        let today = self.zone.local(time::OffsetDateTime::now_utc()).date();
+        crate::domain::format_moment(self.zone.local(at), today, self.config.lang)
+    }
+
     pub(in crate::web) fn words(&self) -> &'static Words {
         Words::for_lang(self.config.lang)
     }
@@ -35,6 +47,8 @@ pub struct AccountNav {
     pub csrf_token: String,
     /// Editors and admins get the review queue in their menu.
     pub reviewer: bool,
+    /// How many articles wait for review.
+    pub waiting: i64,
     /// Admins get the audit log.
     pub auditor: bool,
 }

@@ -28,7 +28,8 @@ async fn signing_in_opens_a_session_with_a_safe_cookie() {
         .sign_in(&account.email.to_uppercase(), PASSWORD)
         .await;
     assert_eq!(page.status, 303);
-    assert_eq!(page.header("location"), "/account");
+    // Signing in lands on the articles one works on.
+    assert_eq!(page.header("location"), "/editor");
     let cookie = page.header("set-cookie");
     assert!(cookie.starts_with("vigie_session="), "{cookie}");
     for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
@@ -654,7 +655,7 @@ async fn the_page_after_sign_in_is_always_on_this_site() {
             ],
         )
         .await;
-    assert_eq!(page.header("location"), "/account");
+    assert_eq!(page.header("location"), "/editor");
     for next in [
         "/%09/evil.example",
         "//evil.example",
@@ -663,7 +664,7 @@ async fn the_page_after_sign_in_is_always_on_this_site() {
     ] {
         let page = browser.get(&format!("/login?next={next}")).await;
         assert_eq!(page.status, 303, "{next}");
-        assert_eq!(page.header("location"), "/account", "{next}");
+        assert_eq!(page.header("location"), "/editor", "{next}");
     }
     let page = browser.get("/login?next=/account%3Fsaved%3Dprofile").await;
     assert_eq!(page.header("location"), "/account?saved=profile");

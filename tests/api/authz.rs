@@ -79,9 +79,9 @@ fn matrix() -> Vec<Case> {
             &[],
             [
                 Status(200),
-                To("/account"),
-                To("/account"),
-                To("/account"),
+                To("/editor"),
+                To("/editor"),
+                To("/editor"),
                 Status(200),
             ],
         ),
@@ -161,7 +161,29 @@ fn matrix() -> Vec<Case> {
             ],
             [SignIn, Status(303), Status(303), Status(303), SignIn],
         ),
+        case(
+            "POST",
+            "/editor/new/autosave",
+            "",
+            &[("title", "Nouveau"), ("lang", "fr"), ("body", "Texte.")],
+            [SignIn, Status(201), Status(201), Status(201), SignIn],
+        ),
+        case(
+            "POST",
+            "/editor/new/preview",
+            "",
+            &[("title", "Nouveau"), ("lang", "fr"), ("body", "Texte.")],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
         case("GET", "/editor/articles/{id}", "", &[], THEIRS),
+        case("GET", "/editor/articles/{id}/preview", "", &[], THEIRS),
+        case(
+            "POST",
+            "/editor/articles/{id}/preview",
+            "",
+            ARTICLE,
+            [SignIn, Status(404), Status(200), Status(200), SignIn],
+        ),
         case("POST", "/editor/articles/{id}", "", ARTICLE, THEIRS_POST),
         case(
             "POST",
@@ -515,7 +537,7 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             let path = format!("{}{}", case.path, case.query)
                 .replace("{id}", &article.to_string())
                 .replace("{rev}", &revision.to_string());
-            let refused = !matches!(expect, Status(200 | 204 | 303) | To(_));
+            let refused = !matches!(expect, Status(200 | 201 | 204 | 303) | To(_));
             let before = if refused && case.method == "POST" {
                 Some(fingerprint(&app).await)
             } else {
@@ -653,10 +675,11 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The matrix tries other people's articles; these are the author's own, which a journalist
-/// still may neither delete nor correct.
+/// The matrix tries other people's articles; these are the author's own. A journalist may
+/// delete their own draft that readers never saw (it is still only their notes), and nothing
+/// else; they may correct nothing.
 #[tokio::test]
-async fn a_journalist_may_not_delete_or_correct_even_their_own_article() {
+async fn a_journalist_deletes_only_an_own_draft_readers_never_saw_and_corrects_nothing() {
     let app = TestApp::spawn().await;
     let (journalist, me) = app.signed_in(Role::Journalist).await;
     let draft = app.article_by(me.id, "Mon brouillon", "Texte.", None).await;
@@ -668,7 +691,21 @@ async fn a_journalist_may_not_delete_or_correct_even_their_own_article() {
             Some(time::macros::datetime!(2026-01-05 08:00 UTC)),
         )
         .await;
-    for slug in [&draft, &published] {
+    // Taken off the site: a draft again, but readers saw it once.
+    let seen = app
+        .article_by(
+            me.id,
+            "Mon article dépublié",
+            "Texte.",
+            Some(time::macros::datetime!(2026-01-04 08:00 UTC)),
+        )
+        .await;
+    sqlx::query("update article set status = 'draft' where slug = $1")
+        .bind(&seen)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for slug in [&published, &seen] {
         let id = app.article_id(slug).await;
         let before = fingerprint(&app).await;
         let deleted = journalist
@@ -686,7 +723,42 @@ async fn a_journalist_may_not_delete_or_correct_even_their_own_article() {
             .await;
         assert_eq!(corrected.status, 403, "correct {slug}");
         assert_eq!(fingerprint(&app).await, before, "{slug}: nothing written");
+        let page = journalist.get(&format!("/editor/articles/{id}")).await;
+        assert!(
+            page.attrs("form", "action")
+                .iter()
+                .all(|a| !a.ends_with("/delete")),
+            "{slug}: no delete button"
+        );
     }
+    let id = app.article_id(&draft).await;
+    let page = journalist.get(&format!("/editor/articles/{id}")).await;
+    assert!(
+        page.attrs("form", "action")
+            .contains(&format!("/editor/articles/{id}/delete")),
+        "the draft offers its delete button"
+    );
+    // Unconfirmed, nothing goes.
+    let before = fingerprint(&app).await;
+    let unconfirmed = journalist
+        .post_signed(&format!("/editor/articles/{id}/delete"), &[])
+        .await;
+    assert_eq!(unconfirmed.status, 422);
+    assert_eq!(fingerprint(&app).await, before);
+    let deleted = journalist
+        .post_signed(
+            &format!("/editor/articles/{id}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(
+        journalist
+            .get(&format!("/editor/articles/{id}"))
+            .await
+            .status,
+        404
+    );
     // Their own editor page offers neither.
     let id = app.article_id(&published).await;
     let page = journalist.get(&format!("/editor/articles/{id}")).await;

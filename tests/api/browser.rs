@@ -157,13 +157,13 @@ async fn finish(client: Client, outcome: Step, name: &str) {
     let _ = client.close().await;
 }
 
-/// Opens the sign-in page and signs in; lands on the account page.
+/// Opens the sign-in page and signs in; lands on the articles one works on.
 async fn signed_in(client: &Client, base: &str, email: &str) -> Step {
     client
         .goto(&format!("{base}/login"))
         .await
         .map_err(fail("opening the sign-in page"))?;
-    sign_in(client, email, "/account").await
+    sign_in(client, email, "/editor").await
 }
 
 /// Opens a new article's form and types its title and body.
@@ -189,7 +189,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
     let base = app.base_url();
     signed_in(client, &base, email).await?;
     let h1 = text(client, "main h1").await?;
-    if h1 != "Mon compte" {
+    if h1 != "Mes articles" {
         return Err(format!("after signing in, the page says {h1:?}"));
     }
 
@@ -205,7 +205,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         return Err("the Markdown toolbar stayed hidden: editor.js did not run".to_owned());
     }
 
-    wait_for(client, ".form-buttons button[value=preview]")
+    wait_for(client, ".desk-actions button[value=preview]")
         .await?
         .click()
         .await
@@ -233,7 +233,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         ));
     }
 
-    wait_for(client, ".form-buttons button[value=save]")
+    wait_for(client, ".desk-actions button[value=save]")
         .await?
         .click()
         .await
@@ -268,7 +268,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
         .goto(&format!("{base}{article}"))
         .await
         .map_err(fail("reopening the article"))?;
-    wait_for(client, ".workflow button")
+    wait_for(client, ".desk-actions button[value='status:submit']")
         .await?
         .click()
         .await
@@ -278,7 +278,7 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
     if notice != "C’est fait : en relecture." {
         return Err(format!("after submitting: {notice:?}"));
     }
-    wait_for(client, "[data-status=in_review]").await?;
+    wait_for(client, "[data-standing=in_review]").await?;
     Ok(())
 }
 
@@ -312,7 +312,7 @@ async fn session_ends_while_writing(client: &Client, app: &TestApp, email: &str)
     let base = app.base_url();
     signed_in(client, &base, email).await?;
     type_new_article(client, &base, "Session expirée", "Premier paragraphe.").await?;
-    wait_for(client, ".form-buttons button[value=save]")
+    wait_for(client, ".desk-actions button[value=save]")
         .await?
         .click()
         .await
@@ -348,7 +348,7 @@ async fn session_ends_while_writing(client: &Client, app: &TestApp, email: &str)
         return Err(format!("the autosave said {said:?}"));
     }
 
-    wait_for(client, ".form-buttons button[value=save]")
+    wait_for(client, ".desk-actions button[value=save]")
         .await?
         .click()
         .await
@@ -360,7 +360,7 @@ async fn session_ends_while_writing(client: &Client, app: &TestApp, email: &str)
         .click()
         .await
         .map_err(fail("taking the kept text back"))?;
-    wait_for(client, ".form-buttons button[value=save]")
+    wait_for(client, ".desk-actions button[value=save]")
         .await?
         .click()
         .await

@@ -20,6 +20,7 @@ mod browser;
 mod caching;
 mod cli;
 mod content_api;
+mod desk;
 mod editor;
 mod embedded;
 mod expiry;

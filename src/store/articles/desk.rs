@@ -17,6 +17,8 @@ pub struct Row {
     pub slug: String,
     pub title: String,
     pub status: ArticleStatus,
+    pub published_at: Option<OffsetDateTime>,
+    pub withdrawn: bool,
     pub updated_at: OffsetDateTime,
     pub author_name: String,
     pub last_editor_name: Option<String>,
@@ -29,7 +31,8 @@ pub struct Row {
 pub struct Filter {
     /// Only this author's (always set for journalists).
     pub author: Option<Uuid>,
-    pub status: Option<ArticleStatus>,
+    /// One of `Standing::KEYS`: a status, or scheduled, or withdrawn.
+    pub standing: Option<&'static str>,
     pub tag: Option<Uuid>,
     /// Words the title contains (case- and accent-insensitive).
     pub title: Option<String>,
@@ -47,13 +50,19 @@ pub async fn list(
     sqlx::query_as!(
         Row,
         r#"
-        select a.id, a.slug, a.title, a.status as "status: ArticleStatus", a.updated_at,
+        select a.id, a.slug, a.title, a.status as "status: ArticleStatus", a.published_at,
+               a.withdrawn, a.updated_at,
                au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note
         from article a
         join app_user au on au.id = a.author_id
         left join app_user le on le.id = a.last_editor_id
         where ($1::uuid is null or a.author_id = $1)
-          and ($2::text is null or a.status = $2)
+          and (case $2::text
+                 when 'scheduled' then a.status = 'published' and a.published_at > now()
+                 when 'published' then article_is_listed(a.status, a.published_at)
+                 when 'draft' then a.status = 'draft' and not a.withdrawn
+                 when 'withdrawn' then a.status = 'draft' and a.withdrawn
+                 else $2 is null or a.status = $2 end)
           and ($3::uuid is null or exists (
                   select 1 from article_tag x where x.article_id = a.id and x.tag_id = $3))
           and ($4::text is null or unaccent(a.title) ilike unaccent($4))
@@ -62,7 +71,7 @@ pub async fn list(
         limit $7
         "#,
         filter.author,
-        filter.status.map(ArticleStatus::as_str),
+        filter.standing,
         filter.tag,
         title,
         before.map(|b| b.0),
@@ -112,6 +121,8 @@ pub struct Editable {
     pub locked_by_name: Option<String>,
     pub locked_at: Option<OffsetDateTime>,
     pub review_note: String,
+    pub withdrawn: bool,
+    pub withdrawn_reason: String,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -125,6 +136,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                a.status as "status: ArticleStatus",
                a.version, a.author_id, au.display_name as author_name, a.published_at,
                lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
+               a.withdrawn, a.withdrawn_reason,
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)

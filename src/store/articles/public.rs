@@ -220,8 +220,9 @@ pub enum Lookup {
     Found(Box<Published>),
     /// The slug is an old one; the article now lives at this slug.
     Moved(String),
-    /// Taken down by the newsroom, on purpose and for good: 410, with a notice.
-    Withdrawn,
+    /// Taken down by the newsroom, on purpose and for good: 410, with a notice and the
+    /// reason the newsroom gave (may be empty).
+    Withdrawn(String),
     Missing,
 }
 
@@ -260,16 +261,12 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
         None => {}
     }
     let withdrawn = sqlx::query_scalar!(
-        r#"select exists (select 1 from article where slug = $1 and withdrawn) as "withdrawn!""#,
+        "select withdrawn_reason from article where slug = $1 and withdrawn",
         slug.as_str()
     )
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await?;
-    Ok(if withdrawn {
-        Lookup::Withdrawn
-    } else {
-        Lookup::Missing
-    })
+    Ok(withdrawn.map_or(Lookup::Missing, Lookup::Withdrawn))
 }
 
 /// The slug of the public article that had the old address `path` (see the `legacy_urls`

@@ -28,13 +28,16 @@ pub enum When<'a> {
 pub enum Step<'a> {
     /// To the editors, for review.
     Submit,
+    /// Back from review to its author's draft, by the author.
+    Retract,
     /// Back to its author: with the reviewer's note, or keeping the one it has.
     SendBack(Option<&'a str>),
     Publish(When<'a>),
     /// Off the site, back to draft: its address answers "not found".
     Unpublish,
-    /// Off the site, back to draft, its address saying it was withdrawn (410).
-    Withdraw,
+    /// Off the site, back to draft, its address saying it was withdrawn (410), with the
+    /// reason given (may be empty).
+    Withdraw(&'a str),
     /// Readable at its address with a notice, in no list.
     Archive,
 }
@@ -43,9 +46,10 @@ impl Step<'_> {
     pub fn action(&self) -> Action {
         match self {
             Step::Submit => Action::Submit,
+            Step::Retract => Action::Retract,
             Step::SendBack(_) => Action::RequestChanges,
             Step::Publish(_) => Action::Publish,
-            Step::Unpublish | Step::Withdraw => Action::Unpublish,
+            Step::Unpublish | Step::Withdraw(_) => Action::Unpublish,
             Step::Archive => Action::Archive,
         }
     }
@@ -53,7 +57,7 @@ impl Step<'_> {
     /// Its name in the audit log and in the editor's notices (`?status=`).
     pub fn name(&self) -> &'static str {
         match self {
-            Step::Withdraw => "withdraw",
+            Step::Withdraw(_) => "withdraw",
             other => other.action().as_str(),
         }
     }
@@ -79,6 +83,10 @@ pub async fn change(
         Step::SendBack(note) => note,
         _ => None,
     };
+    let reason = match step {
+        Step::Withdraw(reason) => Some(reason.trim()),
+        _ => None,
+    };
     let changed = sqlx::query!(
         r#"
         update article
@@ -94,6 +102,9 @@ pub async fn change(
             withdrawn = case when $2 = 'published' then false
                              when $9 and article_is_public(status, published_at) then true
                              else withdrawn end,
+            withdrawn_reason = case when $2 = 'published' then ''
+                                    when $9 and article_is_public(status, published_at) then $11
+                                    else withdrawn_reason end,
             review_note = case when $2 = 'published' then '' else coalesce($10, review_note) end,
             version = version + 1, last_editor_id = coalesce($5, last_editor_id)
         where id = $1 and status = $3 and version = $4
@@ -107,8 +118,9 @@ pub async fn change(
         at,
         local,
         zone,
-        matches!(step, Step::Withdraw),
-        note
+        matches!(step, Step::Withdraw(_)),
+        note,
+        reason.unwrap_or_default()
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -130,13 +142,17 @@ pub async fn change(
             json!({ "status": to.as_str(), "note": note }),
         ),
         Step::Submit => (AuditAction::ArticleSubmit, json!({ "status": to.as_str() })),
+        Step::Retract => (
+            AuditAction::ArticleRetract,
+            json!({ "status": to.as_str() }),
+        ),
         Step::Unpublish => (
             AuditAction::ArticleUnpublish,
             json!({ "status": to.as_str() }),
         ),
-        Step::Withdraw => (
+        Step::Withdraw(reason) => (
             AuditAction::ArticleWithdraw,
-            json!({ "status": to.as_str() }),
+            json!({ "status": to.as_str(), "reason": reason.trim() }),
         ),
         Step::Archive => (
             AuditAction::ArticleArchive,

@@ -93,13 +93,7 @@ pub async fn audit(
     let lines = rows
         .into_iter()
         .map(|e| Line {
-            at: format!(
-                "{} {:02}:{:02}:{:02} UTC",
-                e.at.date(),
-                e.at.hour(),
-                e.at.minute(),
-                e.at.second()
-            ),
+            at: state.moment_text(e.at),
             actor: match (e.actor_name, e.actor_email) {
                 (Some(name), Some(email)) => format!("{name} <{email}>"),
                 _ => "système".to_owned(),

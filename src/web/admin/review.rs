@@ -8,16 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use time::macros::format_description;
 use uuid::Uuid;
 
 use crate::domain::diff::{Piece, word_diff};
-use crate::domain::{Action, ArticleStatus, Permission};
+use crate::domain::{Action, Permission, Standing};
 use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::status::{self, Step, When};
 use crate::store::clock;
 use crate::store::review::{self, Waiting};
 use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::editor::local_time;
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
 
@@ -76,18 +76,33 @@ pub struct ReviewPage {
     /// Changes since the version readers saw, if it has been published before.
     changes: Option<Vec<Piece>>,
     timezone: String,
+    /// When it comes out, if it is scheduled.
+    scheduled: Option<String>,
+    /// The names of its tags, in order.
+    tags: Vec<String>,
     error: Option<&'static str>,
     note: String,
     at: String,
 }
 
+/// The article `id` if an editor decides on it here: waiting for review, or scheduled (its
+/// time can still be moved, or the scheduling cancelled).
 async fn in_review(state: &AppState, id: Uuid) -> Result<Editable, AppError> {
     let mut conn = state.pool.acquire().await?;
     let article = desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    if article.status != ArticleStatus::InReview {
-        return Err(AppError::NotFound);
+    match standing(&article) {
+        Standing::InReview | Standing::Scheduled(_) => Ok(article),
+        _ => Err(AppError::NotFound),
     }
-    Ok(article)
+}
+
+fn standing(article: &Editable) -> Standing {
+    Standing::of(
+        article.status,
+        article.published_at,
+        article.withdrawn,
+        OffsetDateTime::now_utc(),
+    )
 }
 
 async fn review_page(
@@ -102,6 +117,19 @@ async fn review_page(
         .render(&article.body_markdown, article.lang)
         .await?
         .html;
+    let scheduled = match standing(&article) {
+        Standing::Scheduled(at) => Some(state.moment_text(at)),
+        _ => None,
+    };
+    let tags = {
+        let all = desk::tag_choices(&state.pool).await?;
+        article
+            .tags
+            .0
+            .iter()
+            .filter_map(|id| all.iter().find(|t| t.id == *id).map(|t| t.name.clone()))
+            .collect()
+    };
     let changes = match review::last_published_text(&state.pool, article.id).await? {
         Some(before) => {
             let after = article.body_markdown.clone();
@@ -118,6 +146,8 @@ async fn review_page(
         body_html,
         changes,
         timezone: state.config.timezone.clone(),
+        scheduled,
+        tags,
         article,
         error,
         note,
@@ -155,20 +185,18 @@ pub async fn decide(
     let SignedForm { user, form } = signed;
     let article = in_review(&state, id).await?;
     let own = article.author_id == user.id;
+    let from = article.status;
     let action = match form.decision.as_str() {
         "publish" | "schedule" => Action::Publish,
         "request_changes" => Action::RequestChanges,
+        "cancel" => Action::Unpublish,
         _ => {
             return Err(AppError::BadRequest(
                 "Cette décision n’existe pas.".to_owned(),
             ));
         }
     };
-    if !user.may(Permission::ChangeStatus {
-        own,
-        from: ArticleStatus::InReview,
-        action,
-    }) {
+    if !user.may(Permission::ChangeStatus { own, from, action }) {
         return Err(AppError::Forbidden);
     }
     let again = |error: &'static str, article: Editable| {
@@ -180,7 +208,7 @@ pub async fn decide(
             Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     };
-    let seen = (ArticleStatus::InReview, form.version);
+    let seen = (from, form.version);
     let mut tx = state.pool.begin().await?;
     let done = match form.decision.as_str() {
         "publish" => {
@@ -188,12 +216,7 @@ pub async fn decide(
             status::change(&mut tx, id, seen, publish, Some(user.id)).await?
         }
         "schedule" => {
-            let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
-            let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-            let at = form.at.trim();
-            let parsed = time::PrimitiveDateTime::parse(at, seconds)
-                .or_else(|_| time::PrimitiveDateTime::parse(at, minutes));
-            let Ok(local) = parsed else {
+            let Some(local) = local_time(&form.at) else {
                 drop(tx);
                 return again(
                     "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).",
@@ -212,6 +235,7 @@ pub async fn decide(
             let schedule = Step::Publish(When::Local(local, &state.config.timezone));
             status::change(&mut tx, id, seen, schedule, Some(user.id)).await?
         }
+        "cancel" => status::change(&mut tx, id, seen, Step::Unpublish, Some(user.id)).await?,
         _ => {
             let note = form.note.trim();
             if note.is_empty() || note.chars().count() > 2000 || note.contains('\0') {
@@ -243,5 +267,9 @@ pub async fn decide(
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/editor/articles/{id}?status={}", form.decision)).into_response())
+    let done = match form.decision.as_str() {
+        "cancel" => "unschedule",
+        other => other,
+    };
+    Ok(Redirect::to(&format!("/editor/articles/{id}?status={done}")).into_response())
 }

@@ -242,7 +242,7 @@ pub async fn article(
             );
             return Ok(moved.into_response());
         }
-        Lookup::Withdrawn => {
+        Lookup::Withdrawn(_) => {
             return Err(ApiError::Gone(
                 "This article was withdrawn by the newsroom.",
             ));

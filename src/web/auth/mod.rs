@@ -50,6 +50,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub slug: String,
     pub role: Role,
+    /// How many articles wait for review, as the request began.
+    pub waiting: i64,
     csrf_token: String,
     session_token: String,
 }
@@ -86,6 +88,7 @@ impl CurrentUser {
             display_name: u.display_name,
             slug: u.slug,
             role: u.role,
+            waiting: u.waiting,
             csrf_token: u.csrf_token,
             session_token: token,
         }))
@@ -302,7 +305,7 @@ fn safe_next(next: Option<&str>) -> String {
     };
     match next {
         Some(n) if local(n) => n.to_owned(),
-        _ => "/account".to_owned(),
+        _ => "/editor".to_owned(),
     }
 }
 
@@ -314,6 +317,7 @@ impl AppState {
             display_name: user.display_name.clone(),
             csrf_token: user.csrf_token().to_owned(),
             reviewer: user.may(crate::domain::Permission::Review),
+            waiting: user.waiting,
             auditor: user.may(crate::domain::Permission::ReadAudit),
         });
         page
@@ -336,9 +340,9 @@ mod tests {
             "/ /evil.example",
             "account",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/account", "{bad}");
+            assert_eq!(safe_next(Some(bad)), "/editor", "{bad}");
         }
-        assert_eq!(safe_next(None), "/account");
+        assert_eq!(safe_next(None), "/editor");
     }
 
     #[test]

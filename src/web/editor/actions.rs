@@ -5,13 +5,16 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use time::PrimitiveDateTime;
+use time::macros::format_description;
 use uuid::Uuid;
 
 use super::page::{Extras, refused_on_page};
 use super::{editable, visible};
-use crate::domain::{ArticleStatus, Permission, transition};
+use crate::domain::{Permission, Standing, transition};
 use crate::store::articles::status::{self, Step, When};
 use crate::store::articles::{lock, write};
+use crate::store::clock;
 use crate::store::review;
 use crate::web::auth::SignedForm;
 use crate::web::error::PathId;
@@ -40,6 +43,12 @@ pub struct StatusForm {
     /// The version the decision was made on.
     #[serde(default, deserialize_with = "crate::web::auth::lenient_number")]
     version: i32,
+    /// Why it is withdrawn (shown to readers), for "withdraw".
+    #[serde(default)]
+    reason: String,
+    /// When to publish, for "schedule": `YYYY-MM-DDTHH:MM` on the newsroom's clock.
+    #[serde(default)]
+    at: String,
 }
 
 /// A workflow button: checked against the transition table and the user's role, and applied
@@ -51,8 +60,16 @@ pub async fn change_status(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
-    let step = step_named(&form.action)
-        .ok_or_else(|| AppError::BadRequest("Cette action n’existe pas.".to_owned()))?;
+    let step = match step_asked(&state, &form.action, &form.reason, &form.at).await? {
+        Ok(step) => step,
+        Err(error) => {
+            let extras = Extras {
+                workflow_error: Some(error),
+                ..Extras::default()
+            };
+            return refused_on_page(&state, &user, &article, extras).await;
+        }
+    };
     let own = article.author_id == user.id;
     let (from, action) = (article.status, step.action());
     if !user.may(Permission::ChangeStatus { own, from, action }) {
@@ -67,23 +84,70 @@ pub async fn change_status(
         ));
     }
     tx.commit().await?;
-    let done = step.name();
+    let done = done_name(&form.action, step);
     Ok(Redirect::to(&format!("/editor/articles/{id}?status={done}")).into_response())
 }
 
-/// The status change a workflow button names: an action of the transition table, or
-/// "withdraw" (unpublishing that leaves a 410 notice at the address). Publishing from the
-/// editor is now; scheduling is the review page's.
-pub(super) fn step_named(name: &str) -> Option<Step<'static>> {
-    Some(match name {
+/// The name of what was done, for the notice (`?status=`): a publication asked for a time to
+/// come is a scheduling.
+pub(super) fn done_name(asked: &str, step: Step<'_>) -> &'static str {
+    match (asked, step) {
+        ("schedule", _) => "schedule",
+        _ => step.name(),
+    }
+}
+
+/// The status change a workflow button asks for, with what goes with it: the reason given
+/// for withdrawing, the time asked for scheduling. Either the step, or what is wrong with the
+/// request in the newsroom's words (a date that is not one, or is past; a reason too long).
+pub(super) async fn step_asked<'a>(
+    state: &'a AppState,
+    name: &str,
+    reason: &'a str,
+    at: &str,
+) -> Result<Result<Step<'a>, &'static str>, AppError> {
+    Ok(Ok(match name {
         "submit" => Step::Submit,
+        "retract" => Step::Retract,
         "request_changes" => Step::SendBack(None),
         "publish" => Step::Publish(When::Now),
+        "schedule" => {
+            let Some(local) = local_time(at) else {
+                return Ok(Err(
+                    "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).",
+                ));
+            };
+            if !clock::is_future(&state.pool, local, &state.config.timezone).await? {
+                return Ok(Err(
+                    "Cette date est passée : choisissez un moment à venir, ou publiez maintenant.",
+                ));
+            }
+            Step::Publish(When::Local(local, state.config.timezone.as_str()))
+        }
         "unpublish" => Step::Unpublish,
-        "withdraw" => Step::Withdraw,
+        "withdraw" => {
+            if reason.chars().count() > 2000 || reason.contains('\0') {
+                return Ok(Err("Le motif compte 2 000 caractères au plus."));
+            }
+            Step::Withdraw(reason)
+        }
         "archive" => Step::Archive,
-        _ => return None,
-    })
+        _ => {
+            return Err(AppError::BadRequest(
+                "Cette action n’existe pas.".to_owned(),
+            ));
+        }
+    }))
+}
+
+/// A time typed in an `<input type=datetime-local>`: `YYYY-MM-DDTHH:MM`, seconds optional.
+pub(crate) fn local_time(at: &str) -> Option<PrimitiveDateTime> {
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let at = at.trim();
+    PrimitiveDateTime::parse(at, seconds)
+        .or_else(|_| PrimitiveDateTime::parse(at, minutes))
+        .ok()
 }
 
 #[derive(Deserialize)]
@@ -92,7 +156,8 @@ pub struct DeleteForm {
     confirm: String,
 }
 
-/// Deletes an article for good (admins only, after ticking a confirmation).
+/// Deletes an article for good, after a confirmation: admins any article, anyone their own
+/// draft that readers never saw.
 pub async fn delete(
     State(state): State<AppState>,
     PathId(id): PathId<Uuid>,
@@ -100,7 +165,7 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
-    if !user.may(Permission::DeleteArticle) {
+    if !user.may(super::delete_permission(&user, &article)) {
         return Err(AppError::Forbidden);
     }
     if form.confirm != "yes" {
@@ -134,7 +199,9 @@ pub async fn add_correction(
         return Err(AppError::Forbidden);
     }
     let body = form.body.trim();
-    let error = if article.status != ArticleStatus::Published {
+    let now = time::OffsetDateTime::now_utc();
+    let live = Standing::of(article.status, article.published_at, article.withdrawn, now);
+    let error = if live != Standing::Published {
         Some("Seul un article publié reçoit des corrections.")
     } else if body.is_empty() || body.chars().count() > 2000 || body.contains('\0') {
         Some("Écrivez la correction (2 000 caractères au plus).")

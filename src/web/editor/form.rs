@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::{ArticleStatus, Lang, Slug, TagKind, Title, markdown};
+use crate::domain::{Lang, Slug, TagKind, Title, markdown};
 use crate::store::articles::desk::{Editable, Pick, TagChoice};
 use crate::store::articles::links::LinkWarning;
 use crate::web::Page;
@@ -39,6 +39,10 @@ pub struct ArticleForm {
     #[serde(deserialize_with = "lenient_ids")]
     pub related_add: Vec<Uuid>,
     pub related_q: String,
+    /// Why the article is withdrawn, with the "withdraw" button (shown to readers).
+    pub reason: String,
+    /// When to publish, with the "schedule" button: `YYYY-MM-DDTHH:MM`, newsroom's clock.
+    pub at: String,
     /// Which button: save (default), preview, search, up:<id>, or status:<action>.
     pub intent: String,
     /// Made when the form is shown: the same form sent twice saves once (see
@@ -277,15 +281,48 @@ pub struct TagOption {
 
 /// A workflow button the user's role allows.
 pub struct ActionButton {
+    /// What it asks for (`submit`, `schedule`, `withdraw`…).
     pub action: &'static str,
     pub label: &'static str,
+    /// The question asked before doing it, and the answer that does it. None: done at once.
+    pub confirm: Option<(String, &'static str)>,
+}
+
+impl ActionButton {
+    /// A button that does what it says at once.
+    pub fn now(action: &'static str, label: &'static str) -> Self {
+        Self {
+            action,
+            label,
+            confirm: None,
+        }
+    }
+
+    /// A button that first asks `question`, done by answering `yes`.
+    pub fn asking(
+        action: &'static str,
+        label: &'static str,
+        question: String,
+        yes: &'static str,
+    ) -> Self {
+        Self {
+            action,
+            label,
+            confirm: Some((question, yes)),
+        }
+    }
 }
 
 /// The article being edited, as the page's header shows it.
 pub struct Meta {
     pub id: Uuid,
-    pub status: ArticleStatus,
-    pub status_label: &'static str,
+    /// One of `Standing::KEYS`.
+    pub standing: &'static str,
+    pub standing_label: String,
+    /// Readers see it: saving changes their page at once.
+    pub live: bool,
+    /// Why it was withdrawn, when it is.
+    pub withdrawn_reason: Option<String>,
     pub author_name: String,
     pub slug: String,
     /// The public address, once it is public.
@@ -330,6 +367,8 @@ pub struct EditPage {
     pub lock: Option<LockNotice>,
     pub actions: Vec<ActionButton>,
     pub can_edit: bool,
+    /// Readers see the article: saving changes their page at once, so it asks first.
+    pub live: bool,
     pub conflict: Option<ConflictView>,
     pub unsaved: bool,
     /// The editor's note when the article was sent back.
@@ -340,6 +379,10 @@ pub struct EditPage {
     pub correction_error: Option<&'static str>,
     pub can_delete: bool,
     pub delete_error: Option<&'static str>,
+    /// What keeps a workflow button's request from being done (a schedule's date…).
+    pub workflow_error: Option<&'static str>,
+    /// `VIGIE_TIMEZONE`, for the scheduling field.
+    pub timezone: String,
     pub script: &'static str,
 }
 

@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::status_label;
-use crate::domain::{ArticleStatus, Permission};
+use super::{standing_label, standing_name};
+use crate::domain::{ArticleStatus, Permission, Standing};
 use crate::store::articles::desk::{self, Filter, TagChoice};
 use crate::store::users;
 use crate::web::auth::CurrentUser;
@@ -31,8 +31,9 @@ pub struct ListQuery {
 pub struct Line {
     pub id: Uuid,
     pub title: String,
-    pub status: ArticleStatus,
-    pub status_label: &'static str,
+    /// One of `Standing::KEYS`.
+    pub standing: &'static str,
+    pub standing_label: String,
     pub author_name: String,
     pub last_editor_name: String,
     pub updated: String,
@@ -68,7 +69,7 @@ pub async fn list(
     let tag = Uuid::parse_str(&query.tag).ok();
     let filter = Filter {
         author,
-        status: ArticleStatus::parse(&query.status),
+        standing: Standing::parse_key(&query.status),
         tag,
         title: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
     };
@@ -80,27 +81,26 @@ pub async fn list(
     } else {
         None
     };
+    let now = OffsetDateTime::now_utc();
     let lines = rows
         .into_iter()
-        .map(|r| Line {
-            // Only a draft is still waiting for the changes asked.
-            review_note: if r.status == ArticleStatus::Draft {
-                r.review_note.clone()
-            } else {
-                String::new()
-            },
-            status_label: status_label(r.status),
-            updated: format!(
-                "{} à {:02}:{:02} UTC",
-                state.date_text(r.updated_at),
-                r.updated_at.hour(),
-                r.updated_at.minute()
-            ),
-            id: r.id,
-            title: r.title,
-            status: r.status,
-            author_name: r.author_name,
-            last_editor_name: r.last_editor_name.unwrap_or_default(),
+        .map(|r| {
+            let standing = Standing::of(r.status, r.published_at, r.withdrawn, now);
+            Line {
+                // Only a draft is still waiting for the changes asked.
+                review_note: if r.status == ArticleStatus::Draft {
+                    r.review_note.clone()
+                } else {
+                    String::new()
+                },
+                standing: standing.key(),
+                standing_label: standing_label(&state, standing),
+                updated: state.moment_text(r.updated_at),
+                id: r.id,
+                title: r.title,
+                author_name: r.author_name,
+                last_editor_name: r.last_editor_name.unwrap_or_default(),
+            }
         })
         .collect();
     let authors = if everyone {
@@ -111,9 +111,9 @@ pub async fn list(
     Ok(ListPage {
         page: state.page_for(&user, "Mes articles — éditeur".to_owned()),
         lines,
-        statuses: ArticleStatus::ALL
+        statuses: Standing::KEYS
             .iter()
-            .map(|s| (s.as_str(), status_label(*s)))
+            .map(|key| (*key, standing_name(key)))
             .collect(),
         query,
         tags,

@@ -5,12 +5,15 @@ mod actions;
 mod form;
 mod list;
 mod page;
+mod preview;
 mod revisions;
 mod save;
 
+pub(crate) use actions::local_time;
 pub use actions::{add_correction, change_status, delete, take_over};
 pub use list::list;
 pub use page::{edit, new};
+pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{autosave, autosave_new, create, save};
 
@@ -18,7 +21,7 @@ use uuid::Uuid;
 
 use super::auth::CurrentUser;
 use super::{AppError, AppState};
-use crate::domain::{ArticleStatus, Permission};
+use crate::domain::{Permission, Standing};
 use crate::store::articles::desk::{self, Editable};
 
 /// The article `id` if `user` may see it in the editor. Someone else's article is "not found"
@@ -53,12 +56,41 @@ fn may_edit(user: &CurrentUser, article: &Editable) -> bool {
     })
 }
 
-/// A status as the newsroom says it.
-fn status_label(status: ArticleStatus) -> &'static str {
-    match status {
-        ArticleStatus::Draft => "Brouillon",
-        ArticleStatus::InReview => "En relecture",
-        ArticleStatus::Published => "Publié",
-        ArticleStatus::Archived => "Archivé",
+/// What deleting `article` asks of `user`'s role.
+fn delete_permission(user: &CurrentUser, article: &Editable) -> Permission {
+    Permission::DeleteArticle {
+        own: article.author_id == user.id,
+        unseen_draft: article.status == crate::domain::ArticleStatus::Draft
+            && article.published_at.is_none(),
     }
+}
+
+/// Where an article stands, as the newsroom says it: `Programmé · 5 déc. à 08:00`.
+fn standing_label(state: &AppState, standing: Standing) -> String {
+    match standing {
+        Standing::Scheduled(at) => format!("Programmé · {}", state.moment_text(at)),
+        other => standing_name(other.key()).to_owned(),
+    }
+}
+
+/// The name of a standing (one of `Standing::KEYS`), as list filters offer it.
+fn standing_name(key: &str) -> &'static str {
+    match key {
+        "draft" => "Brouillon",
+        "withdrawn" => "Retiré",
+        "in_review" => "En relecture",
+        "scheduled" => "Programmé",
+        "published" => "Publié",
+        _ => "Archivé",
+    }
+}
+
+/// Where `article` stands now.
+fn standing_of(article: &Editable) -> Standing {
+    Standing::of(
+        article.status,
+        article.published_at,
+        article.withdrawn,
+        time::OffsetDateTime::now_utc(),
+    )
 }

@@ -13,8 +13,8 @@ use super::form::{
     ActionButton, ArticleForm, ConflictView, CorrectionLine, EditPage, Errors, LockNotice, Meta,
     body_error, describe,
 };
-use super::{may_edit, status_label, visible};
-use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug};
+use super::{delete_permission, may_edit, standing_label, standing_of, visible};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug, Standing};
 use crate::store::articles::desk::{self, Editable, Pick};
 use crate::store::articles::{links, lock};
 use crate::store::review;
@@ -41,6 +41,8 @@ pub(super) struct Extras {
     /// A correction that could not be added, with why.
     pub correction: Option<(String, &'static str)>,
     pub delete_error: Option<&'static str>,
+    /// What keeps a workflow button's request from being done (a schedule's date…).
+    pub workflow_error: Option<&'static str>,
 }
 
 pub(super) async fn form_page(
@@ -53,6 +55,13 @@ pub(super) async fn form_page(
     // A form shown afresh gets its key; one shown again (preview, errors) keeps the one it
     // was sent with, since nothing of it was saved.
     form.save_key.get_or_insert_with(Uuid::new_v4);
+    // Rescheduling starts from the time it is scheduled for, on the newsroom's clock.
+    if let Some(Standing::Scheduled(at)) = article.map(standing_of)
+        && form.at.is_empty()
+    {
+        let local = state.local_time(at);
+        form.at = format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute());
+    }
     let tags = EditPage::tag_options(desk::tag_choices(&state.pool).await?, &form.tags);
     let related = desk::picks(&state.pool, &form.related_order()).await?;
     // A body over the limit is only shown again, with its error: it is not rendered.
@@ -69,15 +78,22 @@ pub(super) async fn form_page(
         Some(a) => format!("{} — éditeur", a.title),
         None => "Nouvel article — éditeur".to_owned(),
     };
-    let meta = article.map(|a| Meta {
-        id: a.id,
-        status: a.status,
-        status_label: status_label(a.status),
-        author_name: a.author_name.clone(),
-        slug: a.slug.clone(),
-        public_url: (a.status == ArticleStatus::Published).then(|| format!("/articles/{}", a.slug)),
+    let meta = article.map(|a| {
+        let standing = standing_of(a);
+        Meta {
+            id: a.id,
+            standing: standing.key(),
+            standing_label: standing_label(state, standing),
+            live: matches!(standing, Standing::Published | Standing::Archived),
+            author_name: a.author_name.clone(),
+            slug: a.slug.clone(),
+            // Readers' page, asked afresh (never this browser's older copy of it).
+            public_url: matches!(standing, Standing::Published | Standing::Archived)
+                .then(|| format!("/articles/{}?v={}", a.slug, a.version)),
+            withdrawn_reason: (standing == Standing::Withdrawn).then(|| a.withdrawn_reason.clone()),
+        }
     });
-    let lock = article.and_then(|a| held_by_other(a, user));
+    let lock = article.and_then(|a| held_by_other(state, a, user));
     let corrections = match article {
         Some(a) if a.status == ArticleStatus::Published => review::corrections(&state.pool, a.id)
             .await?
@@ -89,23 +105,25 @@ pub(super) async fn form_page(
             .collect(),
         _ => Vec::new(),
     };
-    let can_correct = article.is_some_and(|a| a.status == ArticleStatus::Published)
+    // Corrections are for what readers have read.
+    let can_correct = article.is_some_and(|a| standing_of(a) == Standing::Published)
         && user.may(Permission::AddCorrection);
     let (correction_text, correction_error) = match extras.correction {
         Some((text, error)) => (text, Some(error)),
         None => (String::new(), None),
     };
-    let actions = article.map(|a| buttons(user, a)).unwrap_or_else(|| {
+    let actions = article.map(|a| buttons(state, user, a)).unwrap_or_else(|| {
         // A new article can be saved and sent for review in one go.
-        vec![ActionButton {
-            action: Action::Submit.as_str(),
-            label: "Enregistrer et envoyer en relecture",
-        }]
+        vec![ActionButton::now(
+            "submit",
+            "Enregistrer et envoyer en relecture",
+        )]
     });
     Ok(EditPage {
         page: state.page_for(user, title),
         csrf: user.csrf_token().to_owned(),
         can_edit: article.is_none_or(|a| may_edit(user, a)),
+        live: meta.as_ref().is_some_and(|m| m.live),
         article: meta,
         form,
         errors: extras.errors,
@@ -126,49 +144,94 @@ pub(super) async fn form_page(
         can_correct,
         correction_text,
         correction_error,
-        can_delete: article.is_some() && user.may(Permission::DeleteArticle),
+        can_delete: article.is_some_and(|a| user.may(delete_permission(user, a))),
+        timezone: state.config.timezone.clone(),
         delete_error: extras.delete_error,
+        workflow_error: extras.workflow_error,
         script: assets::EDITOR_SCRIPT.url.as_str(),
     })
 }
 
 /// The soft lock, when someone else holds it.
-fn held_by_other(article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
+fn held_by_other(state: &AppState, article: &Editable, user: &CurrentUser) -> Option<LockNotice> {
     let (Some(by), Some(at)) = (article.locked_by, article.locked_at) else {
         return None;
     };
     (by != user.id && OffsetDateTime::now_utc() - at < LOCK_FRESH).then(|| LockNotice {
         name: article.locked_by_name.clone().unwrap_or_default(),
-        last_seen: format!("{:02}:{:02} UTC", at.hour(), at.minute()),
+        last_seen: state.moment_text(at),
     })
 }
 
-/// The workflow buttons this user's role allows on this article now.
-fn buttons(user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
+/// The workflow buttons this user's role allows on this article now, in the newsroom's words;
+/// those that change what readers see ask first.
+fn buttons(state: &AppState, user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
     let own = article.author_id == user.id;
     let from = article.status;
+    let standing = standing_of(article);
+    let scheduled = matches!(standing, Standing::Scheduled(_));
+    let live = matches!(standing, Standing::Published | Standing::Archived);
+    let title = &article.title;
+    let zone = &state.config.timezone;
     let mut buttons = Vec::new();
-    for &action in Action::ALL {
+    let candidates = [
+        (Action::Submit, "submit"),
+        (Action::Retract, "retract"),
+        (Action::RequestChanges, "request_changes"),
+        (Action::Publish, "publish"),
+        (Action::Publish, "schedule"),
+        (Action::Unpublish, "unpublish"),
+        (Action::Unpublish, "withdraw"),
+        (Action::Archive, "archive"),
+    ];
+    for (action, name) in candidates {
         if !user.may(Permission::ChangeStatus { own, from, action }) {
             continue;
         }
-        let (name, label) = match action {
-            Action::Submit => ("submit", "Envoyer en relecture"),
-            Action::RequestChanges => ("request_changes", "Renvoyer à l’auteur"),
-            Action::Publish => ("publish", "Publier"),
-            Action::Unpublish => ("unpublish", "Dépublier (404)"),
-            Action::Archive => ("archive", "Archiver"),
+        let button = match name {
+            "submit" => ActionButton::now(name, "Envoyer en relecture"),
+            // Only the author takes their own article back; editors send it back with a note.
+            "retract" if own => ActionButton::now(name, "Reprendre l’article (annuler l’envoi)"),
+            "request_changes" if !own => ActionButton::now(name, "Renvoyer à l’auteur"),
+            "publish" if !live => ActionButton::asking(
+                name,
+                if scheduled { "Publier maintenant…" } else { "Publier…" },
+                format!("Publier « {title} » maintenant ? Les lecteurs le verront aussitôt : sur le site, dans les flux et la recherche."),
+                "Oui, publier maintenant",
+            ),
+            "schedule" if !live => ActionButton::asking(
+                name,
+                if scheduled { "Reprogrammer…" } else { "Programmer…" },
+                format!("Publier « {title} » automatiquement au moment choisi (heure de {zone}) :"),
+                "Programmer la publication",
+            ),
+            "unpublish" if scheduled => ActionButton::asking(
+                name,
+                "Annuler la programmation…",
+                "L’article repasse en brouillon et ne sortira pas au moment prévu.".to_owned(),
+                "Oui, annuler la programmation",
+            ),
+            "unpublish" => ActionButton::asking(
+                name,
+                "Mettre hors ligne…",
+                "L’article quitte le site, les flux et la recherche ; son adresse répondra « page introuvable ». Pour dire aux lecteurs qu’il a été retiré, choisissez plutôt « Retirer ».".to_owned(),
+                "Oui, mettre hors ligne",
+            ),
+            "withdraw" if !scheduled => ActionButton::asking(
+                name,
+                "Retirer…",
+                "L’article quitte le site ; son adresse dira aux lecteurs qu’il a été retiré par la rédaction, avec le motif ci-dessous.".to_owned(),
+                "Oui, retirer l’article",
+            ),
+            "archive" if !scheduled => ActionButton::asking(
+                name,
+                "Archiver…",
+                "L’article reste lisible à son adresse, avec la mention « archivé », mais quitte l’accueil, les listes, les flux et la recherche.".to_owned(),
+                "Oui, archiver",
+            ),
+            _ => continue,
         };
-        buttons.push(ActionButton {
-            action: name,
-            label,
-        });
-        if action == Action::Unpublish {
-            buttons.push(ActionButton {
-                action: "withdraw",
-                label: "Retirer (410, avec un avis)",
-            });
-        }
+        buttons.push(button);
     }
     buttons
 }
@@ -258,7 +321,7 @@ pub async fn edit(
 ) -> Result<EditPage, AppError> {
     let article = visible(&state, &user, id).await?;
     // Opening the form takes the soft lock, unless someone else is at work on it.
-    if may_edit(&user, &article) && held_by_other(&article, &user).is_none() {
+    if may_edit(&user, &article) && held_by_other(&state, &article, &user).is_none() {
         let mut conn = state.pool.acquire().await?;
         lock::take(&mut conn, id, user.id).await?;
     }
@@ -274,6 +337,12 @@ pub async fn edit(
                 "archive" => "C’est fait : archivé.",
                 "unpublish" => "C’est fait : dépublié, son adresse répond « introuvable ».",
                 "withdraw" => "C’est fait : retiré, son adresse l’annonce aux lecteurs.",
+                "unschedule" => {
+                    "C’est fait : la programmation est annulée, l’article est en brouillon."
+                }
+                "retract" => {
+                    "C’est fait : l’article est revenu en brouillon, vous pouvez le modifier."
+                }
                 "correction" => "Correction publiée sous l’article.",
                 _ => "C’est fait : brouillon.",
             }

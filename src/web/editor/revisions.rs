@@ -28,13 +28,7 @@ fn kind_label(kind: RevisionKind) -> &'static str {
 }
 
 fn when(state: &AppState, at: time::OffsetDateTime) -> String {
-    format!(
-        "{} à {:02}:{:02}:{:02} UTC",
-        state.date_text(at),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    state.moment_text(at)
 }
 
 pub struct RevisionLine {

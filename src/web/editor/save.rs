@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::actions::step_named;
+use super::actions::{done_name, step_asked};
 use super::editable;
 use super::form::{ArticleForm, ConflictView, Errors, body_error, check_rendered, validate};
 use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
@@ -176,6 +176,22 @@ async fn save_form(
         Ok(valid) => valid,
         Err(errors) => return invalid(state, &user, Some(&article), form, errors).await,
     };
+    // A workflow button of the form: what it asks is checked before anything is written.
+    let asked = match form.intent.strip_prefix("status:") {
+        None => None,
+        Some(name) => match step_asked(state, name, &form.reason, &form.at).await? {
+            Ok(step) => Some((name.to_owned(), step)),
+            Err(error) => {
+                let extras = Extras {
+                    workflow_error: Some(error),
+                    unsaved: true,
+                    ..Extras::default()
+                };
+                let page = form_page(state, &user, Some(&article), form.clone(), extras).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+        },
+    };
     let rendered = state.render(&form.body, valid.lang).await?;
     if let Err(errors) = check_rendered(&rendered) {
         return invalid(state, &user, Some(&article), form, errors).await;
@@ -221,7 +237,7 @@ async fn save_form(
         Outcome::Saved { version, .. } => {
             // A workflow button of the form: the text is saved first, then the status moves.
             let mut done = "saved=1".to_owned();
-            if let Some(step) = form.intent.strip_prefix("status:").and_then(step_named) {
+            if let Some((name, step)) = asked {
                 let own = article.author_id == user.id;
                 let (from, action) = (article.status, step.action());
                 let allowed = transition(from, action, user.role).is_ok()
@@ -230,7 +246,7 @@ async fn save_form(
                     return Err(AppError::Forbidden);
                 }
                 status::change(&mut tx, id, (from, version), step, Some(user.id)).await?;
-                done = format!("status={}", step.name());
+                done = format!("status={}", done_name(&name, step));
             }
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())
@@ -318,7 +334,10 @@ pub async fn autosave_new(
     if let Some(error) = body_error(&form.body, state.config.max_body_bytes) {
         return Err(AppError::BadRequest(error));
     }
-    let title = Title::parse(&form.title).unwrap_or_else(|_| untitled());
+    // Begun before it has a title: "Sans titre" until one is typed.
+    let title = Title::parse(&form.title)
+        .or_else(|_| Title::parse("Sans titre"))
+        .map_err(|_| AppError::BadRequest("Le titre est trop long.".to_owned()))?;
     let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
     let rendered = state.render(&form.body, lang).await?;
     let related = form.related_order();
@@ -351,7 +370,11 @@ pub async fn autosave_new(
     };
     lock::take(&mut tx, created.id, user.id).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(begun(created.id, created.version))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(begun(created.id, created.version)),
+    )
+        .into_response())
 }
 
 fn begun(id: Uuid, version: i32) -> Begun {
@@ -362,11 +385,6 @@ fn begun(id: Uuid, version: i32) -> Begun {
         version,
         save_key: Uuid::new_v4(),
     }
-}
-
-/// The title of an article begun before it had one.
-fn untitled() -> Title {
-    Title::parse("Sans titre").expect("a valid title")
 }
 
 /// Autosave (JavaScript, every ~20 s): the text goes into a draft revision, the article itself

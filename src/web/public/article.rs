@@ -113,7 +113,14 @@ pub async fn show(
             )
                 .into_response());
         }
-        Lookup::Withdrawn => return Err(AppError::Gone(state.words().withdrawn.to_owned())),
+        Lookup::Withdrawn(reason) => {
+            let t = state.words();
+            let notice = match reason.trim() {
+                "" => t.withdrawn.to_owned(),
+                reason => format!("{} {} {reason}", t.withdrawn, t.withdrawn_reason),
+            };
+            return Err(AppError::Gone(notice));
+        }
         Lookup::Missing => return Err(AppError::NotFound),
     };
     let related = discover::related(

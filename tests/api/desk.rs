@@ -1,0 +1,418 @@
+//! The writing desk's states and decisions, through HTTP: scheduling you can see, move and
+//! cancel; withdrawing with a reason readers read; taking a submitted article back; a live
+//! article that asks before changing; the review queue in the menu; the live preview.
+
+use time::macros::datetime;
+use uuid::Uuid;
+use vigie::domain::Role;
+
+use crate::helpers::{Page, TestApp, audited, form_of, new_article, post, set};
+
+async fn status_of(app: &TestApp, id: Uuid) -> String {
+    sqlx::query_scalar("select status from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn version_of(app: &TestApp, id: Uuid) -> String {
+    sqlx::query_scalar::<_, i32>("select version from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string()
+}
+
+/// The workflow buttons of an editor page, by what they ask for, and their labels.
+fn buttons(page: &Page) -> Vec<String> {
+    let mut asked: Vec<String> = page
+        .attrs(".desk-actions button[name=intent]", "value")
+        .into_iter()
+        .filter_map(|v| v.strip_prefix("status:").map(str::to_owned))
+        .collect();
+    asked.extend(page.attrs(".desk-actions input[name=action]", "value"));
+    asked
+}
+
+/// A time on the newsroom's clock, as `<input type=datetime-local>` sends it, `days` from now.
+async fn local_in(app: &TestApp, days: i32) -> String {
+    sqlx::query_scalar(
+        "select to_char((now() + make_interval(days => $1)) at time zone 'Europe/Paris', 'YYYY-MM-DD\"T\"HH24:MI')",
+    )
+    .bind(days)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_scheduled_article_shows_as_scheduled_everywhere_and_can_be_moved_or_cancelled() {
+    let app = TestApp::spawn().await;
+    let (author, me) = app.signed_in(Role::Journalist).await;
+    let (editor, chief) = app.signed_in(Role::Editor).await;
+    // 06:00 UTC in July is 08:00 in Paris, the newsroom's clock.
+    let slug = app
+        .article_by(
+            me.id,
+            "Règlement programmé",
+            "Texte programmé.",
+            Some(datetime!(2030-07-14 06:00 UTC)),
+        )
+        .await;
+    app.article_by(me.id, "Simple brouillon", "Texte.", None)
+        .await;
+    let id = app.article_id(&slug).await;
+    let label = "Programmé · 14 juil. 2030 à 08:00";
+
+    for browser in [&author, &editor] {
+        let list = browser.get("/editor").await;
+        assert_eq!(list.texts(".editor-list td.status-scheduled"), [label]);
+    }
+    let scheduled = editor.get("/editor?status=scheduled").await;
+    assert_eq!(
+        scheduled.texts(".editor-list td a"),
+        ["Règlement programmé"]
+    );
+    let published = editor.get("/editor?status=published").await;
+    assert!(published.texts(".editor-list td a").is_empty());
+    let drafts = editor.get("/editor?status=draft").await;
+    assert_eq!(drafts.texts(".editor-list td a"), ["Simple brouillon"]);
+
+    let path = format!("/editor/articles/{id}");
+    let page = editor.get(&path).await;
+    assert_eq!(page.texts(".desk-bar .standing"), [label]);
+    assert_eq!(buttons(&page), ["publish", "schedule", "unpublish"]);
+    assert_eq!(
+        page.texts(".desk-actions summary"),
+        [
+            "Publier maintenant…",
+            "Reprogrammer…",
+            "Annuler la programmation…"
+        ]
+    );
+    // Rescheduling starts from its time, on the newsroom's clock.
+    assert_eq!(page.attrs("input[name=at]", "value"), ["2030-07-14T08:00"]);
+    // Readers have not read it: nothing to correct yet.
+    assert!(page.attrs("#correction", "name").is_empty());
+    let early = editor
+        .post_signed(&format!("{path}/corrections"), &[("body", "Trop tôt.")])
+        .await;
+    assert_eq!(early.status, 422);
+    // Staff see it as readers will; readers do not see it yet.
+    assert_eq!(
+        page.attrs("a[href$='/preview']", "href"),
+        [format!("{path}/preview")]
+    );
+    let preview = editor.get(&format!("{path}/preview")).await;
+    assert_eq!(preview.status, 200);
+    assert!(
+        preview
+            .texts(".article-body p")
+            .contains(&"Texte programmé.".to_owned())
+    );
+    assert!(preview.texts(".preview-banner")[0].contains(label));
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
+    // The review page knows it too.
+    let review = editor.get(&format!("/admin/review/{id}")).await;
+    assert_eq!(review.status, 200);
+    assert_eq!(
+        review.texts(".scheduled-notice"),
+        ["Programmé : sortira automatiquement le 14 juil. 2030 à 08:00."]
+    );
+
+    // Moved from the editor: a past time is refused with the reason, nothing changes.
+    let v = version_of(&app, id).await;
+    let past = editor
+        .post_signed(
+            &format!("{path}/status"),
+            &[
+                ("action", "schedule"),
+                ("at", "2020-01-01T08:00"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(past.status, 422);
+    assert!(past.texts("#workflow-error")[0].starts_with("Cette date est passée"));
+    assert_eq!(version_of(&app, id).await, v);
+    let at = local_in(&app, 3).await;
+    let moved = editor
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "schedule"), ("at", &at), ("version", &v)],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert_eq!(moved.header("location"), format!("{path}?status=schedule"));
+    let soon: bool = sqlx::query_scalar(
+        "select published_at between now() + interval '2 days' and now() + interval '4 days' from article where id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(soon, "the new time was kept");
+    assert_eq!(
+        audited(&app, "article.schedule").await,
+        (Some(chief.id), id.to_string())
+    );
+
+    // Cancelled: a draft again; its address never said anything to readers.
+    let v = version_of(&app, id).await;
+    let cancelled = editor
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "unpublish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(cancelled.status, 303);
+    assert_eq!(status_of(&app, id).await, "draft");
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 404);
+    assert_eq!(
+        editor.get(&path).await.texts(".desk-bar .standing"),
+        ["Brouillon"]
+    );
+}
+
+#[tokio::test]
+async fn withdrawing_asks_first_and_tells_readers_why() {
+    let app = TestApp::spawn().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let slug = app
+        .article(
+            "Article à retirer",
+            "Texte.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    let id = app.article_id(&slug).await;
+    let path = format!("/editor/articles/{id}");
+    let page = editor.get(&path).await;
+    assert_eq!(page.texts(".desk-bar .standing"), ["Publié"]);
+    assert_eq!(buttons(&page), ["unpublish", "withdraw", "archive"]);
+    // Each asks first: the button that does it is inside its question.
+    assert_eq!(
+        page.attrs("details.confirm button[value='status:withdraw']", "value")
+            .len(),
+        1
+    );
+    assert_eq!(
+        page.attrs("details.confirm textarea[name=reason]", "name")
+            .len(),
+        1
+    );
+
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "intent", "status:withdraw");
+    set(&mut fields, "reason", "Les dates citées étaient fausses.");
+    let withdrawn = post(&editor, &path, &fields).await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    let gone = app.get(&format!("/articles/{slug}")).await;
+    assert_eq!(gone.status, 410);
+    assert!(
+        gone.body
+            .contains("Cet article a été retiré par la rédaction. Motif\u{202F}: Les dates citées étaient fausses."),
+        "{}",
+        gone.body
+    );
+    let page = editor.get(&path).await;
+    assert_eq!(page.texts(".desk-bar .standing"), ["Retiré"]);
+    assert!(page.texts(".withdrawn-notice")[0].contains("Les dates citées étaient fausses."));
+    let list = editor.get("/editor?status=withdrawn").await;
+    assert_eq!(list.texts(".editor-list td a"), ["Article à retirer"]);
+    assert_eq!(list.texts(".editor-list td.status-withdrawn"), ["Retiré"]);
+    let details: serde_json::Value =
+        sqlx::query_scalar("select details from audit_event where action = 'article.withdraw'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(details["reason"], "Les dates citées étaient fausses.");
+
+    // Published again: readers get the article, and the notice and its reason are gone.
+    let v = version_of(&app, id).await;
+    let again = editor
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "publish"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(app.get(&format!("/articles/{slug}")).await.status, 200);
+    let reason: String = sqlx::query_scalar("select withdrawn_reason from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reason, "");
+}
+
+#[tokio::test]
+async fn a_journalist_takes_a_submitted_article_back_to_change_it() {
+    let app = TestApp::spawn().await;
+    let (author, me) = app.signed_in(Role::Journalist).await;
+    let (colleague, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&author, "Repris", "Premier jet.").await;
+    let path = format!("/editor/articles/{id}");
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "intent", "status:submit");
+    assert_eq!(post(&author, &path, &fields).await.status, 303);
+    assert_eq!(status_of(&app, id).await, "in_review");
+
+    let v = version_of(&app, id).await;
+    let theirs = colleague
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "retract"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(theirs.status, 404, "another journalist does not see it");
+    assert_eq!(status_of(&app, id).await, "in_review");
+    let back = author
+        .post_signed(
+            &format!("{path}/status"),
+            &[("action", "retract"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(back.status, 303);
+    assert_eq!(back.header("location"), format!("{path}?status=retract"));
+    assert_eq!(status_of(&app, id).await, "draft");
+    assert_eq!(
+        audited(&app, "article.retract").await,
+        (Some(me.id), id.to_string())
+    );
+    // Editable again.
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "body", "Second jet.");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &path, &fields).await.status, 303);
+    assert_eq!(app.version_and_body(id).await.1, "Second jet.");
+}
+
+#[tokio::test]
+async fn a_live_article_asks_before_its_page_changes_and_links_to_a_fresh_copy() {
+    let app = TestApp::spawn().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let slug = app
+        .article("En ligne", "Texte.", Some(datetime!(2026-01-05 08:00 UTC)))
+        .await;
+    let id = app.article_id(&slug).await;
+    let page = editor.get(&format!("/editor/articles/{id}")).await;
+    assert_eq!(
+        page.texts(".desk-actions details.confirm summary")[0],
+        "Mettre à jour l’article en ligne…"
+    );
+    assert_eq!(
+        page.attrs(".desk-actions details.confirm button[value=save]", "value")
+            .len(),
+        1,
+        "saving is the answer to the question"
+    );
+    // Enter in a field previews; it never changes the live page.
+    assert_eq!(
+        page.attrs("form.article-form > button.visually-hidden", "value"),
+        ["preview"]
+    );
+    let v = version_of(&app, id).await;
+    assert_eq!(
+        page.attrs("a[href^='/articles/']", "href"),
+        [format!("/articles/{slug}?v={v}")]
+    );
+    // A draft saves at once.
+    let draft = new_article(&editor, "Brouillon", "Texte.").await;
+    let page = editor.get(&format!("/editor/articles/{draft}")).await;
+    assert!(
+        page.texts(".desk-actions details.confirm summary")
+            .iter()
+            .all(|s| !s.starts_with("Mettre à jour"))
+    );
+    assert_eq!(
+        page.attrs(".desk-actions > button[value=save]", "value")
+            .len(),
+        1
+    );
+    assert_eq!(
+        page.attrs("form.article-form > button.visually-hidden", "value"),
+        ["save"]
+    );
+}
+
+#[tokio::test]
+async fn the_review_queue_length_is_in_the_editors_menu() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    assert!(
+        editor
+            .get("/editor")
+            .await
+            .texts(".account-nav .count")
+            .is_empty()
+    );
+    let id = new_article(&author, "À relire", "Texte.").await;
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "intent", "status:submit");
+    assert_eq!(
+        post(&author, &format!("/editor/articles/{id}"), &fields)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        editor.get("/editor").await.texts(".account-nav .count"),
+        ["1"]
+    );
+    // Journalists have no review menu.
+    assert!(
+        author
+            .get("/editor")
+            .await
+            .texts(".account-nav .count")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_live_preview_renders_the_form_as_readers_will_see_it() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let tag: Uuid = sqlx::query_scalar(
+        "insert into tag (slug, name, kind) values ('ai-act', 'AI Act', 'regulation') returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let id = new_article(&author, "Aperçu", "Texte.").await;
+    let tag = tag.to_string();
+    let fields = [
+        ("title", "Le titre tapé"),
+        ("dek", "Le chapô."),
+        ("lang", "fr"),
+        ("body", "| A | B |\n| --- | --- |\n| 1 | 2 |\n"),
+        ("tags", tag.as_str()),
+    ];
+    let preview = author
+        .post_signed(&format!("/editor/articles/{id}/preview"), &fields)
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts("article h1"), ["Le titre tapé"]);
+    assert_eq!(preview.texts("article .dek"), ["Le chapô."]);
+    assert_eq!(preview.texts(".article-body table td"), ["1", "2"]);
+    assert_eq!(preview.texts(".tags li"), ["AI Act"]);
+    assert!(preview.texts(".byline")[0].starts_with("Par "));
+    // Nothing was saved.
+    assert_eq!(app.version_and_body(id).await.1, "Texte.");
+    // A new article's form too; a body over the limit is refused with why.
+    let fresh = author.post_signed("/editor/new/preview", &fields).await;
+    assert_eq!(fresh.status, 200);
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let refused = author
+        .post_signed(
+            "/editor/new/preview",
+            &[("title", "Trop long"), ("body", &huge)],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("taille maximale"), "{}", refused.body);
+}
