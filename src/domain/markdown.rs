@@ -31,6 +31,20 @@ pub struct Rendered {
 /// seconds), and no article needs more than a few levels.
 pub const MAX_NESTING: usize = 32;
 
+/// How many words a reader will read in `markdown`: what holds a letter or a digit, between
+/// spaces (Markdown's own marks, `##` or `-`, are not words).
+pub fn word_count(markdown: &str) -> usize {
+    markdown
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Minutes of reading for `words`, at 230 words a minute, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
+}
+
 /// How deeply `markdown` nests quotes, lists and raw HTML elements: an estimate read from the
 /// text in one pass, before any parsing, outside fenced code.
 pub fn nesting(markdown: &str) -> usize {
@@ -697,6 +711,17 @@ mod properties {
                 prop_assert!(out.excerpt.chars().count() <= EXCERPT_CHARS + 1);
             }
         }
+    }
+
+    #[test]
+    fn words_are_what_holds_letters_or_digits() {
+        assert_eq!(
+            word_count("## Intertitre\n\n- Un point, **deux** — 3 ! l’IA"),
+            6
+        );
+        assert_eq!(word_count(""), 0);
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(231), 2);
     }
 
     #[test]

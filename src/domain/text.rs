@@ -144,6 +144,16 @@ impl TagKind {
         Self::ALL.iter().copied().find(|k| k.as_str() == s)
     }
 
+    /// How the newsroom names the kind (its staff pages are in French).
+    pub fn label(self) -> &'static str {
+        match self {
+            TagKind::Topic => "sujet",
+            TagKind::Jurisdiction => "juridiction",
+            TagKind::Organisation => "organisation",
+            TagKind::Regulation => "réglementation",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TagKind::Topic => "topic",

@@ -4,6 +4,7 @@
 //! problem anywhere imports nothing (unless the WordPress import is told to skip bad items).
 
 pub mod archive;
+pub mod paste;
 mod progress;
 pub mod store;
 pub mod wordpress;

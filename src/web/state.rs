@@ -94,6 +94,15 @@ impl AppState {
         .await
     }
 
+    /// Turns HTML pasted into the editor into Markdown (see `transfer::paste`), in the same
+    /// bounded slots as rendering: both are text work a user's input can make long.
+    pub async fn pasted_markdown(&self, html: String) -> Result<String, Busy> {
+        blocking(&self.rendering, move || {
+            crate::transfer::paste::to_markdown_pasted(&html)
+        })
+        .await
+    }
+
     /// Returns once this instance's render cache has seen every change committed so far;
     /// `false` if that could not be confirmed (see [`render_cache::RenderCache::sync`]).
     pub async fn sync_content(&self) -> bool {

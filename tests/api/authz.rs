@@ -175,6 +175,27 @@ fn matrix() -> Vec<Case> {
             &[("title", "Nouveau"), ("lang", "fr"), ("body", "Texte.")],
             [SignIn, Status(200), Status(200), Status(200), SignIn],
         ),
+        case(
+            "GET",
+            "/editor/lookup/tags",
+            "?q=ia",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "GET",
+            "/editor/lookup/articles",
+            "?q=ia",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/editor/paste",
+            "",
+            &[("html", "<p>Collé</p>")],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
         case("GET", "/editor/articles/{id}", "", &[], THEIRS),
         case("GET", "/editor/articles/{id}/preview", "", &[], THEIRS),
         case(

@@ -213,16 +213,16 @@ async fn scenario(client: &Client, app: &TestApp, email: &str) -> Step {
     let headers = client
         .wait()
         .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(".preview .article-body table thead th"))
+        .for_element(Locator::Css("#live-preview .article-body table thead th"))
         .await
         .map_err(fail("waiting for the preview"))?;
     let _ = headers;
     let ths = client
-        .find_all(Locator::Css(".preview .article-body table thead th"))
+        .find_all(Locator::Css("#live-preview .article-body table thead th"))
         .await
         .map_err(fail("reading the preview"))?;
     let rows = client
-        .find_all(Locator::Css(".preview .article-body table tbody tr"))
+        .find_all(Locator::Css("#live-preview .article-body table tbody tr"))
         .await
         .map_err(fail("reading the preview"))?;
     if (ths.len(), rows.len()) != (4, 3) {

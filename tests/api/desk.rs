@@ -416,3 +416,130 @@ async fn the_live_preview_renders_the_form_as_readers_will_see_it() {
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("taille maximale"), "{}", refused.body);
 }
+
+#[tokio::test]
+async fn tags_and_published_articles_are_found_by_typing() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    sqlx::query(
+        "insert into tag (slug, name, kind) values
+           ('ai-act', 'AI Act', 'regulation'), ('acte-delegue', 'Acte délégué', 'regulation'),
+           ('securite-de-l-ia', 'Sécurité de l’IA', 'topic')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let json = |page: Page| -> serde_json::Value {
+        assert_eq!(page.status, 200, "{}", page.body);
+        serde_json::from_str(&page.body).unwrap()
+    };
+    let found = json(author.get("/editor/lookup/tags?q=act").await);
+    let names: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // Those that start with the words first.
+    assert_eq!(names, ["Acte délégué", "AI Act"]);
+    assert_eq!(found[1]["kind_label"], "réglementation");
+    let accents = json(author.get("/editor/lookup/tags?q=securite").await);
+    assert_eq!(accents[0]["name"], "Sécurité de l’IA");
+    assert_eq!(
+        json(author.get("/editor/lookup/tags?q=").await),
+        serde_json::json!([])
+    );
+    // A % typed is a character, not a wildcard.
+    assert_eq!(
+        json(author.get("/editor/lookup/tags?q=%25").await),
+        serde_json::json!([])
+    );
+
+    let public = app
+        .article(
+            "Le règlement européen",
+            "Texte.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    app.article("Le règlement en brouillon", "Texte.", None)
+        .await;
+    let found = json(author.get("/editor/lookup/articles?q=reglement").await);
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "only what readers can read"
+    );
+    assert_eq!(found[0]["path"], format!("/articles/{public}"));
+    let id = app.article_id(&public).await;
+    let without = json(
+        author
+            .get(&format!("/editor/lookup/articles?q=reglement&exclude={id}"))
+            .await,
+    );
+    assert_eq!(without, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn pasted_html_comes_back_as_markdown() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let html = r#"<b style="font-weight:normal;" id="docs-internal-guid-42"><h2>Calendrier</h2><p><span style="font-weight:700">Le 2 août</span><span style="font-weight:400"> : <a href="https://eur-lex.europa.eu/">le texte</a>.</span></p><ul><li>Un</li><li>Deux</li></ul></b>"#;
+    let pasted = author.post_signed("/editor/paste", &[("html", html)]).await;
+    assert_eq!(pasted.status, 200, "{}", pasted.body);
+    assert!(pasted.header("content-type").starts_with("text/plain"));
+    assert!(pasted.body.contains("## Calendrier"), "{}", pasted.body);
+    assert!(
+        pasted
+            .body
+            .contains("**Le 2 août** : [le texte](https://eur-lex.europa.eu/)."),
+        "{}",
+        pasted.body
+    );
+    assert!(pasted.body.contains("Un") && pasted.body.contains("Deux"));
+    // Like every form, it needs the session's token.
+    let forged = author.post("/editor/paste", &[("html", html)]).await;
+    assert_eq!(forged.status, 403);
+}
+
+#[tokio::test]
+async fn the_summary_follows_the_text_until_someone_types_one() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&author, "Résumé", "Premier paragraphe du texte.").await;
+    let path = format!("/editor/articles/{id}");
+    let page = author.get(&path).await;
+    assert_eq!(page.texts("textarea[name=excerpt]"), [""]);
+    assert_eq!(
+        page.attrs("textarea[name=excerpt]", "placeholder"),
+        ["Premier paragraphe du texte."]
+    );
+    assert_eq!(page.texts(".word-count"), ["4 mots"]);
+    // The text changes: the summary follows.
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "body", "Un autre début, réécrit.");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &path, &fields).await.status, 303);
+    let excerpt: String = sqlx::query_scalar("select excerpt from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(excerpt, "Un autre début, réécrit.");
+    // Typed, it stays when the text changes again.
+    let mut fields = form_of(&author, id).await;
+    set(&mut fields, "excerpt", "Mon résumé.");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &path, &fields).await.status, 303);
+    let mut fields = form_of(&author, id).await;
+    assert!(fields.contains(&("excerpt".to_owned(), "Mon résumé.".to_owned())));
+    set(&mut fields, "body", "Encore un autre texte.");
+    set(&mut fields, "intent", "save");
+    assert_eq!(post(&author, &path, &fields).await.status, 303);
+    let excerpt: String = sqlx::query_scalar("select excerpt from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(excerpt, "Mon résumé.");
+}

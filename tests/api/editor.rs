@@ -545,8 +545,8 @@ async fn each_role_gets_the_buttons_and_powers_the_roles_table_gives() {
     assert_eq!(buttons(&own), ["retract"]);
     assert_eq!(
         own.attrs("fieldset[disabled]", "disabled").len(),
-        1,
-        "the form is read-only"
+        2,
+        "the text and the settings are read-only"
     );
     assert_eq!(
         post(&author, &path, &form_of(&author, id).await)

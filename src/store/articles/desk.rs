@@ -286,6 +286,29 @@ pub async fn tag_choices(pool: &PgPool) -> Result<Vec<TagChoice>, sqlx::Error> {
     .await
 }
 
+/// Up to `limit` tags whose name contains `words` (case- and accent-insensitive), those that
+/// start with them first: the editor's type-ahead.
+pub async fn search_tags(
+    pool: &PgPool,
+    words: &str,
+    limit: i64,
+) -> Result<Vec<TagChoice>, sqlx::Error> {
+    let pattern = containing(words);
+    sqlx::query_as!(
+        TagChoice,
+        r#"
+        select id, name, kind as "kind: TagKind" from tag
+        where unaccent(name) ilike unaccent($1)
+        order by unaccent(name) ilike unaccent(substr($1, 2)) desc, lower(name)
+        limit $2
+        "#,
+        pattern,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Whether another article has (or had) `slug`.
 pub async fn slug_taken(
     pool: &PgPool,

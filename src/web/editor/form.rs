@@ -377,6 +377,11 @@ pub struct EditPage {
     pub can_correct: bool,
     pub correction_text: String,
     pub correction_error: Option<&'static str>,
+    /// The body's words, and minutes of reading.
+    pub words: usize,
+    pub reading_minutes: usize,
+    /// The summary derived from the text, shown when none is typed.
+    pub excerpt_placeholder: String,
     pub can_delete: bool,
     pub delete_error: Option<&'static str>,
     /// What keeps a workflow button's request from being done (a schedule's date…).

@@ -14,7 +14,7 @@ use super::form::{
     body_error, describe,
 };
 use super::{delete_permission, may_edit, standing_label, standing_of, visible};
-use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug, Standing};
+use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug, Standing, markdown};
 use crate::store::articles::desk::{self, Editable, Pick};
 use crate::store::articles::{links, lock};
 use crate::store::review;
@@ -65,14 +65,23 @@ pub(super) async fn form_page(
     let tags = EditPage::tag_options(desk::tag_choices(&state.pool).await?, &form.tags);
     let related = desk::picks(&state.pool, &form.related_order()).await?;
     // A body over the limit is only shown again, with its error: it is not rendered.
+    let mut derived_excerpt = String::new();
     let links = match extras.links {
         Some(links) => links,
         None if form.body.len() <= state.config.max_body_bytes => {
             let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
-            state.render(&form.body, lang).await?.article_links
+            let rendered = state.render(&form.body, lang).await?;
+            derived_excerpt = rendered.excerpt;
+            rendered.article_links
         }
         None => Vec::new(),
     };
+    // A summary nobody typed (the one derived from the text) is not shown as typed: the field
+    // stays empty, so that it follows the text until someone writes one.
+    if !derived_excerpt.is_empty() && form.excerpt.trim() == derived_excerpt.trim() {
+        form.excerpt.clear();
+    }
+    let words = markdown::word_count(&form.body);
     let warnings = describe(&links::link_warnings(&state.pool, &links).await?);
     let title = match article {
         Some(a) => format!("{} — éditeur", a.title),
@@ -148,6 +157,9 @@ pub(super) async fn form_page(
         timezone: state.config.timezone.clone(),
         delete_error: extras.delete_error,
         workflow_error: extras.workflow_error,
+        words,
+        reading_minutes: markdown::reading_minutes(words),
+        excerpt_placeholder: derived_excerpt,
         script: assets::EDITOR_SCRIPT.url.as_str(),
     })
 }
