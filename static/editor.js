@@ -61,7 +61,7 @@
   function forget(which) {
     try { window.localStorage.removeItem(which || key); } catch (e) { /* nothing kept */ }
   }
-  var saved = /[?&](saved|status|restored)=/.test(window.location.search);
+  var saved = /[?&](saved|status|restored|merged)=/.test(window.location.search);
   if (saved) {
     // The server has what was sent; a new article's form was the one at /editor/new.
     forget();

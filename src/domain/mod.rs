@@ -6,6 +6,7 @@ pub mod diff;
 mod lang;
 mod legacy;
 pub mod markdown;
+pub mod merge;
 pub mod password;
 mod permissions;
 mod slug;

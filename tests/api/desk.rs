@@ -543,3 +543,105 @@ async fn the_summary_follows_the_text_until_someone_types_one() {
         .unwrap();
     assert_eq!(excerpt, "Mon résumé.");
 }
+
+/// Two people save the same version: changes to different paragraphs are merged and saved;
+/// the same paragraph changed twice comes back side by side, to choose from.
+#[tokio::test]
+async fn a_save_that_meets_a_colleagues_is_merged_or_offered_side_by_side() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = new_article(&author, "Fusion", "Premier.\n\nDeuxième.\n\nTroisième.").await;
+    let path = format!("/editor/articles/{id}");
+
+    // Different paragraphs: merged.
+    let mut mine = form_of(&author, id).await;
+    let mut theirs = form_of(&editor, id).await;
+    set(
+        &mut theirs,
+        "body",
+        "Premier.\n\nDeuxième.\n\nTroisième, corrigé par l’éditeur.",
+    );
+    set(&mut theirs, "intent", "save");
+    assert_eq!(post(&editor, &path, &theirs).await.status, 303);
+    set(
+        &mut mine,
+        "body",
+        "Premier, réécrit par l’auteur.\n\nDeuxième.\n\nTroisième.",
+    );
+    set(&mut mine, "intent", "save");
+    let merged = post(&author, &path, &mine).await;
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    assert_eq!(merged.header("location"), format!("{path}?merged=1"));
+    assert_eq!(
+        app.version_and_body(id).await.1,
+        "Premier, réécrit par l’auteur.\n\nDeuxième.\n\nTroisième, corrigé par l’éditeur."
+    );
+    let told = author.get(merged.header("location")).await;
+    assert!(told.texts(".notice")[0].contains("sont réunies et enregistrées"));
+    // The typed text is kept as it was sent, too.
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from article_revision where article_id = $1 and kind = 'conflict'",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 1);
+
+    // The same paragraph: side by side, the author's version in the form meanwhile.
+    let mut mine = form_of(&author, id).await;
+    let mut theirs = form_of(&editor, id).await;
+    set(
+        &mut theirs,
+        "body",
+        "Premier, réécrit par l’auteur.\n\nDeuxième, selon l’éditeur.\n\nTroisième, corrigé par l’éditeur.",
+    );
+    set(&mut theirs, "intent", "save");
+    assert_eq!(post(&editor, &path, &theirs).await.status, 303);
+    set(
+        &mut mine,
+        "body",
+        "Premier, encore.\n\nDeuxième, selon l’auteur.\n\nTroisième, corrigé par l’éditeur.",
+    );
+    set(&mut mine, "intent", "save");
+    let page = post(&author, &path, &mine).await;
+    assert_eq!(page.status, 409, "{}", page.body);
+    assert_eq!(page.attrs(".clash", "class").len(), 1);
+    let body = page
+        .html()
+        .select(&scraper::Selector::parse("textarea[name=body]").unwrap())
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .unwrap();
+    assert_eq!(
+        body,
+        "Premier, encore.\n\nDeuxième, selon l’auteur.\n\nTroisième, corrigé par l’éditeur."
+    );
+    assert!(page.texts(".clash-theirs")[0].contains("Deuxième, selon l’éditeur."));
+    assert_eq!(page.texts(".clash-theirs .diff-removed"), ["l’éditeur."]);
+    assert_eq!(page.texts(".clash-mine .diff-added"), ["l’auteur."]);
+    // Choosing the editor's version of the passage, and saving.
+    let mut again: Vec<(String, String)> = Vec::new();
+    for name in ["version", "title", "lang", "save_key"] {
+        let value = page.attrs(&format!("form.article-form input[name={name}], form.article-form select[name={name}] option[selected]"), "value");
+        again.push((
+            name.to_owned(),
+            value.into_iter().next().unwrap_or_default(),
+        ));
+    }
+    again.push(("body".to_owned(), body));
+    for name in ["clash_after", "clash_mine", "clash_theirs"] {
+        for value in page.attrs(&format!("input[name={name}]"), "value") {
+            again.push((name.to_owned(), value));
+        }
+    }
+    again.push(("take_theirs".to_owned(), "0".to_owned()));
+    again.push(("intent".to_owned(), "save".to_owned()));
+    let chosen = post(&author, &path, &again).await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert_eq!(
+        app.version_and_body(id).await.1,
+        "Premier, encore.\n\nDeuxième, selon l’éditeur.\n\nTroisième, corrigé par l’éditeur."
+    );
+}

@@ -227,6 +227,31 @@ pub async fn revision(
     .await
 }
 
+/// The text article `article` had at `version`: the revision its save (or creation, or
+/// restoration) left; the base of a three-way merge.
+pub async fn saved_at(
+    pool: &PgPool,
+    article: Uuid,
+    version: i32,
+) -> Result<Option<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        r#"
+        select r.id, r.version, r.kind as "kind: RevisionKind", r.title, r.dek, r.body_markdown,
+               r.tags as "tags: Json<Vec<Uuid>>", r.related as "related: Json<Vec<Uuid>>",
+               u.display_name as "editor_name?", r.created_at
+        from article_revision r left join app_user u on u.id = r.editor_id
+        where r.article_id = $1 and r.version = $2 and r.kind in ('create', 'save', 'restore')
+        order by r.id desc
+        limit 1
+        "#,
+        article,
+        version
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// Published articles whose title contains `words`, for picking related ones.
 pub async fn search_published(
     pool: &PgPool,

@@ -8,6 +8,8 @@ use askama_web::WebTemplate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::domain::diff::{Piece, word_diff};
+use crate::domain::merge::{self, Clash};
 use crate::domain::{Lang, Slug, TagKind, Title, markdown};
 use crate::store::articles::desk::{Editable, Pick, TagChoice};
 use crate::store::articles::links::LinkWarning;
@@ -43,6 +45,13 @@ pub struct ArticleForm {
     pub reason: String,
     /// When to publish, with the "schedule" button: `YYYY-MM-DDTHH:MM`, newsroom's clock.
     pub at: String,
+    /// From the conflict page: each passage both changed (where it follows, this person's
+    /// version, the colleague's), and the indexes of those where the colleague's is chosen.
+    pub clash_after: Vec<String>,
+    pub clash_mine: Vec<String>,
+    pub clash_theirs: Vec<String>,
+    #[serde(deserialize_with = "lenient_indexes")]
+    pub take_theirs: Vec<usize>,
     /// Which button: save (default), preview, search, up:<id>, or status:<action>.
     pub intent: String,
     /// Made when the form is shown: the same form sent twice saves once (see
@@ -65,7 +74,34 @@ fn lenient_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Uuid>, D::E
         .collect())
 }
 
+/// Indexes the form carries; a mangled one is dropped.
+fn lenient_indexes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    let raw = Vec::<String>::deserialize(d)?;
+    Ok(raw.iter().filter_map(|s| s.trim().parse().ok()).collect())
+}
+
 impl ArticleForm {
+    /// The form with the conflict page's choices applied to its text: each passage the person
+    /// chose the colleague's version of takes its place. The choices are then spent.
+    pub fn with_choices_applied(mut self) -> Self {
+        let n = self.clash_mine.len();
+        if n > 0 && self.clash_after.len() == n && self.clash_theirs.len() == n {
+            let clashes: Vec<Clash> = (0..n)
+                .map(|i| Clash {
+                    after: self.clash_after[i].clone(),
+                    mine: self.clash_mine[i].clone(),
+                    theirs: self.clash_theirs[i].clone(),
+                })
+                .collect();
+            self.body = merge::choose_theirs(&self.body, &clashes, &self.take_theirs);
+        }
+        self.clash_after.clear();
+        self.clash_mine.clear();
+        self.clash_theirs.clear();
+        self.take_theirs.clear();
+        self
+    }
+
     /// The form of an article as stored.
     pub fn from_article(a: &Editable) -> Self {
         Self {
@@ -342,12 +378,40 @@ pub struct CorrectionLine {
     pub body: String,
 }
 
-/// What another person saved while this one was typing.
+/// What another person saved while this one was typing, and what is left to decide.
 pub struct ConflictView {
     pub by: String,
     pub version: i32,
     pub title: String,
     pub body: String,
+    /// Both changed the title: theirs is shown beside the form's.
+    pub title_clash: bool,
+    /// Both changed the dek: theirs.
+    pub dek_clash: Option<String>,
+    /// Passages both changed differently.
+    pub clashes: Vec<ClashView>,
+}
+
+/// A passage both changed, side by side, the differences marked.
+pub struct ClashView {
+    pub index: usize,
+    pub after: String,
+    pub mine: String,
+    pub theirs: String,
+    /// Word by word: what only theirs has is `removed`, what only this person's has `added`.
+    pub pieces: Vec<Piece>,
+}
+
+impl ClashView {
+    pub fn new(index: usize, clash: Clash) -> Self {
+        Self {
+            index,
+            pieces: word_diff(&clash.theirs, &clash.mine),
+            after: clash.after,
+            mine: clash.mine,
+            theirs: clash.theirs,
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -323,6 +323,7 @@ pub struct Notices {
     saved: Option<String>,
     status: Option<String>,
     restored: Option<i64>,
+    merged: Option<String>,
 }
 
 pub async fn edit(
@@ -360,6 +361,8 @@ pub async fn edit(
             }
             .to_owned(),
         )
+    } else if q.merged.is_some() {
+        Some("Quelqu’un avait enregistré l’article pendant que vous écriviez, sur d’autres passages : ses modifications et les vôtres sont réunies et enregistrées. Relisez l’ensemble.".to_owned())
     } else {
         q.restored
             .map(|r| format!("La révision {r} a été restaurée, comme nouvelle version."))

@@ -10,10 +10,14 @@ use uuid::Uuid;
 
 use super::actions::{done_name, step_asked};
 use super::editable;
-use super::form::{ArticleForm, ConflictView, Errors, body_error, check_rendered, validate};
+use super::form::{
+    ArticleForm, ClashView, ConflictView, Errors, body_error, check_rendered, validate,
+};
 use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
-use crate::domain::{ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, transition};
-use crate::store::articles::desk;
+use crate::domain::{
+    ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, merge, transition,
+};
+use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::lock;
 use crate::store::articles::status::{self, Step};
 use crate::store::articles::write::{self, Draft, Outcome};
@@ -169,6 +173,8 @@ async fn save_form(
     form: ArticleForm,
 ) -> Result<Response, AppError> {
     let article = editable(state, &user, id).await?;
+    // Sent from the conflict page: the passages the person chose the colleague's version of.
+    let form = form.with_choices_applied();
     if let Some(page) = redisplay(state, &user, Some(&article), &form).await? {
         return Ok(page.into_response());
     }
@@ -256,45 +262,171 @@ async fn save_form(
             Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response())
         }
         Outcome::Conflict | Outcome::Repeated { conflict: true } => {
-            // The typed text is kept as a revision (committed), and the form comes back with
-            // it, now based on the newer version, beside what the other person saved.
+            // The typed text is kept as a revision (committed); then it is merged with what
+            // the other person saved, or comes back beside it.
             tx.commit().await?;
-            // The connection goes back before the page asks for others: holding one while
-            // waiting for another is how fifty writers at once would empty the pool.
-            let theirs = {
-                let mut conn = state.pool.acquire().await?;
-                desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?
-            };
-            let by = desk::revisions(&state.pool, id)
-                .await?
-                .into_iter()
-                .find(|r| r.kind.was_saved())
-                .and_then(|r| r.editor_name)
-                .unwrap_or_else(|| "quelqu’un".to_owned());
-            let conflict = ConflictView {
-                by,
-                version: theirs.version,
-                title: theirs.title.clone(),
-                body: theirs.body_markdown.clone(),
-            };
-            let mut yours = form;
-            yours.version = theirs.version;
-            yours.intent.clear();
-            // Saving it again is a new save, not this one resent.
-            yours.save_key = Some(Uuid::new_v4());
-            let extras = Extras {
-                conflict: Some(conflict),
-                unsaved: true,
-                ..Extras::default()
-            };
-            let page = form_page(state, &user, Some(&theirs), yours, extras).await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
+            after_conflict(state, user, id, form).await
         }
         Outcome::SlugTaken => {
             drop(tx);
             invalid(state, &user, Some(&article), form, slug_taken()).await
         }
         Outcome::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// A save that met a colleague's: both started from the version the form was opened on. Where
+/// they changed different paragraphs (and did not both change the title, the dek or the
+/// address), the two are merged and saved, and the person is told; otherwise the form comes
+/// back (409) with the merge so far, their own text in each passage both changed, and those
+/// passages side by side to choose from.
+async fn after_conflict(
+    state: &AppState,
+    user: CurrentUser,
+    id: Uuid,
+    form: ArticleForm,
+) -> Result<Response, AppError> {
+    // The connection goes back before the page asks for others: holding one while waiting for
+    // another is how fifty writers at once would empty the pool.
+    let theirs = {
+        let mut conn = state.pool.acquire().await?;
+        desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?
+    };
+    let by = desk::revisions(&state.pool, id)
+        .await?
+        .into_iter()
+        .find(|r| r.kind.was_saved() && r.version == theirs.version)
+        .and_then(|r| r.editor_name)
+        .unwrap_or_else(|| "quelqu’un".to_owned());
+    let base = desk::saved_at(&state.pool, id, form.version).await?;
+    let (base_body, base_title, base_dek, base_tags, base_related) = match &base {
+        Some(b) => (
+            b.body_markdown.clone(),
+            b.title.clone(),
+            b.dek.clone(),
+            b.tags.0.clone(),
+            b.related.0.clone(),
+        ),
+        // No base to merge on (an unknown version): nothing merges, everything is a choice.
+        None => (
+            String::new(),
+            String::new(),
+            String::new(),
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
+    let (body, clashes) = {
+        let (b, mine, th) = (base_body, form.body.clone(), theirs.body_markdown.clone());
+        let merged = tokio::task::spawn_blocking(move || merge::merge(&b, &mine, &th))
+            .await
+            .map_err(|_| AppError::Busy)?;
+        (merged.text, merged.clashes)
+    };
+    let title = merge::merge_field(&base_title, form.title.trim(), &theirs.title);
+    let dek = merge::merge_field(base_dek.trim(), form.dek.trim(), theirs.dek.trim());
+    let mut merged = form.clone();
+    merged.body = body;
+    merged.title = title.unwrap_or(form.title.trim()).to_owned();
+    merged.dek = dek.unwrap_or(form.dek.trim()).to_owned();
+    merged.tags = merge::merge_ids(&base_tags, &form.tags, &theirs.tags.0);
+    let their_related: Vec<Uuid> = theirs.picked.0.iter().map(|p| p.id).collect();
+    merged.related = merge::merge_ids(&base_related, &form.related_order(), &their_related);
+    merged.related_add.clear();
+    merged.version = theirs.version;
+    merged.intent.clear();
+    // Saving it is a new save, not the first one resent.
+    merged.save_key = Some(Uuid::new_v4());
+    // The address, language and summary are not in the base revision: when this form's differ
+    // from the colleague's, the person decides.
+    let same_settings = (form.slug.trim().is_empty() || form.slug.trim() == theirs.slug)
+        && form.lang.trim() == theirs.lang.as_str()
+        && (form.excerpt.trim().is_empty() || form.excerpt.trim() == theirs.excerpt.trim());
+    let clean =
+        base.is_some() && clashes.is_empty() && title.is_some() && dek.is_some() && same_settings;
+    if clean {
+        let nothing_new = merged.body == theirs.body_markdown
+            && merged.title == theirs.title
+            && merged.dek == theirs.dek.trim()
+            && merged.tags == theirs.tags.0
+            && merged.related == their_related;
+        if nothing_new {
+            return Ok(Redirect::to(&format!("/editor/articles/{id}?merged=1")).into_response());
+        }
+        if let Some(response) = save_merged(state, &user, &theirs, &merged).await? {
+            return Ok(response);
+        }
+    }
+    let conflict = ConflictView {
+        by,
+        version: theirs.version,
+        title: theirs.title.clone(),
+        body: theirs.body_markdown.clone(),
+        title_clash: title.is_none(),
+        dek_clash: dek.is_none().then(|| theirs.dek.clone()),
+        clashes: clashes
+            .into_iter()
+            .enumerate()
+            .map(|(index, c)| ClashView::new(index, c))
+            .collect(),
+    };
+    let extras = Extras {
+        conflict: Some(conflict),
+        unsaved: true,
+        ..Extras::default()
+    };
+    let page = form_page(state, &user, Some(&theirs), merged, extras).await?;
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// Saves a clean merge onto the colleague's version. `None` when it cannot be saved as is (a
+/// third save came in between, or the merged text does not pass the checks): the person then
+/// decides on the conflict page.
+async fn save_merged(
+    state: &AppState,
+    user: &CurrentUser,
+    theirs: &Editable,
+    merged: &ArticleForm,
+) -> Result<Option<Response>, AppError> {
+    let Ok(valid) = validate(merged, Some(&theirs.slug), state.config.max_body_bytes) else {
+        return Ok(None);
+    };
+    let rendered = state.render(&merged.body, valid.lang).await?;
+    if check_rendered(&rendered).is_err() {
+        return Ok(None);
+    }
+    let follows_title = merged.slug.trim().is_empty() && theirs.published_at.is_none();
+    let draft = Draft {
+        title: &valid.title,
+        dek: &merged.dek,
+        slug: (!follows_title).then_some(&valid.slug),
+        lang: valid.lang,
+        excerpt: &merged.excerpt,
+        body_markdown: &merged.body,
+        tags: &merged.tags,
+        related: &merged.related,
+        save_key: merged.save_key,
+    };
+    let mut tx = state.pool.begin().await?;
+    let outcome = write::save(
+        &mut tx,
+        theirs.id,
+        theirs.version,
+        user.id,
+        &draft,
+        &rendered,
+        RevisionKind::Save,
+    )
+    .await?;
+    match outcome {
+        Outcome::Saved { .. } => {
+            tx.commit().await?;
+            let id = theirs.id;
+            Ok(Some(
+                Redirect::to(&format!("/editor/articles/{id}?merged=1")).into_response(),
+            ))
+        }
+        _ => Ok(None),
     }
 }
 
