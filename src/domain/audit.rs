@@ -108,6 +108,40 @@ impl AuditAction {
         Self::ALL.iter().copied().find(|a| a.as_str() == s)
     }
 
+    /// The action as the newsroom names it (the audit log's filter).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ArticleCreate => "article créé",
+            Self::ArticleSave => "article enregistré",
+            Self::ArticleConflict => "enregistrement en conflit",
+            Self::ArticleDelete => "article supprimé",
+            Self::ArticleCorrection => "correction publiée",
+            Self::ArticleSubmit => "envoyé en relecture",
+            Self::ArticleRetract => "repris avant relecture",
+            Self::ArticleRequestChanges => "renvoyé à l’auteur",
+            Self::ArticlePublish => "publié",
+            Self::ArticleSchedule => "programmé",
+            Self::ArticleUnpublish => "mis hors ligne",
+            Self::ArticleWithdraw => "retiré",
+            Self::ArticleArchive => "archivé",
+            Self::TagCreate => "thème créé",
+            Self::TagUpdate => "thème modifié",
+            Self::TagMerge => "thèmes fusionnés",
+            Self::TagDelete => "thème supprimé",
+            Self::UserCreate => "compte créé",
+            Self::UserRole => "rôle changé",
+            Self::UserDisable => "compte désactivé",
+            Self::UserEnable => "compte réactivé",
+            Self::UserPassword => "mot de passe changé",
+            Self::UserPasswordLink => "lien de mot de passe créé",
+            Self::UserProfile => "profil modifié",
+            Self::Login => "connexion",
+            Self::LoginFailed => "échec de connexion",
+            Self::Logout => "déconnexion",
+            Self::ImportWordpress => "import WordPress",
+        }
+    }
+
     /// What kind of thing the change is done to: the log's `target_type`.
     pub fn target_type(self) -> &'static str {
         match self {

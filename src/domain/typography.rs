@@ -18,6 +18,15 @@ fn ends_word(prev: char) -> bool {
     prev.is_alphanumeric() || matches!(prev, ')' | ']' | '"' | '’' | '»' | '%' | '€' | '$')
 }
 
+/// `text` as readers of `lang` expect it: French rules for French, as typed otherwise. For the
+/// short texts around an article (title, dek, summary), which are not Markdown.
+pub fn for_lang(text: &str, lang: super::Lang) -> String {
+    match lang {
+        super::Lang::Fr => french(text),
+        super::Lang::En => text.to_owned(),
+    }
+}
+
 /// Applies the rules to `text`. A run boundary (emphasis, a link) hides the neighbouring
 /// character, so nothing is added across it except around « » themselves.
 pub fn french(text: &str) -> String {
@@ -100,6 +109,20 @@ fn followed_by_break(chars: &[char], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applying_the_rules_twice_changes_nothing_more() {
+        for text in [
+            "Anthropic : rester ferme ?",
+            "« Sécurité » ; ensuite !",
+            "Déjà\u{202F}: fait\u{202F}?",
+            "12:30, 50 %",
+        ] {
+            let once = french(text);
+            assert_eq!(french(&once), once, "{text}");
+        }
+        assert_eq!(for_lang("Why ?", crate::domain::Lang::En), "Why ?");
+    }
 
     fn show(s: &str) -> String {
         s.replace(NNBSP, "_")

@@ -36,11 +36,15 @@ pub async fn record(
 pub struct Entry {
     pub id: i64,
     pub at: time::OffsetDateTime,
+    pub actor_id: Option<Uuid>,
     pub actor_name: Option<String>,
     pub actor_email: Option<String>,
     pub action: AuditAction,
     pub target_type: String,
     pub target_id: Option<String>,
+    /// What the target is called now (an article's title, a tag's or a person's name), or was
+    /// when the event was recorded if it is gone and the event kept it.
+    pub target_name: Option<String>,
     pub details: serde_json::Value,
 }
 
@@ -68,9 +72,15 @@ pub async fn list(
     sqlx::query_as!(
         Entry,
         r#"
-        select e.id, e.at, u.display_name as "actor_name?", u.email as "actor_email?",
-               e.action as "action: AuditAction", e.target_type, e.target_id, e.details
+        select e.id, e.at, e.actor_id, u.display_name as "actor_name?", u.email as "actor_email?",
+               e.action as "action: AuditAction", e.target_type, e.target_id,
+               coalesce(a.title, t.name, tu.display_name, e.details->>'title', e.details->>'name') as "target_name?",
+               e.details
         from audit_event e left join app_user u on u.id = e.actor_id
+        -- A target id that is not a uuid (an old or hand-made event) names nothing.
+        left join article a on a.id = case when e.target_type = 'article' and e.target_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then e.target_id::uuid end
+        left join tag t on t.id = case when e.target_type = 'tag' and e.target_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then e.target_id::uuid end
+        left join app_user tu on tu.id = case when e.target_type = 'user' and e.target_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then e.target_id::uuid end
         where ($1::uuid is null or e.actor_id = $1)
           and ($2::text is null or e.action = $2)
           and ($3::text is null or e.target_id = $3)

@@ -414,7 +414,7 @@ async fn a_title_cannot_break_out_of_the_json_ld_block() {
 }
 
 #[tokio::test]
-async fn french_articles_get_narrow_no_break_spaces_in_their_text_only() {
+async fn french_articles_get_narrow_no_break_spaces_in_their_text_and_title_never_in_addresses() {
     let app = TestApp::with_demo().await;
     let page = app.get(&format!("/articles/{SAMPLE}")).await;
     let nn = '\u{202F}';
@@ -437,13 +437,13 @@ async fn french_articles_get_narrow_no_break_spaces_in_their_text_only() {
         assert!(!href.contains(nn), "{href}");
     }
     assert!(!page.header("link").contains(nn));
-    let raw = page
+    // The title is typeset like the text (issue 17: titles, deks and summaries too).
+    let head = page
         .body
         .split("<div class=\"article-body\"")
         .next()
         .unwrap_or("");
-    assert!(
-        !raw.contains(nn),
-        "title, head and JSON-LD keep what the author typed"
-    );
+    assert!(head.contains(&format!(
+        "<h1>Anthropic et Washington{nn}: rester ferme sur la sécurité de l’IA</h1>"
+    )));
 }

@@ -152,7 +152,7 @@ async fn one_article_comes_whole_with_tags_related_and_corrections() {
     let article = json(&app, &format!("/api/v1/articles/{SAMPLE}")).await;
     assert_eq!(
         article["title"],
-        "Anthropic et Washington : rester ferme sur la sécurité de l’IA"
+        "Anthropic et Washington\u{202F}: rester ferme sur la sécurité de l’IA"
     );
     assert!(
         article["body_html"]

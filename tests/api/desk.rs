@@ -645,3 +645,56 @@ async fn a_save_that_meets_a_colleagues_is_merged_or_offered_side_by_side() {
         "Premier, encore.\n\nDeuxième, selon l’éditeur.\n\nTroisième, corrigé par l’éditeur."
     );
 }
+
+/// Titles, deks and summaries get French typography like bodies; English ones stay as typed.
+#[tokio::test]
+async fn titles_deks_and_summaries_are_typeset_like_the_text() {
+    let app = TestApp::spawn().await;
+    let (author, _) = app.signed_in(Role::Journalist).await;
+    let fr = author
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Anthropic : rester ferme ?"),
+                ("dek", "« Sécurité » d’abord ; le reste ensuite !"),
+                ("excerpt", "Un résumé : court."),
+                ("lang", "fr"),
+                ("body", "Texte."),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(fr.status, 303);
+    let id = crate::helpers::id_from(&fr);
+    let (title, dek, excerpt): (String, String, String) =
+        sqlx::query_as("select title, dek, excerpt from article where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(title, "Anthropic\u{202F}: rester ferme\u{202F}?");
+    assert_eq!(
+        dek,
+        "«\u{202F}Sécurité\u{202F}» d’abord\u{202F}; le reste ensuite\u{202F}!"
+    );
+    assert_eq!(excerpt, "Un résumé\u{202F}: court.");
+    // The same form sent again is still recognised as the same (one article, one version).
+    let en = author
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Why : now ?"),
+                ("lang", "en"),
+                ("body", "Text."),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    let id = crate::helpers::id_from(&en);
+    let title: String = sqlx::query_scalar("select title from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(title, "Why : now ?");
+}

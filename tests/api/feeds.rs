@@ -41,7 +41,7 @@ async fn the_atom_feed_carries_published_articles_in_full_with_absolute_links() 
     };
     assert_eq!(
         child("title").text(),
-        Some("Anthropic et Washington : rester ferme sur la sécurité de l’IA")
+        Some("Anthropic et Washington\u{202F}: rester ferme sur la sécurité de l’IA")
     );
     assert_eq!(
         child("link").attribute("href"),

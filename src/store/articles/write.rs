@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::links::{self, LinkWarning};
 use super::lock;
 use crate::domain::markdown::Rendered;
-use crate::domain::{AuditAction, Lang, RevisionKind, Slug, Title};
+use crate::domain::{AuditAction, Lang, RevisionKind, Slug, Title, typography};
 use crate::store::{audit, violates};
 
 /// An article's text and parts, as its author typed them in the form.
@@ -33,12 +33,23 @@ pub struct Draft<'a> {
 }
 
 impl Draft<'_> {
-    /// The excerpt as typed, or the one derived from the body.
-    fn excerpt<'r>(&'r self, rendered: &'r Rendered) -> &'r str {
+    /// The excerpt as typed (typeset for its language), or the one derived from the body
+    /// (typeset with it).
+    fn excerpt(&self, rendered: &Rendered) -> String {
         match self.excerpt.trim() {
-            "" => rendered.excerpt.as_str(),
-            typed => typed,
+            "" => rendered.excerpt.clone(),
+            typed => typography::for_lang(typed, self.lang),
         }
+    }
+
+    /// The title as readers get it: typeset for its language (French: narrow no-break spaces
+    /// before `; : ! ?` and inside « »), like the body.
+    pub fn typeset_title(&self) -> String {
+        typography::for_lang(self.title.as_str(), self.lang)
+    }
+
+    fn typeset_dek(&self) -> String {
+        typography::for_lang(self.dek.trim(), self.lang)
     }
 }
 
@@ -226,8 +237,8 @@ async fn write_text(
         "#,
         id,
         slug,
-        draft.title.as_str(),
-        draft.dek.trim(),
+        draft.typeset_title(),
+        draft.typeset_dek(),
         draft.body_markdown,
         rendered.html,
         draft.excerpt(rendered),
@@ -364,8 +375,10 @@ impl FirstSending {
     /// related articles as a save keeps them (the tags it was given, and a new one; the
     /// related articles that are public). A conflict kept exactly what was sent.
     fn holds(&self, draft: &Draft<'_>) -> bool {
-        self.title == draft.title.as_str()
-            && (self.dek == draft.dek.trim() || self.dek == draft.dek)
+        (self.title == draft.title.as_str() || self.title == draft.typeset_title())
+            && (self.dek == draft.dek.trim()
+                || self.dek == draft.dek
+                || self.dek == draft.typeset_dek())
             && self.body_markdown == draft.body_markdown
             && draft.tags.iter().all(|t| self.tags.0.contains(t))
             && self.related.0.iter().all(|r| draft.related.contains(r))

@@ -9,7 +9,7 @@ use time::macros::format_description;
 use uuid::Uuid;
 
 use crate::domain::AuditAction;
-use crate::store::audit::{self, Filter};
+use crate::store::audit::{self, Entry, Filter};
 use crate::store::users;
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Page};
@@ -27,14 +27,119 @@ pub struct AuditQuery {
     before: String,
 }
 
+/// One event, written as a sentence: "{actor} {verb} {target}{tail} le {at}", with the raw
+/// record on demand.
 pub struct Line {
     pub at: String,
     pub actor: String,
-    pub action: &'static str,
-    pub target: String,
+    pub verb: String,
+    /// What it was done to, as named now (« Titre », a tag, a person).
+    pub target: Option<String>,
     /// The editor's page of the target, when it is an article.
     pub target_href: Option<String>,
+    /// What follows the target (when it is scheduled for, the reason given…).
+    pub tail: String,
+    /// The record itself: action code, who by e-mail, target id, details.
+    pub action: &'static str,
+    pub actor_email: String,
+    pub target_id: String,
     pub details: String,
+}
+
+/// The sentence of an event: its verb, whether it names its target, and what follows.
+fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
+    use AuditAction as A;
+    let text = |key: &str| {
+        e.details
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let own = e
+        .target_id
+        .as_deref()
+        .is_some_and(|t| e.actor_id.is_some_and(|a| a.to_string() == t));
+    let (verb, names, tail): (&str, bool, String) = match e.action {
+        A::ArticleCreate => ("a créé", true, String::new()),
+        A::ArticleSave => (
+            "a enregistré",
+            true,
+            e.details
+                .get("version")
+                .and_then(serde_json::Value::as_i64)
+                .map(|v| format!(" (version {v})"))
+                .unwrap_or_default(),
+        ),
+        A::ArticleConflict => (
+            "a enregistré sur une version dépassée",
+            true,
+            " : son texte est gardé dans les révisions".to_owned(),
+        ),
+        A::ArticleDelete => ("a supprimé", true, String::new()),
+        A::ArticleCorrection => ("a publié une correction sous", true, String::new()),
+        A::ArticleSubmit => ("a envoyé en relecture", true, String::new()),
+        A::ArticleRetract => ("a repris avant relecture", true, String::new()),
+        A::ArticleRequestChanges => ("a renvoyé à son auteur", true, String::new()),
+        A::ArticlePublish => ("a publié", true, String::new()),
+        A::ArticleSchedule => {
+            let at = time::OffsetDateTime::parse(
+                &text("published_at"),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map(|at| format!(" pour le {}", state.moment_text(at)))
+            .unwrap_or_default();
+            ("a programmé", true, at)
+        }
+        A::ArticleUnpublish => ("a mis hors ligne", true, String::new()),
+        A::ArticleWithdraw => {
+            let reason = text("reason");
+            let tail = if reason.is_empty() {
+                String::new()
+            } else {
+                format!(" (motif : {reason})")
+            };
+            ("a retiré", true, tail)
+        }
+        A::ArticleArchive => ("a archivé", true, String::new()),
+        A::TagCreate => ("a créé le thème", true, String::new()),
+        A::TagUpdate => ("a modifié le thème", true, String::new()),
+        A::TagMerge => ("a fusionné un thème dans un autre", false, String::new()),
+        A::TagDelete => (
+            "a supprimé un thème",
+            e.target_name.is_some(),
+            String::new(),
+        ),
+        A::UserCreate => ("a créé le compte de", true, String::new()),
+        A::UserRole => {
+            let role = match text("role").as_str() {
+                "admin" => " : administrateur",
+                "editor" => " : éditeur",
+                "journalist" => " : journaliste",
+                _ => "",
+            };
+            ("a changé le rôle de", true, role.to_owned())
+        }
+        A::UserDisable => ("a désactivé le compte de", true, String::new()),
+        A::UserEnable => ("a réactivé le compte de", true, String::new()),
+        A::UserPassword if own => ("a changé son mot de passe", false, String::new()),
+        A::UserPassword => ("a changé le mot de passe de", true, String::new()),
+        A::UserPasswordLink => ("a créé un lien de mot de passe pour", true, String::new()),
+        A::UserProfile if own => ("a modifié son profil", false, String::new()),
+        A::UserProfile => ("a modifié le profil de", true, String::new()),
+        A::Login => ("s’est connecté·e", false, String::new()),
+        A::LoginFailed => (
+            "— échec de connexion",
+            false,
+            match text("email").as_str() {
+                "" => String::new(),
+                email => format!(" pour {email}"),
+            },
+        ),
+        A::Logout => ("s’est déconnecté·e", false, String::new()),
+        A::ImportWordpress => ("a importé un export WordPress", false, String::new()),
+    };
+    (verb.to_owned(), names, tail)
 }
 
 #[derive(Template, WebTemplate)]
@@ -92,26 +197,36 @@ pub async fn audit(
     };
     let lines = rows
         .into_iter()
-        .map(|e| Line {
-            at: state.moment_text(e.at),
-            actor: match (e.actor_name, e.actor_email) {
-                (Some(name), Some(email)) => format!("{name} <{email}>"),
-                _ => "système".to_owned(),
-            },
-            target_href: (e.target_type == "article")
-                .then(|| {
-                    e.target_id
-                        .as_ref()
-                        .map(|id| format!("/editor/articles/{id}"))
-                })
-                .flatten(),
-            target: format!("{} {}", e.target_type, e.target_id.unwrap_or_default()),
-            action: e.action.as_str(),
-            details: if e.details.as_object().is_some_and(serde_json::Map::is_empty) {
-                String::new()
-            } else {
-                e.details.to_string()
-            },
+        .map(|e| {
+            let (verb, names, tail) = sentence(&state, &e);
+            let target_id = e.target_id.clone().unwrap_or_default();
+            Line {
+                at: state.moment_text(e.at),
+                actor: e
+                    .actor_name
+                    .clone()
+                    .unwrap_or_else(|| "Le système".to_owned()),
+                verb,
+                target: names.then(|| match (&e.target_name, e.target_type.as_str()) {
+                    (Some(name), "article") => format!("« {name} »"),
+                    (Some(name), _) => name.clone(),
+                    (None, "article") => "un article supprimé".to_owned(),
+                    (None, _) => format!("{} {target_id}", e.target_type),
+                }),
+                target_href: (e.target_type == "article"
+                    && e.target_name.is_some()
+                    && e.action != AuditAction::ArticleDelete)
+                    .then(|| format!("/editor/articles/{target_id}")),
+                tail,
+                action: e.action.as_str(),
+                actor_email: e.actor_email.clone().unwrap_or_default(),
+                target_id,
+                details: if e.details.as_object().is_some_and(serde_json::Map::is_empty) {
+                    String::new()
+                } else {
+                    e.details.to_string()
+                },
+            }
         })
         .collect();
     Ok(AuditPage {

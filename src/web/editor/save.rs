@@ -15,7 +15,7 @@ use super::form::{
 };
 use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
 use crate::domain::{
-    ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, merge, transition,
+    ArticleStatus, Lang, Permission, RevisionKind, TagKind, Title, merge, transition, typography,
 };
 use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::lock;
@@ -131,8 +131,12 @@ async fn resent(
         let mut conn = state.pool.acquire().await?;
         desk::load(&mut conn, id).await?
     };
+    // Stored as readers get them: typeset for the article's language.
     let same = created.is_some_and(|a| {
-        a.title == form.title.trim() && a.dek == form.dek.trim() && a.body_markdown == form.body
+        let typeset = |t: &str| typography::for_lang(t.trim(), a.lang);
+        a.title == typeset(&form.title)
+            && a.dek == typeset(&form.dek)
+            && a.body_markdown == form.body
     });
     if same {
         return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
