@@ -63,10 +63,17 @@
   }
   var saved = /[?&](saved|status|restored|merged)=/.test(window.location.search);
   if (saved) {
-    // The server has what was sent; a new article's form was the one at /editor/new.
+    // The server has what was sent. A new article's form was the one at /editor/new: its copy
+    // goes if it is this article's (another tab may be writing another new article).
     forget();
-    forget("vigie:unsaved:/editor/new");
+    var fresh = null;
+    try { fresh = JSON.parse(window.localStorage.getItem("vigie:unsaved:/editor/new") || "null"); } catch (e) { fresh = null; }
+    if (fresh && form.elements.title && fresh.title === form.elements.title.value) forget("vigie:unsaved:/editor/new");
     tell("Enregistré à " + now(), false);
+  } else if (form.hasAttribute("data-conflict")) {
+    // The conflict page already holds what was typed, merged with the colleague's text: that
+    // is what this browser keeps now, not the text from before the merge.
+    keep();
   } else {
     offerKeptText();
   }
@@ -130,23 +137,52 @@
     tell(dirty ? "Modifications non enregistrées" : "En ligne", false);
   });
 
+  // This session's form token. Signing in again (in another tab, after the session ended)
+  // makes a new one; the form's would be refused, so it is asked for again before saving.
+  var tokenAsked = 0;
+  function refreshToken() {
+    tokenAsked = Date.now();
+    return fetch("/editor/token", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) return false;
+        return response.text().then(function (token) {
+          csrf = token;
+          Array.prototype.forEach.call(document.querySelectorAll("input[name=csrf_token]"), function (input) {
+            input.value = token;
+          });
+          return true;
+        });
+      })
+      .catch(function () { return false; });
+  }
+  window.addEventListener("focus", function () {
+    if (Date.now() - tokenAsked > 10000) refreshToken();
+  });
+
   // Autosave, when something changed since the last one. A new article becomes a draft at its
   // first autosave (once it has a title or some text); the form then carries on as that
   // article's, at its own address.
   var autosaveUrl = form.dataset.autosave;
   var isNew = /\/editor\/new\/autosave$/.test(autosaveUrl || "");
-  function autosave() {
+  function autosave(retried) {
     if (!autosaveUrl || !editable || !pending || sending) return;
     if (isNew && !form.elements.title.value.trim() && !body.value.trim()) return;
     sending = true;
     pending = false;
-    post(autosaveUrl, formData())
+    return post(autosaveUrl, formData())
       .then(function (response) {
         if (response.status === 401 || response.redirected) {
           // The session ended: nothing was kept on the server. The text stays here (and in
           // this browser) until a save after signing in again.
           pending = true;
           tell("Session expirée — reconnectez-vous (par exemple dans un autre onglet), puis enregistrez : votre texte est gardé dans ce navigateur.", true);
+        } else if (response.status === 403 && retried !== true) {
+          // Signed in again elsewhere: a new token. Ask for it, then try once more.
+          pending = true;
+          return refreshToken().then(function (ok) {
+            sending = false;
+            if (ok) return autosave(true);
+          });
         } else if (response.ok && isNew) {
           return response.json().then(begun);
         } else if (response.ok) {
@@ -181,7 +217,7 @@
   if (autosaveUrl && window.fetch && window.FormData) {
     window.setInterval(autosave, 20000);
     // Asked for at once (by a test, or a future shortcut) rather than at the next tick.
-    form.addEventListener("vigie:autosave", autosave);
+    form.addEventListener("vigie:autosave", function () { autosave(); });
   }
 
   // 2. Writing ---------------------------------------------------------------------------
@@ -295,7 +331,12 @@
       if (!html || data.types.indexOf("text/html") === -1) return;
       var plain = data.getData("text/plain");
       event.preventDefault();
-      var start = body.selectionStart, end = body.selectionEnd;
+      var start = body.selectionStart, end = body.selectionEnd, before = body.value;
+      // Where it goes when the conversion comes back: where the cursor was, unless the text
+      // changed meanwhile (typing goes on); then where the cursor is now.
+      var place = function () {
+        return body.value === before ? [start, end] : [body.selectionStart, body.selectionEnd];
+      };
       var sent = new URLSearchParams();
       sent.set("csrf_token", csrf);
       sent.set("html", html);
@@ -306,11 +347,13 @@
           return response.text();
         })
         .then(function (markdown) {
-          body.setRangeText(markdown, start, end, "end");
+          var at = place();
+          body.setRangeText(markdown, at[0], at[1], "end");
           tell("Texte collé converti en Markdown", false);
         })
         .catch(function () {
-          body.setRangeText(plain, start, end, "end");
+          var at = place();
+          body.setRangeText(plain, at[0], at[1], "end");
           tell("Texte collé sans sa mise en forme (conversion impossible)", true);
         })
         .finally(function () { body.focus(); changed(); });

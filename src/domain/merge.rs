@@ -5,14 +5,13 @@
 
 use std::time::{Duration, Instant};
 
-use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+use similar::{Algorithm, DiffTag, capture_diff_slices_by_key_deadline};
 
 /// A passage both people changed, differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clash {
-    /// The merged paragraph just before the passage (empty at the start of the text): where
-    /// their version goes when this one's is empty.
-    pub after: String,
+    /// Where the passage starts in the merged text: the index of its first paragraph.
+    pub at: usize,
     /// This person's version of the passage (in the merged text until they choose).
     pub mine: String,
     /// The colleague's version.
@@ -35,18 +34,66 @@ struct Hunk<'a> {
     mine: bool,
 }
 
-fn paragraphs(text: &str) -> Vec<&str> {
-    text.split("\n\n")
-        .map(|p| p.trim_matches('\n'))
-        .filter(|p| !p.trim().is_empty())
-        .collect()
+/// Line ends as `\n` (a browser sends a textarea's with `\r\n`).
+fn lf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// The paragraphs of `text`, each with the blank lines that follow it, so that joining them
+/// gives the text back exactly (a code block's blank lines, a table, trailing spaces).
+fn blocks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+            let mut end = i;
+            while end < bytes.len() && bytes[end] == b'\n' {
+                end += 1;
+            }
+            out.push(&text[start..end]);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// What a paragraph says, without the blank lines after it: what the diff compares.
+fn said(block: &str) -> &str {
+    block.trim_end_matches('\n')
+}
+
+/// Blocks joined into a text, a blank line between two paragraphs where one had none (a
+/// paragraph that was last, now followed by another).
+fn join(blocks: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate() {
+        out.push_str(b);
+        if i + 1 < blocks.len() && !b.ends_with("\n\n") {
+            out.push_str(if b.ends_with('\n') { "\n" } else { "\n\n" });
+        }
+    }
+    out
 }
 
 fn hunks<'a>(base: &[&'a str], side: &[&'a str], mine: bool) -> Vec<Hunk<'a>> {
     // Past a second, a coarser diff (still correct: more paragraphs in each hunk) is returned.
     let deadline = Instant::now() + Duration::from_secs(1);
     let mut out = Vec::new();
-    for op in capture_diff_slices_deadline(Algorithm::Myers, base, side, Some(deadline)) {
+    let ops = capture_diff_slices_by_key_deadline(
+        Algorithm::Myers,
+        base,
+        side,
+        |b| said(b),
+        Some(deadline),
+    );
+    for op in ops {
         let (tag, old, new) = op.as_tag_tuple();
         match tag {
             DiffTag::Equal => {}
@@ -96,13 +143,19 @@ fn apply<'a>(base: &[&'a str], start: usize, end: usize, hunks: &[&Hunk<'a>]) ->
     out
 }
 
-/// Merges `mine` and `theirs`, both made from `base`, paragraph by paragraph.
+fn says(blocks: &[&str]) -> Vec<String> {
+    blocks.iter().map(|b| said(b).to_owned()).collect()
+}
+
+/// Merges `mine` and `theirs`, both made from `base`, paragraph by paragraph. Untouched
+/// paragraphs keep their exact text, blank lines included.
 pub fn merge(base: &str, mine: &str, theirs: &str) -> Merged {
-    let base_p = paragraphs(base);
-    let mut all = hunks(&base_p, &paragraphs(mine), true);
-    all.extend(hunks(&base_p, &paragraphs(theirs), false));
+    let (base, mine, theirs) = (lf(base), lf(mine), lf(theirs));
+    let base_b = blocks(&base);
+    let mut all = hunks(&base_b, &blocks(&mine), true);
+    all.extend(hunks(&base_b, &blocks(&theirs), false));
     all.sort_by_key(|h| (h.start, h.end));
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<&str> = Vec::new();
     let mut clashes = Vec::new();
     let mut at = 0;
     let mut i = 0;
@@ -116,29 +169,26 @@ pub fn merge(base: &str, mine: &str, theirs: &str) -> Merged {
             group.push(&all[i]);
             i += 1;
         }
-        out.extend(base_p[at..start].iter().map(|p| (*p).to_owned()));
+        out.extend_from_slice(&base_b[at..start]);
         let mine_h: Vec<&Hunk<'_>> = group.iter().copied().filter(|h| h.mine).collect();
         let theirs_h: Vec<&Hunk<'_>> = group.iter().copied().filter(|h| !h.mine).collect();
-        let mine_r = apply(&base_p, start, end, &mine_h);
-        let theirs_r = apply(&base_p, start, end, &theirs_h);
-        let clash = !mine_h.is_empty() && !theirs_h.is_empty() && mine_r != theirs_r;
-        if clash {
+        let mine_r = apply(&base_b, start, end, &mine_h);
+        let theirs_r = apply(&base_b, start, end, &theirs_h);
+        if !mine_h.is_empty() && !theirs_h.is_empty() && says(&mine_r) != says(&theirs_r) {
             clashes.push(Clash {
-                after: out.last().cloned().unwrap_or_default(),
-                mine: mine_r.join("\n\n"),
-                theirs: theirs_r.join("\n\n"),
+                at: out.len(),
+                mine: says(&mine_r).join("\n\n"),
+                theirs: says(&theirs_r).join("\n\n"),
             });
         }
-        let taken = if mine_h.is_empty() { theirs_r } else { mine_r };
-        out.extend(taken.iter().map(|p| (*p).to_owned()));
+        out.extend(if mine_h.is_empty() { theirs_r } else { mine_r });
         at = end;
     }
-    out.extend(base_p[at..].iter().map(|p| (*p).to_owned()));
-    let mut text = out.join("\n\n");
-    if mine.ends_with('\n') && !text.is_empty() {
-        text.push('\n');
+    out.extend_from_slice(&base_b[at..]);
+    Merged {
+        text: join(&out),
+        clashes,
     }
-    Merged { text, clashes }
 }
 
 /// A field (title, dek…) merged: the changed side's, or either when both agree; `None` when
@@ -169,31 +219,50 @@ pub fn merge_ids<T: PartialEq + Copy>(base: &[T], mine: &[T], theirs: &[T]) -> V
     out
 }
 
-/// Applies the person's choices to a merged `text`: for each clash they chose the colleague's
-/// version of (`theirs`), that version replaces theirs in place. A passage no longer found as
-/// it was (edited since) is left as it is.
-pub fn choose_theirs(text: &str, clashes: &[Clash], theirs: &[usize]) -> String {
-    let mut text = text.to_owned();
-    for clash in theirs.iter().filter_map(|&i| clashes.get(i)) {
-        let from = if clash.after.is_empty() {
-            0
-        } else {
-            text.find(&clash.after)
-                .map_or(0, |at| at + clash.after.len())
-        };
-        if clash.mine.is_empty() {
-            let insert = if from == 0 {
-                format!("{}\n\n", clash.theirs)
-            } else {
-                format!("\n\n{}", clash.theirs)
-            };
-            text.insert_str(from, &insert);
-        } else if let Some(at) = text[from..].find(&clash.mine) {
-            let at = from + at;
-            text.replace_range(at..at + clash.mine.len(), &clash.theirs);
-        }
+/// A clash no longer where it was: the text was edited there since the merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    /// Its index among the clashes.
+    pub clash: usize,
+}
+
+/// Applies the person's choices to a merged `text`: each clash whose index is in `theirs`
+/// gets the colleague's version in place of this person's, paragraph for paragraph where the
+/// merge put it. Refused (nothing applied) when a chosen passage is no longer as it was there.
+pub fn choose_theirs(text: &str, clashes: &[Clash], theirs: &[usize]) -> Result<String, Moved> {
+    let text = lf(text);
+    let mut chosen: Vec<usize> = theirs
+        .iter()
+        .copied()
+        .filter(|&i| i < clashes.len())
+        .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
+    if chosen.is_empty() {
+        return Ok(text);
     }
-    text
+    let mut out: Vec<String> = blocks(&text).into_iter().map(str::to_owned).collect();
+    // From the last passage to the first, so the places of the others stay as they were.
+    for &i in chosen.iter().rev() {
+        let clash = &clashes[i];
+        let mine = lf(&clash.mine);
+        let mine_b = blocks(&mine);
+        let len = mine_b.len();
+        let here = out
+            .get(clash.at..clash.at + len)
+            .map(|b| b.iter().map(|p| said(p).to_owned()).collect::<Vec<_>>());
+        if here != Some(says(&mine_b)) {
+            return Err(Moved { clash: i });
+        }
+        let theirs_text = lf(&clash.theirs);
+        let with: Vec<String> = blocks(&theirs_text)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        out.splice(clash.at..clash.at + len, with);
+    }
+    let refs: Vec<&str> = out.iter().map(String::as_str).collect();
+    Ok(join(&refs))
 }
 
 #[cfg(test)]
@@ -234,7 +303,7 @@ mod tests {
         assert_eq!(
             merged.clashes,
             [Clash {
-                after: "Un.".to_owned(),
+                at: 1,
                 mine: "Deux, selon moi.".to_owned(),
                 theirs: "Deux, selon elle.".to_owned(),
             }]
@@ -246,7 +315,7 @@ mod tests {
         // Choosing theirs puts it in place.
         assert_eq!(
             choose_theirs(&merged.text, &merged.clashes, &[0]),
-            "Un.\n\nDeux, selon elle.\n\nTrois.\n\nQuatre, aussi."
+            Ok("Un.\n\nDeux, selon elle.\n\nTrois.\n\nQuatre, aussi.".to_owned())
         );
     }
 
@@ -256,7 +325,7 @@ mod tests {
         let theirs = "Un.\n\nDeux, elle.\n\nTrois.\n\nQuatre.";
         let merged = merge(BASE, mine, theirs);
         assert_eq!(merged.clashes.len(), 1);
-        assert_eq!(merged.clashes[0].after, "Un, moi.");
+        assert_eq!(merged.clashes[0].at, 1);
         assert_eq!(merged.clashes[0].theirs, "Deux, elle.");
     }
 
@@ -278,8 +347,50 @@ mod tests {
         assert_eq!(merged.text, mine);
         assert_eq!(
             choose_theirs(&merged.text, &merged.clashes, &[0]),
-            "Un.\n\nDeux, précisé.\n\nTrois.\n\nQuatre."
+            Ok("Un.\n\nDeux, précisé.\n\nTrois.\n\nQuatre.".to_owned())
         );
+    }
+
+    #[test]
+    fn text_from_a_browser_and_untouched_code_blocks_keep_their_shape() {
+        let base = "Intro.\r\n\r\n```\r\nligne\r\n\r\n\r\n\r\nautre  \r\n```\r\n\r\nFin.";
+        let mine = "Intro, reprise.\r\n\r\n```\r\nligne\r\n\r\n\r\n\r\nautre  \r\n```\r\n\r\nFin.";
+        let theirs =
+            "Intro.\r\n\r\n```\r\nligne\r\n\r\n\r\n\r\nautre  \r\n```\r\n\r\nFin, corrigée.";
+        let merged = merge(base, mine, theirs);
+        assert!(merged.clashes.is_empty(), "{merged:?}");
+        assert_eq!(
+            merged.text,
+            "Intro, reprise.\n\n```\nligne\n\n\n\nautre  \n```\n\nFin, corrigée."
+        );
+    }
+
+    #[test]
+    fn a_choice_lands_on_its_own_passage_even_when_its_words_repeat() {
+        let base = "Note.\n\nPréambule.\n\nNote.\n\nRésultat : 12 voix.";
+        let mine = "Note.\n\nRésultat : 14 voix.\n\nNote.\n\nRésultat : 14 voix.";
+        let theirs = "Note.\n\nPréambule.\n\nNote.\n\nRésultat : 13 voix.";
+        let merged = merge(base, mine, theirs);
+        assert_eq!(merged.clashes.len(), 1);
+        assert_eq!(merged.clashes[0].at, 3);
+        assert_eq!(
+            choose_theirs(&merged.text, &merged.clashes, &[0, 0, 7]),
+            Ok("Note.\n\nRésultat : 14 voix.\n\nNote.\n\nRésultat : 13 voix.".to_owned())
+        );
+        // Edited since the merge: the choice is refused rather than put somewhere else.
+        let edited = merged
+            .text
+            .replace("Résultat : 14 voix.", "Résultat : quinze voix.");
+        assert_eq!(
+            choose_theirs(&edited, &merged.clashes, &[0]),
+            Err(Moved { clash: 0 })
+        );
+    }
+
+    #[test]
+    fn a_paragraph_added_at_the_end_is_separated_from_the_last_one() {
+        let merged = merge("A\n\nB", "A, moi\n\nB", "A\n\nB\n\nC");
+        assert_eq!(merged.text, "A, moi\n\nB\n\nC");
     }
 
     #[test]

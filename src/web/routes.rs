@@ -87,6 +87,7 @@ fn table() -> Vec<Entry> {
         GET "/editor/lookup/tags" Needs(UseEditor) => editor::lookup_tags,
         GET "/editor/lookup/articles" Needs(UseEditor) => editor::lookup_articles,
         POST "/editor/paste" Needs(UseEditor) => editor::paste,
+        GET "/editor/token" Needs(UseEditor) => editor::token,
         GET "/editor/articles/{id}" Needs(UseEditor) => editor::edit,
         POST "/editor/articles/{id}" Needs(UseEditor) => editor::save,
         POST "/editor/articles/{id}/autosave" Needs(UseEditor) => editor::autosave,

@@ -190,6 +190,13 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(200), Status(200), Status(200), SignIn],
         ),
         case(
+            "GET",
+            "/editor/token",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
             "POST",
             "/editor/paste",
             "",

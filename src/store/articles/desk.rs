@@ -227,8 +227,9 @@ pub async fn revision(
     .await
 }
 
-/// The text article `article` had at `version`: the revision its save (or creation, or
-/// restoration) left; the base of a three-way merge.
+/// The text article `article` had at `version`: the revision its last save (or creation, or
+/// restoration) up to that version left (a status change moves the version, not the text);
+/// the base of a three-way merge.
 pub async fn saved_at(
     pool: &PgPool,
     article: Uuid,
@@ -241,8 +242,8 @@ pub async fn saved_at(
                r.tags as "tags: Json<Vec<Uuid>>", r.related as "related: Json<Vec<Uuid>>",
                u.display_name as "editor_name?", r.created_at
         from article_revision r left join app_user u on u.id = r.editor_id
-        where r.article_id = $1 and r.version = $2 and r.kind in ('create', 'save', 'restore')
-        order by r.id desc
+        where r.article_id = $1 and r.version <= $2 and r.kind in ('create', 'save', 'restore')
+        order by r.version desc, r.id desc
         limit 1
         "#,
         article,

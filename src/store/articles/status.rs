@@ -91,7 +91,10 @@ pub async fn change(
         r#"
         update article
         set status = $2,
-            published_at = case when $2 <> 'published' then published_at
+            -- Taken out of "published" before its time came (a scheduling cancelled): it was
+            -- never public, so it has no publication date to keep.
+            published_at = case when $2 <> 'published' and status = 'published' and published_at > now() then null
+                                when $2 <> 'published' then published_at
                                 when $6::timestamptz is not null then $6
                                 when $7::timestamp is not null then $7::timestamp at time zone $8
                                 -- Publishing again keeps the first date; a missing or future one becomes now.

@@ -60,7 +60,11 @@ pub async fn change_status(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
-    let step = match step_asked(&state, &form.action, &form.reason, &form.at).await? {
+    let live = matches!(
+        super::standing_of(&article),
+        Standing::Published | Standing::Archived
+    );
+    let step = match step_asked(&state, &form.action, &form.reason, &form.at, live).await? {
         Ok(step) => step,
         Err(error) => {
             let extras = Extras {
@@ -105,8 +109,16 @@ pub(super) async fn step_asked<'a>(
     name: &str,
     reason: &'a str,
     at: &str,
+    // Readers see the article now.
+    live: bool,
 ) -> Result<Result<Step<'a>, &'static str>, AppError> {
     Ok(Ok(match name {
+        // Its date is what readers were told; moving it into the future would take it down.
+        "schedule" if live => {
+            return Ok(Err(
+                "Cet article est en ligne : pour le faire sortir à un autre moment, mettez-le d’abord hors ligne.",
+            ));
+        }
         "submit" => Step::Submit,
         "retract" => Step::Retract,
         "request_changes" => Step::SendBack(None),

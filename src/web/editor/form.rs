@@ -45,9 +45,11 @@ pub struct ArticleForm {
     pub reason: String,
     /// When to publish, with the "schedule" button: `YYYY-MM-DDTHH:MM`, newsroom's clock.
     pub at: String,
-    /// From the conflict page: each passage both changed (where it follows, this person's
-    /// version, the colleague's), and the indexes of those where the colleague's is chosen.
-    pub clash_after: Vec<String>,
+    /// From the conflict page: each passage both changed (where it starts in the merged text,
+    /// this person's version, the colleague's), and the indexes of those where the
+    /// colleague's is chosen.
+    #[serde(deserialize_with = "lenient_indexes")]
+    pub clash_at: Vec<usize>,
     pub clash_mine: Vec<String>,
     pub clash_theirs: Vec<String>,
     #[serde(deserialize_with = "lenient_indexes")]
@@ -82,24 +84,37 @@ fn lenient_indexes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<usize>,
 
 impl ArticleForm {
     /// The form with the conflict page's choices applied to its text: each passage the person
-    /// chose the colleague's version of takes its place. The choices are then spent.
-    pub fn with_choices_applied(mut self) -> Self {
-        let n = self.clash_mine.len();
-        if n > 0 && self.clash_after.len() == n && self.clash_theirs.len() == n {
+    /// chose the colleague's version of takes its place. The choices are then spent. The index
+    /// of a chosen passage that was edited since, if any (nothing is applied then).
+    pub fn with_choices_applied(mut self, max_body: usize) -> (Self, Option<usize>) {
+        // As many passages as a conflict page can show; a body too large to save is left for
+        // the checks to refuse.
+        const MAX_CLASHES: usize = 500;
+        let n = self.clash_at.len().min(MAX_CLASHES);
+        let mut moved = None;
+        if n > 0
+            && self.clash_mine.len() >= n
+            && self.clash_theirs.len() >= n
+            && !self.take_theirs.is_empty()
+            && self.body.len() <= max_body
+        {
             let clashes: Vec<Clash> = (0..n)
                 .map(|i| Clash {
-                    after: self.clash_after[i].clone(),
-                    mine: self.clash_mine[i].clone(),
-                    theirs: self.clash_theirs[i].clone(),
+                    at: self.clash_at[i],
+                    mine: std::mem::take(&mut self.clash_mine[i]),
+                    theirs: std::mem::take(&mut self.clash_theirs[i]),
                 })
                 .collect();
-            self.body = merge::choose_theirs(&self.body, &clashes, &self.take_theirs);
+            match merge::choose_theirs(&self.body, &clashes, &self.take_theirs) {
+                Ok(body) => self.body = body,
+                Err(m) => moved = Some(m.clash),
+            }
         }
-        self.clash_after.clear();
+        self.clash_at.clear();
         self.clash_mine.clear();
         self.clash_theirs.clear();
         self.take_theirs.clear();
-        self
+        (self, moved)
     }
 
     /// The form of an article as stored.
@@ -395,7 +410,7 @@ pub struct ConflictView {
 /// A passage both changed, side by side, the differences marked.
 pub struct ClashView {
     pub index: usize,
-    pub after: String,
+    pub at: usize,
     pub mine: String,
     pub theirs: String,
     /// Word by word: what only theirs has is `removed`, what only this person's has `added`.
@@ -407,7 +422,7 @@ impl ClashView {
         Self {
             index,
             pieces: word_diff(&clash.theirs, &clash.mine),
-            after: clash.after,
+            at: clash.at,
             mine: clash.mine,
             theirs: clash.theirs,
         }

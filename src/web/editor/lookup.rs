@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::store::articles::desk;
-use crate::web::auth::SignedForm;
+use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::Verbatim;
 use crate::web::{AppError, AppState};
 
@@ -122,4 +122,15 @@ pub async fn paste(
         markdown,
     )
         .into_response())
+}
+
+/// `GET /editor/token`: this session's form token, for the editor's script. Signing in again in
+/// another tab starts a new session with a new token; the open form's would be refused (403),
+/// so the script asks for the current one before saving.
+pub async fn token(user: CurrentUser) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        user.csrf_token().to_owned(),
+    )
+        .into_response()
 }

@@ -361,8 +361,12 @@ pub async fn edit(
             }
             .to_owned(),
         )
-    } else if q.merged.is_some() {
-        Some("Quelqu’un avait enregistré l’article pendant que vous écriviez, sur d’autres passages : ses modifications et les vôtres sont réunies et enregistrées. Relisez l’ensemble.".to_owned())
+    } else if let Some(merged) = q.merged {
+        let mut notice = "Quelqu’un avait enregistré l’article pendant que vous écriviez, sur d’autres passages : ses modifications et les vôtres sont réunies et enregistrées. Relisez l’ensemble.".to_owned();
+        if merged == "pending" {
+            notice.push_str(" L’action demandée avec l’enregistrement n’a pas été faite : refaites-la après relecture.");
+        }
+        Some(notice)
     } else {
         q.restored
             .map(|r| format!("La révision {r} a été restaurée, comme nouvelle version."))

@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::actions::{done_name, step_asked};
 use super::editable;
 use super::form::{
-    ArticleForm, ClashView, ConflictView, Errors, body_error, check_rendered, validate,
+    ArticleForm, ClashView, ConflictView, Errors, body_error, check_rendered, follows_title,
+    validate,
 };
 use super::page::{Extras, LOCK_FRESH, form_page, invalid, redisplay};
 use crate::domain::{
@@ -178,7 +179,17 @@ async fn save_form(
 ) -> Result<Response, AppError> {
     let article = editable(state, &user, id).await?;
     // Sent from the conflict page: the passages the person chose the colleague's version of.
-    let form = form.with_choices_applied();
+    let (form, moved) = form.with_choices_applied(state.config.max_body_bytes);
+    if let Some(clash) = moved {
+        let errors = Errors {
+            body: Some(format!(
+                "Le passage {} a été modifié depuis la fusion : votre choix n’a pas été appliqué et rien n’a été enregistré. La version de votre collègue reste dans les révisions ; reportez-la à la main si besoin.",
+                clash + 1
+            )),
+            ..Errors::default()
+        };
+        return invalid(state, &user, Some(&article), form, errors).await;
+    }
     if let Some(page) = redisplay(state, &user, Some(&article), &form).await? {
         return Ok(page.into_response());
     }
@@ -189,7 +200,9 @@ async fn save_form(
     // A workflow button of the form: what it asks is checked before anything is written.
     let asked = match form.intent.strip_prefix("status:") {
         None => None,
-        Some(name) => match step_asked(state, name, &form.reason, &form.at).await? {
+        Some(name) => match step_asked(state, name, &form.reason, &form.at, live_now(&article))
+            .await?
+        {
             Ok(step) => Some((name.to_owned(), step)),
             Err(error) => {
                 let extras = Extras {
@@ -207,14 +220,14 @@ async fn save_form(
         return invalid(state, &user, Some(&article), form, errors).await;
     }
     // A draft readers never saw follows its title while nobody types an address.
-    let follows_title = form.slug.trim().is_empty() && article.published_at.is_none();
+    let slug_follows = form.slug.trim().is_empty() && article.published_at.is_none();
     let mut tx = state.pool.begin().await?;
     let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
     let draft = Draft {
         title: &valid.title,
         dek: &form.dek,
-        slug: (!follows_title).then_some(&valid.slug),
+        slug: (!slug_follows).then_some(&valid.slug),
         lang: valid.lang,
         excerpt: &form.excerpt,
         body_markdown: &form.body,
@@ -269,7 +282,7 @@ async fn save_form(
             // The typed text is kept as a revision (committed); then it is merged with what
             // the other person saved, or comes back beside it.
             tx.commit().await?;
-            after_conflict(state, user, id, form).await
+            after_conflict(state, user, id, form, tags).await
         }
         Outcome::SlugTaken => {
             drop(tx);
@@ -277,6 +290,14 @@ async fn save_form(
         }
         Outcome::NotFound => Err(AppError::NotFound),
     }
+}
+
+/// Whether readers see `article` now.
+fn live_now(article: &Editable) -> bool {
+    matches!(
+        super::standing_of(article),
+        crate::domain::Standing::Published | crate::domain::Standing::Archived
+    )
 }
 
 /// A save that met a colleague's: both started from the version the form was opened on. Where
@@ -289,6 +310,8 @@ async fn after_conflict(
     user: CurrentUser,
     id: Uuid,
     form: ArticleForm,
+    // The form's tags as the save made them, a tag created inline included.
+    tags: Vec<Uuid>,
 ) -> Result<Response, AppError> {
     // The connection goes back before the page asks for others: holding one while waiting for
     // another is how fifty writers at once would empty the pool.
@@ -333,12 +356,29 @@ async fn after_conflict(
     merged.body = body;
     merged.title = title.unwrap_or(form.title.trim()).to_owned();
     merged.dek = dek.unwrap_or(form.dek.trim()).to_owned();
-    merged.tags = merge::merge_ids(&base_tags, &form.tags, &theirs.tags.0);
+    merged.tags = merge::merge_ids(&base_tags, &tags, &theirs.tags.0);
+    merged.new_tag_name.clear();
     let their_related: Vec<Uuid> = theirs.picked.0.iter().map(|p| p.id).collect();
     merged.related = merge::merge_ids(&base_related, &form.related_order(), &their_related);
     merged.related_add.clear();
     merged.version = theirs.version;
+    // A workflow button pressed with the save is not done on a merge: the person rereads first.
+    let pending_step = form.intent.starts_with("status:");
     merged.intent.clear();
+    // Left empty here, the summary and the address are the colleague's when they typed one:
+    // an empty field is "derived", not "remove theirs".
+    if form.excerpt.trim().is_empty() && !theirs.excerpt.is_empty() {
+        let derived = state
+            .render(&theirs.body_markdown, theirs.lang)
+            .await?
+            .excerpt;
+        if theirs.excerpt.trim() != derived.trim() {
+            merged.excerpt = theirs.excerpt.clone();
+        }
+    }
+    if form.slug.trim().is_empty() && !follows_title(&theirs) {
+        merged.slug = theirs.slug.clone();
+    }
     // Saving it is a new save, not the first one resent.
     merged.save_key = Some(Uuid::new_v4());
     // The address, language and summary are not in the base revision: when this form's differ
@@ -354,11 +394,12 @@ async fn after_conflict(
             && merged.dek == theirs.dek.trim()
             && merged.tags == theirs.tags.0
             && merged.related == their_related;
-        if nothing_new {
-            return Ok(Redirect::to(&format!("/editor/articles/{id}?merged=1")).into_response());
-        }
-        if let Some(response) = save_merged(state, &user, &theirs, &merged).await? {
-            return Ok(response);
+        let done = format!(
+            "/editor/articles/{id}?merged={}",
+            if pending_step { "pending" } else { "1" }
+        );
+        if nothing_new || save_merged(state, &user, &theirs, &merged).await? {
+            return Ok(Redirect::to(&done).into_response());
         }
     }
     let conflict = ConflictView {
@@ -383,7 +424,7 @@ async fn after_conflict(
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
-/// Saves a clean merge onto the colleague's version. `None` when it cannot be saved as is (a
+/// Saves a clean merge onto the colleague's version. False when it cannot be saved as is (a
 /// third save came in between, or the merged text does not pass the checks): the person then
 /// decides on the conflict page.
 async fn save_merged(
@@ -391,19 +432,19 @@ async fn save_merged(
     user: &CurrentUser,
     theirs: &Editable,
     merged: &ArticleForm,
-) -> Result<Option<Response>, AppError> {
+) -> Result<bool, AppError> {
     let Ok(valid) = validate(merged, Some(&theirs.slug), state.config.max_body_bytes) else {
-        return Ok(None);
+        return Ok(false);
     };
     let rendered = state.render(&merged.body, valid.lang).await?;
     if check_rendered(&rendered).is_err() {
-        return Ok(None);
+        return Ok(false);
     }
-    let follows_title = merged.slug.trim().is_empty() && theirs.published_at.is_none();
+    let slug_follows = merged.slug.trim().is_empty() && theirs.published_at.is_none();
     let draft = Draft {
         title: &valid.title,
         dek: &merged.dek,
-        slug: (!follows_title).then_some(&valid.slug),
+        slug: (!slug_follows).then_some(&valid.slug),
         lang: valid.lang,
         excerpt: &merged.excerpt,
         body_markdown: &merged.body,
@@ -425,12 +466,9 @@ async fn save_merged(
     match outcome {
         Outcome::Saved { .. } => {
             tx.commit().await?;
-            let id = theirs.id;
-            Ok(Some(
-                Redirect::to(&format!("/editor/articles/{id}?merged=1")).into_response(),
-            ))
+            Ok(true)
         }
-        _ => Ok(None),
+        _ => Ok(false),
     }
 }
 
@@ -470,10 +508,12 @@ pub async fn autosave_new(
     if let Some(error) = body_error(&form.body, state.config.max_body_bytes) {
         return Err(AppError::BadRequest(error));
     }
-    // Begun before it has a title: "Sans titre" until one is typed.
-    let title = Title::parse(&form.title)
+    // Begun before it has a title: "Sans titre" until one is typed. One too long for a title
+    // is cut here (the save will say so); the whole of it stays in the form.
+    let cut: String = form.title.trim().chars().take(300).collect();
+    let title = Title::parse(&cut)
         .or_else(|_| Title::parse("Sans titre"))
-        .map_err(|_| AppError::BadRequest("Le titre est trop long.".to_owned()))?;
+        .map_err(|_| AppError::BadRequest("Ce titre ne peut pas être enregistré.".to_owned()))?;
     let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
     let rendered = state.render(&form.body, lang).await?;
     let related = form.related_order();
@@ -492,11 +532,18 @@ pub async fn autosave_new(
     let mut tx = state.pool.begin().await?;
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
         Ok(created) => created,
-        // The form's own save (or this autosave, repeated) made it meanwhile.
-        Err(e) if violates(&e, "article_revision_save_key") => {
+        // The form's own save (or this autosave, repeated) made it meanwhile: the key, or the
+        // slug both derived from the same title, was taken by it.
+        Err(e) if violates(&e, "article_revision_save_key") || violates(&e, "article_slug_key") => {
             drop(tx);
+            let slug_race = violates(&e, "article_slug_key");
             return match already_created(&state, form.save_key).await? {
                 Some(id) => Ok((StatusCode::OK, Json(begun(id, 1))).into_response()),
+                // Someone else's article took the address at the same moment: the next
+                // autosave picks another.
+                None if slug_race => Err(AppError::Conflict(
+                    "Adresse prise au même instant par un autre article : nouvel essai au prochain enregistrement automatique.".to_owned(),
+                )),
                 None => Err(AppError::BadRequest(
                     "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
                 )),
