@@ -403,3 +403,17 @@ mod tests {
         assert_eq!(merge_ids(&[1, 2, 3], &[2, 3, 4], &[1, 3, 5]), [3, 5, 4]);
     }
 }
+#[cfg(test)]
+mod mixed_line_ends {
+    use super::*;
+
+    /// What a browser sent (CRLF) beside what a script or an import saved (LF).
+    #[test]
+    fn text_from_a_browser_merges_with_text_saved_otherwise() {
+        let base = "Anthropic refuse.\r\n\r\n| Sujet | Position |\r\n| --- | --- |\r\n\r\nLe texte [x](/a).";
+        let mine = "Mise à jour : Anthropic refuse.\r\n\r\n| Sujet | Position |\r\n| --- | --- |\r\n\r\nLe texte [x](/a).";
+        let theirs = "Anthropic refuse.\n\n| Sujet | Position |\n| --- | --- |\n\nLe texte [x](/a).\n\nUn dernier.";
+        let m = merge(base, mine, theirs);
+        assert!(m.clashes.is_empty(), "{m:?}");
+    }
+}

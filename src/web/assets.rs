@@ -83,6 +83,14 @@ pub static EDITOR_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+pub static READER_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "/static/reader.js",
+        include_str!("../../static/reader.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
+
 #[derive(Deserialize)]
 pub struct Version {
     v: Option<String>,
@@ -94,4 +102,8 @@ pub async fn stylesheet(Query(q): Query<Version>, headers: HeaderMap) -> Respons
 
 pub async fn editor_script(Query(q): Query<Version>, headers: HeaderMap) -> Response {
     EDITOR_SCRIPT.serve(q.v.as_deref(), &headers)
+}
+
+pub async fn reader_script(Query(q): Query<Version>, headers: HeaderMap) -> Response {
+    READER_SCRIPT.serve(q.v.as_deref(), &headers)
 }

@@ -36,6 +36,7 @@ impl AppState {
             description: String::new(),
             canonical: None,
             stylesheet: assets::STYLESHEET.url.as_str(),
+            reader_script: assets::READER_SCRIPT.url.as_str(),
             account: None,
         }
     }
@@ -62,6 +63,8 @@ pub struct Page {
     pub description: String,
     pub canonical: Option<String>,
     pub stylesheet: &'static str,
+    /// The public pages' script (the staff's "Modifier" link).
+    pub reader_script: &'static str,
     /// Set on staff pages only; public pages look the same to everyone.
     pub account: Option<AccountNav>,
 }

@@ -64,6 +64,7 @@ fn table() -> Vec<Entry> {
         GET "/api/{*rest}" Public => api::not_found,
         GET "/static/vigie.css" Open => assets::stylesheet,
         GET "/static/editor.js" Open => assets::editor_script,
+        GET "/static/reader.js" Open => assets::reader_script,
         GET "/healthz" Open => health::alive,
         GET "/readyz" Open => health::ready,
         // Signing in, first-run setup.
@@ -89,6 +90,7 @@ fn table() -> Vec<Entry> {
         POST "/editor/paste" Needs(UseEditor) => editor::paste,
         GET "/editor/token" Needs(UseEditor) => editor::token,
         GET "/editor/articles/{id}" Needs(UseEditor) => editor::edit,
+        GET "/editor/by-slug/{slug}" Needs(UseEditor) => editor::by_slug,
         POST "/editor/articles/{id}" Needs(UseEditor) => editor::save,
         POST "/editor/articles/{id}/autosave" Needs(UseEditor) => editor::autosave,
         GET "/editor/articles/{id}/preview" Needs(UseEditor) => editor::preview,

@@ -35,8 +35,10 @@ enum Expect {
     SignIn,
     /// 303 elsewhere.
     To(&'static str),
+    /// 303 to the fixture article's page in the editor.
+    ToEditor,
 }
-use Expect::{SignIn, Status, To};
+use Expect::{SignIn, Status, To, ToEditor};
 
 struct Case {
     /// The status the fixture article is put in first.
@@ -204,6 +206,13 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(200), Status(200), Status(200), SignIn],
         ),
         case("GET", "/editor/articles/{id}", "", &[], THEIRS),
+        case(
+            "GET",
+            "/editor/by-slug/{slug}",
+            "",
+            &[],
+            [SignIn, Status(404), ToEditor, ToEditor, SignIn],
+        ),
         case("GET", "/editor/articles/{id}/preview", "", &[], THEIRS),
         case(
             "POST",
@@ -444,6 +453,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/{*rest}"),
     ("GET", "/static/vigie.css"),
     ("GET", "/static/editor.js"),
+    ("GET", "/static/reader.js"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ];
@@ -542,6 +552,7 @@ fn check(page: &Page, expect: Expect) -> Result<(), String> {
         Status(code) => page.status.as_u16() == code,
         SignIn => page.status == 303 && location.starts_with("/login?next="),
         To(target) => page.status == 303 && location == target,
+        ToEditor => page.status == 303 && location.starts_with("/editor/articles/"),
     };
     if ok {
         Ok(())
@@ -562,10 +573,18 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
         for (who, expect) in EVERYONE.into_iter().zip(case.expect) {
             let (browser, token) = browser_for(&app, who).await;
             let (article, revision) = theirs(&app, case.fixture).await;
-            let path = format!("{}{}", case.path, case.query)
+            let mut path = format!("{}{}", case.path, case.query)
                 .replace("{id}", &article.to_string())
                 .replace("{rev}", &revision.to_string());
-            let refused = !matches!(expect, Status(200 | 201 | 204 | 303) | To(_));
+            if path.contains("{slug}") {
+                let slug: String = sqlx::query_scalar("select slug from article where id = $1")
+                    .bind(article)
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+                path = path.replace("{slug}", &slug);
+            }
+            let refused = !matches!(expect, Status(200 | 201 | 204 | 303) | To(_) | ToEditor);
             let before = if refused && case.method == "POST" {
                 Some(fingerprint(&app).await)
             } else {

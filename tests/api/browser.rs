@@ -390,3 +390,287 @@ async fn a_paragraph_typed_as_the_session_ends_is_kept_and_saved_after_signing_i
         "{body:?}"
     );
 }
+
+/// The user's side of the journey: every click the test makes is one a person would, counted;
+/// every full page load is counted by a mark left in the page, which a load wipes.
+struct Counted<'a> {
+    client: &'a Client,
+    clicks: u32,
+    loads: u32,
+}
+
+impl<'a> Counted<'a> {
+    /// Starts counting on the page now shown.
+    async fn on(client: &'a Client) -> Result<Self, String> {
+        let mut counted = Self {
+            client,
+            clicks: 0,
+            loads: 0,
+        };
+        counted.settled().await?;
+        counted.loads = 0;
+        Ok(counted)
+    }
+
+    async fn click(&mut self, css: &str) -> Step {
+        self.clicks += 1;
+        wait_for(self.client, css)
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("clicking {css}: {e}"))
+    }
+
+    /// After an action: counts a page load if the mark is gone, and leaves a new one.
+    async fn settled(&mut self) -> Step {
+        let had = self
+            .client
+            .execute(
+                "const had = window.__vigieMark === 1; window.__vigieMark = 1; return had;",
+                vec![],
+            )
+            .await
+            .map_err(fail("reading the page's mark"))?;
+        if had != json!(true) {
+            self.loads += 1;
+        }
+        Ok(())
+    }
+
+    /// Types `words` into `field`, then clicks the suggestion that contains `choice`.
+    async fn choose(&mut self, field: &str, words: &str, list: &str, choice: &str) -> Step {
+        wait_for(self.client, field)
+            .await?
+            .send_keys(words)
+            .await
+            .map_err(fail("typing into a type-ahead"))?;
+        let item = format!("{list} .suggestions li");
+        for _ in 0..100 {
+            let found = self
+                .client
+                .find_all(Locator::Css(&item))
+                .await
+                .map_err(fail("reading suggestions"))?;
+            for li in found {
+                let said = li.text().await.map_err(fail("reading a suggestion"))?;
+                if said.contains(choice) {
+                    self.clicks += 1;
+                    li.click().await.map_err(fail("choosing a suggestion"))?;
+                    return self.settled().await;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("no suggestion {choice:?} after typing {words:?}"))
+    }
+}
+
+const JOURNEY_BODY: &str = "Anthropic refuse de céder sur ses garde-fous.\n\n| Sujet | Position |\n| --- | --- |\n| Garde-fous | Priorité |\n| Calendrier | Ferme |\n\nLe texte de référence est [le règlement européen](https://eur-lex.europa.eu/eli/reg/2024/1689/oj). Voir aussi ";
+
+/// Issue 17's journey, in Chromium: a journalist writes an article with a table, a link, two
+/// tags and two related articles, checks the live preview and sends it for review, the clicks
+/// and page loads counted; an editor publishes it after confirming; then saves it while a
+/// colleague saved another paragraph, and the two are merged.
+async fn journey(
+    client: &Client,
+    app: &TestApp,
+    writer: &str,
+    chief: &str,
+) -> Result<(u32, u32), String> {
+    let base = app.base_url();
+    signed_in(client, &base, writer).await?;
+    let mut user = Counted::on(client).await?;
+    user.click("a.button[href='/editor/new']").await?;
+    wait_url(client, "/editor/new").await?;
+    user.settled().await?;
+    wait_for(client, "input[name=title]")
+        .await?
+        .send_keys("Anthropic tient bon face à Washington")
+        .await
+        .map_err(fail("typing the title"))?;
+    let body = wait_for(client, "textarea[name=body]").await?;
+    body.send_keys(JOURNEY_BODY)
+        .await
+        .map_err(fail("typing the body"))?;
+    // A link to another article, offered by title after [[, chosen with the keyboard.
+    body.send_keys("[[chatgpt")
+        .await
+        .map_err(fail("asking for a link"))?;
+    wait_for(client, ".desk-text .suggestions li").await?;
+    body.send_keys("\u{E007}")
+        .await
+        .map_err(fail("choosing the link"))?;
+    user.settled().await?;
+
+    user.click(".desk-tabs [data-panel=settings]").await?;
+    user.settled().await?;
+    user.choose(
+        ".tag-choices input.typeahead",
+        "anthr",
+        ".tag-choices",
+        "Anthropic",
+    )
+    .await?;
+    user.choose(
+        ".tag-choices input.typeahead",
+        "sécu",
+        ".tag-choices",
+        "Sécurité de l’IA",
+    )
+    .await?;
+    user.choose("#related_q", "chatgpt", ".related-choices", "ChatGPT")
+        .await?;
+    user.choose("#related_q", "openai", ".related-choices", "OpenAI")
+        .await?;
+    user.click(".desk-tabs [data-panel=live-preview]").await?;
+    wait_for(client, "#live-preview .article-body table tbody tr").await?;
+    let tags = client
+        .find_all(Locator::Css("#live-preview .tags li"))
+        .await
+        .map_err(fail("reading the preview's tags"))?;
+    if tags.len() != 2 {
+        return Err(format!("the live preview shows {} tags", tags.len()));
+    }
+    user.settled().await?;
+    user.click(".desk-actions button[value='status:submit']")
+        .await?;
+    wait_url(client, "?status=submit").await?;
+    user.settled().await?;
+    let counted = (user.clicks, user.loads);
+
+    // The editor: the queue's length in the menu, the review page, publishing after a question.
+    wait_for(client, ".account-nav form[action='/logout'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("signing out"))?;
+    wait_url(client, "/").await?;
+    signed_in(client, &base, chief).await?;
+    let waiting = text(client, ".account-nav .count").await?;
+    if waiting != "1" {
+        return Err(format!("the menu says {waiting:?} articles wait"));
+    }
+    wait_for(client, ".account-nav a[href='/admin/review']")
+        .await?
+        .click()
+        .await
+        .map_err(fail("opening the queue"))?;
+    wait_url(client, "/admin/review").await?;
+    wait_for(client, ".review-queue a")
+        .await?
+        .click()
+        .await
+        .map_err(fail("opening the article"))?;
+    wait_url(client, "/admin/review/").await?;
+    let parts = text(client, ".review-parts").await?;
+    if !parts.contains("Anthropic") || !parts.contains("ChatGPT") {
+        return Err(format!("the review page shows {parts:?}"));
+    }
+    wait_for(client, ".review-decisions details.confirm summary")
+        .await?
+        .click()
+        .await
+        .map_err(fail("asking to publish"))?;
+    wait_for(client, ".review-decisions button[value=publish]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("confirming"))?;
+    wait_url(client, "?status=publish").await?;
+    let standing = text(client, ".desk-bar .standing").await?;
+    if standing != "Publié" {
+        return Err(format!("after publishing, the bar says {standing:?}"));
+    }
+
+    // A colleague saves the last paragraph meanwhile (through HTTP); the editor rewrites the
+    // first in the browser and updates the live article: both are kept.
+    let url = client
+        .current_url()
+        .await
+        .map_err(fail("reading the address"))?;
+    let id = url
+        .path()
+        .trim_start_matches("/editor/articles/")
+        .to_owned();
+    let id = uuid::Uuid::parse_str(&id).map_err(fail("reading the article's id"))?;
+    let (colleague, _) = app.signed_in(Role::Editor).await;
+    let mut theirs = crate::helpers::form_of(&colleague, id).await;
+    let their_body = theirs
+        .iter()
+        .find(|(k, _)| k == "body")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    crate::helpers::set(
+        &mut theirs,
+        "body",
+        &format!(
+            "{}\n\nUn dernier paragraphe ajouté par la rédaction en chef.",
+            their_body.trim_end()
+        ),
+    );
+    crate::helpers::set(&mut theirs, "intent", "save");
+    let saved = crate::helpers::post(&colleague, &format!("/editor/articles/{id}"), &theirs).await;
+    if saved.status != 303 {
+        return Err(format!("the colleague's save answered {}", saved.status));
+    }
+    client
+        .execute(
+            "const b = document.querySelector('textarea[name=body]'); b.setRangeText('Mise à jour : ', 0, 0, 'start'); b.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .map_err(fail("editing the first paragraph"))?;
+    wait_for(client, ".desk-actions details.confirm summary")
+        .await?
+        .click()
+        .await
+        .map_err(fail("asking to update"))?;
+    wait_for(client, ".desk-actions details.confirm button[value=save]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("confirming the update"))?;
+    wait_url(client, "?merged=1").await?;
+    let (_, merged) = app.version_and_body(id).await;
+    if !merged.starts_with("Mise à jour : Anthropic refuse")
+        || !merged.ends_with("Un dernier paragraphe ajouté par la rédaction en chef.")
+    {
+        return Err(format!("the merged text is {merged:?}"));
+    }
+    Ok(counted)
+}
+
+#[tokio::test]
+async fn the_whole_journey_from_a_blank_page_to_a_merged_update_of_a_live_article() {
+    let app = TestApp::with_demo().await;
+    let writer = app.account(Role::Journalist).await;
+    let chief = app.account(Role::Editor).await;
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let client = open_browser(&driver).await;
+    let outcome = journey(&client, &app, &writer.email, &chief.email).await;
+    let counted = outcome.as_ref().ok().copied();
+    finish(client, outcome.map(|_| ()), "whole-journey").await;
+    let (clicks, loads) = counted.unwrap();
+    // Issue 17's goal for this article: at most 8 clicks and 2 page loads.
+    eprintln!("journey: {clicks} clicks, {loads} page loads");
+    assert!(
+        clicks <= 8 && loads <= 2,
+        "{clicks} clicks, {loads} page loads"
+    );
+    let (status, body, tags, related): (String, String, i64, i64) = sqlx::query_as(
+        "select a.status, a.body_markdown,
+                (select count(*) from article_tag x where x.article_id = a.id),
+                (select count(*) from article_link l where l.from_article_id = a.id and l.origin = 'picked')
+         from article a where a.author_id = $1",
+    )
+    .bind(writer.id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), tags, related), ("published", 2, 2));
+    assert!(body.contains("| Garde-fous | Priorité |"), "{body}");
+    assert!(
+        body.contains("](/articles/chatgpt-hors-service"),
+        "the [[ link: {body}"
+    );
+}

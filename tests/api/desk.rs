@@ -891,3 +891,71 @@ async fn the_current_form_token_is_there_for_the_script() {
     assert_ne!(second.body, first.body);
     assert_eq!(second.body, author.csrf().await);
 }
+
+/// Public pages carry a hidden "Modifier" link that the page's script shows to signed-in
+/// staff: the page is the same for everyone, so no cache ever holds a staff-only copy.
+#[tokio::test]
+async fn staff_get_a_modifier_link_on_public_pages_that_stay_the_same_for_everyone() {
+    let app = TestApp::spawn().await;
+    let slug = app
+        .article(
+            "Lu par tous",
+            "Texte.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    let id = app.article_id(&slug).await;
+    let account = app.account(Role::Editor).await;
+    let editor = app.browser();
+    let signed = editor
+        .sign_in(&account.email, crate::helpers::PASSWORD)
+        .await;
+    let cookies = |page: &Page| -> Vec<String> {
+        page.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    };
+    // The hint is nothing secret, readable by the page's script (not HttpOnly).
+    let hint: Vec<String> = cookies(&signed)
+        .into_iter()
+        .filter(|c| c.starts_with("vigie_staff="))
+        .collect();
+    assert_eq!(hint.len(), 1, "{:?}", cookies(&signed));
+    assert!(
+        hint[0].starts_with("vigie_staff=1;") && !hint[0].contains("HttpOnly"),
+        "{hint:?}"
+    );
+    let anonymous = app.get(&format!("/articles/{slug}")).await;
+    let staff = editor.get(&format!("/articles/{slug}")).await;
+    assert_eq!(anonymous.body, staff.body, "one page for everyone");
+    assert_eq!(
+        anonymous.attrs(".staff-edit[hidden] a", "href"),
+        [format!("/editor/by-slug/{slug}")]
+    );
+    let script = anonymous.attrs("script[src^='/static/reader.js']", "src");
+    assert_eq!(script.len(), 1);
+    let js = app.get(&script[0]).await;
+    assert_eq!(js.status, 200);
+    assert!(js.body.contains("vigie_staff=1"));
+    let followed = editor.get(&format!("/editor/by-slug/{slug}")).await;
+    assert_eq!(followed.status, 303);
+    assert_eq!(
+        followed.header("location"),
+        format!("/editor/articles/{id}")
+    );
+    assert_eq!(
+        editor.get("/editor/by-slug/pas-un-article").await.status,
+        404
+    );
+    let token = editor.csrf().await;
+    let out = editor.post("/logout", &[("csrf_token", &token)]).await;
+    let removed = cookies(&out);
+    assert!(
+        removed
+            .iter()
+            .any(|c| c.starts_with("vigie_staff=;") && c.contains("Max-Age=0")),
+        "{removed:?}"
+    );
+}

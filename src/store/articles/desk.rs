@@ -155,6 +155,13 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
     .await
 }
 
+/// The article at `slug` now, whatever its status.
+pub async fn id_of(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!("select id from article where slug = $1", slug)
+        .fetch_optional(pool)
+        .await
+}
+
 /// The article whose creation the form `save_key` made, if it was sent before.
 pub async fn created_by(pool: &PgPool, save_key: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::{
     CurrentUser, SignedForm, clear_session_cookie, device_cookie, safe_next, session_cookie,
-    set_device_cookie, set_session_cookie,
+    set_device_cookie, set_session_cookie, staff_cookie,
 };
 use crate::domain::AuditAction;
 use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
@@ -198,6 +198,7 @@ pub async fn login(
         AppendHeaders([
             set_session_cookie(&state, &session.token),
             set_device_cookie(&state, &device),
+            staff_cookie(&state, true),
         ]),
         Redirect::to(&next),
     )
@@ -223,7 +224,11 @@ pub async fn logout(
     )
     .await?;
     tx.commit().await?;
-    Ok(([clear_session_cookie(&state)], Redirect::to("/")).into_response())
+    Ok((
+        AppendHeaders([clear_session_cookie(&state), staff_cookie(&state, false)]),
+        Redirect::to("/"),
+    )
+        .into_response())
 }
 
 /// A device token's digest in hexadecimal: throttle keys name a browser without holding its

@@ -246,6 +246,23 @@ fn set_session_cookie(state: &AppState, token: &str) -> (header::HeaderName, Str
     (header::SET_COOKIE, cookie.to_string())
 }
 
+/// The staff hint: a cookie holding nothing secret (`1`), readable by the public pages' script,
+/// which then shows staff a "Modifier" link that is in every copy of the page, hidden. The
+/// pages themselves stay the same for everyone, so caches never hold a staff-only copy. Set
+/// at sign-in, removed at sign-out; a session that ended meanwhile only leaves a link that
+/// leads to the sign-in page.
+fn staff_cookie(state: &AppState, signed_in: bool) -> (header::HeaderName, String) {
+    let mut cookie = Cookie::build(("vigie_staff", "1"))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.config.https())
+        .build();
+    if !signed_in {
+        cookie.make_removal();
+    }
+    (header::SET_COOKIE, cookie.to_string())
+}
+
 fn clear_session_cookie(state: &AppState) -> (header::HeaderName, String) {
     let mut cookie = Cookie::build((cookie_name(state), ""))
         .path("/")

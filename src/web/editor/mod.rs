@@ -14,7 +14,7 @@ pub(crate) use actions::local_time;
 pub use actions::{add_correction, change_status, delete, take_over};
 pub use list::list;
 pub use lookup::{articles as lookup_articles, paste, tags as lookup_tags, token};
-pub use page::{edit, new};
+pub use page::{by_slug, edit, new};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{autosave, autosave_new, create, save};

@@ -2,9 +2,9 @@
 //! again (a preview, a related-article search, errors), with the workflow buttons the user's
 //! role allows.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -395,4 +395,18 @@ pub(super) async fn refused_on_page(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// `/editor/by-slug/{slug}`: the "Modifier" link of a public page, to the article's page in
+/// the editor (for whoever may see it there; others get "not found", as everywhere).
+pub async fn by_slug(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let id = desk::id_of(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    visible(&state, &user, id).await?;
+    Ok(Redirect::to(&format!("/editor/articles/{id}")).into_response())
 }
