@@ -67,10 +67,20 @@ async fn merging_moves_the_articles_and_redirects_the_old_tag() {
     let (admin, boss) = app.signed_in(Role::Admin).await;
     let from = tag_id(&app, "fiabilite-des-services").await;
     let into = tag_id(&app, "openai").await;
-    let merged = admin
+    // Not without answering the question: nothing moves.
+    let unconfirmed = admin
         .post_signed(
             &format!("/admin/tags/{from}/merge"),
             &[("into", &into.to_string())],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.texts(".form-error")[0].contains("Confirmez la fusion"));
+    assert_eq!(app.get("/tags/fiabilite-des-services").await.status, 200);
+    let merged = admin
+        .post_signed(
+            &format!("/admin/tags/{from}/merge"),
+            &[("into", &into.to_string()), ("confirm", "yes")],
         )
         .await;
     assert_eq!(merged.status, 303);

@@ -169,6 +169,9 @@ pub async fn update(
 pub struct MergeForm {
     #[serde(default)]
     into: String,
+    /// "yes" once the admin has answered the question: a merge is not undone.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn merge(
@@ -180,6 +183,14 @@ pub async fn merge(
     let Ok(into) = Uuid::parse_str(form.into.trim()) else {
         return refused(&state, &user, "Choisissez le thème qui reste.".to_owned()).await;
     };
+    if form.confirm != "yes" {
+        return refused(
+            &state,
+            &user,
+            "Confirmez la fusion : elle est définitive (les articles changent de thème, l’adresse du thème fusionné mène à l’autre).".to_owned(),
+        )
+        .await;
+    }
     let mut tx = state.pool.begin().await?;
     if tags::merge(&mut tx, id, into).await? != Change::Done {
         return refused(
