@@ -79,6 +79,9 @@ pub struct Article {
     pub status: String,
     pub review_note: String,
     pub withdrawn: bool,
+    /// Why it was withdrawn, shown to readers (absent from archives made before it existed).
+    #[serde(default)]
+    pub withdrawn_reason: String,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]

@@ -130,7 +130,18 @@ async fn every_kind_of_row(app: &TestApp) {
     let unpublished = published(app, &author, &editor, "Dépublié").await;
     change_status(app, &editor, unpublished, "unpublish").await;
     let withdrawn = published(app, &author, &editor, "Retiré").await;
-    change_status(app, &editor, withdrawn, "withdraw").await;
+    let v = version(app, withdrawn).await;
+    let done = editor
+        .post_signed(
+            &format!("/editor/articles/{withdrawn}/status"),
+            &[
+                ("action", "withdraw"),
+                ("reason", "Des chiffres faux."),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
 
     // A published English article whose slug changed after publication.
     let english = published(app, &author, &editor, "An English story").await;

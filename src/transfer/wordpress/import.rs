@@ -101,6 +101,7 @@ fn article_from(
         status: status.to_owned(),
         review_note: String::new(),
         withdrawn: false,
+        withdrawn_reason: String::new(),
         author_id: author,
         last_editor_id: None,
         published_at,
