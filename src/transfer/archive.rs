@@ -82,6 +82,11 @@ pub struct Article {
     /// Why it was withdrawn, shown to readers (absent from archives made before it existed).
     #[serde(default)]
     pub withdrawn_reason: String,
+    /// What social networks show when it is shared (absent from older archives).
+    #[serde(default)]
+    pub social_title: String,
+    #[serde(default)]
+    pub social_description: String,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]

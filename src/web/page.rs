@@ -34,6 +34,8 @@ impl AppState {
             t: self.words(),
             title,
             description: String::new(),
+            social_title: None,
+            social_description: None,
             canonical: None,
             stylesheet: assets::STYLESHEET.url.as_str(),
             reader_script: assets::READER_SCRIPT.url.as_str(),
@@ -61,6 +63,10 @@ pub struct Page {
     pub t: &'static Words,
     pub title: String,
     pub description: String,
+    /// What a social network shows when the page is shared, when it differs from the title
+    /// and the description.
+    pub social_title: Option<String>,
+    pub social_description: Option<String>,
     pub canonical: Option<String>,
     pub stylesheet: &'static str,
     /// The public pages' script (the staff's "Modifier" link).

@@ -959,3 +959,58 @@ async fn staff_get_a_modifier_link_on_public_pages_that_stay_the_same_for_everyo
         "{removed:?}"
     );
 }
+
+/// The settings' "Partage sur les réseaux": what a social network shows when the article is
+/// shared, the title and the dek when left empty.
+#[tokio::test]
+async fn the_social_title_and_description_are_what_a_share_shows() {
+    let app = TestApp::spawn().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let slug = app
+        .article(
+            "Le titre du site",
+            "Texte.",
+            Some(datetime!(2026-01-05 08:00 UTC)),
+        )
+        .await;
+    let id = app.article_id(&slug).await;
+    let path = format!("/editor/articles/{id}");
+    let page = app.get(&format!("/articles/{slug}")).await;
+    assert_eq!(
+        page.attrs("meta[property='og:title']", "content"),
+        ["Le titre du site — Vigie"]
+    );
+    // Too long: the form again, with what was typed, nothing saved.
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "social_title", &"T".repeat(201));
+    set(&mut fields, "intent", "save");
+    let refused = post(&editor, &path, &fields).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.attrs("input[name=social_title]", "value"),
+        ["T".repeat(201)]
+    );
+    set(&mut fields, "social_title", "Le titre pour les réseaux");
+    set(
+        &mut fields,
+        "social_description",
+        "Ce que l’aperçu du lien dit.",
+    );
+    assert_eq!(post(&editor, &path, &fields).await.status, 303);
+    let page = app.get(&format!("/articles/{slug}")).await;
+    assert_eq!(
+        page.attrs("meta[property='og:title']", "content"),
+        ["Le titre pour les réseaux"]
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:description']", "content"),
+        ["Ce que l’aperçu du lien dit."]
+    );
+    // The page itself keeps its title.
+    assert_eq!(page.texts("title"), ["Le titre du site — Vigie"]);
+    let form = editor.get(&path).await;
+    assert_eq!(
+        form.attrs("input[name=social_title]", "value"),
+        ["Le titre pour les réseaux"]
+    );
+}

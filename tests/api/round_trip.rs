@@ -148,6 +148,12 @@ async fn every_kind_of_row(app: &TestApp) {
     let mut fields = form_of(&editor, english).await;
     set(&mut fields, "lang", "en");
     set(&mut fields, "slug", "an-english-story-renamed");
+    set(&mut fields, "social_title", "Shared under another title");
+    set(
+        &mut fields,
+        "social_description",
+        "And described for the networks.",
+    );
     set(&mut fields, "intent", "save");
     let saved = post(&editor, &format!("/editor/articles/{english}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);

@@ -162,6 +162,7 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             tags: &tags,
             related: &[],
             save_key: None,
+            social: None,
         };
         let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;

@@ -204,6 +204,9 @@ pub struct Published {
     pub linked_ids: Vec<Uuid>,
     /// Its corrections, oldest first.
     pub corrections: Json<Vec<Correction>>,
+    /// What a social network shows when it is shared (empty: the title, the dek).
+    pub social_title: String,
+    pub social_description: String,
 }
 
 /// A correction under a published article.
@@ -243,7 +246,8 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                    select json_agg(json_build_object('noted_at', c.noted_at, 'body', c.body)
                                    order by c.noted_at, c.id)
                    from correction c where c.article_id = a.id
-               ), '[]') as "corrections!: Json<Vec<Correction>>"
+               ), '[]') as "corrections!: Json<Vec<Correction>>",
+               a.social_title as "social_title!", a.social_description as "social_description!"
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
         from readable_article a
         -- At this address, or at one it had (then it answers with its current one).

@@ -30,6 +30,9 @@ pub struct Draft<'a> {
     pub related: &'a [Uuid],
     /// The key of the form it was typed in (see the `save_keys` migration).
     pub save_key: Option<Uuid>,
+    /// What a social network shows when it is shared, title and description (empty: the
+    /// article's own). `None`: as they are (a restore, or a writer that has no such fields).
+    pub social: Option<(&'a str, &'a str)>,
 }
 
 impl Draft<'_> {
@@ -231,7 +234,9 @@ async fn write_text(
         r#"
         update article
         set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
-            lang = $8, last_editor_id = $9, version = version + case when $10 then 1 else 0 end
+            lang = $8, last_editor_id = $9, version = version + case when $10 then 1 else 0 end,
+            social_title = coalesce($11, social_title),
+            social_description = coalesce($12, social_description)
         where id = $1
         returning version
         "#,
@@ -244,7 +249,9 @@ async fn write_text(
         draft.excerpt(rendered),
         draft.lang.as_str(),
         editor,
-        new_version
+        new_version,
+        draft.social.map(|(title, _)| title.trim()),
+        draft.social.map(|(_, description)| description.trim())
     )
     .fetch_one(conn)
     .await

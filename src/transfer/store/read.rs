@@ -79,7 +79,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
     let rows = sqlx::query!(
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
-               withdrawn_reason, author_id, last_editor_id, published_at, published_version, version, created_at,
+               withdrawn_reason, social_title, social_description, author_id, last_editor_id, published_at, published_version, version, created_at,
                updated_at
         from article
         where id > $1
@@ -239,6 +239,8 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             review_note: r.review_note,
             withdrawn: r.withdrawn,
             withdrawn_reason: r.withdrawn_reason,
+            social_title: r.social_title,
+            social_description: r.social_description,
             author_id: r.author_id,
             last_editor_id: r.last_editor_id,
             published_at: r.published_at,

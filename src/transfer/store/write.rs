@@ -71,8 +71,10 @@ pub async fn insert_article(
         r#"
         insert into article (id, slug, title, dek, body_markdown, body_html, excerpt, lang, status,
                              review_note, withdrawn, author_id, last_editor_id, published_at,
-                             published_version, version, created_at, updated_at, withdrawn_reason)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                             published_version, version, created_at, updated_at, withdrawn_reason,
+                             social_title, social_description)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                $20, $21)
         "#,
         a.id,
         a.slug,
@@ -92,7 +94,9 @@ pub async fn insert_article(
         a.version,
         a.created_at,
         a.updated_at,
-        a.withdrawn_reason
+        a.withdrawn_reason,
+        a.social_title,
+        a.social_description
     )
     .execute(conn)
     .await?;

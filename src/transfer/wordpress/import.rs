@@ -102,6 +102,8 @@ fn article_from(
         review_note: String::new(),
         withdrawn: false,
         withdrawn_reason: String::new(),
+        social_title: String::new(),
+        social_description: String::new(),
         author_id: author,
         last_editor_id: None,
         published_at,

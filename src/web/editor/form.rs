@@ -29,6 +29,9 @@ pub struct ArticleForm {
     pub lang: String,
     pub excerpt: String,
     pub body: String,
+    /// What a social network shows when the article is shared (empty: title and dek).
+    pub social_title: String,
+    pub social_description: String,
     /// Checked existing tags.
     #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,
@@ -131,6 +134,8 @@ impl ArticleForm {
             lang: a.lang.to_string(),
             excerpt: a.excerpt.clone(),
             body: a.body_markdown.clone(),
+            social_title: a.social_title.clone(),
+            social_description: a.social_description.clone(),
             tags: a.tags.0.clone(),
             related: a.picked.0.iter().map(|p| p.id).collect(),
             ..Self::default()
@@ -179,6 +184,7 @@ pub struct Errors {
     pub excerpt: Option<&'static str>,
     pub body: Option<String>,
     pub new_tag: Option<&'static str>,
+    pub social: Option<&'static str>,
 }
 
 impl Errors {
@@ -190,6 +196,7 @@ impl Errors {
             || self.excerpt.is_some()
             || self.body.is_some()
             || self.new_tag.is_some()
+            || self.social.is_some()
     }
 }
 
@@ -213,7 +220,7 @@ pub fn validate(
     form: &ArticleForm,
     current: Option<&str>,
     max_body: usize,
-) -> Result<Valid, Errors> {
+) -> Result<Valid, Box<Errors>> {
     let mut errors = Errors::default();
     // PostgreSQL stores no NUL character; nobody types one on purpose.
     if [
@@ -223,6 +230,8 @@ pub fn validate(
         &form.excerpt,
         &form.body,
         &form.new_tag_name,
+        &form.social_title,
+        &form.social_description,
     ]
     .iter()
     .any(|f| f.contains('\0'))
@@ -256,6 +265,12 @@ pub fn validate(
     if form.excerpt.trim().chars().count() > EXCERPT_CHARS {
         errors.excerpt = Some("Le résumé compte au plus 1 000 caractères.");
     }
+    if form.social_title.trim().chars().count() > 200
+        || form.social_description.trim().chars().count() > 500
+    {
+        errors.social =
+            Some("Le titre pour les réseaux compte au plus 200 caractères, sa description 500.");
+    }
     if let Some(error) = body_error(&form.body, max_body) {
         errors.body = Some(error);
     }
@@ -288,7 +303,7 @@ pub fn validate(
             lang,
             new_tag,
         }),
-        _ => Err(errors),
+        _ => Err(Box::new(errors)),
     }
 }
 
@@ -310,15 +325,15 @@ pub fn body_error(body: &str, max_body: usize) -> Option<String> {
 
 /// What the rendered body shows that keeps it from being saved: images without a text
 /// alternative.
-pub fn check_rendered(rendered: &markdown::Rendered) -> Result<(), Errors> {
+pub fn check_rendered(rendered: &markdown::Rendered) -> Result<(), Box<Errors>> {
     match markdown::images_without_alt(&rendered.html) {
         0 => Ok(()),
-        missing => Err(Errors {
+        missing => Err(Box::new(Errors {
             body: Some(format!(
                 "{missing} image(s) sans texte alternatif\u{202F}: décrivez chaque image entre les crochets, ![comme ceci](adresse), pour les lecteurs qui ne la voient pas."
             )),
             ..Errors::default()
-        }),
+        })),
     }
 }
 

@@ -185,6 +185,8 @@ pub async fn restore(
         tags: &revision.tags.0,
         related: &revision.related.0,
         save_key: None,
+        // Revisions keep no social fields: the current ones stay.
+        social: None,
     };
     let mut tx = state.pool.begin().await?;
     // Restoring is a decision about the current version: it is the base.

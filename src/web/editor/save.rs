@@ -58,11 +58,11 @@ pub async fn create(
     }
     let valid = match validate(&form, None, state.config.max_body_bytes) {
         Ok(valid) => valid,
-        Err(errors) => return invalid(&state, &user, None, form, errors).await,
+        Err(errors) => return invalid(&state, &user, None, form, *errors).await,
     };
     let rendered = state.render(&form.body, valid.lang).await?;
     if let Err(errors) = check_rendered(&rendered) {
-        return invalid(&state, &user, None, form, errors).await;
+        return invalid(&state, &user, None, form, *errors).await;
     }
     let typed_slug = !form.slug.trim().is_empty();
     if typed_slug && desk::slug_taken(&state.pool, &valid.slug, None).await? {
@@ -81,6 +81,7 @@ pub async fn create(
         tags: &tags,
         related: &related,
         save_key: form.save_key,
+        social: Some((&form.social_title, &form.social_description)),
     };
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
         Ok(created) => created,
@@ -195,7 +196,7 @@ async fn save_form(
     }
     let valid = match validate(&form, Some(&article.slug), state.config.max_body_bytes) {
         Ok(valid) => valid,
-        Err(errors) => return invalid(state, &user, Some(&article), form, errors).await,
+        Err(errors) => return invalid(state, &user, Some(&article), form, *errors).await,
     };
     // A workflow button of the form: what it asks is checked before anything is written.
     let asked = match form.intent.strip_prefix("status:") {
@@ -217,7 +218,7 @@ async fn save_form(
     };
     let rendered = state.render(&form.body, valid.lang).await?;
     if let Err(errors) = check_rendered(&rendered) {
-        return invalid(state, &user, Some(&article), form, errors).await;
+        return invalid(state, &user, Some(&article), form, *errors).await;
     }
     // A draft readers never saw follows its title while nobody types an address.
     let slug_follows = form.slug.trim().is_empty() && article.published_at.is_none();
@@ -234,6 +235,7 @@ async fn save_form(
         tags: &tags,
         related: &related,
         save_key: form.save_key,
+        social: Some((&form.social_title, &form.social_description)),
     };
     let outcome = write::save(
         &mut tx,
@@ -379,6 +381,12 @@ async fn after_conflict(
     if form.slug.trim().is_empty() && !follows_title(&theirs) {
         merged.slug = theirs.slug.clone();
     }
+    if form.social_title.trim().is_empty() {
+        merged.social_title = theirs.social_title.clone();
+    }
+    if form.social_description.trim().is_empty() {
+        merged.social_description = theirs.social_description.clone();
+    }
     // Saving it is a new save, not the first one resent.
     merged.save_key = Some(Uuid::new_v4());
     // The address, language and summary are not in the base revision: when this form's differ
@@ -451,6 +459,7 @@ async fn save_merged(
         tags: &merged.tags,
         related: &merged.related,
         save_key: merged.save_key,
+        social: Some((&merged.social_title, &merged.social_description)),
     };
     let mut tx = state.pool.begin().await?;
     let outcome = write::save(
@@ -528,6 +537,7 @@ pub async fn autosave_new(
         tags: &form.tags,
         related: &related,
         save_key: form.save_key,
+        social: Some((&form.social_title, &form.social_description)),
     };
     let mut tx = state.pool.begin().await?;
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
@@ -598,6 +608,7 @@ pub async fn autosave(
         related: &related,
         // An autosave is not the form's save: the save, when it comes, must not find it.
         save_key: None,
+        social: None,
     };
     let mut tx = state.pool.begin().await?;
     write::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;

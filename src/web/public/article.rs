@@ -157,6 +157,8 @@ pub async fn show(
         "{}/articles/{}",
         state.config.base_url, article.slug
     ));
+    page.social_title = Some(article.social_title.clone()).filter(|t| !t.is_empty());
+    page.social_description = Some(article.social_description.clone()).filter(|d| !d.is_empty());
     let tags = tag_links(std::mem::take(&mut article.tags.0));
     let modified = article
         .updated_at

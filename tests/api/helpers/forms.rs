@@ -37,7 +37,7 @@ pub async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     let page = browser.get(&format!("/editor/articles/{id}")).await;
     assert_eq!(page.status, 200);
     let mut fields: Vec<(String, String)> = Vec::new();
-    for name in ["version", "title", "slug", "lang"] {
+    for name in ["version", "title", "slug", "lang", "social_title"] {
         let value = page
             .attrs(&format!("form.article-form input[name={name}], form.article-form select[name={name}] option[selected]"), "value")
             .into_iter()
@@ -45,7 +45,7 @@ pub async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
             .unwrap_or_default();
         fields.push((name.to_owned(), value));
     }
-    for name in ["dek", "body", "excerpt"] {
+    for name in ["dek", "body", "excerpt", "social_description"] {
         let text = page
             .html()
             .select(&scraper::Selector::parse(&format!("textarea[name={name}]")).unwrap())

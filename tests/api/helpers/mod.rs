@@ -410,6 +410,7 @@ impl TestApp {
             tags: &[],
             related: &[],
             save_key: None,
+            social: None,
         };
         let rendered = markdown::render(body, &self.base_url(), Lang::Fr);
         let created = write::create(&mut tx, author, Some(author), &draft, &rendered)
