@@ -13,6 +13,7 @@ use crate::domain::merge::{self, Clash};
 use crate::domain::{Lang, Slug, TagKind, Title, markdown};
 use crate::store::articles::desk::{Editable, Pick, TagChoice};
 use crate::store::articles::links::LinkWarning;
+use crate::store::articles::write::Draft;
 use crate::web::Page;
 
 /// What the article form posts. Every field is optional so that a half-filled form is shown
@@ -172,6 +173,32 @@ pub fn follows_title(a: &Editable) -> bool {
     a.published_at.is_none()
         && Slug::parse(&a.slug)
             .is_ok_and(|slug| slug.is_numbered_from(&Slug::derive_or(&a.title, "article")))
+}
+
+impl ArticleForm {
+    /// The form as the store writes it, once checked (`valid`): with the tags and related
+    /// articles as the save resolved them, and the address only when one is kept (`slug`:
+    /// `None` derives it from the title).
+    pub fn draft<'a>(
+        &'a self,
+        valid: &'a Valid,
+        slug: Option<&'a Slug>,
+        tags: &'a [Uuid],
+        related: &'a [Uuid],
+    ) -> Draft<'a> {
+        Draft {
+            title: &valid.title,
+            dek: &self.dek,
+            slug,
+            lang: valid.lang,
+            excerpt: &self.excerpt,
+            body_markdown: &self.body,
+            tags,
+            related,
+            save_key: self.save_key,
+            social: Some((&self.social_title, &self.social_description)),
+        }
+    }
 }
 
 /// Messages next to the fields that need fixing.

@@ -71,18 +71,7 @@ pub async fn create(
     let mut tx = state.pool.begin().await?;
     let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
-    let draft = Draft {
-        title: &valid.title,
-        dek: &form.dek,
-        slug: typed_slug.then_some(&valid.slug),
-        lang: valid.lang,
-        excerpt: &form.excerpt,
-        body_markdown: &form.body,
-        tags: &tags,
-        related: &related,
-        save_key: form.save_key,
-        social: Some((&form.social_title, &form.social_description)),
-    };
+    let draft = form.draft(&valid, typed_slug.then_some(&valid.slug), &tags, &related);
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
         Ok(created) => created,
         // Taken in the meantime: by the same form, sent again while the first sending was
@@ -225,18 +214,12 @@ async fn save_form(
     let mut tx = state.pool.begin().await?;
     let tags = tag_ids(&mut tx, &user, &form, valid.new_tag.as_ref()).await?;
     let related = form.related_order();
-    let draft = Draft {
-        title: &valid.title,
-        dek: &form.dek,
-        slug: (!slug_follows).then_some(&valid.slug),
-        lang: valid.lang,
-        excerpt: &form.excerpt,
-        body_markdown: &form.body,
-        tags: &tags,
-        related: &related,
-        save_key: form.save_key,
-        social: Some((&form.social_title, &form.social_description)),
-    };
+    let draft = form.draft(
+        &valid,
+        (!slug_follows).then_some(&valid.slug),
+        &tags,
+        &related,
+    );
     let outcome = write::save(
         &mut tx,
         id,
@@ -449,18 +432,8 @@ async fn save_merged(
         return Ok(false);
     }
     let slug_follows = merged.slug.trim().is_empty() && theirs.published_at.is_none();
-    let draft = Draft {
-        title: &valid.title,
-        dek: &merged.dek,
-        slug: (!slug_follows).then_some(&valid.slug),
-        lang: valid.lang,
-        excerpt: &merged.excerpt,
-        body_markdown: &merged.body,
-        tags: &merged.tags,
-        related: &merged.related,
-        save_key: merged.save_key,
-        social: Some((&merged.social_title, &merged.social_description)),
-    };
+    let slug = (!slug_follows).then_some(&valid.slug);
+    let draft = merged.draft(&valid, slug, &merged.tags, &merged.related);
     let mut tx = state.pool.begin().await?;
     let outcome = write::save(
         &mut tx,
