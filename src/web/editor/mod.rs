@@ -2,6 +2,8 @@
 //! articles, autosave, soft lock), saving with a version check, revisions and workflow buttons.
 
 mod actions;
+mod autosave;
+mod conflict;
 mod form;
 mod list;
 mod lookup;
@@ -9,15 +11,17 @@ mod page;
 mod preview;
 mod revisions;
 mod save;
+mod view;
 
 pub(crate) use actions::local_time;
 pub use actions::{add_correction, change_status, delete, take_over};
+pub use autosave::{autosave, autosave_new};
 pub use list::list;
 pub use lookup::{articles as lookup_articles, paste, tags as lookup_tags, token};
 pub use page::{by_slug, edit, new};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
-pub use save::{autosave, autosave_new, create, save};
+pub use save::{create, save};
 
 use uuid::Uuid;
 

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::form::{
-    ActionButton, ArticleForm, ConflictView, CorrectionLine, EditPage, Errors, LockNotice, Meta,
-    body_error, describe,
+use super::form::{ArticleForm, Errors, body_error};
+use super::view::{
+    ActionButton, ConflictView, CorrectionLine, EditPage, LockNotice, Meta, describe,
 };
 use super::{delete_permission, may_edit, standing_label, standing_of, visible};
 use crate::domain::{Action, ArticleStatus, Lang, Permission, Slug, Standing, markdown};
