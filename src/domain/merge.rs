@@ -25,6 +25,9 @@ pub struct Merged {
     pub clashes: Vec<Clash>,
 }
 
+/// How long a paragraph diff may take before it settles for a coarser answer.
+const DIFF_DEADLINE: Duration = Duration::from_secs(10);
+
 /// One side's change to the base: base paragraphs `start..end` become `with`.
 #[derive(Debug, Clone)]
 struct Hunk<'a> {
@@ -83,8 +86,11 @@ fn join(blocks: &[&str]) -> String {
 }
 
 fn hunks<'a>(base: &[&'a str], side: &[&'a str], mine: bool) -> Vec<Hunk<'a>> {
-    // Past a second, a coarser diff (still correct: more paragraphs in each hunk) is returned.
-    let deadline = Instant::now() + Duration::from_secs(1);
+    // Past the deadline, a coarser diff (still correct: more paragraphs in each hunk, so more
+    // passages to choose from) is returned. Paragraphs are few, so it is far away: a short one
+    // met on a busy machine (a thread waiting for a core) turned a clean merge into one clash
+    // over the whole text.
+    let deadline = Instant::now() + DIFF_DEADLINE;
     let mut out = Vec::new();
     let ops = capture_diff_slices_by_key_deadline(
         Algorithm::Myers,

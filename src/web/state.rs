@@ -94,6 +94,15 @@ impl AppState {
         .await
     }
 
+    /// Text work a long article makes slow (a merge, a diff), on a blocking thread in the same
+    /// bounded slots as rendering.
+    pub async fn text_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        blocking(&self.rendering, work).await
+    }
+
     /// Turns HTML pasted into the editor into Markdown (see `transfer::paste`), in the same
     /// bounded slots as rendering: both are text work a user's input can make long.
     pub async fn pasted_markdown(&self, html: String) -> Result<String, Busy> {

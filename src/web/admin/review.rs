@@ -133,9 +133,7 @@ async fn review_page(
     let changes = match review::last_published_text(&state.pool, article.id).await? {
         Some(before) => {
             let after = article.body_markdown.clone();
-            let pieces = tokio::task::spawn_blocking(move || word_diff(&before, &after))
-                .await
-                .map_err(|_| AppError::Busy)?;
+            let pieces = state.text_work(move || word_diff(&before, &after)).await?;
             Some(pieces)
         }
         None => None,

@@ -57,12 +57,22 @@ pub(super) async fn after_conflict(
             Vec::new(),
         ),
     };
+    // The merge, and the passages both changed marked word by word: text work, off the
+    // async threads.
     let (body, clashes) = {
         let (b, mine, th) = (base_body, form.body.clone(), theirs.body_markdown.clone());
-        let merged = tokio::task::spawn_blocking(move || merge::merge(&b, &mine, &th))
-            .await
-            .map_err(|_| AppError::Busy)?;
-        (merged.text, merged.clashes)
+        state
+            .text_work(move || {
+                let merged = merge::merge(&b, &mine, &th);
+                let views: Vec<ClashView> = merged
+                    .clashes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, c)| ClashView::new(index, c))
+                    .collect();
+                (merged.text, views)
+            })
+            .await?
     };
     let title = merge::merge_field(&base_title, form.title.trim(), &theirs.title);
     let dek = merge::merge_field(base_dek.trim(), form.dek.trim(), theirs.dek.trim());
@@ -129,11 +139,7 @@ pub(super) async fn after_conflict(
         body: theirs.body_markdown.clone(),
         title_clash: title.is_none(),
         dek_clash: dek.is_none().then(|| theirs.dek.clone()),
-        clashes: clashes
-            .into_iter()
-            .enumerate()
-            .map(|(index, c)| ClashView::new(index, c))
-            .collect(),
+        clashes,
     };
     let extras = Extras {
         conflict: Some(conflict),

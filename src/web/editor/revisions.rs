@@ -143,9 +143,7 @@ pub async fn diff(
     let to = find(&state, id, pair.to).await?;
     // Diffing a long body is real work: off the async threads.
     let (old, new) = (from.body_markdown.clone(), to.body_markdown.clone());
-    let body = tokio::task::spawn_blocking(move || word_diff(&old, &new))
-        .await
-        .map_err(|_| AppError::Busy)?;
+    let body = state.text_work(move || word_diff(&old, &new)).await?;
     Ok(DiffPage {
         page: state.page_for(&user, format!("Comparaison — {}", article.title)),
         title: word_diff(&from.title, &to.title),
