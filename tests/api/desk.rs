@@ -697,6 +697,15 @@ async fn titles_deks_and_summaries_are_typeset_like_the_text() {
         .await
         .unwrap();
     assert_eq!(title, "Why : now ?");
+    // A title at the limit that typesetting would take over it is kept as typed.
+    let long = "Quoi?".repeat(60);
+    let id = new_article(&author, &long, "Texte.").await;
+    let title: String = sqlx::query_scalar("select title from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(title, long);
 }
 
 /// Review of the merge (each of these lost something before its fix): a clean merge keeps the

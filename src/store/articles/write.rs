@@ -48,7 +48,13 @@ impl Draft<'_> {
     /// The title as readers get it: typeset for its language (French: narrow no-break spaces
     /// before `; : ! ?` and inside « »), like the body.
     pub fn typeset_title(&self) -> String {
-        typography::for_lang(self.title.as_str(), self.lang)
+        let typeset = typography::for_lang(self.title.as_str(), self.lang);
+        // The narrow spaces it adds may take a title at the limit over it: it stays as typed.
+        if typeset.chars().count() <= Title::MAX_CHARS {
+            typeset
+        } else {
+            self.title.as_str().to_owned()
+        }
     }
 
     fn typeset_dek(&self) -> String {

@@ -13,8 +13,8 @@ use super::form::{ArticleForm, body_error};
 use super::page::LOCK_FRESH;
 use super::save::already_created;
 use crate::domain::{Lang, Title};
-use crate::store::articles::lock;
 use crate::store::articles::write::{self, Draft};
+use crate::store::articles::{desk, lock};
 use crate::store::violates;
 use crate::web::auth::SignedForm;
 use crate::web::error::PathId;
@@ -45,8 +45,13 @@ pub async fn autosave_new(
         return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     }
     if let Some(id) = already_created(&state, form.save_key).await? {
-        // Begun already (a repeated request): carry on there.
-        return Ok((StatusCode::OK, Json(begun(id, 1))).into_response());
+        // Begun already (a repeated request, or the form's own save came first): carry on
+        // there, from the version it is at now.
+        return Ok((
+            StatusCode::OK,
+            Json(begun(id, version_of(&state, id).await?)),
+        )
+            .into_response());
     }
     if form.title.trim().is_empty() && form.body.trim().is_empty() {
         return Err(AppError::BadRequest(
@@ -87,7 +92,10 @@ pub async fn autosave_new(
             drop(tx);
             let slug_race = violates(&e, "article_slug_key");
             return match already_created(&state, form.save_key).await? {
-                Some(id) => Ok((StatusCode::OK, Json(begun(id, 1))).into_response()),
+                Some(id) => {
+                    let version = version_of(&state, id).await?;
+                    Ok((StatusCode::OK, Json(begun(id, version))).into_response())
+                }
                 // Someone else's article took the address at the same moment: the next
                 // autosave picks another.
                 None if slug_race => Err(AppError::Conflict(
@@ -107,6 +115,12 @@ pub async fn autosave_new(
         Json(begun(created.id, created.version)),
     )
         .into_response())
+}
+
+/// The version article `id` is at now (1 if it is gone: the next save will say so).
+async fn version_of(state: &AppState, id: Uuid) -> Result<i32, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(desk::load(&mut conn, id).await?.map_or(1, |a| a.version))
 }
 
 fn begun(id: Uuid, version: i32) -> Begun {

@@ -36,7 +36,8 @@ pub(super) async fn after_conflict(
     let by = desk::revisions(&state.pool, id)
         .await?
         .into_iter()
-        .find(|r| r.kind.was_saved() && r.version == theirs.version)
+        // The newest save is the colleague's (a status change since leaves no revision).
+        .find(|r| r.kind.was_saved())
         .and_then(|r| r.editor_name)
         .unwrap_or_else(|| "quelqu’un".to_owned());
     let base = desk::saved_at(&state.pool, id, form.version).await?;
