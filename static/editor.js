@@ -50,7 +50,7 @@
   // The text is kept in this browser until the server has it: a save that meets an ended
   // session (sent to the sign-in page) loses nothing, and the form offers it back afterwards.
   var key = "vigie:unsaved:" + form.getAttribute("action");
-  var fields = ["title", "dek", "body"];
+  var fields = ["title", "dek", "body", "excerpt", "social_title", "social_description"];
   function keep() {
     try {
       var copy = { at: new Date().toISOString() };

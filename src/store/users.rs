@@ -117,13 +117,14 @@ pub struct LoginCandidate {
     pub id: Uuid,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    pub role: Role,
 }
 
 pub async fn for_login(pool: &PgPool, email: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
     sqlx::query_as!(
         LoginCandidate,
         r#"
-        select id, password_hash, disabled_at is not null as "disabled!"
+        select id, password_hash, disabled_at is not null as "disabled!", role as "role: Role"
         from app_user where lower(email) = lower($1)
         "#,
         email.trim()

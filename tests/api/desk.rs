@@ -1023,3 +1023,106 @@ async fn the_social_title_and_description_are_what_a_share_shows() {
         ["Le titre pour les réseaux"]
     );
 }
+
+/// Second review: the social fields are never dropped silently. A stale form's differ from
+/// the colleague's: the person decides, seeing the colleague's; a first autosave with one too
+/// long stores the rest; a browser's line ends count once; a new-article form sent again
+/// after its first autosave keeps them.
+#[tokio::test]
+async fn social_fields_are_never_dropped_silently() {
+    let app = TestApp::spawn().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let id = new_article(&editor, "Social", "Un.\n\nDeux.").await;
+    let path = format!("/editor/articles/{id}");
+    let mut stale = form_of(&admin, id).await;
+    let mut theirs = form_of(&editor, id).await;
+    set(&mut theirs, "social_title", "Titre B");
+    set(&mut theirs, "intent", "save");
+    assert_eq!(post(&editor, &path, &theirs).await.status, 303);
+    set(&mut stale, "social_title", "Titre A");
+    set(&mut stale, "body", "Un, repris.\n\nDeux.");
+    set(&mut stale, "intent", "save");
+    let decide = post(&admin, &path, &stale).await;
+    assert_eq!(decide.status, 409, "{}", decide.body);
+    assert!(decide.texts(".clash-setting")[0].contains("Titre B"));
+    let stored: String = sqlx::query_scalar("select social_title from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Titre B", "nothing written over the colleague's");
+
+    // A description of 498 characters as the browser counts them (CRLF sent for each break).
+    let mut fields = form_of(&editor, id).await;
+    set(&mut fields, "social_description", &"ab\r\n".repeat(166));
+    set(&mut fields, "intent", "save");
+    let saved = post(&editor, &path, &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // First autosave with a social title too long: the draft is made, the title left for the
+    // save to refuse; the form's own save, sent again with the same key, keeps what it holds.
+    let key = editor
+        .get("/editor/new")
+        .await
+        .attrs("input[name=save_key]", "value")
+        .remove(0);
+    let long = "T".repeat(201);
+    let begun = editor
+        .post_signed(
+            "/editor/new/autosave",
+            &[
+                ("title", "Commencé"),
+                ("lang", "fr"),
+                ("body", "Texte."),
+                ("social_title", &long),
+                ("save_key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(begun.status, 201, "{}", begun.body);
+    let resent = editor
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Commencé"),
+                ("lang", "fr"),
+                ("body", "Texte."),
+                ("social_title", "Pour les réseaux"),
+                ("save_key", &key),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(resent.status, 303, "{}", resent.body);
+    let made = crate::helpers::id_from(&resent);
+    let stored: String = sqlx::query_scalar("select social_title from article where id = $1")
+        .bind(made)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Pour les réseaux");
+}
+
+/// The "Modifier" hint goes only to those who may change any article.
+#[tokio::test]
+async fn a_journalist_gets_no_modifier_hint() {
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let signed = app
+        .browser()
+        .sign_in(&account.email, crate::helpers::PASSWORD)
+        .await;
+    let hints: Vec<String> = signed
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .filter(|c| c.starts_with("vigie_staff="))
+        .collect();
+    assert_eq!(hints.len(), 1);
+    assert!(
+        hints[0].contains("Max-Age=0"),
+        "taken away, not set: {hints:?}"
+    );
+}

@@ -257,7 +257,10 @@ async fn write_text(
         editor,
         new_version,
         draft.social.map(|(title, _)| title.trim()),
-        draft.social.map(|(_, description)| description.trim())
+        // Line ends as the browser counts them (a form sends `\r\n`).
+        draft
+            .social
+            .map(|(_, description)| description.trim().replace("\r\n", "\n"))
     )
     .fetch_one(conn)
     .await

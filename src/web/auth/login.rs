@@ -132,6 +132,7 @@ pub async fn login(
         .hash_work(move || password::verify(&typed, &hash))
         .await?;
 
+    let editor = candidate.as_ref().is_some_and(|c| c.role.is_editor());
     let (user_id, rehash) = match (usable, verified, &candidate) {
         (true, Verified::Match { rehash }, Some(c)) => (c.id, rehash),
         _ => {
@@ -198,7 +199,9 @@ pub async fn login(
         AppendHeaders([
             set_session_cookie(&state, &session.token),
             set_device_cookie(&state, &device),
-            staff_cookie(&state, true),
+            // Only those who may change any article get the public pages' "Modifier" link
+            // (a journalist's would lead nowhere); anyone else's hint is taken away.
+            staff_cookie(&state, editor),
         ]),
         Redirect::to(&next),
     )

@@ -6,11 +6,11 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{explain_password, explain_text, set_session_cookie};
+use super::{explain_password, explain_text, set_session_cookie, staff_cookie};
 use crate::domain::password::{self, Password};
 use crate::domain::{AuditAction, DisplayName, Email, Role};
 use crate::store::{audit, sessions, setup, users};
@@ -142,7 +142,10 @@ pub async fn setup(
     tx.commit().await?;
     tracing::info!(user = %id, "first admin created; setup is closed");
     Ok((
-        [set_session_cookie(&state, &session.token)],
+        AppendHeaders([
+            set_session_cookie(&state, &session.token),
+            staff_cookie(&state, true),
+        ]),
         Redirect::to("/account"),
     )
         .into_response())

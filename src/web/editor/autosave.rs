@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::editable;
-use super::form::{ArticleForm, body_error};
+use super::form::{ArticleForm, body_error, social_error};
 use super::page::LOCK_FRESH;
 use super::save::already_created;
 use crate::domain::{Lang, Title};
@@ -81,7 +81,10 @@ pub async fn autosave_new(
         tags: &form.tags,
         related: &related,
         save_key: form.save_key,
-        social: Some((&form.social_title, &form.social_description)),
+        // Too long to store: left for the save, which says so (the form keeps them).
+        social: social_error(&form)
+            .is_none()
+            .then_some((&form.social_title, &form.social_description)),
     };
     let mut tx = state.pool.begin().await?;
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {

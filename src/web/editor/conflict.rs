@@ -112,11 +112,30 @@ pub(super) async fn after_conflict(
     }
     // Saving it is a new save, not the first one resent.
     merged.save_key = Some(Uuid::new_v4());
-    // The address, language and summary are not in the base revision: when this form's differ
-    // from the colleague's, the person decides.
-    let same_settings = (form.slug.trim().is_empty() || form.slug.trim() == theirs.slug)
-        && form.lang.trim() == theirs.lang.as_str()
-        && (form.excerpt.trim().is_empty() || form.excerpt.trim() == theirs.excerpt.trim());
+    // The address, language, summary and social fields are not in the base revision: when
+    // this form's differ from the colleague's, the person decides, seeing the colleague's.
+    let differs =
+        |mine: &str, theirs: &str| !mine.trim().is_empty() && mine.trim() != theirs.trim();
+    let mut settings = Vec::new();
+    if differs(&form.slug, &theirs.slug) {
+        settings.push(("Adresse", theirs.slug.clone()));
+    }
+    if form.lang.trim() != theirs.lang.as_str() {
+        settings.push(("Langue", theirs.lang.as_str().to_owned()));
+    }
+    if differs(&form.excerpt, &theirs.excerpt) {
+        settings.push(("Résumé", theirs.excerpt.clone()));
+    }
+    if differs(&form.social_title, &theirs.social_title) {
+        settings.push(("Titre pour les réseaux", theirs.social_title.clone()));
+    }
+    if differs(&form.social_description, &theirs.social_description) {
+        settings.push((
+            "Description pour les réseaux",
+            theirs.social_description.clone(),
+        ));
+    }
+    let same_settings = settings.is_empty();
     let clean =
         base.is_some() && clashes.is_empty() && title.is_some() && dek.is_some() && same_settings;
     if clean {
@@ -124,7 +143,9 @@ pub(super) async fn after_conflict(
             && merged.title == theirs.title
             && merged.dek == theirs.dek.trim()
             && merged.tags == theirs.tags.0
-            && merged.related == their_related;
+            && merged.related == their_related
+            && merged.social_title.trim() == theirs.social_title.trim()
+            && merged.social_description.trim() == theirs.social_description.trim();
         let done = format!(
             "/editor/articles/{id}?merged={}",
             if pending_step { "pending" } else { "1" }
@@ -140,6 +161,7 @@ pub(super) async fn after_conflict(
         body: theirs.body_markdown.clone(),
         title_clash: title.is_none(),
         dek_clash: dek.is_none().then(|| theirs.dek.clone()),
+        settings,
         clashes,
     };
     let extras = Extras {

@@ -287,11 +287,8 @@ pub fn validate(
     if form.excerpt.trim().chars().count() > EXCERPT_CHARS {
         errors.excerpt = Some("Le résumé compte au plus 1 000 caractères.");
     }
-    if form.social_title.trim().chars().count() > 200
-        || form.social_description.trim().chars().count() > 500
-    {
-        errors.social =
-            Some("Le titre pour les réseaux compte au plus 200 caractères, sa description 500.");
+    if let Some(error) = social_error(form) {
+        errors.social = Some(error);
     }
     if let Some(error) = body_error(&form.body, max_body) {
         errors.body = Some(error);
@@ -327,6 +324,14 @@ pub fn validate(
         }),
         _ => Err(Box::new(errors)),
     }
+}
+
+/// What is wrong with the social title and description: too long (line ends counted once, as
+/// the browser counts them and as they are stored).
+pub fn social_error(form: &ArticleForm) -> Option<&'static str> {
+    let chars = |s: &str| s.trim().replace("\r\n", "\n").chars().count();
+    (chars(&form.social_title) > 200 || chars(&form.social_description) > 500)
+        .then_some("Le titre pour les réseaux compte au plus 200 caractères, sa description 500.")
 }
 
 /// What keeps a body from being rendered at all (and so from being saved or previewed): its

@@ -116,17 +116,34 @@ async fn resent(
         let mut conn = state.pool.acquire().await?;
         desk::load(&mut conn, id).await?
     };
-    // Stored as readers get them: typeset for the article's language.
+    // Stored as readers get them: typeset for the article's language. Anything the form
+    // writes that differs (the summary, the social fields, the tags too) is saved onto it.
     let same = created.is_some_and(|a| {
         let typeset = |t: &str| typography::for_lang(t.trim(), a.lang);
+        let mut tags = form.tags.clone();
+        tags.sort_unstable();
+        let mut stored = a.tags.0.clone();
+        stored.sort_unstable();
         a.title == typeset(&form.title)
             && a.dek == typeset(&form.dek)
             && a.body_markdown == form.body
+            && (form.excerpt.trim().is_empty() || a.excerpt == typeset(&form.excerpt))
+            && a.social_title == form.social_title.trim()
+            && a.social_description == form.social_description.trim()
+            && tags == stored
+            && form.new_tag_name.trim().is_empty()
     });
     if same {
         return Ok(Redirect::to(&format!("/editor/articles/{id}?saved=1")).into_response());
     }
-    save_form(state, user, id, ArticleForm { version: 1, ..form }).await
+    // Saved onto its first version as a save of its own: its key would make it look like the
+    // first sending again (a revision holds neither the summary nor the social fields).
+    let form = ArticleForm {
+        version: 1,
+        save_key: None,
+        ..form
+    };
+    save_form(state, user, id, form).await
 }
 
 /// The article a new-article form already created, when it is sent again.

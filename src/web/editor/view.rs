@@ -96,6 +96,9 @@ pub struct ConflictView {
     pub title_clash: bool,
     /// Both changed the dek: theirs.
     pub dek_clash: Option<String>,
+    /// Settings this form holds otherwise than the colleague saved them: what each is called,
+    /// and the colleague's value.
+    pub settings: Vec<(&'static str, String)>,
     /// Passages both changed differently.
     pub clashes: Vec<ClashView>,
 }
