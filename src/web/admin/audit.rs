@@ -27,7 +27,8 @@ pub struct AuditQuery {
     before: String,
 }
 
-/// One event, written as a sentence: "{actor} {verb} {target}{tail} le {at}", with the raw
+/// One event, written as a sentence: "{actor} {verb}{target}{tail}, le {at}" (the verb ends
+/// with what joins it to the target), with the raw
 /// record on demand.
 pub struct Line {
     pub at: String,
@@ -44,6 +45,24 @@ pub struct Line {
     pub actor_email: String,
     pub target_id: String,
     pub details: String,
+}
+
+/// The verb with what joins it to `name`: a space, or the elision French makes of "de" before
+/// a vowel ("le compte d’Alice", "le compte de Marc").
+fn joined(verb: &str, name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .map(|c| {
+            deunicode::deunicode_char(c)
+                .unwrap_or_default()
+                .to_lowercase()
+        })
+        .is_some_and(|c| matches!(c.as_str(), "a" | "e" | "i" | "o" | "u" | "y"));
+    match verb.strip_suffix(" de") {
+        Some(head) if vowel => format!("{head} d’"),
+        _ => format!("{verb} "),
+    }
 }
 
 /// The sentence of an event: its verb, whether it names its target, and what follows.
@@ -200,19 +219,23 @@ pub async fn audit(
         .map(|e| {
             let (verb, names, tail) = sentence(&state, &e);
             let target_id = e.target_id.clone().unwrap_or_default();
+            let target = names.then(|| match (&e.target_name, e.target_type.as_str()) {
+                (Some(name), "article") => format!("« {name} »"),
+                (Some(name), _) => name.clone(),
+                (None, "article") => "un article supprimé".to_owned(),
+                (None, _) => format!("{} {target_id}", e.target_type),
+            });
             Line {
                 at: state.moment_text(e.at),
                 actor: e
                     .actor_name
                     .clone()
                     .unwrap_or_else(|| "Le système".to_owned()),
-                verb,
-                target: names.then(|| match (&e.target_name, e.target_type.as_str()) {
-                    (Some(name), "article") => format!("« {name} »"),
-                    (Some(name), _) => name.clone(),
-                    (None, "article") => "un article supprimé".to_owned(),
-                    (None, _) => format!("{} {target_id}", e.target_type),
-                }),
+                verb: match &target {
+                    Some(name) => joined(&verb, name),
+                    None => verb,
+                },
+                target,
                 target_href: (e.target_type == "article"
                     && e.target_name.is_some()
                     && e.action != AuditAction::ArticleDelete)
@@ -254,5 +277,27 @@ impl AuditPage {
         ];
         let kept: Vec<(&str, &str)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         format!("?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined;
+
+    #[test]
+    fn de_is_elided_before_a_vowel_as_french_does() {
+        assert_eq!(
+            joined("a créé le compte de", "Alice Admin"),
+            "a créé le compte d’"
+        );
+        assert_eq!(
+            joined("a créé le compte de", "Élise"),
+            "a créé le compte d’"
+        );
+        assert_eq!(
+            joined("a créé le compte de", "Marc"),
+            "a créé le compte de "
+        );
+        assert_eq!(joined("a publié", "« Titre »"), "a publié ");
     }
 }
