@@ -63,6 +63,28 @@ pub async fn public_tags(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
     .await
 }
 
+/// `base`, or the first of `base-2`, `base-3`… that no tag other than `except` has and no old
+/// address of another tag points to (a renamed tag's old address keeps answering 301 for it).
+async fn free_slug(
+    conn: &mut PgConnection,
+    base: &Slug,
+    except: Option<Uuid>,
+) -> Result<Slug, sqlx::Error> {
+    let taken = sqlx::query_scalar!(
+        r#"
+        select slug as "slug!" from tag where slug like $1 || '%' and id is distinct from $2
+        union all
+        select old_slug from tag_redirect
+        where old_slug like $1 || '%' and tag_id is distinct from $2
+        "#,
+        base.variants_prefix(),
+        except
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(base.first_free(&taken))
+}
+
 /// The id of the tag called `name` (case-insensitive), created with `kind` if there is none.
 pub async fn find_or_create(
     conn: &mut PgConnection,
@@ -77,19 +99,7 @@ pub async fn find_or_create(
     {
         return Ok(id);
     }
-    let base = Slug::derive_or(name, "tag");
-    // A renamed tag's old address keeps answering 301 for it: a new tag must not take it.
-    let taken = sqlx::query_scalar!(
-        r#"
-        select slug as "slug!" from tag where slug like $1 || '%'
-        union all
-        select old_slug from tag_redirect where old_slug like $1 || '%'
-        "#,
-        base.variants_prefix()
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let slug = base.first_free(&taken);
+    let slug = free_slug(conn, &Slug::derive_or(name, "tag"), None).await?;
     // Someone may create the same tag at the same moment: then theirs is the one.
     let created = sqlx::query_scalar!(
         "insert into tag (slug, name, kind, description) values ($1, $2, $3, $4) on conflict do nothing returning id",
@@ -194,15 +204,7 @@ pub async fn update(
     if name != current.name {
         let base = Slug::derive_or(name, "tag");
         if base.as_str() != current.slug {
-            let taken = sqlx::query_scalar!(
-                "select slug from tag where slug like $1 || '%' and id <> $2 union all select old_slug from tag_redirect where old_slug like $1 || '%' and tag_id <> $2",
-                base.variants_prefix(),
-                id
-            )
-            .fetch_all(&mut *conn)
-            .await?;
-            let taken: Vec<String> = taken.into_iter().flatten().collect();
-            slug = base.first_free(&taken).to_string();
+            slug = free_slug(conn, &base, Some(id)).await?.to_string();
         }
     }
     if slug != current.slug {
