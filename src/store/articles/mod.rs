@@ -4,12 +4,14 @@
 //!   articles, search, sitemap), always through the visibility rule of the `visibility`
 //!   migration;
 //! - [`desk`]: the newsroom's reads (the editor's list, the form, revisions);
-//! - [`write`]: the one write path of the text (create, save, kept revisions, delete), with
-//!   [`links`] (tags, related and inline links) and [`lock`] (the soft lock) as its parts;
+//! - [`write`]: the one write path of the text (create, save, delete), with [`kept`] (text
+//!   kept as revisions without being saved: conflicts, autosaves), [`links`] (tags, related and
+//!   inline links) and [`lock`] (the soft lock) as its parts;
 //! - [`status`]: the one way an article changes status, publishing included.
 
 pub mod desk;
 pub mod discover;
+pub mod kept;
 pub mod links;
 pub mod lock;
 pub mod public;

@@ -14,7 +14,7 @@ use super::page::LOCK_FRESH;
 use super::save::already_created;
 use crate::domain::{Lang, Title};
 use crate::store::articles::write::{self, Draft};
-use crate::store::articles::{desk, lock};
+use crate::store::articles::{desk, kept, lock};
 use crate::store::violates;
 use crate::web::auth::SignedForm;
 use crate::web::error::PathId;
@@ -167,7 +167,7 @@ pub async fn autosave(
         social: None,
     };
     let mut tx = state.pool.begin().await?;
-    write::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;
+    kept::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;
     // Typing keeps one's own lock fresh; it never takes someone else's ("take over" does).
     lock::refresh(&mut tx, id, user.id, LOCK_FRESH.whole_seconds()).await?;
     tx.commit().await?;
