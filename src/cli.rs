@@ -1,5 +1,5 @@
 //! The command line: `vigie serve [--demo]`, `vigie migrate`, `vigie user create`,
-//! `vigie export`, `vigie import`, `vigie generate`.
+//! `vigie export`, `vigie import`, `vigie generate`, `vigie media gc`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -66,6 +66,34 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage media files.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Remove stored files no image names any more (replaced, deleted, or from a failed
+    /// upload), once they are older than --older-than.
+    Gc {
+        /// Only say what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        /// Keep files younger than this (an upload in progress may have just stored them):
+        /// 90s, 30m, 2h, 1d.
+        #[arg(long, default_value = "1h", value_parser = parse_age)]
+        older_than: std::time::Duration,
+    },
+}
+
+fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    if s.trim() == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    crate::config::parse_duration(s)
+        .ok_or_else(|| "expected a duration such as 90s, 30m, 2h or 1d".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +140,25 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => {
             let lang = lang.unwrap_or(config.lang);
             import(config, &path, transfer::ImportOptions { skip_bad, lang }).await
+        }
+        Command::Media {
+            command:
+                MediaCommand::Gc {
+                    dry_run,
+                    older_than,
+                },
+        } => {
+            let store = crate::media::MediaStore::open(&config.media)?;
+            let db = Database::open_beside_server(&config).await?;
+            let collected = crate::media::gc::collect(&db.pool, &store, older_than, dry_run).await;
+            db.close().await;
+            let collected = collected?;
+            if dry_run {
+                println!("would remove {collected}");
+            } else {
+                println!("removed {collected}");
+            }
+            Ok(())
         }
         Command::Migrate => {
             let db = Database::open_beside_server(&config).await?;

@@ -94,7 +94,49 @@ pub struct Config {
     /// `VIGIE_DRAIN_TIMEOUT`: then, how long requests in flight may take to finish, default
     /// 30 s.
     pub drain_timeout: Duration,
+    /// Where media files live: `VIGIE_MEDIA_URL` (`s3://bucket/prefix`), else `media/` under
+    /// `VIGIE_DATA_DIR`.
+    pub media: MediaStorage,
+    /// `VIGIE_MEDIA_MAX_BYTES`: the largest image accepted, default 20 MB.
+    pub media_max_bytes: u64,
+    /// `VIGIE_MEDIA_BASE_URL`: where readers fetch media files (a CDN in front of this site's
+    /// `/media/`), without trailing slash; default the site's own `/media`.
+    pub media_base_url: Option<String>,
 }
+
+/// Where media files live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaStorage {
+    /// A folder on this machine (`VIGIE_DATA_DIR/media`): one instance, or a shared mount.
+    Local(PathBuf),
+    /// An S3-compatible bucket, which several instances share.
+    S3(S3Settings),
+}
+
+/// An S3-compatible store, from `VIGIE_MEDIA_URL` and the usual AWS variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// Inside the bucket, without slashes at either end (may be empty).
+    pub prefix: String,
+    /// `AWS_ENDPOINT_URL`: for stores other than Amazon's (MinIO, Garage, R2…).
+    pub endpoint: Option<String>,
+    /// `AWS_REGION`, default `us-east-1`.
+    pub region: String,
+    /// `AWS_ACCESS_KEY_ID`.
+    pub access_key_id: Option<String>,
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub secret_access_key: Option<Secret>,
+    /// `AWS_SESSION_TOKEN`.
+    pub session_token: Option<Secret>,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Secret {}
 
 /// A setting that is present but unusable.
 #[derive(Debug, thiserror::Error)]
@@ -173,7 +215,65 @@ impl Config {
                 })?,
             None => 1024 * 1024,
         };
+        let data_dir = lookup("VIGIE_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let media = match lookup("VIGIE_MEDIA_URL") {
+            None => MediaStorage::Local(data_dir.join("media")),
+            Some(url) => {
+                let rest = url.trim().strip_prefix("s3://").ok_or_else(|| {
+                    invalid(
+                        "VIGIE_MEDIA_URL",
+                        "expected s3://bucket or s3://bucket/prefix (unset: files under VIGIE_DATA_DIR)",
+                    )
+                })?;
+                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+                if bucket.is_empty() {
+                    return Err(invalid("VIGIE_MEDIA_URL", "the bucket name is missing"));
+                }
+                MediaStorage::S3(S3Settings {
+                    bucket: bucket.to_owned(),
+                    prefix: prefix.trim_matches('/').to_owned(),
+                    endpoint: lookup("AWS_ENDPOINT_URL"),
+                    region: lookup("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                    access_key_id: lookup("AWS_ACCESS_KEY_ID"),
+                    secret_access_key: lookup("AWS_SECRET_ACCESS_KEY").map(Secret::new),
+                    session_token: lookup("AWS_SESSION_TOKEN").map(Secret::new),
+                })
+            }
+        };
+        let media_max_bytes = match lookup("VIGIE_MEDIA_MAX_BYTES") {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1024..=1 << 30).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "VIGIE_MEDIA_MAX_BYTES",
+                        "expected a size in bytes from 1024 to 1073741824",
+                    )
+                })?,
+            None => 20_000_000,
+        };
+        let media_base_url = match lookup("VIGIE_MEDIA_BASE_URL") {
+            Some(v)
+                if v.starts_with("https://") || v.starts_with("http://") || v.starts_with('/') =>
+            {
+                Some(v.trim_end_matches('/').to_owned())
+            }
+            Some(_) => {
+                return Err(invalid(
+                    "VIGIE_MEDIA_BASE_URL",
+                    "expected an address such as https://cdn.example/media",
+                ));
+            }
+            None => None,
+        };
         Ok(Self {
+            media,
+            media_max_bytes,
+            media_base_url,
             timezone: lookup("VIGIE_TIMEZONE").unwrap_or_else(|| "Europe/Paris".to_owned()),
             max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,
@@ -224,9 +324,7 @@ impl Config {
             bind,
             base_url,
             lang,
-            data_dir: lookup("VIGIE_DATA_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("data")),
+            data_dir,
             pg_bindir: lookup("VIGIE_PG_BINDIR").map(PathBuf::from),
             page_size: number("VIGIE_PAGE_SIZE", 10)?,
             related_count: number("VIGIE_RELATED_COUNT", 4)?,
@@ -242,7 +340,7 @@ impl Config {
 }
 
 /// `90s`, `30m`, `2h`, `1d`, or a bare number of seconds; never zero.
-fn parse_duration(s: &str) -> Option<Duration> {
+pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     let (number, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => s.split_at(i),

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod jobs;
+pub mod media;
 pub mod seed;
 pub mod store;
 pub mod transfer;

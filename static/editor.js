@@ -5,7 +5,8 @@
 //   2. writing: the toolbar and its shortcuts, word count, paste from Docs/Word/the web as
 //      Markdown, links to other articles offered by title ([[);
 //   3. the live preview beside the text, and the settings tab;
-//   4. tags and related articles chosen by typing, with no page reload.
+//   4. tags and related articles chosen by typing, with no page reload;
+//   5. images: sent from the toolbar, dropped or pasted into the text, described, inserted.
 (function () {
   "use strict";
   var form = document.querySelector("form.article-form");
@@ -263,6 +264,9 @@
     } else if (kind === "article") {
       body.setRangeText("[[", start, end, "end");
       linkPicker.open();
+    } else if (kind === "image") {
+      imageDialog.open(null);
+      return;
     } else if (inline[kind]) {
       var parts = inline[kind];
       var selected = text.slice(start, end);
@@ -646,4 +650,127 @@
     });
     relatedInput.addEventListener("blur", function () { window.setTimeout(relatedSuggestions.close, 150); });
   }
+
+  // 5. Images. The toolbar's button, a file dropped on the text or an image pasted into it
+  // opens the dialog: the person describes the image (alt text is required), it is sent to the
+  // library, and its Markdown goes where the cursor was. The library's newest images can be
+  // inserted as they are.
+  var imageDialog = (function () {
+    var dialog = document.querySelector("dialog.image-dialog");
+    if (!dialog || !body || !editable || typeof dialog.showModal !== "function") {
+      return { open: function () {} };
+    }
+    var dform = dialog.querySelector("form");
+    var fileInput = dform.elements.file;
+    var preview = dialog.querySelector(".image-dialog-preview");
+    var error = dialog.querySelector(".image-dialog-error");
+    var library = dialog.querySelector(".image-dialog-library");
+    var file = null, at = [0, 0], before = "";
+    function say(message) {
+      error.textContent = message || "";
+      error.hidden = !message;
+    }
+    function choose(f) {
+      file = f;
+      if (preview.src) URL.revokeObjectURL(preview.src);
+      preview.hidden = !f;
+      if (f) preview.src = URL.createObjectURL(f);
+    }
+    function insert(markdown) {
+      // Where the cursor was, unless the text changed meanwhile.
+      var where = body.value === before ? at : [body.selectionStart, body.selectionEnd];
+      var text = body.value;
+      var lead = where[0] > 0 && text[where[0] - 1] !== "\n" ? "\n\n" : (where[0] > 0 && text[where[0] - 2] !== "\n" ? "\n" : "");
+      body.setRangeText(lead + markdown + "\n\n", where[0], where[1], "end");
+      body.focus();
+      changed();
+    }
+    function showLibrary() {
+      library.textContent = "";
+      lookup("/editor/lookup/media?q=").then(function (found) {
+        found.forEach(function (m) {
+          var li = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "image-choice";
+          if (m.thumbnail) {
+            var img = document.createElement("img");
+            img.src = m.thumbnail;
+            img.alt = "";
+            img.width = 72;
+            img.height = 48;
+            button.appendChild(img);
+          }
+          button.appendChild(document.createTextNode(m.alt || "(sans texte alternatif)"));
+          button.addEventListener("click", function () {
+            if (!m.alt) {
+              say("Cette image n’a pas de texte alternatif : décrivez-la d’abord dans la bibliothèque (Images).");
+              return;
+            }
+            dialog.close();
+            insert(m.markdown);
+          });
+          li.appendChild(button);
+          library.appendChild(li);
+        });
+      });
+    }
+    function send(retried) {
+      var alt = dform.elements.alt.value.trim();
+      if (!file) { say("Choisissez un fichier, ou une image de la bibliothèque."); return; }
+      if (!alt) { say("Décrivez l’image en quelques mots (texte alternatif) : c’est ce que liront ceux qui ne la voient pas."); dform.elements.alt.focus(); return; }
+      var data = new FormData();
+      data.set("csrf_token", csrf);
+      data.set("alt", alt);
+      data.set("caption", dform.elements.caption.value);
+      data.set("credit", dform.elements.credit.value);
+      data.set("file", file, file.name || "image");
+      say("");
+      tell("Envoi de l’image…", false);
+      fetch("/editor/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 403 && !retried) {
+            return refreshToken().then(function (ok) { if (ok) send(true); else say("Votre session a expiré : reconnectez-vous dans un autre onglet."); });
+          }
+          return response.json().then(function (answer) {
+            if (!response.ok) { say(answer.error || "L’image n’a pas pu être envoyée."); tell("Image refusée", true); return; }
+            dialog.close();
+            insert(answer.markdown);
+            tell("Image ajoutée : ses versions pour le web se préparent", false);
+          });
+        })
+        .catch(function () { say("L’image n’a pas pu être envoyée (connexion ?) : réessayez."); tell("Envoi de l’image impossible", true); });
+    }
+    dform.addEventListener("submit", function (event) { event.preventDefault(); send(false); });
+    dialog.querySelector("button[value=cancel]").addEventListener("click", function () { dialog.close(); body.focus(); });
+    fileInput.addEventListener("change", function () { choose(fileInput.files[0] || null); });
+    // Dropped on the text, or pasted into it: the same dialog, with that file.
+    body.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") !== -1) event.preventDefault();
+    });
+    body.addEventListener("drop", function (event) {
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || !files.length || !/^image\//.test(files[0].type)) return;
+      event.preventDefault();
+      open(files[0]);
+    });
+    body.addEventListener("paste", function (event) {
+      var files = event.clipboardData && event.clipboardData.files;
+      if (!files || !files.length || !/^image\//.test(files[0].type)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      open(files[0]);
+    }, true);
+    function open(f) {
+      at = [body.selectionStart, body.selectionEnd];
+      before = body.value;
+      dform.reset();
+      say("");
+      choose(f);
+      showLibrary();
+      dialog.showModal();
+      (f ? dform.elements.alt : fileInput).focus();
+    }
+    return { open: open };
+  })();
 })();

@@ -36,6 +36,11 @@ pub enum AuditAction {
     LoginFailed,
     Logout,
     ImportWordpress,
+    MediaUpload,
+    MediaUpdate,
+    /// A new file for an image articles keep pointing at.
+    MediaReplace,
+    MediaDelete,
 }
 
 impl AuditAction {
@@ -68,6 +73,10 @@ impl AuditAction {
         Self::LoginFailed,
         Self::Logout,
         Self::ImportWordpress,
+        Self::MediaUpload,
+        Self::MediaUpdate,
+        Self::MediaReplace,
+        Self::MediaDelete,
     ];
 
     /// The name stored in the log.
@@ -101,6 +110,10 @@ impl AuditAction {
             Self::LoginFailed => "login.failed",
             Self::Logout => "logout",
             Self::ImportWordpress => "import.wordpress",
+            Self::MediaUpload => "media.upload",
+            Self::MediaUpdate => "media.update",
+            Self::MediaReplace => "media.replace",
+            Self::MediaDelete => "media.delete",
         }
     }
 
@@ -139,6 +152,10 @@ impl AuditAction {
             Self::LoginFailed => "échec de connexion",
             Self::Logout => "déconnexion",
             Self::ImportWordpress => "import WordPress",
+            Self::MediaUpload => "image envoyée",
+            Self::MediaUpdate => "image décrite",
+            Self::MediaReplace => "fichier d’image remplacé",
+            Self::MediaDelete => "image supprimée",
         }
     }
 
@@ -170,6 +187,9 @@ impl AuditAction {
             | Self::LoginFailed
             | Self::Logout => "user",
             Self::ImportWordpress => "site",
+            Self::MediaUpload | Self::MediaUpdate | Self::MediaReplace | Self::MediaDelete => {
+                "media"
+            }
         }
     }
 }

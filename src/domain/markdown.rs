@@ -24,7 +24,13 @@ pub struct Rendered {
     pub excerpt: String,
     /// Slugs of `/articles/{slug}` links (relative, or absolute on `site_url`), in order, once each.
     pub article_links: Vec<Slug>,
+    /// Library images the body shows (`![alt](/images/{id})`), in order, once each.
+    pub image_ids: Vec<uuid::Uuid>,
 }
+
+/// Where the body points at a library image: `/images/{id}`, which pages turn into the
+/// image's renditions.
+pub const IMAGE_PATH: &str = "/images/";
 
 /// The deepest nesting a body may have: quotes and lists in Markdown, elements in raw HTML.
 /// Parsing time grows with the square of the depth (eight thousand nested quotes take
@@ -128,6 +134,7 @@ pub fn render(markdown: &str, site_url: &str, lang: Lang) -> Rendered {
             html: sanitize(&format!("<p>{text}</p>")),
             excerpt: String::new(),
             article_links: Vec::new(),
+            image_ids: Vec::new(),
         };
     }
     let arena = Arena::new();
@@ -135,13 +142,26 @@ pub fn render(markdown: &str, site_url: &str, lang: Lang) -> Rendered {
     let root = comrak::parse_document(&arena, markdown, &options);
 
     let mut article_links = Vec::new();
+    let mut image_ids = Vec::new();
     let mut seen = HashSet::new();
     for node in root.descendants() {
-        if let NodeValue::Link(link) = &node.data().value
-            && let Some(slug) = article_slug(&link.url, site_url)
-            && seen.insert(slug.clone())
-        {
-            article_links.push(slug);
+        match &node.data().value {
+            NodeValue::Link(link) => {
+                if let Some(slug) = article_slug(&link.url, site_url)
+                    && seen.insert(slug.clone())
+                {
+                    article_links.push(slug);
+                }
+            }
+            NodeValue::Image(image) => {
+                if let Some(id) = image.url.strip_prefix(IMAGE_PATH)
+                    && let Ok(id) = uuid::Uuid::parse_str(id)
+                    && !image_ids.contains(&id)
+                {
+                    image_ids.push(id);
+                }
+            }
+            _ => {}
         }
     }
     let excerpt = excerpt(root);
@@ -166,6 +186,7 @@ pub fn render(markdown: &str, site_url: &str, lang: Lang) -> Rendered {
         html,
         excerpt,
         article_links,
+        image_ids,
     }
 }
 

@@ -6,6 +6,8 @@
 pub mod articles;
 pub mod audit;
 pub mod clock;
+pub mod jobs;
+pub mod media;
 pub mod review;
 
 pub mod sessions;

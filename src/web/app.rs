@@ -40,7 +40,7 @@ impl Application {
         let address = listener
             .local_addr()
             .context("reading the listener's address")?;
-        let state = AppState::new(pool, config);
+        let state = AppState::new(pool, config)?;
         let router = router(state.clone());
         Ok(Self {
             listener,

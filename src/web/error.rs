@@ -43,6 +43,9 @@ pub enum AppError {
     /// 500: a template failed to render.
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
+    /// 503: the media store (folder or S3 bucket) could not be read or written.
+    #[error("media store: {0:#}")]
+    Storage(anyhow::Error),
 }
 
 impl From<super::Busy> for AppError {
@@ -84,6 +87,10 @@ impl IntoResponse for AppError {
             }
             AppError::Busy => {
                 tracing::warn!("no free slot for slow work: answered 503");
+                return try_again_soon();
+            }
+            AppError::Storage(e) => {
+                tracing::error!(error = %format!("{e:#}"), "media store unavailable");
                 return try_again_soon();
             }
             AppError::Database(_) | AppError::Template(_) => {

@@ -85,8 +85,15 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(RequestBodyLimitLayer::new(body_limit(&state.config)))
-        // Extractors have their own 2 MB default; they follow the same limit.
+        // The largest request of all: an image upload. Extractors have their own limit
+        // below, which only the upload routes raise (see `routes`).
+        .layer(RequestBodyLimitLayer::new(
+            body_limit(&state.config).max(
+                usize::try_from(state.config.media_max_bytes)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1 << 20),
+            ),
+        ))
         .layer(DefaultBodyLimit::max(body_limit(&state.config)));
 
     routes::add_all(Router::new(), &state)

@@ -40,8 +40,17 @@ impl AppState {
             stylesheet: assets::STYLESHEET.url.as_str(),
             reader_script: assets::READER_SCRIPT.url.as_str(),
             account: None,
+            image: None,
         }
     }
+}
+
+/// The picture a social network shows when a page is shared (`og:image`).
+pub struct SocialImage {
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
 }
 
 /// The signed-in user's corner of the header: their name and a sign-out button.
@@ -73,4 +82,6 @@ pub struct Page {
     pub reader_script: &'static str,
     /// Set on staff pages only; public pages look the same to everyone.
     pub account: Option<AccountNav>,
+    /// `og:image` and `twitter:image`.
+    pub image: Option<SocialImage>,
 }

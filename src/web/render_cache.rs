@@ -34,6 +34,9 @@ use crate::store::clock;
 
 /// The channel the triggers announce changes on.
 const CHANNEL: &str = "vigie_content";
+/// The channel new background jobs are announced on (see the `media` migration): the same
+/// connection hears it and wakes this instance's worker.
+const JOBS_CHANNEL: &str = "vigie_jobs";
 /// How long to wait before trying the database again after losing the listener.
 const RECONNECT: Duration = Duration::from_secs(1);
 /// How long a write waits for its changes to reach this instance's cache.
@@ -106,6 +109,8 @@ pub struct RenderCache {
     clock: AtomicI64,
     /// Requests waiting for their own `sync:` marker to come back (see [`RenderCache::sync`]).
     waiting: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    /// Woken when a background job is added anywhere (the listener hears `vigie_jobs`).
+    pub jobs: Arc<Notify>,
 }
 
 impl RenderCache {
@@ -126,6 +131,7 @@ impl RenderCache {
             generation: AtomicU64::new(0),
             clock: AtomicI64::new(0),
             waiting: Mutex::new(HashMap::new()),
+            jobs: Arc::new(Notify::new()),
         }
     }
 
@@ -301,6 +307,10 @@ impl RenderCache {
                 });
                 tokio::select! {
                     received = listener.try_recv() => match received {
+                        Ok(Some(notification)) if notification.channel() == JOBS_CHANNEL => {
+                            self.jobs.notify_one();
+                            continue;
+                        }
                         Ok(Some(notification)) => {
                             if !self.forget(notification.payload()) {
                                 continue;
@@ -333,7 +343,7 @@ impl RenderCache {
 
 async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, JOBS_CHANNEL]).await?;
     Ok(listener)
 }
 

@@ -62,6 +62,9 @@ fn table() -> Vec<Entry> {
         GET "/api/v1/authors" Public => api::list_authors,
         GET "/api/v1/openapi.json" Public => api::openapi,
         GET "/api/{*rest}" Public => api::not_found,
+        // Media files: cached for ever by their hashed names, never through the render cache.
+        GET "/media/{file}" Open => public::media_file,
+        GET "/images/{id}" Open => public::image,
         GET "/static/vigie.css" Open => assets::stylesheet,
         GET "/static/editor.js" Open => assets::editor_script,
         GET "/static/reader.js" Open => assets::reader_script,
@@ -89,6 +92,14 @@ fn table() -> Vec<Entry> {
         GET "/editor/lookup/articles" Needs(UseEditor) => editor::lookup_articles,
         POST "/editor/paste" Needs(UseEditor) => editor::paste,
         GET "/editor/token" Needs(UseEditor) => editor::token,
+        // The image library; who may change an image is checked per image.
+        GET "/editor/media" Needs(UseEditor) => editor::media_library,
+        POST "/editor/media" Needs(UseEditor) => editor::upload,
+        GET "/editor/lookup/media" Needs(UseEditor) => editor::lookup_media,
+        GET "/editor/media/{id}" Needs(UseEditor) => editor::media_item,
+        POST "/editor/media/{id}" Needs(UseEditor) => editor::media_update,
+        POST "/editor/media/{id}/file" Needs(UseEditor) => editor::media_replace,
+        POST "/editor/media/{id}/delete" Needs(UseEditor) => editor::media_delete,
         GET "/editor/articles/{id}" Needs(UseEditor) => editor::edit,
         GET "/editor/by-slug/{slug}" Needs(UseEditor) => editor::by_slug,
         POST "/editor/articles/{id}" Needs(UseEditor) => editor::save,
@@ -123,6 +134,9 @@ fn table() -> Vec<Entry> {
     ]
 }
 
+/// The routes that take a file.
+const UPLOADS: &[&str] = &["/editor/media", "/editor/media/{id}/file"];
+
 /// Every route, for tests and documentation.
 pub fn list() -> Vec<Route> {
     table().into_iter().map(|e| e.route).collect()
@@ -140,6 +154,13 @@ pub(super) fn add_all(mut router: Router<AppState>, state: &AppState) -> Router<
         };
         if route.path.starts_with("/api/") {
             handler = handler.layer(api::cors());
+        }
+        if UPLOADS.contains(&route.path) && route.method == Method::POST {
+            // An image and the form's few fields; every other form keeps the smaller limit.
+            let limit = usize::try_from(state.config.media_max_bytes)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1 << 20);
+            handler = handler.layer(axum::extract::DefaultBodyLimit::max(limit));
         }
         router = router.route(route.path, handler);
     }

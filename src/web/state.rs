@@ -27,14 +27,20 @@ pub struct AppState {
     pub(super) cache: Arc<render_cache::RenderCache>,
     /// Set when shutdown has begun: `/readyz` then fails, so load balancers move on.
     draining: Arc<AtomicBool>,
+    /// Where media files are kept.
+    pub media: crate::media::MediaStore,
+    /// At most one image decoded per core at a time (uploads and renditions), off the async
+    /// threads.
+    pub(crate) images: Arc<Semaphore>,
 }
 
 /// How long a sign-in or a render waits for a slot before the server says it is busy.
 const BLOCKING_QUEUE: Duration = Duration::from_secs(10);
 
 impl AppState {
-    /// The state of a server; starts the content listener (so: inside the Tokio runtime).
-    pub fn new(pool: PgPool, config: Config) -> Self {
+    /// The state of a server; starts the content listener and the background worker (so:
+    /// inside the Tokio runtime). Fails if the media store cannot be opened.
+    pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
@@ -43,7 +49,18 @@ impl AppState {
             config.render_cache_bytes,
         ));
         tokio::spawn(Arc::clone(&cache).listen(pool.clone()));
-        Self {
+        let media = crate::media::MediaStore::open(&config.media)?;
+        let images = Arc::new(Semaphore::new(cores.saturating_sub(1).max(1)));
+        let worker = crate::jobs::Worker {
+            pool: pool.clone(),
+            media: media.clone(),
+            images: Arc::clone(&images),
+            media_max_bytes: config.media_max_bytes,
+        };
+        tokio::spawn(worker.run(Arc::downgrade(&cache.jobs)));
+        Ok(Self {
+            media,
+            images,
             cache,
             pool,
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
@@ -51,7 +68,24 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(cores)),
             rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Where readers fetch media files: `VIGIE_MEDIA_BASE_URL`, or this site's `/media`.
+    pub fn media_base(&self) -> String {
+        match &self.config.media_base_url {
+            Some(base) if base.starts_with('/') => format!("{}{base}", self.config.base_url),
+            Some(base) => base.clone(),
+            None => format!("{}/media", self.config.base_url),
         }
+    }
+
+    /// Image work (deciding what an upload is) on a blocking thread, in the image slots.
+    pub async fn image_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        blocking(&self.images, work).await
     }
 
     /// From now on `/readyz` says this instance is going away (requests are still served).

@@ -205,6 +205,69 @@ fn matrix() -> Vec<Case> {
             &[("html", "<p>Collé</p>")],
             [SignIn, Status(200), Status(200), Status(200), SignIn],
         ),
+        case(
+            "GET",
+            "/editor/media",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        // No file: the form again, saying so.
+        case(
+            "POST",
+            "/editor/media",
+            "",
+            &[("alt", "Une image")],
+            [SignIn, Status(422), Status(422), Status(422), SignIn],
+        ),
+        case(
+            "GET",
+            "/editor/lookup/media",
+            "?q=x",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        // Someone else's image: anyone on the desk sees it; only editors change it.
+        Case {
+            fixture: "media",
+            ..case(
+                "GET",
+                "/editor/media/{id}",
+                "",
+                &[],
+                [SignIn, Status(200), Status(200), Status(200), SignIn],
+            )
+        },
+        Case {
+            fixture: "media",
+            ..case(
+                "POST",
+                "/editor/media/{id}",
+                "",
+                &[("alt", "Nouveau texte"), ("caption", ""), ("credit", "")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "media",
+            ..case(
+                "POST",
+                "/editor/media/{id}/file",
+                "",
+                &[],
+                [SignIn, Status(403), Status(422), Status(422), SignIn],
+            )
+        },
+        Case {
+            fixture: "media",
+            ..case(
+                "POST",
+                "/editor/media/{id}/delete",
+                "",
+                &[],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
         case("GET", "/editor/articles/{id}", "", &[], THEIRS),
         case(
             "GET",
@@ -451,6 +514,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/authors"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/{*rest}"),
+    ("GET", "/media/{file}"),
+    ("GET", "/images/{id}"),
     ("GET", "/static/vigie.css"),
     ("GET", "/static/editor.js"),
     ("GET", "/static/reader.js"),
@@ -524,6 +589,20 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
             vigie::store::tags::find_or_create(&mut conn, &name, vigie::domain::TagKind::Topic, "")
                 .await
                 .unwrap();
+        return (id, 0);
+    }
+    if status == "media" {
+        // An image another journalist sent (its file need not exist for these routes).
+        let id = uuid::Uuid::new_v4();
+        sqlx::query(
+            "insert into media (id, original_key, original_bytes, format, width, height, alt, uploaded_by)
+             values ($1, 'originals/x.jpg', 10, 'jpeg', 10, 10, 'Une image', $2)",
+        )
+        .bind(id)
+        .bind(author.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
         return (id, 0);
     }
     if status == "user" {
@@ -635,6 +714,8 @@ async fn fingerprint(app: &TestApp) -> String {
         "app_user",
         "audit_event",
         "password_token",
+        "media",
+        "job",
     ] {
         let sql = format!(
             "select coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from {table} t"

@@ -32,6 +32,7 @@ mod health;
 mod i18n;
 mod lists;
 mod logging;
+mod media;
 mod render_cache;
 mod review;
 mod round_trip;

@@ -163,6 +163,7 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             related: &[],
             save_key: None,
             social: None,
+            featured: None,
         };
         let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;

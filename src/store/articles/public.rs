@@ -27,6 +27,7 @@ pub struct Summary {
     pub author_name: String,
     pub author_slug: String,
     pub tags: Json<Vec<TagRef>>,
+    pub featured_media_id: Option<Uuid>,
 }
 
 /// Which public articles a list shows.
@@ -129,7 +130,8 @@ pub async fn list_published(
             r#"
             select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
                    a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
-                   a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>"
+                   a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>",
+                   a.featured_media_id
             from article_tag x
             join public_article a on a.id = x.article_id
             -- The tag's copy of the rule walks its date index; the view's rule decides.
@@ -146,7 +148,8 @@ pub async fn list_published(
             r#"
             select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
                    lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
-                   author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+                   author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>",
+               featured_media_id
             from public_article
             where $1::uuid is null
               and article_matches(author_id, lang, search, $2, $6, $7)
@@ -166,7 +169,8 @@ async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary
         r#"
         select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
                lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
-               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>"
+               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>",
+               featured_media_id
         from public_article
         where (published_at, id) < ($1, $2)
         order by published_at desc, id desc
@@ -207,6 +211,9 @@ pub struct Published {
     /// What a social network shows when it is shared (empty: the title, the dek).
     pub social_title: String,
     pub social_description: String,
+    pub featured_media_id: Option<Uuid>,
+    /// The library images its text shows.
+    pub media_ids: Vec<Uuid>,
 }
 
 /// A correction under a published article.
@@ -247,7 +254,9 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                                    order by c.noted_at, c.id)
                    from correction c where c.article_id = a.id
                ), '[]') as "corrections!: Json<Vec<Correction>>",
-               a.social_title as "social_title!", a.social_description as "social_description!"
+               a.social_title as "social_title!", a.social_description as "social_description!",
+               a.featured_media_id,
+               array(select m.media_id from article_media m where m.article_id = a.id) as "media_ids!"
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
         from readable_article a
         -- At this address, or at one it had (then it answers with its current one).
@@ -292,6 +301,8 @@ pub async fn moved_from(pool: &PgPool, path: &str) -> Result<Option<String>, sql
 pub struct FeedEntry {
     pub summary: Summary,
     pub body_html: String,
+    /// The library images its text shows.
+    pub media_ids: Vec<Uuid>,
 }
 
 /// The newest `limit` public articles matching `filter`, in full, for feeds: the lists' own
@@ -304,18 +315,29 @@ pub async fn feed(
     let summaries = list_published(pool, filter, None, limit).await?;
     let ids: Vec<Uuid> = summaries.iter().map(|s| s.id).collect();
     let texts = sqlx::query!(
-        r#"select id as "id!", body_html as "body_html!" from public_article where id = any($1)"#,
+        r#"
+        select id as "id!", body_html as "body_html!",
+               array(select m.media_id from article_media m where m.article_id = a.id) as "media_ids!"
+        from public_article a where id = any($1)
+        "#,
         &ids
     )
     .fetch_all(pool)
     .await?;
-    let mut texts: HashMap<Uuid, String> = texts.into_iter().map(|t| (t.id, t.body_html)).collect();
+    let mut texts: HashMap<Uuid, (String, Vec<Uuid>)> = texts
+        .into_iter()
+        .map(|t| (t.id, (t.body_html, t.media_ids)))
+        .collect();
     // One taken down between the two reads is left out.
     Ok(summaries
         .into_iter()
         .filter_map(|summary| {
-            let body_html = texts.remove(&summary.id)?;
-            Some(FeedEntry { summary, body_html })
+            let (body_html, media_ids) = texts.remove(&summary.id)?;
+            Some(FeedEntry {
+                summary,
+                body_html,
+                media_ids,
+            })
         })
         .collect())
 }

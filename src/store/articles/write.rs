@@ -34,6 +34,8 @@ pub struct Draft<'a> {
     /// What a social network shows when it is shared, title and description (empty: the
     /// article's own). `None`: as they are (a restore, or a writer that has no such fields).
     pub social: Option<(&'a str, &'a str)>,
+    /// The featured image: `Some(None)` none, `None` as it is (a writer without the field).
+    pub featured: Option<Option<Uuid>>,
 }
 
 impl Draft<'_> {
@@ -243,7 +245,8 @@ async fn write_text(
         set slug = $2, title = $3, dek = $4, body_markdown = $5, body_html = $6, excerpt = $7,
             lang = $8, last_editor_id = $9, version = version + case when $10 then 1 else 0 end,
             social_title = coalesce($11, social_title),
-            social_description = coalesce($12, social_description)
+            social_description = coalesce($12, social_description),
+            featured_media_id = case when $13 then $14 else featured_media_id end
         where id = $1
         returning version
         "#,
@@ -261,7 +264,9 @@ async fn write_text(
         // Line ends as the browser counts them (a form sends `\r\n`).
         draft
             .social
-            .map(|(_, description)| description.trim().replace("\r\n", "\n"))
+            .map(|(_, description)| description.trim().replace("\r\n", "\n")),
+        draft.featured.is_some(),
+        draft.featured.flatten()
     )
     .fetch_one(conn)
     .await
@@ -304,6 +309,7 @@ async fn write_parts(
     links::set_tags(conn, id, draft.tags).await?;
     links::set_picked_links(conn, id, draft.related).await?;
     let warnings = links::set_inline_links(conn, id, &rendered.article_links).await?;
+    crate::store::media::set_in_text(conn, id, &rendered.image_ids).await?;
     snapshot(conn, id, actor, kind, draft.save_key).await?;
     Ok(warnings)
 }

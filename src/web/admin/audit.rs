@@ -157,6 +157,15 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
         ),
         A::Logout => ("s’est déconnecté·e", false, String::new()),
         A::ImportWordpress => ("a importé un export WordPress", false, String::new()),
+        A::MediaUpload | A::MediaUpdate | A::MediaReplace | A::MediaDelete => {
+            let verb = match e.action {
+                A::MediaUpload => "a envoyé l’image",
+                A::MediaUpdate => "a modifié la description de l’image",
+                A::MediaReplace => "a remplacé le fichier de l’image",
+                _ => "a supprimé l’image",
+            };
+            (verb, false, format!(" « {} »", text("alt")))
+        }
     };
     (verb.to_owned(), names, tail)
 }

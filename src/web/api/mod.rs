@@ -21,11 +21,12 @@ mod wire;
 
 pub use error::ApiError;
 use wire::{
-    ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiRelated, ApiTag, ApiTagRef, ArticleList,
-    ArticleSummary, AuthorList, ErrorBody, TagList,
+    ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiImage, ApiRelated, ApiTag, ApiTagRef,
+    ArticleList, ArticleSummary, AuthorList, ErrorBody, TagList,
 };
 
 use crate::domain::{Lang, Slug};
+use crate::media::picture;
 use crate::store::articles::discover;
 use crate::store::articles::public::{self, Cursor, Filter, Lookup};
 use crate::store::{tags, users};
@@ -252,8 +253,21 @@ pub async fn article(
     let limit = i64::from(state.config.related_count);
     let related = discover::related(&state.pool, found.id, limit).await?;
     let base = &state.config.base_url;
-    let deps = CacheDeps::article_page(&found, &related);
+    let mut deps = CacheDeps::article_page(&found, &related);
+    let mut media_ids = found.media_ids.clone();
+    media_ids.extend(found.featured_media_id);
+    deps.0
+        .extend(media_ids.iter().map(|id| format!("media:{id}")));
+    let images = picture::by_id(
+        &crate::store::media::pictures(&state.pool, &media_ids).await?,
+        &state.media_base(),
+    );
     let a = *found;
+    let image = a
+        .featured_media_id
+        .and_then(|id| images.get(&id).cloned())
+        .map(ApiImage::from);
+    let body_html = picture::expand(&a.body_html, &images, picture::Style::Plain);
     let article = Json(ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
         author: byline(base, a.author_slug, a.author_name),
@@ -284,7 +298,8 @@ pub async fn article(
         published_at: a.published_at,
         updated_at: a.updated_at,
         archived: a.archived,
-        body_html: a.body_html,
+        body_html,
+        image,
     });
     Ok((axum::Extension(deps), article).into_response())
 }

@@ -88,6 +88,39 @@ pub struct ApiRelated {
     pub published_at: OffsetDateTime,
 }
 
+/// An article's featured image.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiImage {
+    /// A JPEG about 960 pixels wide.
+    pub url: String,
+    /// Every width, as an HTML `srcset` (JPEG).
+    pub srcset: String,
+    /// The largest width's size.
+    pub width: i32,
+    pub height: i32,
+    /// What the image shows, for readers who do not see it.
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    /// The 1.91:1 crop social networks show.
+    pub card_url: Option<String>,
+}
+
+impl From<crate::media::picture::Shown> for ApiImage {
+    fn from(s: crate::media::picture::Shown) -> Self {
+        Self {
+            url: s.src,
+            srcset: s.jpeg_srcset,
+            width: s.width,
+            height: s.height,
+            alt: s.alt,
+            caption: s.caption,
+            credit: s.credit,
+            card_url: s.card.map(|(url, _, _)| url),
+        }
+    }
+}
+
 /// One article in full.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiArticle {
@@ -105,8 +138,10 @@ pub struct ApiArticle {
     pub archived: bool,
     pub author: ApiByline,
     pub tags: Vec<ApiTagRef>,
-    /// The text as sanitised HTML, as the site shows it.
+    /// The text as sanitised HTML, as the site shows it (its images as plain `<img>`).
     pub body_html: String,
+    /// The featured image, once its files are made.
+    pub image: Option<ApiImage>,
     pub related: Vec<ApiRelated>,
     pub corrections: Vec<ApiCorrection>,
 }

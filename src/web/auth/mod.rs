@@ -76,6 +76,12 @@ impl CurrentUser {
         may(self.role, permission)
     }
 
+    /// Whether `token` is this session's CSRF token (for forms `SignedForm` cannot read:
+    /// file uploads).
+    pub fn signed(&self, token: &str) -> bool {
+        same_secret(token, &self.csrf_token)
+    }
+
     /// Looks up the session named by the request's cookie, if it is alive.
     async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<Self>, AppError> {
         let Some(token) = session_cookie(parts, state) else {

@@ -85,6 +85,7 @@ pub async fn autosave_new(
         social: social_error(&form)
             .is_none()
             .then_some((&form.social_title, &form.social_description)),
+        featured: None,
     };
     let mut tx = state.pool.begin().await?;
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
@@ -165,6 +166,7 @@ pub async fn autosave(
         // An autosave is not the form's save: the save, when it comes, must not find it.
         save_key: None,
         social: None,
+        featured: None,
     };
     let mut tx = state.pool.begin().await?;
     kept::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;

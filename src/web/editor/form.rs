@@ -28,6 +28,8 @@ pub struct ArticleForm {
     /// What a social network shows when the article is shared (empty: title and dek).
     pub social_title: String,
     pub social_description: String,
+    /// The featured image's id; empty: none; absent: as it is.
+    pub featured_media: Option<String>,
     /// Checked existing tags.
     #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,
@@ -132,6 +134,11 @@ impl ArticleForm {
             body: a.body_markdown.clone(),
             social_title: a.social_title.clone(),
             social_description: a.social_description.clone(),
+            featured_media: Some(
+                a.featured_media_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             tags: a.tags.0.clone(),
             related: a.picked.0.iter().map(|p| p.id).collect(),
             ..Self::default()
@@ -192,7 +199,15 @@ impl ArticleForm {
             related,
             save_key: self.save_key,
             social: Some((&self.social_title, &self.social_description)),
+            featured: self.featured(),
         }
+    }
+
+    /// The featured image the form asks for: `None` when the form has no such field.
+    pub fn featured(&self) -> Option<Option<Uuid>> {
+        self.featured_media
+            .as_deref()
+            .map(|id| Uuid::parse_str(id.trim()).ok())
     }
 }
 
@@ -207,6 +222,7 @@ pub struct Errors {
     pub body: Option<String>,
     pub new_tag: Option<&'static str>,
     pub social: Option<&'static str>,
+    pub featured: Option<&'static str>,
 }
 
 impl Errors {
@@ -219,6 +235,7 @@ impl Errors {
             || self.body.is_some()
             || self.new_tag.is_some()
             || self.social.is_some()
+            || self.featured.is_some()
     }
 }
 

@@ -7,10 +7,12 @@ mod conflict;
 mod form;
 mod list;
 mod lookup;
+mod media;
 mod page;
 mod preview;
 mod revisions;
 mod save;
+mod upload;
 mod view;
 
 pub(crate) use actions::local_time;
@@ -18,10 +20,15 @@ pub use actions::{add_correction, change_status, delete, take_over};
 pub use autosave::{autosave, autosave_new};
 pub use list::list;
 pub use lookup::{articles as lookup_articles, paste, tags as lookup_tags, token};
+pub use media::{
+    delete as media_delete, item as media_item, library as media_library, lookup as lookup_media,
+    update as media_update,
+};
 pub use page::{by_slug, edit, new};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
+pub use upload::{replace as media_replace, upload};
 
 use uuid::Uuid;
 

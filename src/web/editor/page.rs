@@ -81,6 +81,24 @@ pub(super) async fn form_page(
     if !derived_excerpt.is_empty() && form.excerpt.trim() == derived_excerpt.trim() {
         form.excerpt.clear();
     }
+    let featured_value = match &form.featured_media {
+        Some(id) => id.trim().to_owned(),
+        None => article
+            .and_then(|a| a.featured_media_id)
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    };
+    let base = state.media_base();
+    let featured_choices =
+        crate::store::media::choices(&state.pool, uuid::Uuid::parse_str(&featured_value).ok(), 12)
+            .await?
+            .into_iter()
+            .map(|(id, alt, thumbnail)| super::view::FeaturedChoice {
+                id: id.to_string(),
+                alt,
+                thumbnail: thumbnail.map(|t| format!("{base}/{t}")),
+            })
+            .collect();
     let words = markdown::word_count(&form.body);
     let warnings = describe(&links::link_warnings(&state.pool, &links).await?);
     let title = match article {
@@ -155,6 +173,8 @@ pub(super) async fn form_page(
         correction_error,
         can_delete: article.is_some_and(|a| user.may(delete_permission(user, a))),
         timezone: state.config.timezone.clone(),
+        featured_choices,
+        featured_value,
         delete_error: extras.delete_error,
         workflow_error: extras.workflow_error,
         words,

@@ -185,6 +185,7 @@ pub async fn restore(
         save_key: None,
         // Revisions keep no social fields: the current ones stay.
         social: None,
+        featured: None,
     };
     let mut tx = state.pool.begin().await?;
     // Restoring is a decision about the current version: it is the base.

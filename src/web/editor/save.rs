@@ -21,6 +21,26 @@ use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState};
 
+/// What keeps the chosen featured image from being used: it is not in the library, or it has
+/// no text alternative (readers who do not see it would get nothing).
+async fn featured_problem(
+    state: &AppState,
+    form: &ArticleForm,
+) -> Result<Option<&'static str>, AppError> {
+    let Some(Some(id)) = form.featured() else {
+        return Ok(None);
+    };
+    let mut conn = state.pool.acquire().await?;
+    let found = crate::store::media::alts(&mut conn, &[id]).await?;
+    Ok(match found.first() {
+        None => Some("Cette image n’est plus dans la bibliothèque : choisissez-en une autre."),
+        Some((_, alt)) if alt.trim().is_empty() => Some(
+            "L’image principale n’a pas de texte alternatif : décrivez-la dans la bibliothèque (Images) avant de la placer, pour les lecteurs qui ne la voient pas.",
+        ),
+        Some(_) => None,
+    })
+}
+
 /// The checked tags plus the new one, created if needed, in the caller's transaction.
 async fn tag_ids(
     conn: &mut sqlx::PgConnection,
@@ -57,6 +77,13 @@ pub async fn create(
     let rendered = state.render(&form.body, valid.lang).await?;
     if let Err(errors) = check_rendered(&rendered) {
         return invalid(&state, &user, None, form, *errors).await;
+    }
+    if let Some(problem) = featured_problem(&state, &form).await? {
+        let errors = Errors {
+            featured: Some(problem),
+            ..Errors::default()
+        };
+        return invalid(&state, &user, None, form, errors).await;
     }
     let typed_slug = !form.slug.trim().is_empty();
     if typed_slug && desk::slug_taken(&state.pool, &valid.slug, None).await? {
@@ -222,6 +249,13 @@ async fn save_form(
     let rendered = state.render(&form.body, valid.lang).await?;
     if let Err(errors) = check_rendered(&rendered) {
         return invalid(state, &user, Some(&article), form, *errors).await;
+    }
+    if let Some(problem) = featured_problem(state, &form).await? {
+        let errors = Errors {
+            featured: Some(problem),
+            ..Errors::default()
+        };
+        return invalid(state, &user, Some(&article), form, errors).await;
     }
     // A draft readers never saw follows its title while nobody types an address.
     let slug_follows = form.slug.trim().is_empty() && article.published_at.is_none();

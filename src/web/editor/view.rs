@@ -164,6 +164,17 @@ pub struct EditPage {
     /// `VIGIE_TIMEZONE`, for the scheduling field.
     pub timezone: String,
     pub script: &'static str,
+    /// Images offered as the featured image (the chosen one first).
+    pub featured_choices: Vec<FeaturedChoice>,
+    /// The chosen one's id, empty for none.
+    pub featured_value: String,
+}
+
+/// An image the settings offer as the featured image.
+pub struct FeaturedChoice {
+    pub id: String,
+    pub alt: String,
+    pub thumbnail: Option<String>,
 }
 
 impl EditPage {

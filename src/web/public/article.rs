@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
 use crate::domain::{Slug, legacy_path};
+use crate::media::picture::{self, Shown, Style};
 use crate::store::articles::discover;
 use crate::store::articles::public::{self, Lookup, Published};
 use crate::store::review;
+use crate::web::page::SocialImage;
 use crate::web::render_cache::CacheDeps;
 use crate::web::{AppError, AppState, Page};
 
@@ -39,6 +41,7 @@ pub struct ArticleTemplate {
     modified: String,
     /// The schema.org NewsArticle description, safe inside `<script>`.
     json_ld: String,
+    featured: Option<Shown>,
 }
 
 /// schema.org `NewsArticle` for search engines, with the corrections when there are any.
@@ -48,6 +51,7 @@ fn news_article(
     tags: &[TagLink],
     corrections: &[CorrectionNote],
     modified: &str,
+    featured: Option<&Shown>,
 ) -> String {
     let url = format!("{base}/articles/{}", article.slug);
     let mut ld = serde_json::json!({
@@ -64,6 +68,12 @@ fn news_article(
         "publisher": { "@type": "Organization", "name": "Vigie", "url": format!("{base}/") },
         "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
     });
+    if let Some(image) = featured {
+        // Google asks for large images in several ratios: the card (1.91:1) and the whole.
+        let mut urls: Vec<&str> = image.card.iter().map(|(url, _, _)| url.as_str()).collect();
+        urls.push(&image.src);
+        ld["image"] = serde_json::json!(urls);
+    }
     if !corrections.is_empty() {
         ld["correction"] = corrections
             .iter()
@@ -129,7 +139,19 @@ pub async fn show(
         i64::from(state.config.related_count),
     )
     .await?;
-    let deps = CacheDeps::article_page(&article, &related);
+    let mut deps = CacheDeps::article_page(&article, &related);
+    let mut media_ids = article.media_ids.clone();
+    media_ids.extend(article.featured_media_id);
+    deps.0
+        .extend(media_ids.iter().map(|id| format!("media:{id}")));
+    let images = picture::by_id(
+        &crate::store::media::pictures(&state.pool, &media_ids).await?,
+        &state.media_base(),
+    );
+    article.body_html = picture::expand(&article.body_html, &images, Style::Page);
+    let featured = article
+        .featured_media_id
+        .and_then(|id| images.get(&id).cloned());
     let related = related
         .into_iter()
         .map(|r| RelatedLink {
@@ -159,6 +181,14 @@ pub async fn show(
     ));
     page.social_title = Some(article.social_title.clone()).filter(|t| !t.is_empty());
     page.social_description = Some(article.social_description.clone()).filter(|d| !d.is_empty());
+    page.image = featured.as_ref().and_then(|f| {
+        f.card.as_ref().map(|(url, width, height)| SocialImage {
+            url: url.clone(),
+            width: *width,
+            height: *height,
+            alt: f.alt.clone(),
+        })
+    });
     let tags = tag_links(std::mem::take(&mut article.tags.0));
     let modified = article
         .updated_at
@@ -171,6 +201,7 @@ pub async fn show(
         &tags,
         &corrections,
         &modified,
+        featured.as_ref(),
     );
     let page = ArticleTemplate {
         page,
@@ -181,6 +212,7 @@ pub async fn show(
         corrections,
         modified,
         json_ld,
+        featured,
     };
     Ok((Extension(deps), page).into_response())
 }

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
 use crate::domain::{Slug, text};
+use crate::media::picture;
 use crate::store::TagRef;
 use crate::store::articles::discover::{self, SitemapUrl};
 use crate::store::articles::public::{self, FeedEntry, Filter};
@@ -34,6 +35,8 @@ pub struct Entry {
     pub author_name: String,
     pub author_url: String,
     pub tags: Vec<TagRef>,
+    /// The featured image's JPEG: address and bytes (Atom and RSS enclosures).
+    pub image: Option<(String, i64)>,
 }
 
 #[derive(Template)]
@@ -61,12 +64,55 @@ struct RssFeed {
     entries: Vec<Entry>,
 }
 
-fn entry(base: &str, feed_entry: FeedEntry) -> Entry {
+/// The feed's entries, their images written out for feed readers (a plain `<img>`, the
+/// featured image first).
+async fn entries(state: &AppState, rows: Vec<FeedEntry>) -> Result<Vec<Entry>, AppError> {
+    let ids: Vec<uuid::Uuid> = rows
+        .iter()
+        .flat_map(|r| {
+            r.media_ids
+                .iter()
+                .copied()
+                .chain(r.summary.featured_media_id)
+        })
+        .collect();
+    let images = picture::by_id(
+        &crate::store::media::pictures(&state.pool, &ids).await?,
+        &state.media_base(),
+    );
+    let base = &state.config.base_url;
+    Ok(rows.into_iter().map(|e| entry(base, e, &images)).collect())
+}
+
+fn entry(
+    base: &str,
+    feed_entry: FeedEntry,
+    images: &std::collections::HashMap<uuid::Uuid, picture::Shown>,
+) -> Entry {
     let FeedEntry {
         summary: e,
         body_html,
+        ..
     } = feed_entry;
+    let featured = e.featured_media_id.and_then(|id| images.get(&id));
+    let mut body_html = picture::expand(&body_html, images, picture::Style::Plain);
+    if let Some(f) = featured {
+        body_html = format!(
+            "{}{body_html}",
+            picture::expand(
+                &format!(
+                    "<p><img src=\"{}{}\" alt=\"{}\"></p>",
+                    crate::domain::markdown::IMAGE_PATH,
+                    f.id,
+                    html_escape::encode_double_quoted_attribute(&f.alt)
+                ),
+                images,
+                picture::Style::Plain
+            )
+        );
+    }
     Entry {
+        image: featured.map(|f| (f.src.clone(), f.src_bytes)),
         id: format!("urn:uuid:{}", e.id),
         url: format!("{base}/articles/{}", e.slug),
         summary: if e.dek.is_empty() { e.excerpt } else { e.dek },
@@ -134,7 +180,7 @@ async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
         self_url: format!("{base}{}", scope.feed),
         page_url: format!("{base}{}", scope.page),
         updated: updated.format(&Rfc3339).unwrap_or_default(),
-        entries: rows.into_iter().map(|e| entry(&base, e)).collect(),
+        entries: entries(state, rows).await?,
         base,
     };
     Ok(xml("application/atom+xml; charset=utf-8", feed.render()?))
@@ -165,7 +211,7 @@ pub async fn site_rss(State(state): State<AppState>) -> Result<Response, AppErro
         self_url: format!("{base}/rss.xml"),
         page_url: format!("{base}/"),
         updated: updated.format(&Rfc2822).unwrap_or_default(),
-        entries: rows.into_iter().map(|e| entry(&base, e)).collect(),
+        entries: entries(&state, rows).await?,
     };
     Ok(xml("application/rss+xml; charset=utf-8", feed.render()?))
 }

@@ -24,6 +24,8 @@ pub struct Card {
     pub author_name: String,
     pub author_slug: String,
     pub tags: Vec<TagLink>,
+    /// Its featured image, when it has one (and its files are made).
+    pub image: Option<crate::media::picture::Shown>,
 }
 
 /// One page of a list, and where the next one starts.
@@ -55,9 +57,15 @@ async fn load(
     } else {
         None
     };
+    let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
+    let images = crate::media::picture::by_id(
+        &crate::store::media::pictures(&state.pool, &featured).await?,
+        &state.media_base(),
+    );
     let cards = rows
         .into_iter()
         .map(|a| Card {
+            image: a.featured_media_id.and_then(|id| images.get(&id).cloned()),
             summary: if a.dek.is_empty() { a.excerpt } else { a.dek },
             when: state.when(a.published_at),
             slug: a.slug,

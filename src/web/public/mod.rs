@@ -3,6 +3,7 @@
 mod article;
 mod feeds;
 mod listing;
+mod media;
 mod search;
 
 use time::OffsetDateTime;
@@ -14,6 +15,7 @@ pub use feeds::{
     sitemap_page, tag_atom,
 };
 pub use listing::{author, home, tag};
+pub use media::{file as media_file, image};
 pub use search::{search, search_words};
 
 use crate::store::TagRef;

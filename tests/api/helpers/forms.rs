@@ -60,6 +60,9 @@ pub async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     for id in page.attrs("input[name=related][checked]", "value") {
         fields.push(("related".to_owned(), id));
     }
+    for id in page.attrs("input[name=featured_media][checked]", "value") {
+        fields.push(("featured_media".to_owned(), id));
+    }
     fields
 }
 

@@ -3,6 +3,7 @@
 
 mod binary;
 mod forms;
+pub mod s3;
 
 pub use binary::{export_to, scratch, stderr, vigie};
 pub use forms::{form_of, id_from, new_article, post, set};
@@ -178,6 +179,10 @@ impl TestApp {
             _ => None,
         })
         .expect("default config");
+        // Each test's media files in their own folder, removed with the test.
+        config.media = vigie::config::MediaStorage::Local(
+            std::env::temp_dir().join(format!("vigie-media-{db_name}")),
+        );
         adjust(&mut config);
         let (stop, serving, state) = serve(&port, &pool, &config).await;
         let app = Self {
@@ -319,6 +324,26 @@ impl TestApp {
         }
     }
 
+    /// Starts another instance of the site on this test's database, with settings `adjust`
+    /// may change (as a second machine behind a load balancer would run). It serves until the
+    /// returned sender is dropped.
+    pub async fn another_instance(
+        &self,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (SocketAddr, oneshot::Sender<()>) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("binds a port");
+        port.set_nonblocking(true).expect("non-blocking port");
+        let addr = port.local_addr().expect("bound address");
+        let mut config = self.config.clone();
+        config.base_url = format!("http://{addr}");
+        adjust(&mut config);
+        let (stop, _serving, state) = serve(&port, &self.pool, &config).await;
+        tokio::time::timeout(LISTENER_WAIT, state.content_listener())
+            .await
+            .expect("the content listener connects");
+        (addr, stop)
+    }
+
     /// The running server's state (to look at what it holds, never to change it).
     pub fn state(&self) -> &web::AppState {
         &self.state
@@ -411,6 +436,7 @@ impl TestApp {
             related: &[],
             save_key: None,
             social: None,
+            featured: None,
         };
         let rendered = markdown::render(body, &self.base_url(), Lang::Fr);
         let created = write::create(&mut tx, author, Some(author), &draft, &rendered)
@@ -434,6 +460,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if let vigie::config::MediaStorage::Local(dir) = &self.config.media {
+            let _ = std::fs::remove_dir_all(dir);
         }
         let options = self.server.clone().database("postgres");
         let sql = format!("drop database if exists \"{}\" with (force)", self.db_name);
@@ -513,6 +542,65 @@ impl Browser {
         let page = self.get("/account").await;
         assert_eq!(page.status, 200, "signed in");
         page.attrs("input[name=csrf_token]", "value").remove(0)
+    }
+
+    /// Posts a multipart form (as a browser sends a file input), with `file` as the field
+    /// `file` (name, type, bytes) and extra headers.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let boundary = format!("----vigie{}", Uuid::new_v4().simple());
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((filename, content_type, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\ncontent-type: {content_type}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request).await
+    }
+
+    /// An answer's status, headers and bytes (images).
+    pub async fn get_bytes(&self, url: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let url = if url.starts_with("http") {
+            url.to_owned()
+        } else {
+            format!("{}{url}", self.base)
+        };
+        let response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .expect("request is answered");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body reads").to_vec();
+        (status, headers, bytes)
     }
 
     /// Posts a form with this session's CSRF token added.

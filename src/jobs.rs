@@ -1,0 +1,88 @@
+//! The background worker every instance runs: takes due jobs from the `job` table (see
+//! `store::jobs`) one at a time, does them, and retries a failure with back-off. It is woken by
+//! the content listener when a job is added anywhere, and looks again every few seconds in any
+//! case (a retry coming due, a lease running out).
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::sync::{Notify, Semaphore};
+
+use crate::media::MediaStore;
+use crate::store::jobs::{self, Claimed, Kind};
+
+/// The longest the worker sleeps without looking at the queue.
+const LOOK_AGAIN: Duration = Duration::from_secs(5);
+
+/// What the jobs need.
+#[derive(Clone)]
+pub struct Worker {
+    pub pool: PgPool,
+    pub media: MediaStore,
+    /// The image slots shared with uploads (decoding is the heavy part of both).
+    pub images: Arc<Semaphore>,
+    pub media_max_bytes: u64,
+}
+
+impl Worker {
+    /// Runs until `wake` is dropped (its server is gone: tests start many).
+    pub async fn run(self, wake: Weak<Notify>) {
+        loop {
+            match jobs::claim(&self.pool).await {
+                Ok(Some(job)) => {
+                    self.handle(job).await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the job queue"),
+            }
+            let Some(wake) = wake.upgrade() else {
+                return;
+            };
+            let wait = match jobs::next_due(&self.pool).await {
+                Ok(Some(at)) => Duration::try_from(at - time::OffsetDateTime::now_utc())
+                    .unwrap_or(Duration::ZERO)
+                    .min(LOOK_AGAIN),
+                _ => LOOK_AGAIN,
+            };
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn handle(&self, job: Claimed) {
+        let outcome = match job.kind {
+            Some(Kind::Renditions) => crate::media::renditions::run(self, &job.payload).await,
+            None => Err(anyhow::anyhow!("unknown kind of job")),
+        };
+        match outcome {
+            Ok(()) => {
+                if let Err(e) = jobs::finish(&self.pool, job.id).await {
+                    tracing::warn!(job = job.id, error = %e, "cannot mark a job done");
+                }
+            }
+            Err(e) => {
+                // 10 s, 20 s, 40 s… at most an hour.
+                let retry = (10.0 * 2f64.powi(job.attempts - 1)).min(3600.0);
+                let error = format!("{e:#}");
+                match jobs::fail(&self.pool, &job, &error, retry).await {
+                    Ok(true) => {
+                        tracing::error!(job = job.id, error = %error, "background job failed for good");
+                        if job.kind == Some(Kind::Renditions) {
+                            crate::media::renditions::given_up(self, &job.payload).await;
+                        }
+                    }
+                    Ok(false) => {
+                        tracing::warn!(job = job.id, attempt = job.attempts, error = %error, "background job failed; will retry");
+                    }
+                    Err(db) => {
+                        tracing::warn!(job = job.id, error = %db, "cannot record a job's failure")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The one queue of background work (see the `media` migration): added in the transaction of
+//! the change that needs it, claimed by any instance with `for update skip locked`, leased
+//! while it runs, retried with back-off, kept with its error once it has failed too often.
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+/// How long a claimed job is another instance's: past this, its instance is taken for dead
+/// and the job is claimed again.
+pub const LEASE_SECONDS: f64 = 300.0;
+
+/// Kinds of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Make the renditions of one image (`{"media": id}`).
+    Renditions,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Renditions => "renditions",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "renditions" => Some(Self::Renditions),
+            _ => None,
+        }
+    }
+}
+
+/// Adds a job, due now, in the caller's transaction.
+pub async fn add(conn: &mut PgConnection, kind: Kind, payload: Value) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into job (kind, payload) values ($1, $2)",
+        kind.as_str(),
+        payload
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A job this instance now holds.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub kind: Option<Kind>,
+    pub payload: Value,
+    /// Counting this one.
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+/// Takes the job that has waited longest among those due and not held by a live instance.
+pub async fn claim(pool: &PgPool) -> Result<Option<Claimed>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        update job
+        set attempts = attempts + 1,
+            lease_until = now() + make_interval(secs => $1)
+        where id = (
+            select id from job
+            where not failed and run_after <= now()
+              and (lease_until is null or lease_until < now())
+            order by run_after, id
+            limit 1
+            for update skip locked
+        )
+        returning id, kind, payload, attempts, max_attempts
+        "#,
+        LEASE_SECONDS
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Claimed {
+        id: r.id,
+        kind: Kind::parse(&r.kind),
+        payload: r.payload,
+        attempts: r.attempts,
+        max_attempts: r.max_attempts,
+    }))
+}
+
+/// The job is done: it leaves the queue.
+pub async fn finish(pool: &PgPool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from job where id = $1", id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The job failed: tried again after `retry_in_seconds`, or kept as failed when it has had
+/// all its attempts. Returns whether it is kept as failed.
+pub async fn fail(
+    pool: &PgPool,
+    job: &Claimed,
+    error: &str,
+    retry_in_seconds: f64,
+) -> Result<bool, sqlx::Error> {
+    let given_up = job.attempts >= job.max_attempts || job.kind.is_none();
+    sqlx::query!(
+        r#"
+        update job
+        set last_error = $2, lease_until = null, failed = $3,
+            run_after = now() + make_interval(secs => $4)
+        where id = $1
+        "#,
+        job.id,
+        error,
+        given_up,
+        retry_in_seconds
+    )
+    .execute(pool)
+    .await?;
+    Ok(given_up)
+}
+
+/// When the next job not held by anyone comes due (`None`: the queue is empty), for the
+/// worker's sleep.
+pub async fn next_due(pool: &PgPool) -> Result<Option<OffsetDateTime>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select min(greatest(run_after, coalesce(lease_until, run_after)))
+        from job where not failed
+        "#
+    )
+    .fetch_one(pool)
+    .await
+}
