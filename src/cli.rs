@@ -60,6 +60,10 @@ pub enum Command {
         /// WordPress: the language the posts are written in (fr or en; default: VIGIE_LANG).
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
+        /// WordPress: a copy of the site's wp-content/uploads folder; the images posts use
+        /// come from there into Vigie's library.
+        #[arg(long)]
+        uploads: Option<std::path::PathBuf>,
     },
     /// Manage accounts.
     User {
@@ -137,9 +141,20 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             path,
             skip_bad,
             lang,
+            uploads,
         } => {
-            let lang = lang.unwrap_or(config.lang);
-            import(config, &path, transfer::ImportOptions { skip_bad, lang }).await
+            if let Some(dir) = &uploads
+                && !dir.is_dir()
+            {
+                anyhow::bail!("--uploads {}: no such folder", dir.display());
+            }
+            let options = transfer::ImportOptions {
+                skip_bad,
+                lang: lang.unwrap_or(config.lang),
+                uploads,
+                media_max_bytes: config.media_max_bytes,
+            };
+            import(config, &path, options).await
         }
         Command::Media {
             command:
@@ -182,7 +197,7 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         let app = web::Application::build(db.pool.clone(), config.clone(), listener).await?;
         if load_demo {
-            demo::load(&db.pool, &config.base_url).await?;
+            demo::load(&db.pool, &app.state().media, &config.base_url).await?;
         }
         if let Some(token) = setup::issue_token(&db.pool).await? {
             // The one secret Vigie prints, on purpose: it can only create the first admin, once.
@@ -200,18 +215,25 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
 }
 
 async fn export(config: Config, output: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let media = crate::media::MediaStore::open(&config.media)?;
     let db = Database::open_beside_server(&config).await?;
     let exported = async {
         match &output {
             None => {
-                transfer::export(&db.pool, std::io::BufWriter::new(std::io::stdout().lock())).await
+                transfer::export(
+                    &db.pool,
+                    &media,
+                    std::io::BufWriter::new(std::io::stdout().lock()),
+                )
+                .await
             }
             Some(path) => {
                 // Written beside, then renamed: a failed export leaves no file that looks whole.
                 let partial = path.with_extension("partial");
                 let file = std::fs::File::create(&partial)
                     .with_context(|| format!("cannot write {}", partial.display()))?;
-                let counts = transfer::export(&db.pool, std::io::BufWriter::new(file)).await;
+                let counts =
+                    transfer::export(&db.pool, &media, std::io::BufWriter::new(file)).await;
                 match counts {
                     Ok(counts) => {
                         std::fs::rename(&partial, path)
@@ -237,8 +259,9 @@ async fn import(
     path: &std::path::Path,
     options: transfer::ImportOptions,
 ) -> anyhow::Result<()> {
+    let media = crate::media::MediaStore::open(&config.media)?;
     let db = Database::open_beside_server(&config).await?;
-    let imported = transfer::import(&db.pool, path, &config.base_url, options).await;
+    let imported = transfer::import(&db.pool, &media, path, &config.base_url, options).await;
     db.close().await;
     let report = imported.with_context(|| format!("{}: nothing was imported", path.display()))?;
     for line in report.lines {

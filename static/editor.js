@@ -662,7 +662,12 @@
     }
     var dform = dialog.querySelector("form");
     var fileInput = dform.elements.file;
-    var preview = dialog.querySelector(".image-dialog-preview");
+    // The chosen file's preview (made here: an <img> without a source is not valid HTML).
+    var preview = document.createElement("img");
+    preview.className = "image-dialog-preview";
+    preview.alt = "";
+    preview.hidden = true;
+    fileInput.closest("label").after(preview);
     var error = dialog.querySelector(".image-dialog-error");
     var library = dialog.querySelector(".image-dialog-library");
     var file = null, at = [0, 0], before = "";
@@ -673,6 +678,7 @@
     function choose(f) {
       file = f;
       if (preview.src) URL.revokeObjectURL(preview.src);
+      preview.removeAttribute("src");
       preview.hidden = !f;
       if (f) preview.src = URL.createObjectURL(f);
     }

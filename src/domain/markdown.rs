@@ -32,6 +32,17 @@ pub struct Rendered {
 /// image's renditions.
 pub const IMAGE_PATH: &str = "/images/";
 
+/// The Markdown that places library image `id` with `alt` as its text alternative (brackets
+/// and backslashes escaped, on one line).
+pub fn image(alt: &str, id: uuid::Uuid) -> String {
+    let alt = alt
+        .replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace(['\r', '\n'], " ");
+    format!("![{alt}]({IMAGE_PATH}{id})")
+}
+
 /// The deepest nesting a body may have: quotes and lists in Markdown, elements in raw HTML.
 /// Parsing time grows with the square of the depth (eight thousand nested quotes take
 /// seconds), and no article needs more than a few levels.

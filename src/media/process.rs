@@ -56,6 +56,13 @@ impl Format {
         }
     }
 
+    /// From `media.format`.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Jpeg, Self::Png, Self::Webp, Self::Gif]
+            .into_iter()
+            .find(|f| f.as_str() == s)
+    }
+
     fn of(format: ImageFormat) -> Option<Self> {
         match format {
             ImageFormat::Jpeg => Some(Self::Jpeg),
@@ -394,6 +401,14 @@ fn encode(image: &RgbImage, purpose: Purpose) -> Result<[Rendition; 2], Refusal>
         bytes,
     };
     Ok([file(Encoding::Webp, webp), file(Encoding::Jpeg, jpeg)])
+}
+
+/// The SHA-256 of `bytes` in hex: an original's name.
+pub fn full_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The first 32 hex digits (128 bits) of the SHA-256 of `bytes`.

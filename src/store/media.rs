@@ -22,7 +22,8 @@ pub struct NewMedia<'a> {
     pub alt: &'a str,
     pub caption: &'a str,
     pub credit: &'a str,
-    pub uploaded_by: Uuid,
+    /// `None`: brought by an import.
+    pub uploaded_by: Option<Uuid>,
 }
 
 pub async fn insert(conn: &mut PgConnection, media: &NewMedia<'_>) -> Result<(), sqlx::Error> {

@@ -1,11 +1,12 @@
 //! Vigie's own export format, version 1: one JSON document holding every user (without password
-//! hash), tag, article (with its tags, links, old addresses, corrections and every revision) and
-//! audit event. Written one record per line, in a fixed order, so that exporting the same
+//! hash), tag, image of the library (its original file inside, in base64: one file holds the
+//! whole site, and is written whole or not at all), article (with its tags, links, old
+//! addresses, corrections and every revision) and audit event. Written one record per line, in a fixed order, so that exporting the same
 //! content twice gives the same bytes and two exports compare with `diff`.
 //!
 //! Left out on purpose: sessions, password and setup tokens, login throttles and edit locks
 //! (they belong to the running site, not to the content), and what is derived from the rest
-//! (rendered HTML, the search index), which an import computes again.
+//! (rendered HTML, the search index, images' renditions), which an import computes again.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -21,6 +22,7 @@ pub const VERSION: u32 = 1;
 pub enum Record {
     User(User),
     Tag(Tag),
+    Media(Box<Media>),
     Article(Box<Article>),
     Audit(AuditEvent),
 }
@@ -58,6 +60,27 @@ pub struct Tag {
     pub redirects: Vec<Redirect>,
 }
 
+/// An image of the library, with its original file (renditions are made again on import).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    pub id: Uuid,
+    /// What the original decodes as: jpeg, png, webp or gif.
+    pub format: String,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub focal_x: f32,
+    pub focal_y: f32,
+    pub uploaded_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The original file as sent, in standard base64.
+    pub original: String,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Redirect {
@@ -87,6 +110,11 @@ pub struct Article {
     pub social_title: String,
     #[serde(default)]
     pub social_description: String,
+    /// Its featured image, and the images its text shows (absent from older archives).
+    #[serde(default)]
+    pub featured_media_id: Option<Uuid>,
+    #[serde(default)]
+    pub media: Vec<Uuid>,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -168,8 +196,16 @@ pub struct AuditEvent {
 }
 
 /// The sections of an export, in the order they must come: each one's records may point at
-/// the sections before it (an article at its author, an audit event at its actor).
-const SECTIONS: &[&str] = &["users", "tags", "articles", "audit"];
+/// the sections before it (an article at its author and its images, an audit event at its
+/// actor).
+const SECTIONS: &[&str] = &["users", "tags", "media", "articles", "audit"];
+/// Sections older exports do not have.
+const OPTIONAL: &[&str] = &["media"];
+
+/// Whether every section from `from` up to (not including) `to` may be missing.
+fn skippable(from: usize, to: usize) -> bool {
+    SECTIONS[from..to].iter().all(|s| OPTIONAL.contains(s))
+}
 
 /// Reads an export from `input` record by record, handing each to `take` as soon as it is read,
 /// so that an export of any size is imported in little memory. Errors name the line and column;
@@ -240,17 +276,20 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
                             "\"format\" and \"version\" must come before the content",
                         ));
                     }
-                    if at != next_section {
+                    if at < next_section || !skippable(next_section, at) {
                         return Err(A::Error::custom(format!(
                             "the sections must come in this order: {}",
                             SECTIONS.join(", ")
                         )));
                     }
-                    next_section += 1;
+                    next_section = at + 1;
                     let take = &mut self.take;
                     match section {
                         "users" => map.next_value_seed(Section(take, Record::User))?,
                         "tags" => map.next_value_seed(Section(take, Record::Tag))?,
+                        "media" => {
+                            map.next_value_seed(Section(take, |m| Record::Media(Box::new(m))))?
+                        }
                         "articles" => {
                             map.next_value_seed(Section(take, |a| Record::Article(Box::new(a))))?
                         }
@@ -259,8 +298,11 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
                 }
             }
         }
-        if next_section < SECTIONS.len() {
-            return Err(A::Error::missing_field(SECTIONS[next_section]));
+        if let Some(missing) = SECTIONS[next_section..]
+            .iter()
+            .find(|s| !OPTIONAL.contains(s))
+        {
+            return Err(A::Error::missing_field(missing));
         }
         Ok(())
     }
@@ -319,7 +361,8 @@ impl<W: std::io::Write> Writer<W> {
         })
     }
 
-    /// Opens the next section (`users`, `tags`, `articles`, `audit`), closing the one before.
+    /// Opens the next section (`users`, `tags`, `media`, `articles`, `audit`), closing the one
+    /// before.
     pub fn section(&mut self, name: &str) -> std::io::Result<()> {
         if self.sections > 0 {
             self.out.write_all(b"\n]")?;
@@ -411,8 +454,9 @@ mod tests {
                 .starts_with("\"format\" and \"version\" must come before the content")
         );
         assert!(
-            error_of(r#"{"format":"vigie","version":1,"tags":[],"users":[]}"#)
-                .starts_with("the sections must come in this order: users, tags, articles, audit")
+            error_of(r#"{"format":"vigie","version":1,"tags":[],"users":[]}"#).starts_with(
+                "the sections must come in this order: users, tags, media, articles, audit"
+            )
         );
         assert!(
             error_of(r#"{"format":"vigie","version":1,"users":[],"tags":[],"articles":[]}"#)

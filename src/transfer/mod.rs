@@ -19,7 +19,10 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::{AuditAction, Lang};
+use crate::media::MediaStore;
 use archive::Record;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use progress::Progress;
 
 /// How many of each kind of record an export wrote or an import read.
@@ -27,6 +30,7 @@ use progress::Progress;
 pub struct Counts {
     pub users: usize,
     pub tags: usize,
+    pub media: usize,
     pub articles: usize,
     pub revisions: usize,
     pub audit: usize,
@@ -36,15 +40,16 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} tags, {} articles ({} revisions), {} audit events",
-            self.users, self.tags, self.articles, self.revisions, self.audit
+            "{} users, {} tags, {} images, {} articles ({} revisions), {} audit events",
+            self.users, self.tags, self.media, self.articles, self.revisions, self.audit
         )
     }
 }
 
-/// Writes every user, tag, article and audit event to `out`, as [`archive`] describes: all as
-/// of one moment, even while the site is being written to.
-pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
+/// Writes every user, tag, image (its original read from `media`), article and audit event to
+/// `out`, as [`archive`] describes: all as of one moment, even while the site is being written
+/// to.
+pub async fn export(pool: &PgPool, media: &MediaStore, out: impl Write) -> anyhow::Result<Counts> {
     let mut counts = Counts::default();
     let mut w = archive::Writer::new(out).context("writing the export")?;
     // One snapshot for every batch: an article saved meanwhile is in the export whole or not
@@ -66,6 +71,28 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
     for tag in store::tags(&mut tx).await.context("reading tags")? {
         w.record(&tag)?;
         counts.tags += 1;
+    }
+    w.section("media")?;
+    for m in store::media(&mut tx).await.context("reading images")? {
+        let original = media
+            .get(&m.original_key)
+            .await
+            .with_context(|| format!("image {} ({})", m.id, m.alt))?;
+        w.record(&archive::Media {
+            id: m.id,
+            format: m.format,
+            width: m.width,
+            height: m.height,
+            alt: m.alt,
+            caption: m.caption,
+            credit: m.credit,
+            focal_x: m.focal_x,
+            focal_y: m.focal_y,
+            uploaded_by: m.uploaded_by,
+            created_at: m.created_at,
+            original: BASE64.encode(&original),
+        })?;
+        counts.media += 1;
     }
     w.section("articles")?;
     let mut bar = Progress::new("articles", total_articles.try_into().unwrap_or(0));
@@ -103,8 +130,13 @@ pub async fn export(pool: &PgPool, out: impl Write) -> anyhow::Result<Counts> {
 }
 
 /// What an import is told.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
+    /// WordPress: a copy of the site's `wp-content/uploads`, where the images posts use are
+    /// read from (without it they stay pointing at the old site, and the report lists them).
+    pub uploads: Option<std::path::PathBuf>,
+    /// The largest image taken (`VIGIE_MEDIA_MAX_BYTES`).
+    pub media_max_bytes: u64,
     /// WordPress: import what can be read and list the rest, instead of importing nothing.
     pub skip_bad: bool,
     /// WordPress: the language the posts are written in (its export does not say reliably).
@@ -121,6 +153,7 @@ pub struct Report {
 /// character), into the database.
 pub async fn import(
     pool: &PgPool,
+    media: &MediaStore,
     path: &Path,
     site_url: &str,
     options: ImportOptions,
@@ -135,13 +168,13 @@ pub async fn import(
         // A byte-order mark (EF BB BF) and blanks may come first.
         .find(|b| !b" \t\r\n\xEF\xBB\xBF".contains(b));
     match first {
-        Some(b'{') => import_archive(pool, file, site_url).await,
+        Some(b'{') => import_archive(pool, media, file, site_url).await,
         Some(b'<') => {
             let mut text = String::new();
             file.read_to_string(&mut text)
                 .context("this file is not UTF-8 text")?;
             let site = wordpress::read(&text)?;
-            wordpress::import_wordpress(pool, &site, site_url, options).await
+            wordpress::import_wordpress(pool, media, &site, site_url, options).await
         }
         _ => bail!("this file is neither a Vigie export (JSON) nor a WordPress export (XML)"),
     }
@@ -151,6 +184,7 @@ pub async fn import(
 /// file is never whole in memory); links between articles, which may point forward, last.
 async fn import_archive(
     pool: &PgPool,
+    media: &MediaStore,
     file: std::fs::File,
     site_url: &str,
 ) -> anyhow::Result<Report> {
@@ -195,6 +229,27 @@ async fn import_archive(
                         .await
                         .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
                     counts.tags += 1;
+                }
+                Record::Media(m) => {
+                    let original = BASE64.decode(&m.original).with_context(|| {
+                        format!("image {} ({}): its file is not base64", m.id, m.alt)
+                    })?;
+                    let format =
+                        crate::media::process::Format::parse(&m.format).with_context(|| {
+                            format!("image {}: unknown format {:?}", m.id, m.format)
+                        })?;
+                    let key = MediaStore::original_key(
+                        &crate::media::process::full_hash(&original),
+                        format.extension(),
+                    );
+                    let bytes = i64::try_from(original.len()).unwrap_or(i64::MAX);
+                    // Stored before the transaction commits: a failed import leaves files that
+                    // nothing names, which `vigie media gc` removes.
+                    media.put(&key, original).await?;
+                    store::insert_media(&mut tx, &m, &key, bytes)
+                        .await
+                        .with_context(|| format!("image {} ({})", m.id, m.alt))?;
+                    counts.media += 1;
                 }
                 Record::Article(article) => {
                     store::insert_article(&mut tx, &article, site_url)

@@ -245,7 +245,7 @@ async fn loading_the_demo_twice_changes_nothing() {
             .unwrap()
     };
     assert_eq!(count().await, 5);
-    vigie::seed::demo::load(&app.pool, &app.base_url())
+    vigie::seed::demo::load(&app.pool, &app.state().media, &app.base_url())
         .await
         .unwrap();
     assert_eq!(count().await, 5);

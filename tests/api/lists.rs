@@ -133,7 +133,7 @@ async fn an_author_page_shows_the_bio_and_their_published_articles() {
 #[tokio::test]
 async fn tag_and_author_pages_paginate_too() {
     let app = TestApp::spawn_with(|c| c.page_size = 1).await;
-    vigie::seed::demo::load(&app.pool, &app.base_url())
+    vigie::seed::demo::load(&app.pool, &app.state().media, &app.base_url())
         .await
         .unwrap();
     for (path, expected) in [("/tags/openai", 2), ("/authors/camille-martin", 4)] {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use vigie::domain::Role;
 
 use crate::helpers::s3::S3Server;
-use crate::helpers::{Browser, TestApp, form_of, new_article, post, set};
+use crate::helpers::{Browser, TestApp, form_of, new_article, post, scratch, set, stderr, vigie};
 
 /// A JPEG of `width` × `height` as a camera stores it: red on the left half, blue on the
 /// right, with an EXIF block saying "turn me 90° clockwise" (orientation 6) and where it was
@@ -525,7 +525,7 @@ async fn the_featured_image_reaches_pages_social_cards_json_ld_feeds_and_the_api
     assert_eq!(page.status, 200);
     assert_eq!(
         page.attrs("meta[property='og:image']", "content"),
-        [card_url.clone()]
+        [card_url.as_str()]
     );
     assert_eq!(
         page.attrs("meta[property='og:image:width']", "content"),
@@ -537,7 +537,7 @@ async fn the_featured_image_reaches_pages_social_cards_json_ld_feeds_and_the_api
     );
     assert_eq!(
         page.attrs("meta[name='twitter:image']", "content"),
-        [card_url.clone()]
+        [card_url.as_str()]
     );
     // The card is 1200 × 630.
     let (_, _, card_bytes) = app.browser().get_bytes(&card_url).await;
@@ -659,5 +659,267 @@ async fn two_instances_on_one_s3_store_both_serve_an_image_uploaded_to_one() {
             .iter()
             .any(|p| p.to_string_lossy().contains("site/originals/")),
         "{in_bucket:?}"
+    );
+}
+
+/// A WordPress export whose post shows two files of its media library (one as its featured
+/// image, resized in its body) and one that the uploads folder does not have.
+const WXR_WITH_IMAGES: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/1.2/"
+>
+<channel>
+	<title>Veille IA</title>
+	<link>https://veille.example</link>
+	<wp:wxr_version>1.2</wp:wxr_version>
+	<wp:base_site_url>https://veille.example</wp:base_site_url>
+	<wp:base_blog_url>https://veille.example</wp:base_blog_url>
+	<wp:author><wp:author_login><![CDATA[lea]]></wp:author_login><wp:author_email><![CDATA[lea@veille.example]]></wp:author_email><wp:author_display_name><![CDATA[Léa Moreau]]></wp:author_display_name></wp:author>
+	<item>
+		<title><![CDATA[parlement]]></title>
+		<dc:creator><![CDATA[lea]]></dc:creator>
+		<excerpt:encoded><![CDATA[L’hémicycle à Strasbourg]]></excerpt:encoded>
+		<wp:post_id>7</wp:post_id>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:attachment_url><![CDATA[https://veille.example/wp-content/uploads/2026/03/parlement.jpg]]></wp:attachment_url>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key><wp:meta_value><![CDATA[2026/03/parlement.jpg]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[L’hémicycle du Parlement européen]]></wp:meta_value></wp:postmeta>
+	</item>
+	<item>
+		<title><![CDATA[Le vote de l’AI Act]]></title>
+		<link>https://veille.example/2026/03/vote-ai-act/</link>
+		<dc:creator><![CDATA[lea]]></dc:creator>
+		<content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>Le vote a eu lieu.</p>
+<!-- /wp:paragraph -->
+<figure class="wp-block-image"><a href="https://veille.example/wp-content/uploads/2026/03/parlement.jpg"><img src="https://veille.example/wp-content/uploads/2026/03/parlement-300x200.jpg" alt="" /></a></figure>
+<p><img src="https://veille.example/wp-content/uploads/2026/03/graphique.png" alt="Résultats du vote" /></p>
+<p><img src="https://veille.example/wp-content/uploads/2026/03/absente.png" alt="Une image perdue" /></p>]]></content:encoded>
+		<wp:post_id>10</wp:post_id>
+		<wp:post_date_gmt><![CDATA[2026-03-02 10:00:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[vote-ai-act]]></wp:post_name>
+		<wp:status><![CDATA[publish]]></wp:status>
+		<wp:post_type><![CDATA[post]]></wp:post_type>
+		<wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[7]]></wp:meta_value></wp:postmeta>
+	</item>
+</channel>
+</rss>
+"#;
+
+#[tokio::test]
+async fn a_wordpress_export_with_its_uploads_folder_brings_its_images_along() {
+    let export = scratch("images.xml");
+    std::fs::write(&export, WXR_WITH_IMAGES).unwrap();
+    let uploads = export.parent().unwrap().join("uploads");
+    std::fs::create_dir_all(uploads.join("2026/03")).unwrap();
+    let photo = camera_jpeg(90, 60);
+    std::fs::write(uploads.join("2026/03/parlement.jpg"), &photo).unwrap();
+    std::fs::write(uploads.join("2026/03/graphique.png"), png(40, 30)).unwrap();
+
+    let app = TestApp::spawn().await;
+    let out = vigie(
+        &app,
+        &[
+            "import",
+            export.to_str().unwrap(),
+            "--uploads",
+            uploads.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(
+        report.contains("2 image(s) brought into the library"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "1 image address(es) left pointing at the old site (not found in the --uploads folder"
+        ) && report.contains("2026/03/absente.png"),
+        "{report}"
+    );
+
+    let (photo_id, alt, caption): (Uuid, String, String) =
+        sqlx::query_as("select id, alt, caption from media where original_bytes = $1")
+            .bind(i64::try_from(photo.len()).unwrap())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(alt, "L’hémicycle du Parlement européen");
+    assert_eq!(caption, "L’hémicycle à Strasbourg");
+    let (body, featured): (String, Option<Uuid>) = sqlx::query_as(
+        "select body_markdown, featured_media_id from article where slug = 'vote-ai-act'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        featured,
+        Some(photo_id),
+        "the featured image came with its alt text"
+    );
+    // The resized copy in the body is the same file; WordPress's empty alt gets the library's.
+    assert!(
+        body.contains(&format!(
+            "![L’hémicycle du Parlement européen](/images/{photo_id})"
+        )),
+        "{body}"
+    );
+    assert!(!body.contains("parlement-300x200"), "{body}");
+    assert!(body.contains("![Résultats du vote](/images/"), "{body}");
+    assert!(
+        body.contains("https://veille.example/wp-content/uploads/2026/03/absente.png"),
+        "{body}"
+    );
+    let images: i64 = sqlx::query_scalar("select count(*) from media")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(images, 2, "each file once");
+
+    // Readers get the images from Vigie, upright, once their renditions are made.
+    ready(&app, photo_id).await;
+    let page = app.get("/articles/vote-ai-act").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.attrs("figure.featured img", "alt"),
+        ["L’hémicycle du Parlement européen"]
+    );
+    assert_eq!(page.attrs("meta[property='og:image']", "content").len(), 1);
+
+    // Without the folder, nothing is brought and the report says what still points away.
+    let elsewhere = TestApp::spawn().await;
+    let out = vigie(&elsewhere, &["import", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(
+        report.contains("left pointing at the old site (run again with --uploads DIR"),
+        "{report}"
+    );
+    assert!(report.contains("2026/03/graphique.png"), "{report}");
+    let images: i64 = sqlx::query_scalar("select count(*) from media")
+        .fetch_one(&elsewhere.pool)
+        .await
+        .unwrap();
+    assert_eq!(images, 0);
+    std::fs::remove_dir_all(export.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn media_gc_removes_only_the_files_nothing_names() {
+    let app = TestApp::spawn().await;
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    let id = upload(
+        &journalist,
+        "avant.jpg",
+        &camera_jpeg(80, 60),
+        "Une photo remplacée",
+    )
+    .await;
+    ready(&app, id).await;
+    let before: Vec<String> =
+        sqlx::query_scalar("select file from media_rendition where media_id = $1")
+            .bind(id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    // A new file: new renditions; the old ones are named by nothing.
+    let token = journalist.csrf().await;
+    let replaced = journalist
+        .post_file(
+            &format!("/editor/media/{id}/file"),
+            &[("csrf_token", &token)],
+            Some(("apres.png", "image/png", &png(64, 64))),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 303, "{}", replaced.body);
+    ready(&app, id).await;
+    let after: Vec<String> =
+        sqlx::query_scalar("select file from media_rendition where media_id = $1")
+            .bind(id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(after.iter().all(|f| !before.contains(f)));
+
+    // A dry run says, and removes nothing.
+    let dry = vigie(&app, &["media", "gc", "--dry-run", "--older-than", "0"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let said = String::from_utf8_lossy(&dry.stdout).into_owned();
+    // The old original and its renditions.
+    let expected = format!("would remove {} unused file(s)", before.len() + 1);
+    assert!(said.starts_with(&expected), "{said}");
+    assert_eq!(
+        app.browser()
+            .get_bytes(&format!("/media/{}", before[0]))
+            .await
+            .0,
+        200
+    );
+
+    // Young files are kept whatever names them.
+    let young = vigie(&app, &["media", "gc"]);
+    assert!(
+        String::from_utf8_lossy(&young.stdout).starts_with("removed 0 unused file(s)"),
+        "{}",
+        String::from_utf8_lossy(&young.stdout)
+    );
+
+    let done = vigie(&app, &["media", "gc", "--older-than", "0"]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        String::from_utf8_lossy(&done.stdout)
+            .starts_with(&expected.replace("would remove", "removed"))
+    );
+    for file in &before {
+        assert_eq!(
+            app.browser().get_bytes(&format!("/media/{file}")).await.0,
+            404,
+            "{file} removed"
+        );
+    }
+    for file in &after {
+        assert_eq!(
+            app.browser().get_bytes(&format!("/media/{file}")).await.0,
+            200,
+            "{file} kept"
+        );
+    }
+    // The image still shows on its lasting address.
+    assert_eq!(
+        app.browser().get(&format!("/images/{id}")).await.status,
+        302
+    );
+}
+
+#[tokio::test]
+async fn with_a_cdn_in_front_media_addresses_point_at_it() {
+    let app =
+        TestApp::spawn_with(|c| c.media_base_url = Some("https://cdn.example/media".into())).await;
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    let id = upload(&journalist, "photo.jpg", &camera_jpeg(60, 40), "Une photo").await;
+    ready(&app, id).await;
+    let moved = app.browser().get(&format!("/images/{id}")).await;
+    assert_eq!(moved.status, 302);
+    assert!(
+        moved
+            .header("location")
+            .starts_with("https://cdn.example/media/"),
+        "{}",
+        moved.header("location")
+    );
+    let page = journalist.get(&format!("/editor/media/{id}")).await;
+    let src = page.attrs(".media-preview img", "src");
+    assert!(src[0].starts_with("https://cdn.example/media/"), "{src:?}");
+    // The CDN's origin is this site's /media/: the file is there.
+    let file = src[0].trim_start_matches("https://cdn.example/media/");
+    assert_eq!(
+        app.browser().get_bytes(&format!("/media/{file}")).await.0,
+        200
     );
 }

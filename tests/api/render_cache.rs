@@ -102,9 +102,13 @@ async fn pages_are_served_from_memory_until_a_change_is_announced() {
 
     // With the cache off, every answer is rendered anew.
     let uncached = TestApp::spawn_with(|c| c.render_cache = false).await;
-    vigie::seed::demo::load(&uncached.pool, &uncached.base_url())
-        .await
-        .unwrap();
+    vigie::seed::demo::load(
+        &uncached.pool,
+        &uncached.state().media,
+        &uncached.base_url(),
+    )
+    .await
+    .unwrap();
     uncached.get(&path).await;
     retitle_silently(&uncached, SAMPLE, "Sans cache").await;
     assert!(uncached.get(&path).await.body.contains("Sans cache"));

@@ -1,6 +1,9 @@
 //! The demo content `vigie serve --demo` loads: the first real article (French, with its table
 //! and its three inline links), the three articles it links to, an author, tags of every kind,
-//! and a draft that must never be public. Shipped inside the binary; loaded once.
+//! a draft that must never be public, and one picture (drawn by `picture`) as the sample's
+//! featured image. Shipped inside the binary; loaded once.
+
+mod picture;
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -9,9 +12,10 @@ use uuid::Uuid;
 
 use crate::domain::ArticleStatus;
 use crate::domain::{DisplayName, Email, Lang, Role, TagKind, TextError, Title};
+use crate::media::MediaStore;
 use crate::store::articles::status::{self, Step, When};
 use crate::store::articles::write::{self, Draft};
-use crate::store::{tags, users};
+use crate::store::{self, tags, users};
 
 struct DemoArticle {
     title: &'static str,
@@ -20,6 +24,8 @@ struct DemoArticle {
     tags: &'static [&'static str],
     /// `None`: stays a draft.
     published_at: Option<OffsetDateTime>,
+    /// Shows the demo's picture as its featured image.
+    featured: bool,
 }
 
 const TAGS: &[(&str, TagKind, &str)] = &[
@@ -73,6 +79,7 @@ const ARTICLES: &[DemoArticle] = &[
         body: include_str!("accusations-copie-yiaho.md"),
         tags: &["Droit d’auteur", "Sécurité de l’IA"],
         published_at: Some(datetime!(2026-02-12 09:30 UTC)),
+        featured: false,
     },
     DemoArticle {
         title: "OpenAI : dernières nouveautés",
@@ -80,6 +87,7 @@ const ARTICLES: &[DemoArticle] = &[
         body: include_str!("openai-nouveautes.md"),
         tags: &["OpenAI", "États-Unis"],
         published_at: Some(datetime!(2026-02-19 14:00 UTC)),
+        featured: false,
     },
     DemoArticle {
         title: "ChatGPT hors service : une panne touche de nombreux utilisateurs",
@@ -87,6 +95,7 @@ const ARTICLES: &[DemoArticle] = &[
         body: include_str!("chatgpt-panne.md"),
         tags: &["OpenAI", "Fiabilité des services"],
         published_at: Some(datetime!(2026-02-24 17:45 UTC)),
+        featured: false,
     },
     DemoArticle {
         title: "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
@@ -94,6 +103,7 @@ const ARTICLES: &[DemoArticle] = &[
         body: include_str!("anthropic-washington.md"),
         tags: &["Anthropic", "États-Unis", "Sécurité de l’IA"],
         published_at: Some(datetime!(2026-02-27 08:00 UTC)),
+        featured: true,
     },
     DemoArticle {
         title: "L’AI Act face aux modèles de fondation",
@@ -101,6 +111,7 @@ const ARTICLES: &[DemoArticle] = &[
         body: include_str!("brouillon-ai-act.md"),
         tags: &["Union européenne", "AI Act"],
         published_at: None,
+        featured: false,
     },
 ];
 
@@ -112,11 +123,13 @@ pub enum DemoError {
     Database(#[from] sqlx::Error),
     #[error("the demo content is invalid: {0}")]
     Invalid(#[from] TextError),
+    #[error("storing the demo picture failed: {0:#}")]
+    Media(anyhow::Error),
 }
 
 /// Loads the demo content unless it is already there. Safe to run on every start, and from
 /// several instances at once.
-pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
+pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(), DemoError> {
     let mut tx = pool.begin().await?;
     // One loader at a time; the second finds the content there and leaves.
     sqlx::query!("select pg_advisory_xact_lock(hashtext('vigie-demo'))")
@@ -138,6 +151,24 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
         },
     )
     .await?;
+    let picture = picture::jpeg();
+    let key = MediaStore::original_key(&crate::media::process::full_hash(&picture), "jpg");
+    let picture_id = Uuid::new_v4();
+    let new_media = store::media::NewMedia {
+        id: picture_id,
+        original_key: &key,
+        original_bytes: i64::try_from(picture.len()).unwrap_or(i64::MAX),
+        format: "jpeg",
+        width: i32::try_from(picture::WIDTH).unwrap_or(i32::MAX),
+        height: i32::try_from(picture::HEIGHT).unwrap_or(i32::MAX),
+        alt: picture::ALT,
+        caption: "",
+        credit: picture::CREDIT,
+        uploaded_by: Some(author),
+    };
+    media.put(&key, picture).await.map_err(DemoError::Media)?;
+    store::media::insert(&mut tx, &new_media).await?;
+    crate::media::renditions::ask(&mut tx, picture_id).await?;
     let mut tag_ids = Vec::new();
     for (name, kind, description) in TAGS {
         tag_ids.push((
@@ -163,7 +194,7 @@ pub async fn load(pool: &PgPool, site_url: &str) -> Result<(), DemoError> {
             related: &[],
             save_key: None,
             social: None,
-            featured: None,
+            featured: Some(demo.featured.then_some(picture_id)),
         };
         let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;

@@ -73,6 +73,37 @@ pub async fn tags(conn: &mut PgConnection) -> Result<Vec<Tag>, sqlx::Error> {
         .collect())
 }
 
+/// An image of the library as the export writes it, but for its file (read from the media
+/// store by the caller), oldest first.
+#[derive(Debug)]
+pub struct MediaRow {
+    pub id: Uuid,
+    pub original_key: String,
+    pub format: String,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub focal_x: f32,
+    pub focal_y: f32,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: time::OffsetDateTime,
+}
+
+pub async fn media(conn: &mut PgConnection) -> Result<Vec<MediaRow>, sqlx::Error> {
+    sqlx::query_as!(
+        MediaRow,
+        r#"
+        select id, original_key, format, width, height, alt, caption, credit, focal_x, focal_y,
+               uploaded_by, created_at
+        from media order by created_at, id
+        "#
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The next batch of articles after the one with id `after` (start with the nil id), in id
 /// order (the primary key's: a stable order that costs no sort), each with all its parts.
 pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Article>, sqlx::Error> {
@@ -80,7 +111,9 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
                withdrawn_reason, social_title, social_description, author_id, last_editor_id, published_at, published_version, version, created_at,
-               updated_at
+               updated_at, featured_media_id,
+               array(select m.media_id from article_media m where m.article_id = article.id
+                     order by m.media_id) as "media!"
         from article
         where id > $1
         order by id
@@ -241,6 +274,8 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             withdrawn_reason: r.withdrawn_reason,
             social_title: r.social_title,
             social_description: r.social_description,
+            featured_media_id: r.featured_media_id,
+            media: r.media,
             author_id: r.author_id,
             last_editor_id: r.last_editor_id,
             published_at: r.published_at,

@@ -4,7 +4,7 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::super::archive::{Article, AuditEvent, Link, Tag, User};
+use super::super::archive::{Article, AuditEvent, Link, Media, Tag, User};
 use crate::domain::{Lang, RevisionKind, Slug, markdown};
 use crate::store::articles::{links, write};
 
@@ -72,9 +72,9 @@ pub async fn insert_article(
         insert into article (id, slug, title, dek, body_markdown, body_html, excerpt, lang, status,
                              review_note, withdrawn, author_id, last_editor_id, published_at,
                              published_version, version, created_at, updated_at, withdrawn_reason,
-                             social_title, social_description)
+                             social_title, social_description, featured_media_id)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21)
+                $20, $21, $22)
         "#,
         a.id,
         a.slug,
@@ -96,7 +96,8 @@ pub async fn insert_article(
         a.updated_at,
         a.withdrawn_reason,
         a.social_title,
-        a.social_description
+        a.social_description,
+        a.featured_media_id
     )
     .execute(conn)
     .await?;
@@ -136,6 +137,13 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
         "#,
         a.id,
         &a.tags
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into article_media (article_id, media_id) select $1, unnest($2::uuid[])",
+        a.id,
+        &a.media
     )
     .execute(&mut *conn)
     .await?;
@@ -203,6 +211,39 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
         .await?;
     }
     Ok(())
+}
+
+/// An image of the library, its original already stored under `original_key`; its renditions
+/// are asked of the background worker.
+pub async fn insert_media(
+    conn: &mut PgConnection,
+    m: &Media,
+    original_key: &str,
+    original_bytes: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into media (id, original_key, original_bytes, format, width, height, alt, caption,
+                           credit, focal_x, focal_y, uploaded_by, created_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        "#,
+        m.id,
+        original_key,
+        original_bytes,
+        m.format,
+        m.width,
+        m.height,
+        m.alt,
+        m.caption,
+        m.credit,
+        m.focal_x,
+        m.focal_y,
+        m.uploaded_by,
+        m.created_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    crate::media::renditions::ask(conn, m.id).await
 }
 
 pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(), sqlx::Error> {

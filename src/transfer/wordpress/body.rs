@@ -14,11 +14,23 @@ use super::{Site, decode_slug};
 /// allow-list (no script, event handler or `javascript:` URL survives) and converted. Block
 /// editor comments (`<!-- wp:… -->`) go with the cleaning.
 pub fn to_markdown(html: &str, article_for: &dyn Fn(&str) -> Option<String>) -> String {
+    to_markdown_with_images(html, article_for, &|_| None)
+}
+
+/// [`to_markdown`], with each image address (`src`, and `href` to a file) that `image_for`
+/// knows pointed at its new home (`/images/{id}`).
+pub fn to_markdown_with_images(
+    html: &str,
+    article_for: &dyn Fn(&str) -> Option<String>,
+    image_for: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let html = if is_classic(html) {
         Cow::Owned(autop(html))
     } else {
         Cow::Borrowed(html)
     };
+    let html = rewrite_attribute(&html, "src=\"", image_for);
+    let html = rewrite_attribute(&html, "href=\"", image_for);
     let html = rewrite_links(&html, article_for);
     let clean = ammonia::clean(&html);
     // Converting a string cannot fail on I/O; a failure would leave the body empty, which the
@@ -44,6 +56,47 @@ static CONVERTER: LazyLock<htmd::HtmlToMarkdown> = LazyLock::new(|| {
         )
         .build()
 });
+
+/// Each `attribute…"` value (`src="`, `href="`) that `new_for` knows, replaced by its answer.
+fn rewrite_attribute(
+    html: &str,
+    attribute: &str,
+    new_for: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(attribute) {
+        let (before, after) = rest.split_at(at + attribute.len());
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let url = &after[..end];
+        match new_for(&url.replace("&amp;", "&").replace("&#038;", "&")) {
+            Some(new) => out.push_str(&new),
+            None => out.push_str(url),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `src="…"` of an `<img>` and `href="…"` in `html`, as written (entities decoded).
+pub fn image_addresses(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            let after = &rest[at + attribute.len()..];
+            let end = after.find('"').unwrap_or(after.len());
+            let url = after[..end].replace("&amp;", "&").replace("&#038;", "&");
+            if !found.contains(&url) {
+                found.push(url);
+            }
+            rest = &after[end..];
+        }
+    }
+    found
+}
 
 /// Points each `href="…"` that `article_for` recognises at that Vigie article. WordPress
 /// writes every attribute in double quotes and `&` as `&amp;` or `&#038;`.

@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use super::super::progress::Progress;
 use super::super::{ImportOptions, Report, archive, store};
-use super::{Fate, LinkMap, Post, Problem, Site, Term, to_markdown};
+use super::images::{Brought, Library};
+use super::{Fate, LinkMap, Post, Problem, Site, Term, image_addresses, to_markdown_with_images};
 use crate::domain::{AuditAction, DisplayName, Email, Lang, Role, Slug, TagKind, Title};
+use crate::media::MediaStore;
 use crate::store::{audit, tags, users};
 
 /// A WordPress post on its way in: where it goes and under which address.
@@ -74,8 +76,16 @@ fn shown_status(post: &Post, now: time::OffsetDateTime) -> &'static str {
     }
 }
 
+/// The images a post shows, brought into the library: by their address in its body, and its
+/// featured one.
+#[derive(Default)]
+struct PostImages {
+    by_address: HashMap<String, Brought>,
+    featured: Option<Brought>,
+}
+
 /// The Vigie article a planned post becomes, by `author`, filed under `tags`, its links to
-/// other posts pointed by `article_for`.
+/// other posts pointed by `article_for`, its images at their new home.
 fn article_from(
     site: &Site,
     plan: &Planned,
@@ -83,6 +93,7 @@ fn article_from(
     tags: Vec<Uuid>,
     lang: Lang,
     article_for: &dyn Fn(&str) -> Option<String>,
+    images: &PostImages,
 ) -> archive::Article {
     let post = plan.post;
     let (status, published_at) = match post.fate {
@@ -95,7 +106,7 @@ fn article_from(
         slug: plan.slug.as_str().to_owned(),
         title: plan.title.as_str().to_owned(),
         dek: String::new(),
-        body_markdown: to_markdown(&post.html, article_for),
+        body_markdown: body_markdown(&post.html, article_for, images),
         excerpt: post.excerpt.clone(),
         lang: lang.as_str().to_owned(),
         status: status.to_owned(),
@@ -104,6 +115,19 @@ fn article_from(
         withdrawn_reason: String::new(),
         social_title: String::new(),
         social_description: String::new(),
+        // A featured image needs its alt text (see `web::editor::save`): one without waits in
+        // the library for someone to describe it.
+        featured_media_id: images
+            .featured
+            .as_ref()
+            .filter(|f| !f.alt.is_empty())
+            .map(|f| f.id),
+        media: {
+            let mut ids: Vec<Uuid> = images.by_address.values().map(|b| b.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        },
         author_id: author,
         last_editor_id: None,
         published_at,
@@ -130,8 +154,32 @@ fn article_from(
     }
 }
 
+/// The post's body in Markdown, its images pointed at the library; an image WordPress showed
+/// without alt text gets its library's one when it has one.
+fn body_markdown(
+    html: &str,
+    article_for: &dyn Fn(&str) -> Option<String>,
+    images: &PostImages,
+) -> String {
+    let mut markdown = to_markdown_with_images(html, article_for, &|url| {
+        images
+            .by_address
+            .get(url)
+            .map(|b| format!("{}{}", crate::domain::markdown::IMAGE_PATH, b.id))
+    });
+    for b in images.by_address.values() {
+        if !b.alt.is_empty() {
+            let bare = format!("![]({}{})", crate::domain::markdown::IMAGE_PATH, b.id);
+            let described = crate::domain::markdown::image(&b.alt, b.id);
+            markdown = markdown.replace(&bare, &described);
+        }
+    }
+    markdown
+}
+
 pub(in crate::transfer) async fn import_wordpress(
     pool: &PgPool,
+    media: &MediaStore,
     site: &Site,
     site_url: &str,
     options: ImportOptions,
@@ -185,9 +233,16 @@ pub(in crate::transfer) async fn import_wordpress(
             .map(|s| s.as_str().to_owned())
     };
 
+    let mut library = Library::new(
+        site,
+        media,
+        options.uploads.as_deref(),
+        options.media_max_bytes,
+    );
     let mut bar = Progress::new("articles", planned.len() as u64 * 2);
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut imported = Vec::new();
+    let mut undescribed = 0;
     let now = time::OffsetDateTime::now_utc();
     for plan in &planned {
         let post = plan.post;
@@ -202,7 +257,27 @@ pub(in crate::transfer) async fn import_wordpress(
                 tags.push(*id);
             }
         }
-        let article = article_from(site, plan, author, tags, options.lang, &article_for);
+        let mut images = PostImages::default();
+        for url in image_addresses(&post.html) {
+            if let Some(brought) = library.for_address(&mut tx, &url).await? {
+                images.by_address.insert(url, brought);
+            }
+        }
+        if let Some(thumbnail) = post.thumbnail_id {
+            images.featured = library.featured(&mut tx, thumbnail).await?;
+            if images.featured.as_ref().is_some_and(|f| f.alt.is_empty()) {
+                undescribed += 1;
+            }
+        }
+        let article = article_from(
+            site,
+            plan,
+            author,
+            tags,
+            options.lang,
+            &article_for,
+            &images,
+        );
         let links_out = store::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
@@ -235,6 +310,43 @@ pub(in crate::transfer) async fn import_wordpress(
     if again > 0 {
         lines.push(format!(
             "{again} posts were already here (same address and title), from an earlier import: left as they are"
+        ));
+    }
+    if library.count() > 0 {
+        lines.push(format!(
+            "{} image(s) brought into the library from {}",
+            library.count(),
+            options
+                .uploads
+                .as_deref()
+                .map_or(String::new(), |d| d.display().to_string())
+        ));
+    }
+    if undescribed > 0 {
+        lines.push(format!(
+            "{undescribed} featured image(s) have no alt text in WordPress: they wait in the library (Images) for a description before they can be placed"
+        ));
+    }
+    if !library.left.is_empty() {
+        let why = if options.uploads.is_some() {
+            "not found in the --uploads folder, or not a readable image"
+        } else {
+            "run again with --uploads DIR, a copy of wp-content/uploads, to bring them"
+        };
+        let mut listed: Vec<&str> = library.left.iter().map(String::as_str).take(20).collect();
+        if library.left.len() > 20 {
+            listed.push("…");
+        }
+        lines.push(format!(
+            "{} image address(es) left pointing at the old site ({why}): {}",
+            library.left.len(),
+            listed.join(", ")
+        ));
+    }
+    let unused = site.attachments.len().saturating_sub(library.count());
+    if unused > 0 && options.uploads.is_some() {
+        lines.push(format!(
+            "{unused} file(s) of the WordPress media library that no imported post shows: left out"
         ));
     }
     if !site.left_out.is_empty() {

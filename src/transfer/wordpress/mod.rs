@@ -4,11 +4,13 @@
 //! was read into the database.
 //!
 //! Post bodies become Markdown (see [`to_markdown`]), so imported articles are edited like any
-//! other. What Vigie has no place for is counted and reported, not imported: pages,
-//! attachments (their files stay where they are; bodies keep linking to them), menus and other
-//! WordPress-internal types, trashed posts and auto-drafts, and comments.
+//! other. Attachments are read so that the images posts use (featured, or in their bodies) can
+//! come along when the import is given a copy of `wp-content/uploads`. What Vigie has no place
+//! for is counted and reported, not imported: pages, menus and other WordPress-internal types,
+//! trashed posts and auto-drafts, and comments.
 
 mod body;
+mod images;
 mod import;
 
 use std::collections::BTreeMap;
@@ -17,7 +19,7 @@ use roxmltree::{Document, Node};
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, format_description::BorrowedFormatItem};
 
-pub use body::{LinkMap, to_markdown};
+pub use body::{LinkMap, image_addresses, to_markdown, to_markdown_with_images};
 pub(super) use import::import_wordpress;
 
 /// A whole export file, read.
@@ -29,6 +31,8 @@ pub struct Site {
     /// Categories and tags the file defines, whether or not a post uses them.
     pub terms: Vec<Term>,
     pub posts: Vec<Post>,
+    /// Files of the media library (`attachment` items).
+    pub attachments: Vec<Attachment>,
     /// What was not imported, and how many of each (e.g. `page` → 3, `comment` → 12).
     pub left_out: BTreeMap<String, usize>,
     /// Items that could not be read, in file order.
@@ -48,6 +52,20 @@ pub struct Term {
     pub slug: String,
     pub name: String,
     pub description: String,
+}
+
+/// A file of WordPress's media library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub wp_id: i64,
+    /// Its full address on the old site.
+    pub url: String,
+    /// Its path under `wp-content/uploads` (`_wp_attached_file`), e.g. `2026/03/photo.jpg`.
+    pub file: String,
+    /// `_wp_attachment_image_alt`.
+    pub alt: String,
+    /// Its excerpt: WordPress's caption.
+    pub caption: String,
 }
 
 /// What a post becomes in Vigie.
@@ -83,6 +101,8 @@ pub struct Post {
     pub excerpt: String,
     /// Tags and categories, in file order.
     pub terms: Vec<Term>,
+    /// Its featured image (`_thumbnail_id`), an attachment's id.
+    pub thumbnail_id: Option<i64>,
 }
 
 /// An item the importer could not read: where, and why.
@@ -235,10 +255,29 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
     if comments > 0 {
         *site.left_out.entry("comments".into()).or_default() += comments;
     }
+    if post_type == "attachment" {
+        let wp_id = field(item, Ns::Wp, "post_id")
+            .and_then(|id| id.trim().parse().ok())
+            .unwrap_or(0);
+        let url = field(item, Ns::Wp, "attachment_url").unwrap_or_default();
+        let file = meta(item, "_wp_attached_file")
+            .or_else(|| {
+                url.split_once("/wp-content/uploads/")
+                    .map(|(_, rest)| rest.to_owned())
+            })
+            .unwrap_or_default();
+        site.attachments.push(Attachment {
+            wp_id,
+            url: url.trim().to_owned(),
+            file: file.trim().to_owned(),
+            alt: plain(&meta(item, "_wp_attachment_image_alt").unwrap_or_default()),
+            caption: excerpt_text(&field(item, Ns::Excerpt, "encoded").unwrap_or_default()),
+        });
+        return;
+    }
     if post_type != "post" {
         let kind = match post_type.as_str() {
             "page" => "pages".to_owned(),
-            "attachment" => "attachments".to_owned(),
             "" => "items without wp:post_type".to_owned(),
             other => format!("items of type {other}"),
         };
@@ -323,6 +362,7 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
         html: field(item, Ns::Content, "encoded").unwrap_or_default(),
         excerpt: excerpt_text(&field(item, Ns::Excerpt, "encoded").unwrap_or_default()),
         terms,
+        thumbnail_id: meta(item, "_thumbnail_id").and_then(|id| id.trim().parse().ok()),
     });
 }
 
@@ -410,6 +450,14 @@ fn ns(node: Node) -> Ns {
 }
 
 /// The text of the first child element `name` in `namespace` (CDATA included).
+/// The value of the item's `wp:postmeta` named `key`.
+fn meta(item: Node, key: &str) -> Option<String> {
+    item.children()
+        .filter(|n| n.is_element() && n.tag_name().name() == "postmeta" && ns(*n) == Ns::Wp)
+        .find(|m| field(*m, Ns::Wp, "meta_key").is_some_and(|k| k.trim() == key))
+        .and_then(|m| field(m, Ns::Wp, "meta_value"))
+}
+
 fn field(node: Node, namespace: Ns, name: &str) -> Option<String> {
     let child = node
         .children()

@@ -182,10 +182,19 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         None
     };
     let base = &state.config.base_url;
+    let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
+    let images = picture::by_id(
+        &crate::store::media::pictures(&state.pool, &featured).await?,
+        &state.media_base(),
+    );
     Ok(ArticleList {
         articles: rows
             .into_iter()
             .map(|a| ArticleSummary {
+                image: a
+                    .featured_media_id
+                    .and_then(|id| images.get(&id).cloned())
+                    .map(ApiImage::from),
                 url: format!("{base}/articles/{}", a.slug),
                 author: byline(base, a.author_slug, a.author_name),
                 tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),

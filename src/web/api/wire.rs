@@ -60,6 +60,8 @@ pub struct ArticleSummary {
     pub updated_at: OffsetDateTime,
     pub author: ApiByline,
     pub tags: Vec<ApiTagRef>,
+    /// The featured image, once its files are made.
+    pub image: Option<ApiImage>,
 }
 
 /// One page of articles.

@@ -221,12 +221,7 @@ async fn item_response(
         page: state.page_for(user, "Image — Vigie".to_owned()),
         state_label: state_label(&media.state),
         preview,
-        markdown: format!(
-            "![{}]({}{})",
-            super::upload::markdown_alt(&media.alt),
-            crate::domain::markdown::IMAGE_PATH,
-            media.id
-        ),
+        markdown: crate::domain::markdown::image(&media.alt, media.id),
         uses,
         error,
         notice,
@@ -439,12 +434,7 @@ pub async fn lookup(
         .await?
         .into_iter()
         .map(|m| Found {
-            markdown: format!(
-                "![{}]({}{})",
-                super::upload::markdown_alt(&m.alt),
-                crate::domain::markdown::IMAGE_PATH,
-                m.id
-            ),
+            markdown: crate::domain::markdown::image(&m.alt, m.id),
             id: m.id,
             thumbnail: m.thumbnail.map(|t| format!("{base}/{t}")),
             state: state_label(&m.state),

@@ -10,7 +10,6 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::media::{Details, library_page, may_change};
@@ -137,11 +136,7 @@ async fn keep(state: &AppState, file: Vec<u8>) -> Result<Kept, Failed> {
         .await
         .map_err(AppError::from)?;
     let inspected = inspected.map_err(Failed::Refused)?;
-    let hash: String = Sha256::digest(&file)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let key = MediaStore::original_key(&hash, inspected.format.extension());
+    let key = MediaStore::original_key(&process::full_hash(&file), inspected.format.extension());
     let bytes = i64::try_from(file.len()).unwrap_or(i64::MAX);
     state
         .media
@@ -229,7 +224,7 @@ pub async fn upload(
             alt: d.alt.trim(),
             caption: d.caption.trim(),
             credit: d.credit.trim(),
-            uploaded_by: user.id,
+            uploaded_by: Some(user.id),
         },
     )
     .await?;
@@ -249,7 +244,7 @@ pub async fn upload(
             axum::Json(json!({
                 "id": id,
                 "alt": d.alt.trim(),
-                "markdown": format!("![{}]({}{id})", markdown_alt(d.alt.trim()), crate::domain::markdown::IMAGE_PATH),
+                "markdown": crate::domain::markdown::image(d.alt.trim(), id),
                 "state": "processing",
                 "width": kept.inspected.width,
                 "height": kept.inspected.height,
@@ -259,14 +254,6 @@ pub async fn upload(
             .into_response());
     }
     Ok(Redirect::to(&format!("/editor/media/{id}?sent=1")).into_response())
-}
-
-/// Alt text as it can stand between Markdown's brackets.
-pub fn markdown_alt(alt: &str) -> String {
-    alt.replace('\\', "\\\\")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace(['\r', '\n'], " ")
 }
 
 /// 422 with the reason: JSON for the script, the library page with the words kept for a form.

@@ -14,6 +14,8 @@ pub fn vigie(app: &TestApp, args: &[&str]) -> Output {
         .args(args)
         .env("DATABASE_URL", app.database_url())
         .env("VIGIE_BASE_URL", app.base_url())
+        // With DATABASE_URL set, the data folder holds only the media files.
+        .env("VIGIE_DATA_DIR", app.data_dir())
         .env("VIGIE_LOG", "warn")
         .output()
         .expect("vigie runs")

@@ -136,7 +136,7 @@ impl TestApp {
     /// A server on a database holding the demo content.
     pub async fn with_demo() -> Self {
         let app = Self::spawn().await;
-        demo::load(&app.pool, &app.base_url())
+        demo::load(&app.pool, &app.state().media, &app.base_url())
             .await
             .expect("demo content loads");
         app
@@ -179,10 +179,10 @@ impl TestApp {
             _ => None,
         })
         .expect("default config");
-        // Each test's media files in their own folder, removed with the test.
-        config.media = vigie::config::MediaStorage::Local(
-            std::env::temp_dir().join(format!("vigie-media-{db_name}")),
-        );
+        // Each test's media files in a data folder of its own, removed with the test (the
+        // binary, run for this test, is given the same folder).
+        config.data_dir = std::env::temp_dir().join(format!("vigie-data-{db_name}"));
+        config.media = vigie::config::MediaStorage::Local(config.data_dir.join("media"));
         adjust(&mut config);
         let (stop, serving, state) = serve(&port, &pool, &config).await;
         let app = Self {
@@ -344,6 +344,11 @@ impl TestApp {
         (addr, stop)
     }
 
+    /// The folder of this test's own files (`VIGIE_DATA_DIR`: its media are under `media/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.config.data_dir
+    }
+
     /// The running server's state (to look at what it holds, never to change it).
     pub fn state(&self) -> &web::AppState {
         &self.state
@@ -461,9 +466,7 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let vigie::config::MediaStorage::Local(dir) = &self.config.media {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        let _ = std::fs::remove_dir_all(&self.config.data_dir);
         let options = self.server.clone().database("postgres");
         let sql = format!("drop database if exists \"{}\" with (force)", self.db_name);
         // Drop cannot await; a short-lived thread with its own runtime does the async work.
