@@ -75,6 +75,30 @@ create table article_media (
 );
 create index article_media_media_idx on article_media (media_id);
 
+-- Files that stopped being named (a rendition made again, an image deleted or given a new
+-- file): `vigie media gc` keeps them a while longer, for the copies of pages, feeds and social
+-- cards that still point at them. A file named again is kept whatever this says.
+create table media_retired (
+    key text primary key,
+    retired_at timestamptz not null default now()
+);
+create function media_file_retired() returns trigger language plpgsql as $$
+begin
+    if tg_table_name = 'media_rendition' then
+        insert into media_retired (key) values ('public/' || old.file)
+            on conflict (key) do update set retired_at = now();
+    elsif tg_op = 'DELETE' or new.original_key is distinct from old.original_key then
+        insert into media_retired (key) values (old.original_key)
+            on conflict (key) do update set retired_at = now();
+    end if;
+    return null;
+end
+$$;
+create trigger media_rendition_retired after delete on media_rendition
+    for each row execute function media_file_retired();
+create trigger media_original_retired after update of original_key or delete on media
+    for each row execute function media_file_retired();
+
 alter table article
     add column featured_media_id uuid references media (id) on delete restrict;
 create index article_featured_media_idx on article (featured_media_id)

@@ -80,14 +80,15 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum MediaCommand {
     /// Remove stored files no image names any more (replaced, deleted, or from a failed
-    /// upload), once they are older than --older-than.
+    /// upload), once unnamed for longer than --older-than.
     Gc {
         /// Only say what would be removed.
         #[arg(long)]
         dry_run: bool,
-        /// Keep files younger than this (an upload in progress may have just stored them):
-        /// 90s, 30m, 2h, 1d.
-        #[arg(long, default_value = "1h", value_parser = parse_age)]
+        /// Keep a file this long after it stopped being named (cached pages, feeds and social
+        /// cards may still point at it), or after it was stored if nothing ever named it (an
+        /// upload in progress): 90s, 30m, 2h, 7d.
+        #[arg(long, default_value = "7d", value_parser = parse_age)]
         older_than: std::time::Duration,
     },
 }

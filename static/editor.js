@@ -670,6 +670,7 @@
     fileInput.closest("label").after(preview);
     var error = dialog.querySelector(".image-dialog-error");
     var library = dialog.querySelector(".image-dialog-library");
+    var sendButton = dialog.querySelector("button[value=insert]");
     var file = null, at = [0, 0], before = "";
     function say(message) {
       error.textContent = message || "";
@@ -733,10 +734,20 @@
       data.set("file", file, file.name || "image");
       say("");
       tell("Envoi de l’image…", false);
+      sendButton.disabled = true;
       fetch("/editor/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
           if (response.status === 403 && !retried) {
             return refreshToken().then(function (ok) { if (ok) send(true); else say("Votre session a expiré : reconnectez-vous dans un autre onglet."); });
+          }
+          var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
+          if (!json) {
+            // A refusal from before the server read the form (too large, busy, signed out).
+            say(response.status === 413 ? "Ce fichier est trop lourd pour être envoyé."
+              : response.status === 503 ? "Le serveur est occupé : réessayez dans un instant."
+              : "L’image n’a pas pu être envoyée (erreur " + response.status + ").");
+            tell("Image refusée", true);
+            return;
           }
           return response.json().then(function (answer) {
             if (!response.ok) { say(answer.error || "L’image n’a pas pu être envoyée."); tell("Image refusée", true); return; }
@@ -745,7 +756,8 @@
             tell("Image ajoutée : ses versions pour le web se préparent", false);
           });
         })
-        .catch(function () { say("L’image n’a pas pu être envoyée (connexion ?) : réessayez."); tell("Envoi de l’image impossible", true); });
+        .catch(function () { say("L’image n’a pas pu être envoyée (connexion ?) : réessayez."); tell("Envoi de l’image impossible", true); })
+        .finally(function () { sendButton.disabled = false; });
     }
     dform.addEventListener("submit", function (event) { event.preventDefault(); send(false); });
     dialog.querySelector("button[value=cancel]").addEventListener("click", function () { dialog.close(); body.focus(); });
@@ -761,8 +773,12 @@
       open(files[0]);
     });
     body.addEventListener("paste", function (event) {
-      var files = event.clipboardData && event.clipboardData.files;
+      var data = event.clipboardData;
+      var files = data && data.files;
       if (!files || !files.length || !/^image\//.test(files[0].type)) return;
+      // Word, Docs and spreadsheets put a picture of the selection beside its text: that is a
+      // paste of text (see above), not of an image.
+      if (data.types.indexOf("text/html") !== -1 || data.types.indexOf("text/plain") !== -1) return;
       event.preventDefault();
       event.stopImmediatePropagation();
       open(files[0]);

@@ -234,6 +234,22 @@ mod tests {
     }
 
     #[test]
+    fn alt_text_that_looks_like_markup_stays_text() {
+        // `expand` ends a tag at its first `>`: it relies on the sanitiser writing `>` inside
+        // attribute values as `&gt;` (html5ever does). Held here, for any future sanitiser.
+        let id = Uuid::new_v4();
+        let body = format!("![a > b\" onerror=\"alert(1)\"><script>x</script>](/images/{id})");
+        let html = crate::domain::markdown::render(&body, "", crate::domain::Lang::En).html;
+        let out = expand(&html, &by_id(&[picture(id)], "/media"), Style::Page);
+        assert!(out.contains("<picture>"), "{out}");
+        assert!(
+            !out.contains("<script>") && !out.contains("onerror=\""),
+            "{out}"
+        );
+        assert!(out.contains("alt=\"a &gt; b"), "{out}");
+    }
+
+    #[test]
     fn srcsets_list_every_width_in_order() {
         let id = Uuid::new_v4();
         let s = shown(&picture(id), "https://cdn.example/media").expect("ready");

@@ -310,16 +310,22 @@ pub fn renditions(
     if !widths.contains(&largest) {
         widths.push(largest);
     }
-    let mut made = Vec::new();
+    let mut made = encode(&card(&image, focal), Purpose::Card)?.to_vec();
     // From the largest down, each from the one above: far less work than each from the
-    // original, and no visible difference at these ratios.
-    let mut source = image.clone();
+    // original, and no visible difference at these ratios. The original is let go as soon
+    // as the largest is made (it may be hundreds of megabytes).
+    let mut source: Option<RgbImage> = None;
+    let mut original = Some(image);
     for &width in widths.iter().rev() {
-        let resized = resize(&source, width);
+        let resized = match (&source, &original) {
+            (Some(above), _) => resize(above, width),
+            (None, Some(image)) => resize(image, width),
+            (None, None) => break,
+        };
         made.extend(encode(&resized, Purpose::Width)?);
-        source = resized;
+        source = Some(resized);
+        original = None;
     }
-    made.extend(encode(&card(&image, focal), Purpose::Card)?);
     Ok(made)
 }
 
@@ -342,6 +348,7 @@ fn flatten(image: DynamicImage) -> RgbImage {
 
 fn resize(image: &RgbImage, width: u32) -> RgbImage {
     if width == image.width() {
+        // The largest width is the picture itself: one copy, then the original goes.
         return image.clone();
     }
     let height = scaled(image.height(), width, image.width());

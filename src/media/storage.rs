@@ -51,9 +51,9 @@ impl MediaStore {
     }
 
     /// Stores `bytes` under `key` (replacing what was there).
-    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+    pub async fn put(&self, key: &str, bytes: impl Into<PutPayload>) -> anyhow::Result<()> {
         self.inner
-            .put(&Path::from(key), PutPayload::from(bytes))
+            .put(&Path::from(key), bytes.into())
             .await
             .with_context(|| format!("storing media file {key}"))?;
         Ok(())
@@ -91,20 +91,26 @@ impl MediaStore {
         }
     }
 
-    /// Every file of the store.
+    /// Every file of Vigie's two areas (`originals/`, `public/`); nothing else of a shared
+    /// bucket is even listed.
     pub async fn list(&self) -> anyhow::Result<Vec<StoredFile>> {
         let mut files = Vec::new();
-        let mut listing = self.inner.list(None);
-        while let Some(meta) = listing.next().await {
-            let meta = meta.context("listing media files")?;
-            files.push(StoredFile {
-                key: meta.location.to_string(),
-                bytes: meta.size,
-                modified: time::OffsetDateTime::from_unix_timestamp(meta.last_modified.timestamp())
-                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-            });
+        for area in ["originals", "public"] {
+            let mut listing = self.inner.list(Some(&Path::from(area)));
+            while let Some(meta) = listing.next().await {
+                files.push(stored(meta.context("listing media files")?));
+            }
         }
         Ok(files)
+    }
+
+    /// The file under `key` as it is now, if there is one.
+    pub async fn head(&self, key: &str) -> anyhow::Result<Option<StoredFile>> {
+        match self.inner.head(&Path::from(key)).await {
+            Ok(meta) => Ok(Some(stored(meta))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading media file {key}")),
+        }
     }
 
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
@@ -112,6 +118,15 @@ impl MediaStore {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e).with_context(|| format!("deleting media file {key}")),
         }
+    }
+}
+
+fn stored(meta: object_store::ObjectMeta) -> StoredFile {
+    StoredFile {
+        key: meta.location.to_string(),
+        bytes: meta.size,
+        modified: time::OffsetDateTime::from_unix_timestamp(meta.last_modified.timestamp())
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
     }
 }
 

@@ -139,26 +139,35 @@ pub async fn update_details(
     credit: &str,
     focal: (f32, f32),
 ) -> Result<Option<bool>, sqlx::Error> {
-    let moved = sqlx::query_scalar!(
+    // Read under lock: two editors moving the point at once see each other's move.
+    let Some(was) = sqlx::query!(
+        "select focal_x, focal_y from media where id = $1 for update",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let moved = (was.focal_x, was.focal_y) != focal;
+    sqlx::query!(
         r#"
-        update media m
+        update media
         set alt = $2, caption = $3, credit = $4, focal_x = $5, focal_y = $6,
-            state = case when (prev.focal_x, prev.focal_y) is distinct from ($5, $6)
-                         then 'processing' else m.state end
-        from media prev
-        where m.id = $1 and prev.id = m.id
-        returning (prev.focal_x, prev.focal_y) is distinct from ($5, $6) as "moved!"
+            state = case when $7 then 'processing' else state end
+        where id = $1
         "#,
         id,
         alt,
         caption,
         credit,
         focal.0,
-        focal.1
+        focal.1,
+        moved
     )
-    .fetch_optional(conn)
+    .execute(conn)
     .await?;
-    Ok(moved)
+    Ok(Some(moved))
 }
 
 /// A file made from an image, as stored.
@@ -227,9 +236,13 @@ pub async fn renditions_made(
 
 /// The renditions could not be made (the job has used its attempts).
 pub async fn mark_failed(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query!("update media set state = 'failed' where id = $1", id)
-        .execute(pool)
-        .await?;
+    // Only while its renditions are awaited: another job may have made them since.
+    sqlx::query!(
+        "update media set state = 'failed' where id = $1 and state = 'processing'",
+        id
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -429,6 +442,24 @@ pub async fn set_in_text(
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Files no longer named, with when they stopped being (see the `media` migration).
+pub async fn retired_files(
+    pool: &PgPool,
+) -> Result<std::collections::HashMap<String, OffsetDateTime>, sqlx::Error> {
+    let rows = sqlx::query!("select key, retired_at from media_retired")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.retired_at)).collect())
+}
+
+/// Forgets retired files that are gone from the store.
+pub async fn forget_retired(pool: &PgPool, keys: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from media_retired where key = any($1)", keys)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -16,7 +17,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::{AppState, caching, error, public, routes, same_origin};
@@ -31,7 +31,11 @@ fn body_limit(config: &Config) -> usize {
 }
 /// A request that takes longer than this gets 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-const CSP: &str = "default-src 'self'; img-src 'self' https:; object-src 'none'; \
+/// An image upload may take longer: 20 MB over a slow uplink (5 Mbit/s) is 32 s of sending.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+// `blob:` images: the editor's preview of a picture about to be sent (a URL only this page's
+// own script can make).
+const CSP: &str = "default-src 'self'; img-src 'self' https: blob:; object-src 'none'; \
                    base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The whole application: routes and middleware, ready to serve (tests use it as is).
@@ -81,10 +85,7 @@ pub fn router(state: AppState) -> Router {
         // Cross-site form posts are refused (Origin / Sec-Fetch-Site), before any handler.
         .layer(from_fn_with_state(state.clone(), same_origin::check))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(axum::middleware::from_fn(time_limit))
         // The largest request of all: an image upload. Extractors have their own limit
         // below, which only the upload routes raise (see `routes`).
         .layer(RequestBodyLimitLayer::new(
@@ -100,6 +101,21 @@ pub fn router(state: AppState) -> Router {
         .fallback(public::old_address)
         .layer(middleware)
         .with_state(state)
+}
+
+/// 408 for a request that takes longer than [`REQUEST_TIMEOUT`] ([`UPLOAD_TIMEOUT`] for the
+/// routes that take a file, whose sending counts).
+async fn time_limit(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let limit = if req.method() == axum::http::Method::POST && routes::takes_file(req.uri().path())
+    {
+        UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 async fn forget_request_id(mut req: Request) -> Request {

@@ -109,12 +109,13 @@ pub struct RenderCache {
     clock: AtomicI64,
     /// Requests waiting for their own `sync:` marker to come back (see [`RenderCache::sync`]).
     waiting: Mutex<HashMap<String, oneshot::Sender<()>>>,
-    /// Woken when a background job is added anywhere (the listener hears `vigie_jobs`).
-    pub jobs: Arc<Notify>,
+    /// The background worker's bell, rung when a job is added anywhere (the listener hears
+    /// `vigie_jobs`). Owned by the server's state: the worker ends with it.
+    jobs: std::sync::Weak<Notify>,
 }
 
 impl RenderCache {
-    pub fn new(enabled: bool, max_bytes: u64) -> Self {
+    pub fn new(enabled: bool, max_bytes: u64, jobs: std::sync::Weak<Notify>) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &String, value: &Arc<Cached>| {
@@ -131,7 +132,7 @@ impl RenderCache {
             generation: AtomicU64::new(0),
             clock: AtomicI64::new(0),
             waiting: Mutex::new(HashMap::new()),
-            jobs: Arc::new(Notify::new()),
+            jobs,
         }
     }
 
@@ -308,7 +309,9 @@ impl RenderCache {
                 tokio::select! {
                     received = listener.try_recv() => match received {
                         Ok(Some(notification)) if notification.channel() == JOBS_CHANNEL => {
-                            self.jobs.notify_one();
+                            if let Some(bell) = self.jobs.upgrade() {
+                                bell.notify_one();
+                            }
                             continue;
                         }
                         Ok(Some(notification)) => {
@@ -352,7 +355,7 @@ mod tests {
     use super::*;
 
     fn online(max_bytes: u64) -> RenderCache {
-        let cache = RenderCache::new(true, max_bytes);
+        let cache = RenderCache::new(true, max_bytes, std::sync::Weak::new());
         cache.online.store(true, Ordering::Release);
         cache
     }

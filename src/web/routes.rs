@@ -137,6 +137,15 @@ fn table() -> Vec<Entry> {
 /// The routes that take a file.
 const UPLOADS: &[&str] = &["/editor/media", "/editor/media/{id}/file"];
 
+/// Whether `path` (a request's) is one of [`UPLOADS`].
+pub(super) fn takes_file(path: &str) -> bool {
+    path == "/editor/media"
+        || path
+            .strip_prefix("/editor/media/")
+            .and_then(|rest| rest.strip_suffix("/file"))
+            .is_some_and(|id| !id.contains('/'))
+}
+
 /// Every route, for tests and documentation.
 pub fn list() -> Vec<Route> {
     table().into_iter().map(|e| e.route).collect()

@@ -29,9 +29,11 @@ pub struct AppState {
     draining: Arc<AtomicBool>,
     /// Where media files are kept.
     pub media: crate::media::MediaStore,
-    /// At most one image decoded per core at a time (uploads and renditions), off the async
-    /// threads.
+    /// Image decoding (uploads and renditions), off the async threads: one slot per core but
+    /// one, at most two (a large picture takes hundreds of megabytes while decoded).
     pub(crate) images: Arc<Semaphore>,
+    /// The background worker's bell; the worker ends when the last state is dropped.
+    jobs: Arc<tokio::sync::Notify>,
 }
 
 /// How long a sign-in or a render waits for a slot before the server says it is busy.
@@ -44,21 +46,24 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
+        let jobs = Arc::new(tokio::sync::Notify::new());
         let cache = Arc::new(render_cache::RenderCache::new(
             config.render_cache,
             config.render_cache_bytes,
+            Arc::downgrade(&jobs),
         ));
         tokio::spawn(Arc::clone(&cache).listen(pool.clone()));
         let media = crate::media::MediaStore::open(&config.media)?;
-        let images = Arc::new(Semaphore::new(cores.saturating_sub(1).max(1)));
+        let images = Arc::new(Semaphore::new(cores.saturating_sub(1).clamp(1, 2)));
         let worker = crate::jobs::Worker {
             pool: pool.clone(),
             media: media.clone(),
             images: Arc::clone(&images),
             media_max_bytes: config.media_max_bytes,
         };
-        tokio::spawn(worker.run(Arc::downgrade(&cache.jobs)));
+        tokio::spawn(worker.run(Arc::downgrade(&jobs)));
         Ok(Self {
+            jobs,
             media,
             images,
             cache,
@@ -69,6 +74,12 @@ impl AppState {
             rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Wakes this instance's background worker at once (a job was just committed here; other
+    /// instances hear of it through PostgreSQL).
+    pub fn job_added(&self) {
+        self.jobs.notify_one();
     }
 
     /// Where readers fetch media files: `VIGIE_MEDIA_BASE_URL`, or this site's `/media`.

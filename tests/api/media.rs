@@ -862,15 +862,45 @@ async fn media_gc_removes_only_the_files_nothing_names() {
         200
     );
 
-    // Young files are kept whatever names them.
+    // Files that stopped being named moments ago are kept for the default grace period (7
+    // days), however old the files are: cached pages and social cards may still point at
+    // them. (Made a month old here, as a file replaced long after its upload would be.)
+    let month_ago = std::time::SystemTime::now() - Duration::from_secs(30 * 86_400);
+    let media_dir = app.data_dir().join("media");
+    for path in walk(&media_dir) {
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(month_ago)
+            .unwrap();
+    }
+    // Files of anything else sharing the folder (or bucket): not Vigie's to judge.
+    std::fs::write(media_dir.join("sauvegarde.sql"), "-- une sauvegarde").unwrap();
+    std::fs::create_dir_all(media_dir.join("autre-site")).unwrap();
+    std::fs::write(media_dir.join("autre-site/photo.jpg"), camera_jpeg(8, 8)).unwrap();
     let young = vigie(&app, &["media", "gc"]);
     assert!(
         String::from_utf8_lossy(&young.stdout).starts_with("removed 0 unused file(s)"),
         "{}",
         String::from_utf8_lossy(&young.stdout)
     );
+    let retired: i64 = sqlx::query_scalar("select count(*) from media_retired")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        retired,
+        i64::try_from(before.len() + 1).unwrap(),
+        "the old original and its renditions are marked retired"
+    );
 
     let done = vigie(&app, &["media", "gc", "--older-than", "0"]);
+    assert!(
+        media_dir.join("sauvegarde.sql").exists(),
+        "a file outside Vigie's areas is left alone"
+    );
+    assert!(media_dir.join("autre-site/photo.jpg").exists());
     assert!(done.status.success(), "{}", stderr(&done));
     assert!(
         String::from_utf8_lossy(&done.stdout)

@@ -42,6 +42,7 @@ const NOT_CARRIED: &[&str] = &[
     // Renditions are made again from the originals; jobs belong to the running site.
     "media_rendition",
     "job",
+    "media_retired",
     "_sqlx_migrations",
 ];
 

@@ -122,6 +122,11 @@ impl<'a> Library<'a> {
             if !safe_under(uploads, &path) {
                 continue;
             }
+            // Too large: left where it is, like an upload that size would be refused.
+            match tokio::fs::metadata(&path).await {
+                Ok(meta) if meta.is_file() && meta.len() <= self.max_bytes => {}
+                _ => continue,
+            }
             let Ok(bytes) = tokio::fs::read(&path).await else {
                 continue;
             };
@@ -136,11 +141,19 @@ impl<'a> Library<'a> {
                 continue;
             };
             let attachment = self.attachments.get(&candidate).copied();
-            let alt = attachment
-                .map(|a| a.alt.trim().to_owned())
-                .unwrap_or_default();
+            // Within the library's limits (an over-long caption must not stop the import), and
+            // without the characters the site never stores.
+            let words = |text: &str, max: usize| -> String {
+                crate::domain::text::storable(text.trim())
+                    .chars()
+                    .take(max)
+                    .collect::<String>()
+                    .trim()
+                    .to_owned()
+            };
+            let alt = attachment.map(|a| words(&a.alt, 500)).unwrap_or_default();
             let caption = attachment
-                .map(|a| a.caption.trim().to_owned())
+                .map(|a| words(&a.caption, 1000))
                 .unwrap_or_default();
             let key =
                 MediaStore::original_key(&process::full_hash(&bytes), inspected.format.extension());

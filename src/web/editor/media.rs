@@ -356,6 +356,9 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    if moved {
+        state.job_added();
+    }
     Ok(Redirect::to(&format!("/editor/media/{id}?saved=1")).into_response())
 }
 

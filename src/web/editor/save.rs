@@ -21,6 +21,9 @@ use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState};
 
+const GONE_FROM_LIBRARY: &str =
+    "Cette image n’est plus dans la bibliothèque : choisissez-en une autre.";
+
 /// What keeps the chosen featured image from being used: it is not in the library, or it has
 /// no text alternative (readers who do not see it would get nothing).
 async fn featured_problem(
@@ -33,7 +36,7 @@ async fn featured_problem(
     let mut conn = state.pool.acquire().await?;
     let found = crate::store::media::alts(&mut conn, &[id]).await?;
     Ok(match found.first() {
-        None => Some("Cette image n’est plus dans la bibliothèque : choisissez-en une autre."),
+        None => Some(GONE_FROM_LIBRARY),
         Some((_, alt)) if alt.trim().is_empty() => Some(
             "L’image principale n’a pas de texte alternatif : décrivez-la dans la bibliothèque (Images) avant de la placer, pour les lecteurs qui ne la voient pas.",
         ),
@@ -114,6 +117,15 @@ pub async fn create(
                     "Ce formulaire appartient à un autre article : rechargez la page et recommencez.".to_owned(),
                 )),
             };
+        }
+        // Deleted from the library between the check and the save.
+        Err(e) if violates(&e, "article_featured_media_id_fkey") => {
+            drop(tx);
+            let errors = Errors {
+                featured: Some(GONE_FROM_LIBRARY),
+                ..Errors::default()
+            };
+            return invalid(&state, &user, None, form, errors).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -286,6 +298,15 @@ async fn save_form(
             return Err(AppError::BadRequest(
                 "Ce formulaire appartient à un autre article : rechargez la page de celui-ci et recommencez.".to_owned(),
             ));
+        }
+        // Deleted from the library between the check and the save.
+        Err(e) if violates(&e, "article_featured_media_id_fkey") => {
+            drop(tx);
+            let errors = Errors {
+                featured: Some(GONE_FROM_LIBRARY),
+                ..Errors::default()
+            };
+            return invalid(state, &user, Some(&article), form, errors).await;
         }
         Err(e) => return Err(e.into()),
     };

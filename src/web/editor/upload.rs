@@ -24,7 +24,7 @@ use crate::web::{AppError, AppState};
 /// What the upload form sent.
 #[derive(Debug, Default)]
 pub struct Sent {
-    pub file: Option<Vec<u8>>,
+    pub file: Option<Bytes>,
     pub details: Details,
     csrf_token: String,
 }
@@ -107,7 +107,7 @@ async fn read_multipart(mut multipart: Multipart, max_bytes: u64) -> Result<Sent
         };
         let text = || crate::domain::text::storable(&String::from_utf8_lossy(&bytes)).into_owned();
         match name.as_str() {
-            "file" => sent.file = Some(bytes.to_vec()).filter(|b| !b.is_empty()),
+            "file" => sent.file = Some(bytes).filter(|b| !b.is_empty()),
             "alt" => sent.details.alt = text(),
             "caption" => sent.details.caption = text(),
             "credit" => sent.details.credit = text(),
@@ -126,7 +126,7 @@ struct Kept {
 }
 
 /// Decides what `file` is and keeps it privately under the hash of its bytes.
-async fn keep(state: &AppState, file: Vec<u8>) -> Result<Kept, Failed> {
+async fn keep(state: &AppState, file: Bytes) -> Result<Kept, Failed> {
     let max = state.config.media_max_bytes;
     let (file, inspected) = state
         .image_work(move || {
@@ -238,6 +238,7 @@ pub async fn upload(
     )
     .await?;
     tx.commit().await?;
+    state.job_added();
     if json {
         return Ok((
             StatusCode::CREATED,
@@ -331,5 +332,6 @@ pub async fn replace(
     )
     .await?;
     tx.commit().await?;
+    state.job_added();
     Ok(Redirect::to(&format!("/editor/media/{id}?replaced=1")).into_response())
 }

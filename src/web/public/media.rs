@@ -27,17 +27,19 @@ pub async fn file(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let Some((size, stream)) = state
-        .media
-        .open_public(&file)
-        .await
-        .map_err(AppError::Storage)?
-    else {
-        return Err(AppError::NotFound);
-    };
+    // A name is the hash of its bytes: a client holding it has the file, with no need to ask
+    // the store.
     let mut response = if unchanged {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
+        let Some((size, stream)) = state
+            .media
+            .open_public(&file)
+            .await
+            .map_err(AppError::Storage)?
+        else {
+            return Err(AppError::NotFound);
+        };
         let mut response = Body::from_stream(stream).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
