@@ -485,6 +485,27 @@ mod tests {
     }
 
     #[test]
+    fn every_refusal_is_said_in_french_and_in_english() {
+        let all = [
+            Refusal::Empty,
+            Refusal::TooManyBytes { limit: 20_000_000 },
+            Refusal::Svg,
+            Refusal::NotAnImage,
+            Refusal::OtherFormat,
+            Refusal::TooManyPixels { width: 30_000, height: 30_000 },
+            Refusal::Damaged,
+        ];
+        let mut said = std::collections::HashSet::new();
+        for refusal in &all {
+            let (fr, en) = (refusal.message(Lang::Fr), refusal.message(Lang::En));
+            assert_ne!(fr, en, "{refusal:?}");
+            assert!(said.insert(fr) && said.insert(en), "{refusal:?}: each says its own reason");
+        }
+        assert!(Refusal::TooManyBytes { limit: 20_000_000 }.message(Lang::En).contains("20 MB"));
+        assert!(Refusal::TooManyPixels { width: 30_000, height: 30_000 }.message(Lang::Fr).contains("30000 × 30000"));
+    }
+
+    #[test]
     fn the_card_follows_the_focal_point() {
         assert_eq!(crop_start(1000, 400, 0.5), 300);
         assert_eq!(crop_start(1000, 400, 0.0), 0);
