@@ -492,17 +492,34 @@ mod tests {
             Refusal::Svg,
             Refusal::NotAnImage,
             Refusal::OtherFormat,
-            Refusal::TooManyPixels { width: 30_000, height: 30_000 },
+            Refusal::TooManyPixels {
+                width: 30_000,
+                height: 30_000,
+            },
             Refusal::Damaged,
         ];
         let mut said = std::collections::HashSet::new();
         for refusal in &all {
             let (fr, en) = (refusal.message(Lang::Fr), refusal.message(Lang::En));
             assert_ne!(fr, en, "{refusal:?}");
-            assert!(said.insert(fr) && said.insert(en), "{refusal:?}: each says its own reason");
+            assert!(
+                said.insert(fr) && said.insert(en),
+                "{refusal:?}: each says its own reason"
+            );
         }
-        assert!(Refusal::TooManyBytes { limit: 20_000_000 }.message(Lang::En).contains("20 MB"));
-        assert!(Refusal::TooManyPixels { width: 30_000, height: 30_000 }.message(Lang::Fr).contains("30000 × 30000"));
+        assert!(
+            Refusal::TooManyBytes { limit: 20_000_000 }
+                .message(Lang::En)
+                .contains("20 MB")
+        );
+        assert!(
+            Refusal::TooManyPixels {
+                width: 30_000,
+                height: 30_000
+            }
+            .message(Lang::Fr)
+            .contains("30000 × 30000")
+        );
     }
 
     #[test]

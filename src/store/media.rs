@@ -93,6 +93,7 @@ pub struct Media {
     pub focal_x: f32,
     pub focal_y: f32,
     pub state: String,
+    pub uploaded_by: Option<Uuid>,
     pub created_at: OffsetDateTime,
 }
 
@@ -101,23 +102,13 @@ pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Media>, sqlx::Error> 
         Media,
         r#"
         select id, original_key, original_bytes, format, width, height, alt, caption, credit,
-               focal_x, focal_y, state, created_at
+               focal_x, focal_y, state, uploaded_by, created_at
         from media where id = $1
         "#,
         id
     )
     .fetch_optional(pool)
     .await
-}
-
-/// Who sent image `id` (`None`: nobody known, or no such image).
-pub async fn uploader(pool: &PgPool, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar!("select uploaded_by from media where id = $1", id)
-            .fetch_optional(pool)
-            .await?
-            .flatten(),
-    )
 }
 
 /// Holds image `id` until the caller's transaction ends: a save that would start using it

@@ -91,6 +91,16 @@ impl AppState {
         }
     }
 
+    /// The library images `ids`, as pages show them (those whose renditions are made).
+    pub async fn pictures(
+        &self,
+        ids: &[uuid::Uuid],
+    ) -> Result<std::collections::HashMap<uuid::Uuid, crate::media::picture::Shown>, sqlx::Error>
+    {
+        let pictures = crate::store::media::pictures(&self.pool, ids).await?;
+        Ok(crate::media::picture::by_id(&pictures, &self.media_base()))
+    }
+
     /// Image work (deciding what an upload is) on a blocking thread, in the image slots.
     pub async fn image_work<T: Send + 'static>(
         &self,

@@ -183,10 +183,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
     };
     let base = &state.config.base_url;
     let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
-    let images = picture::by_id(
-        &crate::store::media::pictures(&state.pool, &featured).await?,
-        &state.media_base(),
-    );
+    let images = state.pictures(&featured).await?;
     Ok(ArticleList {
         articles: rows
             .into_iter()
@@ -267,10 +264,7 @@ pub async fn article(
     media_ids.extend(found.featured_media_id);
     deps.0
         .extend(media_ids.iter().map(|id| format!("media:{id}")));
-    let images = picture::by_id(
-        &crate::store::media::pictures(&state.pool, &media_ids).await?,
-        &state.media_base(),
-    );
+    let images = state.pictures(&media_ids).await?;
     let a = *found;
     let image = a
         .featured_media_id

@@ -46,12 +46,21 @@ impl Details {
     }
 }
 
-/// Whether `user` may change or delete image `id`: the one who sent it, or an editor.
-pub async fn may_change(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<bool, AppError> {
-    if user.may(Permission::Review) {
-        return Ok(true);
+/// Whether `user` may change or delete `media`: the one who sent it, or an editor.
+pub fn may_change(user: &CurrentUser, media: &Media) -> bool {
+    user.may(Permission::Review) || media.uploaded_by == Some(user.id)
+}
+
+/// Image `id`, if `user` may change it (404 when there is none, 403 when not theirs).
+pub async fn changeable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Media, AppError> {
+    let media = store::media::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if may_change(user, &media) {
+        Ok(media)
+    } else {
+        Err(AppError::Forbidden)
     }
-    Ok(store::media::uploader(&state.pool, id).await? == Some(user.id))
 }
 
 pub struct Line {
@@ -208,10 +217,7 @@ async fn item_response(
         })
         .collect();
     drop(conn);
-    let pictures = store::media::pictures(&state.pool, &[media.id]).await?;
-    let preview = pictures
-        .first()
-        .and_then(|p| crate::media::picture::shown(p, &state.media_base()));
+    let preview = state.pictures(&[media.id]).await?.remove(&media.id);
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -226,7 +232,7 @@ async fn item_response(
         error,
         notice,
         csrf_token: user.csrf_token().to_owned(),
-        may_change: may_change(state, user, media.id).await?,
+        may_change: may_change(user, &media),
         focal_x: percent(media.focal_x),
         focal_y: percent(media.focal_y),
         media,
@@ -288,12 +294,7 @@ pub async fn update(
     PathId(id): PathId<Uuid>,
     SignedForm { user, form }: SignedForm<DetailsForm>,
 ) -> Result<Response, AppError> {
-    let media = store::media::get(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_change(&state, &user, id).await? {
-        return Err(AppError::Forbidden);
-    }
+    let media = changeable(&state, &user, id).await?;
     let details = Details {
         alt: form.alt,
         caption: form.caption,
@@ -372,12 +373,7 @@ pub async fn delete(
     PathId(id): PathId<Uuid>,
     SignedForm { user, .. }: SignedForm<Confirm>,
 ) -> Result<Response, AppError> {
-    let media = store::media::get(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_change(&state, &user, id).await? {
-        return Err(AppError::Forbidden);
-    }
+    let media = changeable(&state, &user, id).await?;
     let mut tx = state.pool.begin().await?;
     // Locked, so that no save can start using it between the check and the deletion.
     store::media::lock(&mut tx, id).await?;

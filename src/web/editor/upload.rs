@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::media::{Details, library_page, may_change};
+use super::media::{Details, changeable, library_page};
 use crate::domain::AuditAction;
 use crate::media::MediaStore;
 use crate::media::process::{self, Refusal};
@@ -284,12 +284,7 @@ pub async fn replace(
     PathId(id): PathId<Uuid>,
     req: Request,
 ) -> Result<Response, AppError> {
-    let media = store::media::get(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_change(&state, &user, id).await? {
-        return Err(AppError::Forbidden);
-    }
+    let media = changeable(&state, &user, id).await?;
     let lang = state.config.lang;
     let again = |message: String| {
         super::media::item_page(state.clone(), user.clone(), media.clone(), Some(message))

@@ -144,10 +144,7 @@ pub async fn show(
     media_ids.extend(article.featured_media_id);
     deps.0
         .extend(media_ids.iter().map(|id| format!("media:{id}")));
-    let images = picture::by_id(
-        &crate::store::media::pictures(&state.pool, &media_ids).await?,
-        &state.media_base(),
-    );
+    let images = state.pictures(&media_ids).await?;
     article.body_html = picture::expand(&article.body_html, &images, Style::Page);
     let featured = article
         .featured_media_id

@@ -76,10 +76,7 @@ async fn entries(state: &AppState, rows: Vec<FeedEntry>) -> Result<Vec<Entry>, A
                 .chain(r.summary.featured_media_id)
         })
         .collect();
-    let images = picture::by_id(
-        &crate::store::media::pictures(&state.pool, &ids).await?,
-        &state.media_base(),
-    );
+    let images = state.pictures(&ids).await?;
     let base = &state.config.base_url;
     Ok(rows.into_iter().map(|e| entry(base, e, &images)).collect())
 }

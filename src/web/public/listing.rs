@@ -58,10 +58,7 @@ async fn load(
         None
     };
     let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
-    let images = crate::media::picture::by_id(
-        &crate::store::media::pictures(&state.pool, &featured).await?,
-        &state.media_base(),
-    );
+    let images = state.pictures(&featured).await?;
     let cards = rows
         .into_iter()
         .map(|a| Card {
