@@ -29,7 +29,9 @@ RUN groupadd --system vigie \
     && useradd --system --gid vigie --home-dir /app --no-create-home --shell /usr/sbin/nologin vigie
 WORKDIR /app
 COPY --from=builder /app/target/release/vigie /usr/local/bin/vigie
+# Media files (VIGIE_DATA_DIR/media) unless VIGIE_MEDIA_URL names a bucket: a volume in compose.
+RUN mkdir -p /app/data && chown vigie:vigie /app/data
 USER vigie
-ENV VIGIE_BIND=0.0.0.0:3000
+ENV VIGIE_BIND=0.0.0.0:3000 VIGIE_DATA_DIR=/app/data
 EXPOSE 3000
 CMD ["vigie", "serve"]
