@@ -41,6 +41,8 @@ pub enum AuditAction {
     /// A new file for an image articles keep pointing at.
     MediaReplace,
     MediaDelete,
+    /// A background job that had failed, sent to be tried again.
+    JobRetry,
 }
 
 impl AuditAction {
@@ -77,6 +79,7 @@ impl AuditAction {
         Self::MediaUpdate,
         Self::MediaReplace,
         Self::MediaDelete,
+        Self::JobRetry,
     ];
 
     /// The name stored in the log.
@@ -114,6 +117,7 @@ impl AuditAction {
             Self::MediaUpdate => "media.update",
             Self::MediaReplace => "media.replace",
             Self::MediaDelete => "media.delete",
+            Self::JobRetry => "job.retry",
         }
     }
 
@@ -156,6 +160,7 @@ impl AuditAction {
             Self::MediaUpdate => "image décrite",
             Self::MediaReplace => "fichier d’image remplacé",
             Self::MediaDelete => "image supprimée",
+            Self::JobRetry => "tâche relancée",
         }
     }
 
@@ -190,6 +195,7 @@ impl AuditAction {
             Self::MediaUpload | Self::MediaUpdate | Self::MediaReplace | Self::MediaDelete => {
                 "media"
             }
+            Self::JobRetry => "job",
         }
     }
 }

@@ -131,3 +131,51 @@ pub async fn next_due(pool: &PgPool) -> Result<Option<OffsetDateTime>, sqlx::Err
     .fetch_one(pool)
     .await
 }
+
+/// A job waiting, running or given up, as the admins' page shows it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub run_after: OffsetDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    /// Held by an instance until then.
+    pub lease_until: Option<OffsetDateTime>,
+    pub last_error: Option<String>,
+    pub failed: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// The queue: failed jobs first, then the oldest due.
+pub async fn list(pool: &PgPool, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"
+        select id, kind, payload, run_after, attempts, max_attempts, lease_until, last_error,
+               failed, created_at
+        from job
+        order by failed desc, run_after, id
+        limit $1
+        "#,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A failed job is tried again now, with its attempts counted afresh. Returns its payload, if
+/// there was such a job.
+pub async fn retry(conn: &mut PgConnection, id: i64) -> Result<Option<Value>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        update job set failed = false, attempts = 0, run_after = now(), lease_until = null
+        where id = $1 and failed
+        returning payload
+        "#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}

@@ -237,6 +237,17 @@ pub async fn mark_failed(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Its renditions are awaited again (a failed job sent again).
+pub async fn mark_processing(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update media set state = 'processing' where id = $1 and state = 'failed'",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// An image as pages show it: its words and its files.
 #[derive(Debug, Clone)]
 pub struct Picture {

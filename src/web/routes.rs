@@ -120,6 +120,8 @@ fn table() -> Vec<Entry> {
         POST "/admin/review/{id}" Needs(Review) => admin::decide,
         // Admins.
         GET "/admin/audit" Needs(ReadAudit) => admin::audit,
+        GET "/admin/jobs" Needs(ReadAudit) => admin::jobs::list,
+        POST "/admin/jobs/{id}/retry" Needs(ReadAudit) => admin::jobs::retry,
         GET "/admin/tags" Needs(Review) => admin::tags::list,
         POST "/admin/tags" Needs(Review) => admin::tags::create,
         POST "/admin/tags/{id}" Needs(ManageTags) => admin::tags::update,

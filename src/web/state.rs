@@ -101,6 +101,24 @@ impl AppState {
         Ok(crate::media::picture::by_id(&pictures, &self.media_base()))
     }
 
+    /// A rendered body with its library images written out as readers get them
+    /// (`<picture>`, figures), and the featured image `featured`, for the staff's previews.
+    pub async fn as_readers_see(
+        &self,
+        rendered: crate::domain::markdown::Rendered,
+        featured: Option<uuid::Uuid>,
+    ) -> Result<(String, Option<crate::media::picture::Shown>), sqlx::Error> {
+        let mut ids = rendered.image_ids;
+        ids.extend(featured);
+        let images = self.pictures(&ids).await?;
+        let html = crate::media::picture::expand(
+            &rendered.html,
+            &images,
+            crate::media::picture::Style::Page,
+        );
+        Ok((html, featured.and_then(|id| images.get(&id).cloned())))
+    }
+
     /// Image work (deciding what an upload is) on a blocking thread, in the image slots.
     pub async fn image_work<T: Send + 'static>(
         &self,

@@ -462,6 +462,23 @@ fn matrix() -> Vec<Case> {
         },
         case(
             "GET",
+            "/admin/jobs",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        Case {
+            fixture: "job",
+            ..case(
+                "POST",
+                "/admin/jobs/{id}/retry",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        case(
+            "GET",
             "/admin/review",
             "",
             &[],
@@ -579,6 +596,15 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
     (browser, Some(token))
 }
 
+/// What `{id}` stands for: the fixture's id (a job's is a number, given as the second value).
+fn fixture_id(fixture: &str, id: uuid::Uuid, number: i64) -> String {
+    if fixture == "job" {
+        number.to_string()
+    } else {
+        id.to_string()
+    }
+}
+
 /// A fresh draft by another journalist, and the id of its first revision.
 async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let author = app.account(Role::Journalist).await;
@@ -590,6 +616,17 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
                 .await
                 .unwrap();
         return (id, 0);
+    }
+    if status == "job" {
+        // A job that failed for good.
+        let id: i64 = sqlx::query_scalar(
+            "insert into job (kind, payload, failed, attempts, last_error)
+             values ('renditions', '{}', true, 5, 'the original cannot be used') returning id",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (uuid::Uuid::nil(), id);
     }
     if status == "media" {
         // An image another journalist sent (its file need not exist for these routes).
@@ -653,7 +690,7 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             let (browser, token) = browser_for(&app, who).await;
             let (article, revision) = theirs(&app, case.fixture).await;
             let mut path = format!("{}{}", case.path, case.query)
-                .replace("{id}", &article.to_string())
+                .replace("{id}", &fixture_id(case.fixture, article, revision))
                 .replace("{rev}", &revision.to_string());
             if path.contains("{slug}") {
                 let slug: String = sqlx::query_scalar("select slug from article where id = $1")
@@ -757,7 +794,7 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
         let token = token.unwrap();
         let (article, revision) = theirs(&app, case.fixture).await;
         let path = format!("{}{}", case.path, case.query)
-            .replace("{id}", &article.to_string())
+            .replace("{id}", &fixture_id(case.fixture, article, revision))
             .replace("{rev}", &revision.to_string());
         // The sign-in forms carry no session token: only the site check guards them.
         let signed = !matches!(case.path, "/login" | "/setup" | "/password");

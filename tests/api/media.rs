@@ -953,3 +953,117 @@ async fn with_a_cdn_in_front_media_addresses_point_at_it() {
         200
     );
 }
+
+#[tokio::test]
+async fn the_live_preview_shows_images_as_readers_will() {
+    let app = TestApp::spawn().await;
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    let image = upload(
+        &journalist,
+        "photo.jpg",
+        &camera_jpeg(600, 400),
+        "Une salle de presse",
+    )
+    .await;
+    ready(&app, image).await;
+    let id = new_article(&journalist, "Aperçu illustré", "Texte.").await;
+    let body = format!("Texte.\n\n![Une salle de presse](/images/{image})\n");
+    let featured = image.to_string();
+    let fields = [
+        ("title", "Aperçu illustré"),
+        ("lang", "fr"),
+        ("body", body.as_str()),
+        ("featured_media", featured.as_str()),
+    ];
+    let preview = journalist
+        .post_signed(&format!("/editor/articles/{id}/preview"), &fields)
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(
+        preview.attrs("figure.featured img", "alt"),
+        ["Une salle de presse"]
+    );
+    assert_eq!(preview.texts("figure.featured figcaption"), ["Vigie"]);
+    assert_eq!(
+        preview.attrs(".article-body figure picture img", "alt"),
+        ["Une salle de presse"]
+    );
+    assert_eq!(
+        preview.attrs(".article-body figure picture img", "width"),
+        ["400"]
+    );
+}
+
+#[tokio::test]
+async fn a_job_that_fails_for_good_is_shown_to_admins_who_can_send_it_again() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    // An image whose original is missing from the store, with one attempt allowed.
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "insert into media (id, original_key, original_bytes, format, width, height, alt)
+         values ($1, 'originals/absent.jpg', 100, 'jpeg', 60, 40, 'Une image sans fichier')",
+    )
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into job (kind, payload, max_attempts) values ('renditions', jsonb_build_object('media', $1::text), 1)",
+    )
+    .bind(id.to_string())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut failed = false;
+    for _ in 0..200 {
+        let state: String = sqlx::query_scalar("select state from media where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if state == "failed" {
+            failed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(failed, "the worker gave up after its one attempt");
+    let page = admin.get("/admin/jobs").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("tbody td:nth-child(2)"), ["échoué"]);
+    assert!(
+        page.texts("tbody td:nth-child(5)")[0].contains("originals/absent.jpg"),
+        "{}",
+        page.body
+    );
+    let library = admin.get("/editor/media").await;
+    assert!(library.body.contains("échec de la préparation"));
+
+    // The file put back, the job sent again: the image gets its renditions.
+    let original = app.data_dir().join("media/originals/absent.jpg");
+    std::fs::create_dir_all(original.parent().unwrap()).unwrap();
+    std::fs::write(&original, camera_jpeg(60, 40)).unwrap();
+    let job: i64 = sqlx::query_scalar("select id from job")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let retried = admin
+        .post_signed(&format!("/admin/jobs/{job}/retry"), &[])
+        .await;
+    assert_eq!(retried.status, 303);
+    ready(&app, id).await;
+    let jobs: i64 = sqlx::query_scalar("select count(*) from job")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 0, "done, it leaves the queue");
+    // Only failed jobs can be sent again.
+    assert_eq!(
+        admin
+            .post_signed(&format!("/admin/jobs/{job}/retry"), &[])
+            .await
+            .status,
+        404
+    );
+}

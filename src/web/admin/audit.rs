@@ -166,6 +166,7 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             };
             (verb, false, format!(" « {} »", text("alt")))
         }
+        A::JobRetry => ("a relancé une tâche de fond", false, String::new()),
     };
     (verb.to_owned(), names, tail)
 }

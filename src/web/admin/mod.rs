@@ -1,7 +1,8 @@
 //! Editors' and admins' pages: the review queue (publish, schedule, send back with a note) and
-//! the audit log.
+//! the audit log, the background jobs.
 
 mod audit;
+pub mod jobs;
 mod review;
 pub mod tags;
 pub mod users;

@@ -73,6 +73,7 @@ pub struct ReviewPage {
     csrf: String,
     article: Editable,
     body_html: String,
+    featured: Option<crate::media::picture::Shown>,
     /// Changes since the version readers saw, if it has been published before.
     changes: Option<Vec<Piece>>,
     timezone: String,
@@ -113,10 +114,10 @@ async fn review_page(
     note: String,
     at: String,
 ) -> Result<ReviewPage, AppError> {
-    let body_html = state
-        .render(&article.body_markdown, article.lang)
-        .await?
-        .html;
+    let rendered = state.render(&article.body_markdown, article.lang).await?;
+    let (body_html, featured) = state
+        .as_readers_see(rendered, article.featured_media_id)
+        .await?;
     let scheduled = match standing(&article) {
         Standing::Scheduled(at) => Some(state.moment_text(at)),
         _ => None,
@@ -142,6 +143,7 @@ async fn review_page(
         page: state.page_for(user, format!("Relecture — {}", article.title)),
         csrf: user.csrf_token().to_owned(),
         body_html,
+        featured,
         changes,
         timezone: state.config.timezone.clone(),
         scheduled,

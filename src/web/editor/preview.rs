@@ -28,6 +28,7 @@ pub struct ReaderView {
     pub date: String,
     pub tags: Vec<(String, TagKind)>,
     pub body_html: String,
+    pub featured: Option<crate::media::picture::Shown>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -80,11 +81,12 @@ pub async fn preview(
             standing_label(&state, standing).to_lowercase()
         ),
     };
-    let body_html = state
-        .render(&article.body_markdown, article.lang)
-        .await?
-        .html;
+    let rendered = state.render(&article.body_markdown, article.lang).await?;
+    let (body_html, featured) = state
+        .as_readers_see(rendered, article.featured_media_id)
+        .await?;
     let view = ReaderView {
+        featured,
         tags: tag_names(&state, &article.tags.0).await?,
         date: reader_date(&state, article.published_at),
         title: article.title,
@@ -142,8 +144,12 @@ async fn fragment(
         return Ok(refused);
     }
     let lang = Lang::parse(&form.lang).unwrap_or(state.config.lang);
-    let body_html = state.render(&form.body, lang).await?.html;
+    let rendered = state.render(&form.body, lang).await?;
+    let (body_html, featured) = state
+        .as_readers_see(rendered, form.featured().flatten())
+        .await?;
     let view = ReaderView {
+        featured,
         title: form.title.trim().to_owned(),
         dek: form.dek.trim().to_owned(),
         lang,
