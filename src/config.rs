@@ -102,6 +102,28 @@ pub struct Config {
     /// `VIGIE_MEDIA_BASE_URL`: where readers fetch media files (a CDN in front of this site's
     /// `/media/`), without trailing slash; default the site's own `/media`.
     pub media_base_url: Option<String>,
+    /// Text-and-data-mining rights (W3C TDMRep): `VIGIE_TDM_RESERVATION` and
+    /// `VIGIE_TDM_POLICY`.
+    pub tdm: Tdm,
+    /// `VIGIE_AI_CRAWLERS`: what `robots.txt` tells the known AI crawlers, default `disallow`.
+    pub ai_crawlers: AiCrawlers,
+}
+
+/// Whether the newsroom reserves text-and-data-mining rights on its content (Article 4 of the
+/// EU's DSM Directive), as the W3C TDMRep report says to declare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tdm {
+    /// `VIGIE_TDM_RESERVATION`: `on` (the default) or `off`.
+    pub reserved: bool,
+    /// `VIGIE_TDM_POLICY`: where the terms of a licence are (an `https:` address), if any.
+    pub policy: Option<String>,
+}
+
+/// What `robots.txt` says to the crawlers that gather text for AI models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AiCrawlers {
+    Allow,
+    Disallow,
 }
 
 /// Where media files live.
@@ -270,10 +292,39 @@ impl Config {
             }
             None => None,
         };
+        let tdm = Tdm {
+            reserved: match lookup("VIGIE_TDM_RESERVATION").as_deref().map(str::trim) {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(_) => return Err(invalid("VIGIE_TDM_RESERVATION", "expected on or off")),
+            },
+            policy: match lookup("VIGIE_TDM_POLICY") {
+                None => None,
+                Some(v)
+                    if (v.starts_with("https://") || v.starts_with("http://"))
+                        && !v.chars().any(|c| c.is_whitespace() || c == '"') =>
+                {
+                    Some(v)
+                }
+                Some(_) => {
+                    return Err(invalid(
+                        "VIGIE_TDM_POLICY",
+                        "expected an address such as https://example.org/tdm-policy.json",
+                    ));
+                }
+            },
+        };
+        let ai_crawlers = match lookup("VIGIE_AI_CRAWLERS").as_deref().map(str::trim) {
+            None | Some("disallow") => AiCrawlers::Disallow,
+            Some("allow") => AiCrawlers::Allow,
+            Some(_) => return Err(invalid("VIGIE_AI_CRAWLERS", "expected allow or disallow")),
+        };
         Ok(Self {
             media,
             media_max_bytes,
             media_base_url,
+            tdm,
+            ai_crawlers,
             timezone: lookup("VIGIE_TIMEZONE").unwrap_or_else(|| "Europe/Paris".to_owned()),
             max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,

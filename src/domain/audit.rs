@@ -43,6 +43,14 @@ pub enum AuditAction {
     MediaDelete,
     /// A background job that had failed, sent to be tried again.
     JobRetry,
+    RegulationCreate,
+    RegulationUpdate,
+    RegulationPublish,
+    RegulationDelete,
+    /// A milestone added, changed or removed.
+    RegulationMilestone,
+    JurisdictionCreate,
+    JurisdictionUpdate,
 }
 
 impl AuditAction {
@@ -80,6 +88,13 @@ impl AuditAction {
         Self::MediaReplace,
         Self::MediaDelete,
         Self::JobRetry,
+        Self::RegulationCreate,
+        Self::RegulationUpdate,
+        Self::RegulationPublish,
+        Self::RegulationDelete,
+        Self::RegulationMilestone,
+        Self::JurisdictionCreate,
+        Self::JurisdictionUpdate,
     ];
 
     /// The name stored in the log.
@@ -118,6 +133,13 @@ impl AuditAction {
             Self::MediaReplace => "media.replace",
             Self::MediaDelete => "media.delete",
             Self::JobRetry => "job.retry",
+            Self::RegulationCreate => "regulation.create",
+            Self::RegulationUpdate => "regulation.update",
+            Self::RegulationPublish => "regulation.publish",
+            Self::RegulationDelete => "regulation.delete",
+            Self::RegulationMilestone => "regulation.milestone",
+            Self::JurisdictionCreate => "jurisdiction.create",
+            Self::JurisdictionUpdate => "jurisdiction.update",
         }
     }
 
@@ -161,6 +183,13 @@ impl AuditAction {
             Self::MediaReplace => "fichier d’image remplacé",
             Self::MediaDelete => "image supprimée",
             Self::JobRetry => "tâche relancée",
+            Self::RegulationCreate => "réglementation créée",
+            Self::RegulationUpdate => "réglementation modifiée",
+            Self::RegulationPublish => "réglementation publiée",
+            Self::RegulationDelete => "réglementation supprimée",
+            Self::RegulationMilestone => "échéance modifiée",
+            Self::JurisdictionCreate => "juridiction créée",
+            Self::JurisdictionUpdate => "juridiction modifiée",
         }
     }
 
@@ -196,6 +225,12 @@ impl AuditAction {
                 "media"
             }
             Self::JobRetry => "job",
+            Self::RegulationCreate
+            | Self::RegulationUpdate
+            | Self::RegulationPublish
+            | Self::RegulationDelete
+            | Self::RegulationMilestone => "regulation",
+            Self::JurisdictionCreate | Self::JurisdictionUpdate => "jurisdiction",
         }
     }
 }

@@ -44,6 +44,10 @@ text_column!(super::Lang);
 text_column!(super::TagKind);
 text_column!(super::RevisionKind);
 text_column!(super::AuditAction);
+text_column!(super::regulation::LegalForm);
+text_column!(super::regulation::RegulationStatus);
+text_column!(super::regulation::Precision);
+text_column!(super::regulation::AiUse);
 
 #[cfg(test)]
 mod tests {

@@ -42,20 +42,7 @@ pub fn format_date(date: Date, lang: Lang) -> String {
     let year = date.year();
     match lang {
         Lang::Fr => {
-            let month = match date.month() {
-                Month::January => "janvier",
-                Month::February => "février",
-                Month::March => "mars",
-                Month::April => "avril",
-                Month::May => "mai",
-                Month::June => "juin",
-                Month::July => "juillet",
-                Month::August => "août",
-                Month::September => "septembre",
-                Month::October => "octobre",
-                Month::November => "novembre",
-                Month::December => "décembre",
-            };
+            let month = french_month(date.month());
             if day == 1 {
                 format!("1er {month} {year}")
             } else {
@@ -63,6 +50,31 @@ pub fn format_date(date: Date, lang: Lang) -> String {
             }
         }
         Lang::En => format!("{} {day}, {year}", date.month()),
+    }
+}
+
+/// A month as a reader of `lang` expects it: `août 2026`, `August 2026`.
+pub fn format_month(year: i32, month: Month, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{} {year}", french_month(month)),
+        Lang::En => format!("{month} {year}"),
+    }
+}
+
+fn french_month(month: Month) -> &'static str {
+    match month {
+        Month::January => "janvier",
+        Month::February => "février",
+        Month::March => "mars",
+        Month::April => "avril",
+        Month::May => "mai",
+        Month::June => "juin",
+        Month::July => "juillet",
+        Month::August => "août",
+        Month::September => "septembre",
+        Month::October => "octobre",
+        Month::November => "novembre",
+        Month::December => "décembre",
     }
 }
 

@@ -3,12 +3,14 @@
 mod audit;
 mod column;
 pub mod diff;
+pub mod ical;
 mod lang;
 mod legacy;
 pub mod markdown;
 pub mod merge;
 pub mod password;
 mod permissions;
+pub mod regulation;
 mod slug;
 mod status;
 pub mod text;
@@ -17,7 +19,7 @@ pub mod typography;
 pub mod zone;
 
 pub use audit::AuditAction;
-pub use lang::{Lang, format_date, format_moment};
+pub use lang::{Lang, format_date, format_moment, format_month};
 pub use legacy::legacy_path;
 pub use permissions::{Permission, may};
 pub use slug::{Slug, SlugError};

@@ -35,6 +35,10 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ReadAudit,
+    /// Keep the regulation tracker: records, milestones, jurisdictions (editors and admins).
+    ManageRegulations,
+    /// Delete a regulation record with its history.
+    DeleteRegulation,
 }
 
 /// The roles table of the design, object-level rules included.
@@ -49,9 +53,9 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ChangeStatus { own, from, action } => {
             (own || editor) && transition(from, action, role).is_ok()
         }
-        AddCorrection | Review => editor,
+        AddCorrection | Review | ManageRegulations => editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
-        ManageTags | ManageUsers | ReadAudit => admin,
+        ManageTags | ManageUsers | ReadAudit | DeleteRegulation => admin,
     }
 }
 
@@ -138,6 +142,8 @@ mod tests {
             (ManageTags, false, false, true),
             (ManageUsers, false, false, true),
             (ReadAudit, false, false, true),
+            (ManageRegulations, false, true, true),
+            (DeleteRegulation, false, false, true),
         ];
         for (p, j, e, a) in table {
             assert_eq!(

@@ -3,31 +3,44 @@
 use sqlx::PgPool;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-/// The last change a reader could see: the clock the triggers move, or the latest scheduled
-/// publication whose time has come, whichever is later.
-pub async fn content_changed_at(pool: &PgPool) -> sqlx::Result<OffsetDateTime> {
+/// The last change a reader could see: the clock the triggers move, the latest scheduled
+/// publication whose time has come, or — when public regulations have milestones, whose
+/// countdowns and "next" change with the day — the last midnight in the newsroom's time zone
+/// `tz`, whichever is later.
+pub async fn content_changed_at(pool: &PgPool, tz: &str) -> sqlx::Result<OffsetDateTime> {
     sqlx::query_scalar!(
         r#"
         select greatest(
             (select changed_at from content_clock),
             (select max(published_at) from article
-             where article_is_listed(status, published_at))
+             where article_is_listed(status, published_at)),
+            (select date_trunc('day', now() at time zone $1) at time zone $1
+             where exists (select 1 from regulation_milestone m
+                           join public_regulation r on r.id = m.regulation_id))
         ) as "at!"
-        "#
+        "#,
+        tz
     )
     .fetch_one(pool)
     .await
 }
 
-/// When the next scheduled article comes out, if one is waiting: public pages change then
-/// without anything in the database changing.
-pub async fn next_scheduled(pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime>> {
+/// When public pages next change without anything in the database changing: the next
+/// scheduled article comes out, or the next midnight in `tz` comes while public regulations
+/// have milestones (countdowns move, a milestone passes).
+pub async fn next_scheduled(pool: &PgPool, tz: &str) -> sqlx::Result<Option<OffsetDateTime>> {
     sqlx::query_scalar!(
         r#"
-        -- Published but not yet listed (see `article_is_listed`), in the date index's terms.
-        select min(published_at) as at from article
-        where status = 'published' and published_at > now()
-        "#
+        select least(
+            -- Published but not yet listed (see `article_is_listed`), in the date index's terms.
+            (select min(published_at) from article
+             where status = 'published' and published_at > now()),
+            (select (date_trunc('day', now() at time zone $1) + interval '1 day') at time zone $1
+             where exists (select 1 from regulation_milestone m
+                           join public_regulation r on r.id = m.regulation_id))
+        ) as at
+        "#,
+        tz
     )
     .fetch_one(pool)
     .await

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod clock;
 pub mod jobs;
 pub mod media;
+pub mod regulations;
 pub mod review;
 
 pub mod sessions;

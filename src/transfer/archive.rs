@@ -1,6 +1,7 @@
 //! Vigie's own export format, version 1: one JSON document holding every user (without password
 //! hash), tag, image of the library (its original file inside, in base64: one file holds the
-//! whole site, and is written whole or not at all), article (with its tags, links, old
+//! whole site, and is written whole or not at all), jurisdiction and regulation of the tracker
+//! (with its milestones and history), article (with its tags, links, old
 //! addresses, corrections and every revision) and audit event. Written one record per line, in a fixed order, so that exporting the same
 //! content twice gives the same bytes and two exports compare with `diff`.
 //!
@@ -23,6 +24,8 @@ pub enum Record {
     User(User),
     Tag(Tag),
     Media(Box<Media>),
+    Jurisdiction(Jurisdiction),
+    Regulation(Box<Regulation>),
     Article(Box<Article>),
     Audit(AuditEvent),
 }
@@ -81,6 +84,85 @@ pub struct Media {
     pub original: String,
 }
 
+/// A jurisdiction of the regulation tracker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jurisdiction {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub tag_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A regulation with its milestones and its public history (its summary's HTML is made again
+/// on import). Dates are `YYYY-MM-DD`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regulation {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub official_title: String,
+    pub identifier: String,
+    pub jurisdiction_id: Option<Uuid>,
+    pub legal_form: Option<String>,
+    pub status: Option<String>,
+    pub adopted_on: Option<String>,
+    pub official_url: String,
+    pub legislature_url: String,
+    pub summary_markdown: String,
+    pub tag_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub published_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub milestones: Vec<Milestone>,
+    /// Oldest first.
+    pub history: Vec<RegulationChange>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub id: Uuid,
+    pub on_date: String,
+    pub precision: String,
+    pub label: String,
+    pub applies: String,
+    pub source_url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegulationChange {
+    pub id: i64,
+    pub milestone_id: Option<Uuid>,
+    pub kind: String,
+    pub label: String,
+    pub from_date: Option<String>,
+    pub from_precision: Option<String>,
+    pub to_date: Option<String>,
+    pub to_precision: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: String,
+    pub source_url: String,
+    pub actor_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub noted_at: OffsetDateTime,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Redirect {
@@ -115,6 +197,12 @@ pub struct Article {
     pub featured_media_id: Option<Uuid>,
     #[serde(default)]
     pub media: Vec<Uuid>,
+    /// How AI was used to make it, and whether it is open to text-and-data mining (absent
+    /// from older archives).
+    #[serde(default = "no_ai_use")]
+    pub ai_use: String,
+    #[serde(default)]
+    pub tdm_open: bool,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -135,6 +223,10 @@ pub struct Article {
     pub corrections: Vec<Correction>,
     /// Oldest first.
     pub revisions: Vec<Revision>,
+}
+
+fn no_ai_use() -> String {
+    "none".to_owned()
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -198,9 +290,17 @@ pub struct AuditEvent {
 /// The sections of an export, in the order they must come: each one's records may point at
 /// the sections before it (an article at its author and its images, an audit event at its
 /// actor).
-const SECTIONS: &[&str] = &["users", "tags", "media", "articles", "audit"];
+const SECTIONS: &[&str] = &[
+    "users",
+    "tags",
+    "media",
+    "jurisdictions",
+    "regulations",
+    "articles",
+    "audit",
+];
 /// Sections older exports do not have.
-const OPTIONAL: &[&str] = &["media"];
+const OPTIONAL: &[&str] = &["media", "jurisdictions", "regulations"];
 
 /// Whether every section from `from` up to (not including) `to` may be missing.
 fn skippable(from: usize, to: usize) -> bool {
@@ -290,6 +390,12 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
                         "media" => {
                             map.next_value_seed(Section(take, |m| Record::Media(Box::new(m))))?
                         }
+                        "jurisdictions" => {
+                            map.next_value_seed(Section(take, Record::Jurisdiction))?
+                        }
+                        "regulations" => {
+                            map.next_value_seed(Section(take, |r| Record::Regulation(Box::new(r))))?
+                        }
                         "articles" => {
                             map.next_value_seed(Section(take, |a| Record::Article(Box::new(a))))?
                         }
@@ -361,8 +467,7 @@ impl<W: std::io::Write> Writer<W> {
         })
     }
 
-    /// Opens the next section (`users`, `tags`, `media`, `articles`, `audit`), closing the one
-    /// before.
+    /// Opens the next section (see [`SECTIONS`]), closing the one before.
     pub fn section(&mut self, name: &str) -> std::io::Result<()> {
         if self.sections > 0 {
             self.out.write_all(b"\n]")?;
@@ -455,7 +560,7 @@ mod tests {
         );
         assert!(
             error_of(r#"{"format":"vigie","version":1,"tags":[],"users":[]}"#).starts_with(
-                "the sections must come in this order: users, tags, media, articles, audit"
+                "the sections must come in this order: users, tags, media, jurisdictions, regulations, articles, audit"
             )
         );
         assert!(

@@ -31,6 +31,7 @@ pub struct Counts {
     pub users: usize,
     pub tags: usize,
     pub media: usize,
+    pub regulations: usize,
     pub articles: usize,
     pub revisions: usize,
     pub audit: usize,
@@ -40,13 +41,19 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} tags, {} images, {} articles ({} revisions), {} audit events",
-            self.users, self.tags, self.media, self.articles, self.revisions, self.audit
+            "{} users, {} tags, {} images, {} regulations, {} articles ({} revisions), {} audit events",
+            self.users,
+            self.tags,
+            self.media,
+            self.regulations,
+            self.articles,
+            self.revisions,
+            self.audit
         )
     }
 }
 
-/// Writes every user, tag, image (its original read from `media`), article and audit event to
+/// Writes every user, tag, image (its original read from `media`), jurisdiction, regulation, article and audit event to
 /// `out`, as [`archive`] describes: all as of one moment, even while the site is being written
 /// to.
 pub async fn export(pool: &PgPool, media: &MediaStore, out: impl Write) -> anyhow::Result<Counts> {
@@ -93,6 +100,21 @@ pub async fn export(pool: &PgPool, media: &MediaStore, out: impl Write) -> anyho
             original: BASE64.encode(&original),
         })?;
         counts.media += 1;
+    }
+    w.section("jurisdictions")?;
+    for j in store::jurisdictions(&mut tx)
+        .await
+        .context("reading jurisdictions")?
+    {
+        w.record(&j)?;
+    }
+    w.section("regulations")?;
+    for r in store::regulations(&mut tx)
+        .await
+        .context("reading regulations")?
+    {
+        w.record(&r)?;
+        counts.regulations += 1;
     }
     w.section("articles")?;
     let mut bar = Progress::new("articles", total_articles.try_into().unwrap_or(0));
@@ -250,6 +272,17 @@ async fn import_archive(
                         .await
                         .with_context(|| format!("image {} ({})", m.id, m.alt))?;
                     counts.media += 1;
+                }
+                Record::Jurisdiction(j) => {
+                    store::insert_jurisdiction(&mut tx, &j)
+                        .await
+                        .with_context(|| format!("jurisdiction {} ({})", j.slug, j.id))?;
+                }
+                Record::Regulation(r) => {
+                    store::insert_regulation(&mut tx, &r, site_url)
+                        .await
+                        .with_context(|| format!("regulation {} ({})", r.slug, r.id))?;
+                    counts.regulations += 1;
                 }
                 Record::Article(article) => {
                     store::insert_article(&mut tx, &article, site_url)

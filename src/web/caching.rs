@@ -217,7 +217,7 @@ pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> 
     // Read before the page, so that the page is never older than the date it is sent with.
     let changed_at = match state.cache.clock() {
         Some(at) => at,
-        None => match clock::content_changed_at(&state.pool).await {
+        None => match clock::content_changed_at(&state.pool, &state.config.timezone).await {
             Ok(at) => whole_seconds(at.into()),
             // The page itself will say what is wrong, in its own form (HTML, or JSON for the
             // API); an answer that does come is sent without validators, and not kept.

@@ -79,6 +79,8 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Text-and-data-mining rights reserved (W3C TDMRep), unless an answer says otherwise.
+        .layer(from_fn_with_state(state.clone(), public::tdm_header))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(from_fn_with_state(state.clone(), settle_writes))

@@ -41,6 +41,8 @@ impl AppState {
             reader_script: assets::READER_SCRIPT.url.as_str(),
             account: None,
             image: None,
+            tdm_reservation: self.config.tdm.reserved.then_some("1"),
+            tdm_policy: self.config.tdm.policy.clone(),
         }
     }
 }
@@ -84,4 +86,9 @@ pub struct Page {
     pub account: Option<AccountNav>,
     /// `og:image` and `twitter:image`.
     pub image: Option<SocialImage>,
+    /// `<meta name="tdm-reservation">` (W3C TDMRep): `1` where the newsroom reserves
+    /// text-and-data-mining rights, `0` on an article it leaves open; none when the site
+    /// reserves nothing.
+    pub tdm_reservation: Option<&'static str>,
+    pub tdm_policy: Option<String>,
 }

@@ -11,8 +11,9 @@
 //! - every other answer (lists, feeds, search, sitemap) is dropped on any change;
 //! - `all` (announced once by a bulk import, see the `bulk_load` migration) drops everything.
 //!
-//! Articles that come out at their scheduled time change nothing in the database: the listener
-//! also sleeps until the next scheduled time and then drops everything. While the listener is
+//! Articles that come out at their scheduled time change nothing in the database, nor does
+//! midnight (regulation countdowns): the listener also sleeps until the next of those times and
+//! then drops everything. While the listener is
 //! not connected (start-up, database restart) the cache is bypassed — except that a page the
 //! database cannot produce meanwhile is served as it was kept, rather than a 503 — and it
 //! starts empty again once connected, so a notification missed meanwhile cannot leave a stale
@@ -280,7 +281,7 @@ impl RenderCache {
 
     /// Runs for the life of the process: listens for changes and keeps the cache and the
     /// clock in step with the database.
-    pub async fn listen(self: Arc<Self>, pool: PgPool) {
+    pub async fn listen(self: Arc<Self>, pool: PgPool, timezone: String) {
         // Ends when the server that owned the cache is gone (tests start many).
         while Arc::strong_count(&self) > 1 {
             self.online.store(false, Ordering::Release);
@@ -294,7 +295,7 @@ impl RenderCache {
             };
             // Anything may have changed while nobody listened.
             self.forget_all();
-            let Ok(mut due) = self.refresh(&pool).await else {
+            let Ok(mut due) = self.refresh(&pool, &timezone).await else {
                 tokio::time::sleep(RECONNECT).await;
                 continue;
             };
@@ -328,7 +329,7 @@ impl RenderCache {
                         }
                     }
                 }
-                match self.refresh(&pool).await {
+                match self.refresh(&pool, &timezone).await {
                     Ok(next) => due = next,
                     Err(_) => break,
                 }
@@ -337,10 +338,10 @@ impl RenderCache {
         }
     }
 
-    /// Reads the clock and the next scheduled publication.
-    async fn refresh(&self, pool: &PgPool) -> sqlx::Result<Option<OffsetDateTime>> {
-        self.set_clock(clock::content_changed_at(pool).await?);
-        clock::next_scheduled(pool).await
+    /// Reads the clock and when pages next change by themselves (see `clock::next_scheduled`).
+    async fn refresh(&self, pool: &PgPool, tz: &str) -> sqlx::Result<Option<OffsetDateTime>> {
+        self.set_clock(clock::content_changed_at(pool, tz).await?);
+        clock::next_scheduled(pool, tz).await
     }
 }
 

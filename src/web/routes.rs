@@ -37,7 +37,10 @@ macro_rules! entries {
 
 fn table() -> Vec<Entry> {
     use Access::{Needs, Open, Public, Visitor};
-    use Permission::{ManageOwnAccount, ManageTags, ManageUsers, ReadAudit, Review, UseEditor};
+    use Permission::{
+        DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers, ReadAudit,
+        Review, UseEditor,
+    };
     entries![
         // Readers.
         GET "/" Public => public::home,
@@ -45,6 +48,13 @@ fn table() -> Vec<Entry> {
         GET "/tags/{slug}" Public => public::tag,
         GET "/authors/{slug}" Public => public::author,
         GET "/corrections" Public => public::corrections,
+        GET "/regulations" Public => public::regulations,
+        GET "/regulations/calendar.ics" Public => public::regulations_calendar,
+        GET "/regulations/changes.atom" Public => public::regulation_changes,
+        GET "/regulations/{slug}" Public => public::regulation,
+        GET "/regulations/{slug}/calendar.ics" Public => public::regulation_calendar,
+        GET "/jurisdictions/{slug}" Public => public::jurisdiction,
+        GET "/jurisdictions/{slug}/calendar.ics" Public => public::jurisdiction_calendar,
         GET "/search" Public => public::search,
         GET "/feed.atom" Public => public::site_atom,
         GET "/rss.xml" Public => public::site_rss,
@@ -54,12 +64,15 @@ fn table() -> Vec<Entry> {
         GET "/sitemaps/{file}" Public => public::sitemap_page,
         GET "/robots.txt" Public => public::robots,
         GET "/.well-known/security.txt" Public => public::security_txt,
+        GET "/.well-known/tdmrep.json" Public => public::tdmrep,
         GET "/security" Public => public::security_policy,
         // The content API, read-only JSON (any origin may read it).
         GET "/api/v1/articles" Public => api::list_articles,
         GET "/api/v1/articles/{slug}" Public => api::article,
         GET "/api/v1/tags" Public => api::list_tags,
         GET "/api/v1/authors" Public => api::list_authors,
+        GET "/api/v1/regulations" Public => api::list_regulations,
+        GET "/api/v1/regulations/{slug}" Public => api::regulation,
         GET "/api/v1/openapi.json" Public => api::openapi,
         GET "/api/{*rest}" Public => api::not_found,
         // Media files: cached for ever by their hashed names, never through the render cache.
@@ -127,6 +140,19 @@ fn table() -> Vec<Entry> {
         POST "/admin/tags/{id}" Needs(ManageTags) => admin::tags::update,
         POST "/admin/tags/{id}/merge" Needs(ManageTags) => admin::tags::merge,
         POST "/admin/tags/{id}/delete" Needs(ManageTags) => admin::tags::delete,
+        // The regulation tracker: editors and admins; deleting a record, admins.
+        GET "/admin/regulations" Needs(ManageRegulations) => admin::regulations::list,
+        POST "/admin/regulations" Needs(ManageRegulations) => admin::regulation::create,
+        GET "/admin/regulations/new" Needs(ManageRegulations) => admin::regulation::new,
+        GET "/admin/regulations/{id}" Needs(ManageRegulations) => admin::regulation::show,
+        POST "/admin/regulations/{id}" Needs(ManageRegulations) => admin::regulation::update,
+        POST "/admin/regulations/{id}/publish" Needs(ManageRegulations) => admin::regulation::publish,
+        POST "/admin/regulations/{id}/delete" Needs(DeleteRegulation) => admin::regulation::delete,
+        POST "/admin/regulations/{id}/milestones" Needs(ManageRegulations) => admin::regulation::add_milestone,
+        POST "/admin/regulations/{id}/milestones/{milestone}" Needs(ManageRegulations) => admin::regulation::update_milestone,
+        POST "/admin/regulations/{id}/milestones/{milestone}/delete" Needs(ManageRegulations) => admin::regulation::delete_milestone,
+        POST "/admin/jurisdictions" Needs(ManageRegulations) => admin::regulations::create_jurisdiction,
+        POST "/admin/jurisdictions/{id}" Needs(ManageRegulations) => admin::regulations::rename_jurisdiction,
         GET "/admin/users" Needs(ManageUsers) => admin::users::list,
         POST "/admin/users" Needs(ManageUsers) => admin::users::create,
         POST "/admin/users/{id}/role" Needs(ManageUsers) => admin::users::change_role,

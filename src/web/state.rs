@@ -52,7 +52,7 @@ impl AppState {
             config.render_cache_bytes,
             Arc::downgrade(&jobs),
         ));
-        tokio::spawn(Arc::clone(&cache).listen(pool.clone()));
+        tokio::spawn(Arc::clone(&cache).listen(pool.clone(), config.timezone.clone()));
         let media = crate::media::MediaStore::open(&config.media)?;
         let images = Arc::new(Semaphore::new(cores.saturating_sub(1).clamp(1, 2)));
         let worker = crate::jobs::Worker {

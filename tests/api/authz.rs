@@ -484,6 +484,119 @@ fn matrix() -> Vec<Case> {
             &[],
             [SignIn, Status(403), Status(200), Status(200), SignIn],
         ),
+        // The regulation tracker: editors and admins; deleting a record, admins.
+        case(
+            "GET",
+            "/admin/regulations",
+            "",
+            &[],
+            [SignIn, Status(403), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "GET",
+            "/admin/regulations/new",
+            "",
+            &[],
+            [SignIn, Status(403), Status(200), Status(200), SignIn],
+        ),
+        // Without a jurisdiction: the form comes back.
+        case(
+            "POST",
+            "/admin/regulations",
+            "",
+            &[("name", "Matrice")],
+            [SignIn, Status(403), Status(422), Status(422), SignIn],
+        ),
+        Case {
+            fixture: "regulation",
+            ..case(
+                "GET",
+                "/admin/regulations/{id}",
+                "",
+                &[],
+                [SignIn, Status(403), Status(200), Status(200), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}",
+                "",
+                &[("name", "Matrice")],
+                [SignIn, Status(403), Status(422), Status(422), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}/publish",
+                "",
+                &[],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}/delete",
+                "",
+                &[("confirm", "yes")],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}/milestones",
+                "",
+                &[("date", "2027-08"), ("label", "Échéance")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}/milestones/{milestone}",
+                "",
+                &[("date", "2027-T3"), ("label", "Échéance")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "regulation",
+            ..case(
+                "POST",
+                "/admin/regulations/{id}/milestones/{milestone}/delete",
+                "",
+                &[],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "no-jurisdiction",
+            ..case(
+                "POST",
+                "/admin/jurisdictions",
+                "",
+                &[("name", "Matrice")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "jurisdiction",
+            ..case(
+                "POST",
+                "/admin/jurisdictions/{id}",
+                "",
+                &[("name", "Matrice renommée")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
         Case {
             fixture: "in_review",
             ..case(
@@ -515,6 +628,13 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/tags/{slug}"),
     ("GET", "/authors/{slug}"),
     ("GET", "/corrections"),
+    ("GET", "/regulations"),
+    ("GET", "/regulations/calendar.ics"),
+    ("GET", "/regulations/changes.atom"),
+    ("GET", "/regulations/{slug}"),
+    ("GET", "/regulations/{slug}/calendar.ics"),
+    ("GET", "/jurisdictions/{slug}"),
+    ("GET", "/jurisdictions/{slug}/calendar.ics"),
     ("GET", "/search"),
     ("GET", "/feed.atom"),
     ("GET", "/rss.xml"),
@@ -524,11 +644,14 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/sitemaps/{file}"),
     ("GET", "/robots.txt"),
     ("GET", "/.well-known/security.txt"),
+    ("GET", "/.well-known/tdmrep.json"),
     ("GET", "/security"),
     ("GET", "/api/v1/articles"),
     ("GET", "/api/v1/articles/{slug}"),
     ("GET", "/api/v1/tags"),
     ("GET", "/api/v1/authors"),
+    ("GET", "/api/v1/regulations"),
+    ("GET", "/api/v1/regulations/{slug}"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/{*rest}"),
     ("GET", "/media/{file}"),
@@ -596,6 +719,20 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
     (browser, Some(token))
 }
 
+/// `path` with `{milestone}` made the fixture regulation's milestone.
+async fn with_milestone(app: &TestApp, path: String, regulation: uuid::Uuid) -> String {
+    if !path.contains("{milestone}") {
+        return path;
+    }
+    let milestone: uuid::Uuid =
+        sqlx::query_scalar("select id from regulation_milestone where regulation_id = $1")
+            .bind(regulation)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    path.replace("{milestone}", &milestone.to_string())
+}
+
 /// What `{id}` stands for: the fixture's id (a job's is a number, given as the second value).
 fn fixture_id(fixture: &str, id: uuid::Uuid, number: i64) -> String {
     if fixture == "job" {
@@ -641,6 +778,48 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
         .await
         .unwrap();
         return (id, 0);
+    }
+    if status == "regulation" {
+        // A record being prepared, complete, with one milestone.
+        let name = format!("Juridiction {}", uuid::Uuid::new_v4().simple());
+        let (id, milestone): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+            "with j as (insert into jurisdiction (slug, name) values (lower($1), $1) returning id),
+                  r as (insert into regulation (slug, name, jurisdiction_id, legal_form, status)
+                        select lower($1) || '-r', 'Texte ' || $1, j.id, 'law', 'adopted' from j
+                        returning id)
+             insert into regulation_milestone (regulation_id, on_date, label)
+             select r.id, '2027-01-01', 'Application' from r returning regulation_id, id",
+        )
+        .bind(name.replace(' ', "-"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let _ = milestone;
+        return (id, 0);
+    }
+    if status == "jurisdiction" {
+        // Its new name is free again for each request.
+        sqlx::query("delete from jurisdiction where name = 'Matrice renommée'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        let name = format!("Juridiction {}", uuid::Uuid::new_v4().simple());
+        let id = sqlx::query_scalar(
+            "insert into jurisdiction (slug, name) values (lower($1), $1) returning id",
+        )
+        .bind(name.replace(' ', "-"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (id, 0);
+    }
+    if status == "no-jurisdiction" {
+        // Made again by each request.
+        sqlx::query("delete from jurisdiction where name = 'Matrice'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        return (uuid::Uuid::nil(), 0);
     }
     if status == "user" {
         // Routes about a person: the fixture is the journalist themself.
@@ -700,6 +879,7 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
                     .unwrap();
                 path = path.replace("{slug}", &slug);
             }
+            path = with_milestone(&app, path, article).await;
             let refused = !matches!(expect, Status(200 | 201 | 204 | 303) | To(_) | ToEditor);
             let before = if refused && case.method == "POST" {
                 Some(fingerprint(&app).await)
@@ -753,6 +933,10 @@ async fn fingerprint(app: &TestApp) -> String {
         "password_token",
         "media",
         "job",
+        "jurisdiction",
+        "regulation",
+        "regulation_milestone",
+        "regulation_change",
     ] {
         let sql = format!(
             "select coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from {table} t"
@@ -796,6 +980,7 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
         let path = format!("{}{}", case.path, case.query)
             .replace("{id}", &fixture_id(case.fixture, article, revision))
             .replace("{rev}", &revision.to_string());
+        let path = with_milestone(&app, path, article).await;
         // The sign-in forms carry no session token: only the site check guards them.
         let signed = !matches!(case.path, "/login" | "/setup" | "/password");
         let cross_site = app.browser();

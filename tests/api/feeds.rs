@@ -63,7 +63,10 @@ async fn the_atom_feed_carries_published_articles_in_full_with_absolute_links() 
         .filter(|n| n.tag_name().name() == "category")
         .filter_map(|n| n.attribute("label"))
         .collect();
-    assert_eq!(categories, ["Anthropic", "États-Unis", "Sécurité de l’IA"]);
+    assert_eq!(
+        categories,
+        ["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"]
+    );
 }
 
 #[tokio::test]
@@ -91,7 +94,7 @@ async fn tag_and_author_feeds_are_found_from_their_pages() {
         4
     );
     assert_eq!(
-        app.get("/tags/ai-act/feed.atom").await.status,
+        app.get("/tags/union-europeenne/feed.atom").await.status,
         404,
         "a tag only drafts use has no feed"
     );
@@ -157,7 +160,7 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
     assert!(locs.contains(&format!("{base}/tags/anthropic").as_str()));
     assert!(locs.contains(&format!("{base}/authors/camille-martin").as_str()));
     assert!(
-        !locs.iter().any(|l| l.ends_with("/tags/ai-act")),
+        !locs.iter().any(|l| l.ends_with("/tags/union-europeenne")),
         "draft-only tags are not listed"
     );
 

@@ -26,7 +26,7 @@ async fn home_lists_published_articles_newest_first_with_dates_authors_and_tags(
     assert_eq!(page.texts(".article-card .byline a")[0], "Camille Martin");
     assert_eq!(
         page.texts(".article-card:first-child .tags a"),
-        ["Anthropic", "États-Unis", "Sécurité de l’IA"]
+        ["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"]
     );
     // An article without a dek shows its excerpt instead.
     assert!(

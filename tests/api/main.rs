@@ -33,6 +33,7 @@ mod i18n;
 mod lists;
 mod logging;
 mod media;
+mod regulations;
 mod render_cache;
 mod review;
 mod round_trip;

@@ -28,6 +28,11 @@ const CARRIED: &[(&str, &[&str])] = &[
     // Its state and last change follow the renditions, which are made again.
     ("media", &["state", "updated_at"]),
     ("article_media", &[]),
+    // The regulation tracker, history included.
+    ("jurisdiction", &[]),
+    ("regulation", &[]),
+    ("regulation_milestone", &[]),
+    ("regulation_change", &[]),
 ];
 
 /// Tables an export leaves out: secrets, sessions and state that is rebuilt or short-lived.
@@ -180,9 +185,32 @@ async fn every_kind_of_row(app: &TestApp) {
         "social_description",
         "And described for the networks.",
     );
+    set(&mut fields, "ai_use", "translation");
+    set(&mut fields, "tdm_open", "yes");
     set(&mut fields, "intent", "save");
     let saved = post(&editor, &format!("/editor/articles/{english}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // The tracker (the demo's, published): a milestone moved by an editor is history.
+    let (regulation, milestone): (Uuid, Uuid) = sqlx::query_as(
+        "select r.id, m.id from regulation r join regulation_milestone m on m.regulation_id = r.id
+         where r.slug = 'ai-act' order by m.on_date desc limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let moved = editor
+        .post_signed(
+            &format!("/admin/regulations/{regulation}/milestones/{milestone}"),
+            &[
+                ("date", "2027-12"),
+                ("label", "Haut risque : produits de l’annexe I"),
+                ("source_url", "https://example.org/omnibus"),
+                ("note", "Report proposé."),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
 
     // A correction, a renamed tag, a disabled account, an old WordPress address.
     let sample = app.article_id(SAMPLE).await;

@@ -31,6 +31,10 @@ fn run(program: &str, args: &[&str], input: &[u8]) -> Output {
 async fn pages_pass_the_nu_html_checker() {
     let app = TestApp::with_demo().await;
     let (editor, _) = app.signed_in(Role::Editor).await;
+    let ai_act: uuid::Uuid = sqlx::query_scalar("select id from regulation where slug = 'ai-act'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let dir = std::env::temp_dir().join(format!("vigie-html-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let public = [
@@ -43,6 +47,10 @@ async fn pages_pass_the_nu_html_checker() {
         ("not-found", "/nulle-part", 404),
         ("corrections", "/corrections", 200),
         ("login", "/login", 200),
+        ("regulations", "/regulations", 200),
+        ("regulation", "/regulations/ai-act", 200),
+        ("regulation-history", "/regulations/colorado-ai-act", 200),
+        ("jurisdiction", "/jurisdictions/union-europeenne", 200),
     ];
     for (name, path, status) in public {
         let page = app.get(path).await;
@@ -56,6 +64,12 @@ async fn pages_pass_the_nu_html_checker() {
         ("review", "/admin/review"),
         ("tags", "/admin/tags"),
         ("account", "/account"),
+        ("regulations-admin", "/admin/regulations"),
+        ("regulation-new", "/admin/regulations/new"),
+        (
+            "regulation-record",
+            &format!("/admin/regulations/{ai_act}") as &str,
+        ),
     ] {
         let page = editor.get(path).await;
         assert_eq!(page.status, 200, "{path}");
@@ -97,6 +111,20 @@ print(json.dumps({
     } for e in d.entries],
 }))
 "#;
+
+/// The entries `feedparser` reads in `body`, which it must read without complaint.
+pub fn feedparser_entries(body: &str) -> Vec<Value> {
+    let out = run("python3", &["-c", FEEDPARSER], body.as_bytes());
+    assert!(
+        out.status.success(),
+        "feedparser ran: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let feed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(feed["bozo"], false, "{}", feed["error"]);
+    assert_eq!(feed["version"], "atom10");
+    feed["entries"].as_array().unwrap().clone()
+}
 
 #[tokio::test]
 async fn feeds_parse_cleanly_with_feedparser_and_hold_only_published_articles() {

@@ -105,6 +105,19 @@ async fn nothing_unpublished_is_on_any_public_route() {
         .await
         .unwrap();
 
+    // A public regulation and its jurisdiction whose pages list the articles carrying the
+    // shared tag: every kind below carries it.
+    sqlx::query(
+        "with j as (insert into jurisdiction (slug, name, tag_id) values ('monde', 'Monde', $1) returning id),
+              r as (insert into regulation (slug, name, jurisdiction_id, legal_form, status, tag_id, published_at)
+                    select 'suivie', 'Une loi suivie', j.id, 'law', 'adopted', $1, now() from j returning id)
+         insert into regulation_milestone (regulation_id, on_date, label) select r.id, '2030-01-01', 'Application' from r",
+    )
+    .bind(shared)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
     let mut hidden = Vec::new();
     for (position, (state, marker)) in STATES.iter().enumerate() {
         let title = format!("{marker} titre");
@@ -189,6 +202,44 @@ async fn nothing_unpublished_is_on_any_public_route() {
             200,
         ),
         ("/security", "/security".to_owned(), 200),
+        (
+            "/.well-known/tdmrep.json",
+            "/.well-known/tdmrep.json".to_owned(),
+            200,
+        ),
+        ("/regulations", "/regulations".to_owned(), 200),
+        ("/regulations/{slug}", "/regulations/suivie".to_owned(), 200),
+        (
+            "/regulations/{slug}/calendar.ics",
+            "/regulations/suivie/calendar.ics".to_owned(),
+            200,
+        ),
+        (
+            "/regulations/calendar.ics",
+            "/regulations/calendar.ics".to_owned(),
+            200,
+        ),
+        (
+            "/regulations/changes.atom",
+            "/regulations/changes.atom".to_owned(),
+            200,
+        ),
+        (
+            "/jurisdictions/{slug}",
+            "/jurisdictions/monde".to_owned(),
+            200,
+        ),
+        (
+            "/jurisdictions/{slug}/calendar.ics",
+            "/jurisdictions/monde/calendar.ics".to_owned(),
+            200,
+        ),
+        ("/api/v1/regulations", "/api/v1/regulations".to_owned(), 200),
+        (
+            "/api/v1/regulations/{slug}",
+            "/api/v1/regulations/suivie".to_owned(),
+            200,
+        ),
         ("/api/v1/articles", "/api/v1/articles".to_owned(), 200),
         (
             "/api/v1/articles",

@@ -1,9 +1,10 @@
 //! The demo content `vigie serve --demo` loads: the first real article (French, with its table
 //! and its three inline links), the three articles it links to, an author, tags of every kind,
-//! a draft that must never be public, and one picture (drawn by `picture`) as the sample's
-//! featured image. Shipped inside the binary; loaded once.
+//! a draft that must never be public, one picture (drawn by `picture`) as the sample's
+//! featured image, and the regulation tracker's first records (`tracker`). Shipped inside the binary; loaded once.
 
 mod picture;
+mod tracker;
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -101,7 +102,7 @@ const ARTICLES: &[DemoArticle] = &[
         title: "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
         dek: "Face aux pressions de l’administration américaine, Anthropic affirme que ses choix de sécurité ne suivront pas le calendrier politique.",
         body: include_str!("anthropic-washington.md"),
-        tags: &["Anthropic", "États-Unis", "Sécurité de l’IA"],
+        tags: &["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"],
         published_at: Some(datetime!(2026-02-27 08:00 UTC)),
         featured: true,
     },
@@ -123,6 +124,8 @@ pub enum DemoError {
     Database(#[from] sqlx::Error),
     #[error("the demo content is invalid: {0}")]
     Invalid(#[from] TextError),
+    #[error("the demo regulation tracker is invalid: {0}")]
+    Tracker(&'static str),
     #[error("storing the demo picture failed: {0:#}")]
     Media(anyhow::Error),
 }
@@ -195,6 +198,7 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
             save_key: None,
             social: None,
             featured: Some(demo.featured.then_some(picture_id)),
+            disclosure: None,
         };
         let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;
@@ -203,6 +207,7 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
             status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None).await?;
         }
     }
+    tracker::load(&mut tx, site_url).await?;
     tx.commit().await?;
     tracing::info!(articles = ARTICLES.len(), "demo content loaded");
     Ok(())

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db;
+use crate::domain::regulation::AiUse;
 use crate::domain::{ArticleStatus, Lang, RevisionKind, Slug, TagKind};
 
 /// One line of the editor's list.
@@ -126,6 +127,8 @@ pub struct Editable {
     pub social_title: String,
     pub social_description: String,
     pub featured_media_id: Option<Uuid>,
+    pub ai_use: AiUse,
+    pub tdm_open: bool,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -140,7 +143,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                a.version, a.author_id, au.display_name as author_name, a.published_at,
                lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
                a.withdrawn, a.withdrawn_reason, a.social_title, a.social_description,
-               a.featured_media_id,
+               a.featured_media_id, a.ai_use as "ai_use: AiUse", a.tdm_open,
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)

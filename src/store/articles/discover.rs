@@ -96,6 +96,20 @@ pub struct SitemapUrl {
     pub lastmod: OffsetDateTime,
 }
 
+/// The addresses of public articles the newsroom leaves open to text-and-data mining, at most
+/// `limit`, newest first.
+pub async fn open_to_mining(pool: &PgPool, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select '/articles/' || slug as "path!" from readable_article where tdm_open
+        order by published_at desc limit $1
+        "#,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// How many public articles there are.
 pub async fn public_count(pool: &PgPool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(r#"select count(*) as "count!" from public_article"#)
@@ -124,7 +138,8 @@ pub async fn sitemap_articles(
     .await
 }
 
-/// Tag and author pages that have public articles, with their newest article's date.
+/// Tag and author pages that have public articles, with their newest article's date; the
+/// regulation hubs and the pages of jurisdictions that have public regulations.
 pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Error> {
     sqlx::query_as!(
         SitemapUrl,
@@ -138,6 +153,12 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         from app_user u join article a on a.author_id = u.id
         where article_is_listed(a.status, a.published_at)
         group by u.slug
+        union all
+        select '/regulations/' || r.slug, r.updated_at from public_regulation r
+        union all
+        select '/jurisdictions/' || j.slug, max(r.updated_at)
+        from jurisdiction j join public_regulation r on r.jurisdiction_id = j.id
+        group by j.slug
         "#
     )
     .fetch_all(pool)

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db;
+use crate::domain::regulation::AiUse;
 use crate::domain::{Lang, Slug};
 use crate::store::TagRef;
 
@@ -214,6 +215,10 @@ pub struct Published {
     pub featured_media_id: Option<Uuid>,
     /// The library images its text shows.
     pub media_ids: Vec<Uuid>,
+    /// How AI was used to make it, disclosed under the byline.
+    pub ai_use: AiUse,
+    /// Left open to text-and-data mining, against the site's reservation.
+    pub tdm_open: bool,
 }
 
 /// A correction under a published article.
@@ -256,7 +261,8 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                ), '[]') as "corrections!: Json<Vec<Correction>>",
                a.social_title as "social_title!", a.social_description as "social_description!",
                a.featured_media_id,
-               array(select m.media_id from article_media m where m.article_id = a.id) as "media_ids!"
+               array(select m.media_id from article_media m where m.article_id = a.id) as "media_ids!",
+               a.ai_use as "ai_use!: AiUse", a.tdm_open as "tdm_open!"
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
         from readable_article a
         -- At this address, or at one it had (then it answers with its current one).

@@ -11,6 +11,7 @@ use super::kept::keep_revision;
 use super::links::{self, LinkWarning};
 use super::lock;
 use crate::domain::markdown::Rendered;
+use crate::domain::regulation::AiUse;
 use crate::domain::{AuditAction, Lang, RevisionKind, Slug, Title, typography};
 use crate::store::{audit, violates};
 
@@ -36,6 +37,9 @@ pub struct Draft<'a> {
     pub social: Option<(&'a str, &'a str)>,
     /// The featured image: `Some(None)` none, `None` as it is (a writer without the field).
     pub featured: Option<Option<Uuid>>,
+    /// How AI was used to make it, and whether it is left open to text-and-data mining.
+    /// `None`: as they are.
+    pub disclosure: Option<(AiUse, bool)>,
 }
 
 impl Draft<'_> {
@@ -246,7 +250,8 @@ async fn write_text(
             lang = $8, last_editor_id = $9, version = version + case when $10 then 1 else 0 end,
             social_title = coalesce($11, social_title),
             social_description = coalesce($12, social_description),
-            featured_media_id = case when $13 then $14 else featured_media_id end
+            featured_media_id = case when $13 then $14 else featured_media_id end,
+            ai_use = coalesce($15, ai_use), tdm_open = coalesce($16, tdm_open)
         where id = $1
         returning version
         "#,
@@ -266,7 +271,9 @@ async fn write_text(
             .social
             .map(|(_, description)| description.trim().replace("\r\n", "\n")),
         draft.featured.is_some(),
-        draft.featured.flatten()
+        draft.featured.flatten(),
+        draft.disclosure.map(|(ai_use, _)| ai_use.as_str()),
+        draft.disclosure.map(|(_, open)| open)
     )
     .fetch_one(conn)
     .await

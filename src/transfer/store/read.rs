@@ -7,7 +7,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::super::archive::{
-    Article, AuditEvent, Correction, LegacyUrl, Link, Redirect, Revision, Tag, User,
+    Article, AuditEvent, Correction, Jurisdiction, LegacyUrl, Link, Milestone, Redirect,
+    Regulation, RegulationChange, Revision, Tag, User,
 };
 use crate::domain::{Slug, Title};
 
@@ -104,6 +105,112 @@ pub async fn media(conn: &mut PgConnection) -> Result<Vec<MediaRow>, sqlx::Error
     .await
 }
 
+pub async fn jurisdictions(conn: &mut PgConnection) -> Result<Vec<Jurisdiction>, sqlx::Error> {
+    sqlx::query_as!(
+        Jurisdiction,
+        "select id, slug, name, tag_id, created_at, updated_at from jurisdiction order by slug"
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every regulation with its milestones and history (the tracker holds tens, not thousands).
+pub async fn regulations(conn: &mut PgConnection) -> Result<Vec<Regulation>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select id, slug, name, short_name, official_title, identifier, jurisdiction_id, legal_form,
+               status, adopted_on::text as adopted_on, official_url, legislature_url,
+               summary_markdown, tag_id, published_at, created_at, updated_at
+        from regulation order by slug
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut milestones = grouped(
+        sqlx::query!(
+            r#"
+            select regulation_id, id, on_date::text as "on_date!", precision, label, applies,
+                   source_url, created_at, updated_at
+            from regulation_milestone order by regulation_id, on_date, id
+            "#
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.regulation_id,
+                Milestone {
+                    id: r.id,
+                    on_date: r.on_date,
+                    precision: r.precision,
+                    label: r.label,
+                    applies: r.applies,
+                    source_url: r.source_url,
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                },
+            )
+        },
+    );
+    let mut history = grouped(
+        sqlx::query!(
+            r#"
+            select regulation_id, id, milestone_id, kind, label, from_date::text as from_date,
+                   from_precision, to_date::text as to_date, to_precision, from_status, to_status,
+                   note, source_url, actor_id, noted_at
+            from regulation_change order by regulation_id, id
+            "#
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.regulation_id,
+                RegulationChange {
+                    id: r.id,
+                    milestone_id: r.milestone_id,
+                    kind: r.kind,
+                    label: r.label,
+                    from_date: r.from_date,
+                    from_precision: r.from_precision,
+                    to_date: r.to_date,
+                    to_precision: r.to_precision,
+                    from_status: r.from_status,
+                    to_status: r.to_status,
+                    note: r.note,
+                    source_url: r.source_url,
+                    actor_id: r.actor_id,
+                    noted_at: r.noted_at,
+                },
+            )
+        },
+    );
+    Ok(rows
+        .into_iter()
+        .map(|r| Regulation {
+            milestones: milestones.remove(&r.id).unwrap_or_default(),
+            history: history.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            short_name: r.short_name,
+            official_title: r.official_title,
+            identifier: r.identifier,
+            jurisdiction_id: r.jurisdiction_id,
+            legal_form: r.legal_form,
+            status: r.status,
+            adopted_on: r.adopted_on,
+            official_url: r.official_url,
+            legislature_url: r.legislature_url,
+            summary_markdown: r.summary_markdown,
+            tag_id: r.tag_id,
+            published_at: r.published_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
 /// The next batch of articles after the one with id `after` (start with the nil id), in id
 /// order (the primary key's: a stable order that costs no sort), each with all its parts.
 pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Article>, sqlx::Error> {
@@ -111,7 +218,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
                withdrawn_reason, social_title, social_description, author_id, last_editor_id, published_at, published_version, version, created_at,
-               updated_at, featured_media_id,
+               updated_at, featured_media_id, ai_use, tdm_open,
                array(select m.media_id from article_media m where m.article_id = article.id
                      order by m.media_id) as "media!"
         from article
@@ -276,6 +383,8 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             social_description: r.social_description,
             featured_media_id: r.featured_media_id,
             media: r.media,
+            ai_use: r.ai_use,
+            tdm_open: r.tdm_open,
             author_id: r.author_id,
             last_editor_id: r.last_editor_id,
             published_at: r.published_at,

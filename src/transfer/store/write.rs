@@ -4,7 +4,9 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::super::archive::{Article, AuditEvent, Link, Media, Tag, User};
+use super::super::archive::{
+    Article, AuditEvent, Jurisdiction, Link, Media, Regulation, Tag, User,
+};
 use crate::domain::{Lang, RevisionKind, Slug, markdown};
 use crate::store::articles::{links, write};
 
@@ -72,9 +74,10 @@ pub async fn insert_article(
         insert into article (id, slug, title, dek, body_markdown, body_html, excerpt, lang, status,
                              review_note, withdrawn, author_id, last_editor_id, published_at,
                              published_version, version, created_at, updated_at, withdrawn_reason,
-                             social_title, social_description, featured_media_id)
+                             social_title, social_description, featured_media_id, ai_use,
+                             tdm_open)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22)
+                $20, $21, $22, $23, $24)
         "#,
         a.id,
         a.slug,
@@ -97,7 +100,9 @@ pub async fn insert_article(
         a.withdrawn_reason,
         a.social_title,
         a.social_description,
-        a.featured_media_id
+        a.featured_media_id,
+        a.ai_use,
+        a.tdm_open
     )
     .execute(conn)
     .await?;
@@ -265,6 +270,117 @@ pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(),
     Ok(())
 }
 
+pub async fn insert_jurisdiction(
+    conn: &mut PgConnection,
+    j: &Jurisdiction,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into jurisdiction (id, slug, name, tag_id, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6)
+        "#,
+        j.id,
+        j.slug,
+        j.name,
+        j.tag_id,
+        j.created_at,
+        j.updated_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A regulation, its summary rendered for `site_url`, with its milestones and its history (in
+/// that order: the history's rows keep their numbers).
+pub async fn insert_regulation(
+    conn: &mut PgConnection,
+    r: &Regulation,
+    site_url: &str,
+) -> Result<(), sqlx::Error> {
+    let summary = markdown::render(&r.summary_markdown, site_url, Lang::Fr);
+    sqlx::query!(
+        r#"
+        insert into regulation (id, slug, name, short_name, official_title, identifier,
+                                jurisdiction_id, legal_form, status, adopted_on, official_url,
+                                legislature_url, summary_markdown, summary_html, tag_id,
+                                published_at, created_at, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::date, $11, $12, $13, $14, $15, $16,
+                $17, $18)
+        "#,
+        r.id,
+        r.slug,
+        r.name,
+        r.short_name,
+        r.official_title,
+        r.identifier,
+        r.jurisdiction_id,
+        r.legal_form,
+        r.status,
+        r.adopted_on,
+        r.official_url,
+        r.legislature_url,
+        r.summary_markdown,
+        summary.html,
+        r.tag_id,
+        r.published_at,
+        r.created_at,
+        r.updated_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    for m in &r.milestones {
+        sqlx::query!(
+            r#"
+            insert into regulation_milestone (id, regulation_id, on_date, precision, label,
+                                              applies, source_url, created_at, updated_at)
+            values ($1, $2, $3::text::date, $4, $5, $6, $7, $8, $9)
+            "#,
+            m.id,
+            r.id,
+            m.on_date,
+            m.precision,
+            m.label,
+            m.applies,
+            m.source_url,
+            m.created_at,
+            m.updated_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for c in &r.history {
+        sqlx::query!(
+            r#"
+            insert into regulation_change (id, regulation_id, milestone_id, kind, label, from_date,
+                                           from_precision, to_date, to_precision, from_status,
+                                           to_status, note, source_url, actor_id, noted_at)
+            overriding system value
+            values ($1, $2, $3, $4, $5, $6::text::date, $7, $8::text::date, $9, $10, $11, $12,
+                    $13, $14, $15)
+            "#,
+            c.id,
+            r.id,
+            c.milestone_id,
+            c.kind,
+            c.label,
+            c.from_date,
+            c.from_precision,
+            c.to_date,
+            c.to_precision,
+            c.from_status,
+            c.to_status,
+            c.note,
+            c.source_url,
+            c.actor_id,
+            c.noted_at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Starts a bulk load in the caller's transaction: the triggers that announce each change to
 /// the render caches stay quiet (see the `bulk_load` migration) until [`end_bulk_load`].
 pub async fn begin_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
@@ -296,7 +412,9 @@ pub async fn renumber_after_import(conn: &mut PgConnection) -> Result<(), sqlx::
                setval(pg_get_serial_sequence('correction', 'id'),
                       coalesce((select max(id) from correction), 0) + 1, false) as corrections,
                setval(pg_get_serial_sequence('audit_event', 'id'),
-                      coalesce((select max(id) from audit_event), 0) + 1, false) as events
+                      coalesce((select max(id) from audit_event), 0) + 1, false) as events,
+               setval(pg_get_serial_sequence('regulation_change', 'id'),
+                      coalesce((select max(id) from regulation_change), 0) + 1, false) as changes
         "#
     )
     .fetch_one(conn)

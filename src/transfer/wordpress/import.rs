@@ -128,6 +128,8 @@ fn article_from(
             ids.dedup();
             ids
         },
+        ai_use: "none".to_owned(),
+        tdm_open: false,
         author_id: author,
         last_editor_id: None,
         published_at,

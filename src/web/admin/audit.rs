@@ -167,6 +167,30 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             (verb, false, format!(" « {} »", text("alt")))
         }
         A::JobRetry => ("a relancé une tâche de fond", false, String::new()),
+        A::RegulationCreate
+        | A::RegulationUpdate
+        | A::RegulationPublish
+        | A::RegulationDelete
+        | A::RegulationMilestone => {
+            let verb = match e.action {
+                A::RegulationCreate => "a créé la fiche",
+                A::RegulationUpdate => "a modifié la fiche",
+                A::RegulationPublish => "a publié la fiche",
+                A::RegulationMilestone => "a modifié une échéance de",
+                _ => "a supprimé la fiche",
+            };
+            (verb, false, format!(" « {} »", text("name")))
+        }
+        A::JurisdictionCreate => (
+            "a créé la juridiction",
+            false,
+            format!(" « {} »", text("name")),
+        ),
+        A::JurisdictionUpdate => (
+            "a modifié la juridiction",
+            false,
+            format!(" « {} »", text("name")),
+        ),
     };
     (verb.to_owned(), names, tail)
 }

@@ -3,6 +3,8 @@
 
 mod audit;
 pub mod jobs;
+pub mod regulation;
+pub mod regulations;
 mod review;
 pub mod tags;
 pub mod users;

@@ -17,9 +17,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::{IntoParams, OpenApi};
 
 mod error;
+mod regulations;
 mod wire;
 
 pub use error::ApiError;
+pub use regulations::{list_regulations, regulation};
 use wire::{
     ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiImage, ApiRelated, ApiTag, ApiTagRef,
     ArticleList, ArticleSummary, AuthorList, ErrorBody, TagList,
@@ -41,11 +43,22 @@ const MAX_LIMIT: u32 = 100;
     info(
         title = "Vigie content API",
         version = "1",
-        description = "Published articles, tags and authors of a Vigie site, read-only. \
-                       Lists are newest first and paginated with an opaque cursor."
+        description = "Published articles, tags and authors of a Vigie site, and the \
+                       regulations it follows, read-only. Lists are newest first and \
+                       paginated with an opaque cursor."
     ),
-    paths(list_articles, article, list_tags, list_authors),
-    tags((name = "content", description = "What readers see"))
+    paths(
+        list_articles,
+        article,
+        list_tags,
+        list_authors,
+        regulations::list_regulations,
+        regulations::regulation
+    ),
+    tags(
+        (name = "content", description = "What readers see"),
+        (name = "regulations", description = "The regulation tracker: status, milestones, history")
+    )
 )]
 pub struct ApiDoc;
 
@@ -303,6 +316,7 @@ pub async fn article(
         archived: a.archived,
         body_html,
         image,
+        ai_use: a.ai_use.as_str().to_owned(),
     });
     Ok((axum::Extension(deps), article).into_response())
 }

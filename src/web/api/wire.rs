@@ -146,6 +146,8 @@ pub struct ApiArticle {
     pub image: Option<ApiImage>,
     pub related: Vec<ApiRelated>,
     pub corrections: Vec<ApiCorrection>,
+    /// How AI was used to make it: none, research, writing, translation or illustration.
+    pub ai_use: String,
 }
 
 /// A tag with public articles.

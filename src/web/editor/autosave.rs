@@ -86,6 +86,7 @@ pub async fn autosave_new(
             .is_none()
             .then_some((&form.social_title, &form.social_description)),
         featured: None,
+        disclosure: None,
     };
     let mut tx = state.pool.begin().await?;
     let created = match write::create(&mut tx, user.id, Some(user.id), &draft, &rendered).await {
@@ -167,6 +168,7 @@ pub async fn autosave(
         save_key: None,
         social: None,
         featured: None,
+        disclosure: None,
     };
     let mut tx = state.pool.begin().await?;
     kept::keep_autosave(&mut tx, id, form.version, user.id, &draft).await?;

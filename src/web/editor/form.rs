@@ -7,6 +7,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::domain::merge::{self, Clash};
+use crate::domain::regulation::AiUse;
 use crate::domain::{Lang, Slug, TagKind, Title, markdown};
 use crate::store::articles::desk::Editable;
 use crate::store::articles::write::Draft;
@@ -30,6 +31,10 @@ pub struct ArticleForm {
     pub social_description: String,
     /// The featured image's id; empty: none; absent: as it is.
     pub featured_media: Option<String>,
+    /// How AI was used to make it (`none`, `research`…); absent: as it is (with `tdm_open`).
+    pub ai_use: Option<String>,
+    /// Ticked: left open to text-and-data mining.
+    pub tdm_open: Option<String>,
     /// Checked existing tags.
     #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,
@@ -139,6 +144,8 @@ impl ArticleForm {
                     .map(|id| id.to_string())
                     .unwrap_or_default(),
             ),
+            ai_use: Some(a.ai_use.as_str().to_owned()),
+            tdm_open: a.tdm_open.then(|| "yes".to_owned()),
             tags: a.tags.0.clone(),
             related: a.picked.0.iter().map(|p| p.id).collect(),
             ..Self::default()
@@ -200,7 +207,15 @@ impl ArticleForm {
             save_key: self.save_key,
             social: Some((&self.social_title, &self.social_description)),
             featured: self.featured(),
+            disclosure: self.disclosure(),
         }
+    }
+
+    /// The AI-use disclosure and mining choice the form asks for: `None` when the form has no
+    /// such fields (an unknown value is kept as it is, never guessed).
+    pub fn disclosure(&self) -> Option<(AiUse, bool)> {
+        let ai_use = AiUse::parse(self.ai_use.as_deref()?.trim())?;
+        Some((ai_use, self.tdm_open.as_deref() == Some("yes")))
     }
 
     /// The featured image the form asks for: `None` when the form has no such field.

@@ -81,6 +81,15 @@ pub(super) async fn form_page(
     if !derived_excerpt.is_empty() && form.excerpt.trim() == derived_excerpt.trim() {
         form.excerpt.clear();
     }
+    // The AI-use disclosure and the mining choice, as typed or as stored.
+    let (ai_use_value, tdm_open) = match (&form.ai_use, article) {
+        (Some(typed), _) => (
+            typed.trim().to_owned(),
+            form.tdm_open.as_deref() == Some("yes"),
+        ),
+        (None, Some(a)) => (a.ai_use.as_str().to_owned(), a.tdm_open),
+        (None, None) => ("none".to_owned(), false),
+    };
     let featured_value = match &form.featured_media {
         Some(id) => id.trim().to_owned(),
         None => article
@@ -175,6 +184,13 @@ pub(super) async fn form_page(
         timezone: state.config.timezone.clone(),
         featured_choices,
         featured_value,
+        ai_use_value,
+        ai_uses: crate::domain::regulation::AiUse::ALL
+            .iter()
+            .map(|u| (u.as_str(), u.label(crate::domain::Lang::Fr)))
+            .collect(),
+        tdm_open,
+        tdm_reserved: state.config.tdm.reserved,
         delete_error: extras.delete_error,
         workflow_error: extras.workflow_error,
         words,

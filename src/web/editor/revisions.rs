@@ -186,6 +186,7 @@ pub async fn restore(
         // Revisions keep no social fields: the current ones stay.
         social: None,
         featured: None,
+        disclosure: None,
     };
     let mut tx = state.pool.begin().await?;
     // Restoring is a decision about the current version: it is the base.

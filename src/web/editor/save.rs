@@ -169,6 +169,9 @@ async fn resent(
             && (form.excerpt.trim().is_empty() || a.excerpt == typeset(&form.excerpt))
             && a.social_title == form.social_title.trim()
             && a.social_description == form.social_description.trim()
+            && form
+                .disclosure()
+                .is_none_or(|(ai_use, open)| ai_use == a.ai_use && open == a.tdm_open)
             && tags == stored
             && form.new_tag_name.trim().is_empty()
     });

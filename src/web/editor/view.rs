@@ -168,6 +168,13 @@ pub struct EditPage {
     pub featured_choices: Vec<FeaturedChoice>,
     /// The chosen one's id, empty for none.
     pub featured_value: String,
+    /// How AI was used (`none`, `research`…), and every choice with its words.
+    pub ai_use_value: String,
+    pub ai_uses: Vec<(&'static str, &'static str)>,
+    /// Left open to text-and-data mining.
+    pub tdm_open: bool,
+    /// Whether the site reserves those rights at all (else the choice means nothing).
+    pub tdm_reserved: bool,
 }
 
 /// An image the settings offer as the featured image.

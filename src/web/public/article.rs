@@ -42,6 +42,9 @@ pub struct ArticleTemplate {
     /// The schema.org NewsArticle description, safe inside `<script>`.
     json_ld: String,
     featured: Option<Shown>,
+    /// A box for each regulation it is about.
+    regulations: Vec<super::regulations::Item>,
+    ai_disclosure: Option<&'static str>,
 }
 
 /// schema.org `NewsArticle` for search engines, with the corrections when there are any.
@@ -145,6 +148,9 @@ pub async fn show(
     deps.0
         .extend(media_ids.iter().map(|id| format!("media:{id}")));
     let images = state.pictures(&media_ids).await?;
+    let regulations = super::regulations::boxes(&state, &article.tag_ids).await?;
+    deps.0
+        .extend(regulations.iter().map(|r| format!("regulation:{}", r.id)));
     article.body_html = picture::expand(&article.body_html, &images, Style::Page);
     let featured = article
         .featured_media_id
@@ -186,6 +192,12 @@ pub async fn show(
             alt: f.alt.clone(),
         })
     });
+    // The newsroom leaves this one open to text-and-data mining (see `machines`).
+    let open = article.tdm_open && state.config.tdm.reserved;
+    if open {
+        page.tdm_reservation = Some("0");
+        page.tdm_policy = None;
+    }
     let tags = tag_links(std::mem::take(&mut article.tags.0));
     let modified = article
         .updated_at
@@ -202,6 +214,8 @@ pub async fn show(
     );
     let page = ArticleTemplate {
         page,
+        regulations,
+        ai_disclosure: article.ai_use.disclosure(state.config.lang),
         when: state.when(article.published_at),
         article,
         tags,
@@ -211,7 +225,14 @@ pub async fn show(
         json_ld,
         featured,
     };
-    Ok((Extension(deps), page).into_response())
+    let mut response = (Extension(deps), page).into_response();
+    if open {
+        response.headers_mut().insert(
+            super::machines::TDM_RESERVATION.clone(),
+            axum::http::HeaderValue::from_static("0"),
+        );
+    }
+    Ok(response)
 }
 
 pub struct CorrectionEntry {

@@ -1,4 +1,4 @@
-//! Atom and RSS feeds (the site's, a tag's, an author's), the sitemap and robots.txt: what feed
+//! Atom and RSS feeds (the site's, a tag's, an author's), the sitemap: what feed
 //! readers and search engines read. Full content, absolute URLs from `VIGIE_BASE_URL`, only
 //! articles whose time has come.
 
@@ -325,22 +325,6 @@ pub async fn sitemap_page(
         urls,
     };
     Ok(xml("application/xml; charset=utf-8", page.render()?))
-}
-
-/// `/robots.txt`: everything public may be crawled; staff pages not; where the sitemap is.
-pub async fn robots(State(state): State<AppState>) -> Response {
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /editor\nDisallow: /admin\nDisallow: /account\nDisallow: /login\nDisallow: /setup\nDisallow: /password\n\nSitemap: {}/sitemap.xml\n",
-        state.config.base_url
-    );
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        )],
-        body,
-    )
-        .into_response()
 }
 
 /// `/.well-known/security.txt` (RFC 9116): where to report a security problem, and the policy

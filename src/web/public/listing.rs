@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{TagLink, When, tag_links};
 use crate::domain::Slug;
-use crate::store::articles::public::{self, Cursor, Filter};
+use crate::store::articles::public::{self, Cursor, Filter, Summary};
 use crate::store::{tags, users};
 use crate::web::{AppError, AppState, Page};
 
@@ -37,6 +37,25 @@ pub struct Listing {
     pub paged: bool,
 }
 
+/// Public articles as a list shows them, with their featured images.
+pub(super) async fn cards(state: &AppState, rows: Vec<Summary>) -> Result<Vec<Card>, AppError> {
+    let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
+    let images = state.pictures(&featured).await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| Card {
+            image: a.featured_media_id.and_then(|id| images.get(&id).cloned()),
+            summary: if a.dek.is_empty() { a.excerpt } else { a.dek },
+            when: state.when(a.published_at),
+            slug: a.slug,
+            title: a.title,
+            author_name: a.author_name,
+            author_slug: a.author_slug,
+            tags: tag_links(a.tags.0),
+        })
+        .collect())
+}
+
 async fn load(
     state: &AppState,
     filter: Filter<'_>,
@@ -57,21 +76,7 @@ async fn load(
     } else {
         None
     };
-    let featured: Vec<uuid::Uuid> = rows.iter().filter_map(|a| a.featured_media_id).collect();
-    let images = state.pictures(&featured).await?;
-    let cards = rows
-        .into_iter()
-        .map(|a| Card {
-            image: a.featured_media_id.and_then(|id| images.get(&id).cloned()),
-            summary: if a.dek.is_empty() { a.excerpt } else { a.dek },
-            when: state.when(a.published_at),
-            slug: a.slug,
-            title: a.title,
-            author_name: a.author_name,
-            author_slug: a.author_slug,
-            tags: tag_links(a.tags.0),
-        })
-        .collect();
+    let cards = cards(state, rows).await?;
     Ok(Listing {
         cards,
         older,
@@ -79,11 +84,16 @@ async fn load(
     })
 }
 
+/// How many coming deadlines the home page shows.
+const UPCOMING: i64 = 5;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "public/home.html")]
 pub struct HomeTemplate {
     page: Page,
     listing: Listing,
+    /// The next deadlines of the regulations the newsroom follows ("À venir").
+    upcoming: Vec<super::regulations::Coming>,
 }
 
 pub async fn home(
@@ -106,7 +116,13 @@ pub async fn home(
     let mut page = state.page(state.words().page_title_home.to_owned());
     page.description = state.words().tagline.to_owned();
     page.canonical = Some(format!("{}/", state.config.base_url));
-    Ok(HomeTemplate { page, listing }.into_response())
+    let upcoming = super::regulations::coming(&state, UPCOMING).await?;
+    Ok(HomeTemplate {
+        page,
+        listing,
+        upcoming,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]

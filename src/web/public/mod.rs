@@ -3,7 +3,9 @@
 mod article;
 mod feeds;
 mod listing;
+mod machines;
 mod media;
+mod regulations;
 mod search;
 
 use time::OffsetDateTime;
@@ -11,11 +13,16 @@ use time::format_description::well_known::Rfc3339;
 
 pub use article::{corrections, old_address, show as article};
 pub use feeds::{
-    author_atom, robots, security_policy, security_txt, site_atom, site_rss, sitemap_index,
-    sitemap_page, tag_atom,
+    author_atom, security_policy, security_txt, site_atom, site_rss, sitemap_index, sitemap_page,
+    tag_atom,
 };
 pub use listing::{author, home, tag};
+pub use machines::{robots, tdm_header, tdmrep};
 pub use media::{file as media_file, image};
+pub use regulations::{
+    jurisdiction, jurisdiction_calendar, regulation, regulation_calendar, regulation_changes,
+    regulations, regulations_calendar,
+};
 pub use search::{search, search_words};
 
 use crate::store::TagRef;

@@ -37,7 +37,7 @@ pub async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     let page = browser.get(&format!("/editor/articles/{id}")).await;
     assert_eq!(page.status, 200);
     let mut fields: Vec<(String, String)> = Vec::new();
-    for name in ["version", "title", "slug", "lang", "social_title"] {
+    for name in ["version", "title", "slug", "lang", "social_title", "ai_use"] {
         let value = page
             .attrs(&format!("form.article-form input[name={name}], form.article-form select[name={name}] option[selected]"), "value")
             .into_iter()
@@ -62,6 +62,9 @@ pub async fn form_of(browser: &Browser, id: Uuid) -> Vec<(String, String)> {
     }
     for id in page.attrs("input[name=featured_media][checked]", "value") {
         fields.push(("featured_media".to_owned(), id));
+    }
+    for yes in page.attrs("input[name=tdm_open][checked]", "value") {
+        fields.push(("tdm_open".to_owned(), yes));
     }
     fields
 }

@@ -442,6 +442,7 @@ impl TestApp {
             save_key: None,
             social: None,
             featured: None,
+            disclosure: None,
         };
         let rendered = markdown::render(body, &self.base_url(), Lang::Fr);
         let created = write::create(&mut tx, author, Some(author), &draft, &rendered)

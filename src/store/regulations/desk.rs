@@ -1,0 +1,537 @@
+//! The newsroom's side of regulations: the list, one record for its form, and every write.
+//! A change of a published regulation's status or of a milestone's date is written to its
+//! history here, in the caller's transaction, with the change itself.
+
+use sqlx::{PgConnection, PgPool};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::Milestone;
+use crate::domain::regulation::{LegalForm, MilestoneDate, Precision, RegulationStatus};
+use crate::domain::{Slug, TagKind};
+use crate::store::{tags, violates};
+
+/// A jurisdiction, with how many regulations name it.
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub regulations: i64,
+}
+
+pub async fn jurisdictions(pool: &PgPool) -> Result<Vec<Jurisdiction>, sqlx::Error> {
+    sqlx::query_as!(
+        Jurisdiction,
+        r#"
+        select j.id, j.slug, j.name,
+               (select count(*) from regulation r where r.jurisdiction_id = j.id) as "regulations!"
+        from jurisdiction j order by lower(j.name)
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// What a write met instead of doing its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Another record has that name (or its tag is another regulation's).
+    NameTaken,
+    NotFound,
+    /// Publishing needs a jurisdiction, a legal form and a status.
+    Incomplete,
+}
+
+/// A new jurisdiction, with its tag (found by name, or made): articles tagged with it are on
+/// its page.
+pub async fn create_jurisdiction(
+    conn: &mut PgConnection,
+    name: &str,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let tag = tags::find_or_create(conn, name, TagKind::Jurisdiction, "").await?;
+    let slug = Slug::derive_or(name, "juridiction");
+    let created = sqlx::query_scalar!(
+        "insert into jurisdiction (slug, name, tag_id) values ($1, $2, $3) returning id",
+        slug.as_str(),
+        name,
+        tag
+    )
+    .fetch_one(&mut *conn)
+    .await;
+    match created {
+        Ok(id) => Ok(Ok(id)),
+        Err(e)
+            if violates(&e, "jurisdiction_slug_key")
+                || violates(&e, "jurisdiction_name_key")
+                || violates(&e, "jurisdiction_tag_key") =>
+        {
+            Ok(Err(Refused::NameTaken))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A new name for a jurisdiction; its address stays.
+pub async fn rename_jurisdiction(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let renamed = sqlx::query!("update jurisdiction set name = $2 where id = $1", id, name)
+        .execute(&mut *conn)
+        .await;
+    match renamed {
+        Ok(done) if done.rows_affected() == 0 => Ok(Err(Refused::NotFound)),
+        Ok(_) => Ok(Ok(())),
+        Err(e) if violates(&e, "jurisdiction_name_key") => Ok(Err(Refused::NameTaken)),
+        Err(e) => Err(e),
+    }
+}
+
+/// One line of the newsroom's list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub jurisdiction: Option<String>,
+    pub status: Option<RegulationStatus>,
+    pub published: bool,
+    pub milestones: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn list(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"
+        select r.id, r.slug, r.name, j.name as "jurisdiction?",
+               r.status as "status?: RegulationStatus", r.published_at is not null as "published!",
+               (select count(*) from regulation_milestone m where m.regulation_id = r.id) as "milestones!",
+               r.updated_at
+        from regulation r left join jurisdiction j on j.id = r.jurisdiction_id
+        order by r.published_at is not null, lower(j.name) nulls first, lower(r.name)
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A regulation as its form shows it.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub official_title: String,
+    pub identifier: String,
+    pub jurisdiction_id: Option<Uuid>,
+    pub legal_form: Option<LegalForm>,
+    pub status: Option<RegulationStatus>,
+    pub adopted_on: Option<Date>,
+    pub official_url: String,
+    pub legislature_url: String,
+    pub summary_markdown: String,
+    pub published_at: Option<OffsetDateTime>,
+}
+
+pub async fn record(pool: &PgPool, id: Uuid) -> Result<Option<Record>, sqlx::Error> {
+    sqlx::query_as!(
+        Record,
+        r#"
+        select id, slug, name, short_name, official_title, identifier, jurisdiction_id,
+               legal_form as "legal_form?: LegalForm", status as "status?: RegulationStatus",
+               adopted_on, official_url, legislature_url, summary_markdown, published_at
+        from regulation where id = $1
+        "#,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// What the form sends, checked.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub official_title: &'a str,
+    pub identifier: &'a str,
+    pub jurisdiction_id: Uuid,
+    pub legal_form: LegalForm,
+    pub status: RegulationStatus,
+    pub adopted_on: Option<Date>,
+    pub official_url: &'a str,
+    pub legislature_url: &'a str,
+    pub summary_markdown: &'a str,
+    pub summary_html: &'a str,
+}
+
+/// Why a status changed, as the public history says it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Why<'a> {
+    pub note: &'a str,
+    pub source_url: &'a str,
+    pub actor: Option<Uuid>,
+    /// When it happened, if not now (content loaded after the fact, like the demo's).
+    pub at: Option<OffsetDateTime>,
+}
+
+/// A new regulation, unpublished, with its tag (the short name's, found or made): articles
+/// carrying that tag are about it.
+pub async fn create(
+    conn: &mut PgConnection,
+    fields: &Fields<'_>,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let tag_name = if fields.short_name.is_empty() {
+        fields.name
+    } else {
+        fields.short_name
+    };
+    let tag = tags::find_or_create(conn, tag_name, TagKind::Regulation, "").await?;
+    let base = Slug::derive_or(tag_name, "reglementation");
+    let mut slug = base.clone();
+    for n in 2..100 {
+        let taken = sqlx::query_scalar!(
+            r#"select exists (select 1 from regulation where slug = $1) as "taken!""#,
+            slug.as_str()
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if !taken {
+            break;
+        }
+        slug = Slug::derive_or(&format!("{} {n}", base.as_str()), "reglementation");
+    }
+    let created = sqlx::query_scalar!(
+        r#"
+        insert into regulation (slug, name, short_name, official_title, identifier, jurisdiction_id,
+                                legal_form, status, adopted_on, official_url, legislature_url,
+                                summary_markdown, summary_html, tag_id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        returning id
+        "#,
+        slug.as_str(),
+        fields.name,
+        fields.short_name,
+        fields.official_title,
+        fields.identifier,
+        fields.jurisdiction_id,
+        fields.legal_form.as_str(),
+        fields.status.as_str(),
+        fields.adopted_on,
+        fields.official_url,
+        fields.legislature_url,
+        fields.summary_markdown,
+        fields.summary_html,
+        tag
+    )
+    .fetch_one(&mut *conn)
+    .await;
+    match created {
+        Ok(id) => Ok(Ok(id)),
+        Err(e) if violates(&e, "regulation_tag_key") || violates(&e, "regulation_slug_key") => {
+            Ok(Err(Refused::NameTaken))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves the form; a published regulation whose status changes gets that in its history.
+pub async fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    fields: &Fields<'_>,
+    why: Why<'_>,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let Some(before) = sqlx::query!(
+        r#"
+        select status as "status?: RegulationStatus", published_at is not null as "published!"
+        from regulation where id = $1 for update
+        "#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(Err(Refused::NotFound));
+    };
+    sqlx::query!(
+        r#"
+        update regulation set name = $2, short_name = $3, official_title = $4, identifier = $5,
+               jurisdiction_id = $6, legal_form = $7, status = $8, adopted_on = $9,
+               official_url = $10, legislature_url = $11, summary_markdown = $12, summary_html = $13
+        where id = $1
+        "#,
+        id,
+        fields.name,
+        fields.short_name,
+        fields.official_title,
+        fields.identifier,
+        fields.jurisdiction_id,
+        fields.legal_form.as_str(),
+        fields.status.as_str(),
+        fields.adopted_on,
+        fields.official_url,
+        fields.legislature_url,
+        fields.summary_markdown,
+        fields.summary_html
+    )
+    .execute(&mut *conn)
+    .await?;
+    if before.published && before.status != Some(fields.status) {
+        sqlx::query!(
+            r#"
+            insert into regulation_change (regulation_id, kind, from_status, to_status, note,
+                                           source_url, actor_id, noted_at)
+            values ($1, 'status', $2, $3, $4, $5, $6, coalesce($7, now()))
+            "#,
+            id,
+            before.status.map(RegulationStatus::as_str),
+            fields.status.as_str(),
+            why.note,
+            why.source_url,
+            why.actor,
+            why.at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Makes a complete regulation public; from now on its changes are history.
+pub async fn publish(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"
+        update regulation set published_at = coalesce(published_at, now())
+        where id = $1 and jurisdiction_id is not null and legal_form is not null
+          and status is not null
+        "#,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Ok(()));
+    }
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select 1 from regulation where id = $1) as "exists!""#,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Err(if exists {
+        Refused::Incomplete
+    } else {
+        Refused::NotFound
+    }))
+}
+
+/// Removes a regulation with its milestones and history; its tag and articles stay.
+pub async fn delete(conn: &mut PgConnection, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("delete from regulation where id = $1 returning name", id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Every milestone of a regulation, in date order.
+pub async fn milestones(pool: &PgPool, regulation: Uuid) -> Result<Vec<Milestone>, sqlx::Error> {
+    sqlx::query_as!(
+        Milestone,
+        r#"
+        select m.id, m.regulation_id, m.on_date, m.precision as "precision: Precision", m.label,
+               m.applies, m.source_url, m.updated_at,
+               (select count(*) from regulation_change c
+                where c.milestone_id = m.id and c.kind = 'milestone_moved') as "moves!"
+        from regulation_milestone m where m.regulation_id = $1
+        order by m.on_date, m.precision, m.label
+        "#,
+        regulation
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A milestone as the form sends it.
+#[derive(Debug, Clone, Copy)]
+pub struct MilestoneFields<'a> {
+    pub date: MilestoneDate,
+    pub label: &'a str,
+    pub applies: &'a str,
+    pub source_url: &'a str,
+}
+
+/// Whether the regulation is public (its changes are then history); `None` when it is gone.
+async fn lock_regulation(conn: &mut PgConnection, id: Uuid) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select published_at is not null as "published!" from regulation where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+pub async fn add_milestone(
+    conn: &mut PgConnection,
+    regulation: Uuid,
+    fields: &MilestoneFields<'_>,
+    why: Why<'_>,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let Some(published) = lock_regulation(conn, regulation).await? else {
+        return Ok(Err(Refused::NotFound));
+    };
+    let id = sqlx::query_scalar!(
+        r#"
+        insert into regulation_milestone (regulation_id, on_date, precision, label, applies, source_url)
+        values ($1, $2, $3, $4, $5, $6) returning id
+        "#,
+        regulation,
+        fields.date.on(),
+        fields.date.precision().as_str(),
+        fields.label,
+        fields.applies,
+        fields.source_url
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if published {
+        sqlx::query!(
+            r#"
+            insert into regulation_change (regulation_id, milestone_id, kind, label, to_date,
+                                           to_precision, note, source_url, actor_id, noted_at)
+            values ($1, $2, 'milestone_added', $3, $4, $5, $6, $7, $8, coalesce($9, now()))
+            "#,
+            regulation,
+            id,
+            fields.label,
+            fields.date.on(),
+            fields.date.precision().as_str(),
+            why.note,
+            fields.source_url,
+            why.actor,
+            why.at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(id))
+}
+
+/// Saves a milestone; a published regulation's milestone whose date moves gets that in the
+/// history, with the milestone's (new) source.
+pub async fn update_milestone(
+    conn: &mut PgConnection,
+    regulation: Uuid,
+    id: Uuid,
+    fields: &MilestoneFields<'_>,
+    why: Why<'_>,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let Some(published) = lock_regulation(conn, regulation).await? else {
+        return Ok(Err(Refused::NotFound));
+    };
+    let Some(before) = sqlx::query!(
+        r#"
+        select on_date, precision as "precision: Precision" from regulation_milestone
+        where id = $1 and regulation_id = $2 for update
+        "#,
+        id,
+        regulation
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(Err(Refused::NotFound));
+    };
+    sqlx::query!(
+        r#"
+        update regulation_milestone set on_date = $2, precision = $3, label = $4, applies = $5,
+               source_url = $6
+        where id = $1
+        "#,
+        id,
+        fields.date.on(),
+        fields.date.precision().as_str(),
+        fields.label,
+        fields.applies,
+        fields.source_url
+    )
+    .execute(&mut *conn)
+    .await?;
+    let from = MilestoneDate::new(before.on_date, before.precision);
+    if published && from != fields.date {
+        sqlx::query!(
+            r#"
+            insert into regulation_change (regulation_id, milestone_id, kind, label, from_date,
+                                           from_precision, to_date, to_precision, note,
+                                           source_url, actor_id, noted_at)
+            values ($1, $2, 'milestone_moved', $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()))
+            "#,
+            regulation,
+            id,
+            fields.label,
+            from.on(),
+            from.precision().as_str(),
+            fields.date.on(),
+            fields.date.precision().as_str(),
+            why.note,
+            fields.source_url,
+            why.actor,
+            why.at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Removes a milestone; a published regulation keeps that in its history.
+pub async fn delete_milestone(
+    conn: &mut PgConnection,
+    regulation: Uuid,
+    id: Uuid,
+    why: Why<'_>,
+) -> Result<Result<String, Refused>, sqlx::Error> {
+    let Some(published) = lock_regulation(conn, regulation).await? else {
+        return Ok(Err(Refused::NotFound));
+    };
+    let Some(gone) = sqlx::query!(
+        r#"
+        delete from regulation_milestone where id = $1 and regulation_id = $2
+        returning label, on_date, precision as "precision: Precision"
+        "#,
+        id,
+        regulation
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(Err(Refused::NotFound));
+    };
+    if published {
+        sqlx::query!(
+            r#"
+            insert into regulation_change (regulation_id, milestone_id, kind, label, from_date,
+                                           from_precision, note, source_url, actor_id, noted_at)
+            values ($1, $2, 'milestone_removed', $3, $4, $5, $6, $7, $8, coalesce($9, now()))
+            "#,
+            regulation,
+            id,
+            gone.label,
+            gone.on_date,
+            gone.precision.as_str(),
+            why.note,
+            why.source_url,
+            why.actor,
+            why.at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(gone.label))
+}

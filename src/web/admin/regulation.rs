@@ -1,0 +1,641 @@
+//! One regulation's record for the newsroom: its fields, publishing it, its milestones, and
+//! deleting it (admins). Every refused form comes back with what was typed and why.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use time::Date;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use crate::domain::regulation::{LegalForm, MilestoneDate, RegulationStatus, web_address};
+use crate::domain::{AuditAction, Permission};
+use crate::store::audit;
+use crate::store::regulations::desk::{
+    self, Fields, Jurisdiction, MilestoneFields, Record, Refused, Why,
+};
+use crate::store::regulations::public;
+use crate::web::auth::{CurrentUser, SignedForm};
+use crate::web::error::PathId;
+use crate::web::{AppError, AppState, Page};
+
+/// The record's form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RecordForm {
+    name: String,
+    short_name: String,
+    official_title: String,
+    identifier: String,
+    jurisdiction: String,
+    legal_form: String,
+    status: String,
+    adopted_on: String,
+    official_url: String,
+    legislature_url: String,
+    summary: String,
+    /// Why the status changed, for the public history.
+    change_note: String,
+    change_source: String,
+}
+
+impl RecordForm {
+    fn of(r: &Record) -> Self {
+        Self {
+            name: r.name.clone(),
+            short_name: r.short_name.clone(),
+            official_title: r.official_title.clone(),
+            identifier: r.identifier.clone(),
+            jurisdiction: r.jurisdiction_id.map(|j| j.to_string()).unwrap_or_default(),
+            legal_form: r
+                .legal_form
+                .map(|f| f.as_str().to_owned())
+                .unwrap_or_default(),
+            status: r.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            adopted_on: r.adopted_on.map(|d| d.to_string()).unwrap_or_default(),
+            official_url: r.official_url.clone(),
+            legislature_url: r.legislature_url.clone(),
+            summary: r.summary_markdown.clone(),
+            change_note: String::new(),
+            change_source: String::new(),
+        }
+    }
+}
+
+/// A milestone's form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MilestoneForm {
+    date: String,
+    label: String,
+    applies: String,
+    source_url: String,
+    /// Why it changed, for the public history.
+    note: String,
+}
+
+/// A milestone on the page, with its form.
+pub struct MilestoneLine {
+    id: Uuid,
+    when: String,
+    form: MilestoneForm,
+    error: Option<String>,
+}
+
+/// An entry of the history as the page shows it.
+pub struct HistoryLine {
+    when: String,
+    text: String,
+    note: String,
+    source_url: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/regulation.html")]
+pub struct RecordPage {
+    page: Page,
+    csrf: String,
+    /// `None`: a new record.
+    id: Option<Uuid>,
+    slug: String,
+    published: bool,
+    may_delete: bool,
+    form: RecordForm,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    jurisdictions: Vec<Jurisdiction>,
+    legal_forms: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    milestones: Vec<MilestoneLine>,
+    new_milestone: MilestoneForm,
+    new_milestone_error: Option<String>,
+    history: Vec<HistoryLine>,
+}
+
+async fn record_page(
+    state: &AppState,
+    user: &CurrentUser,
+    record: Option<&Record>,
+) -> Result<RecordPage, AppError> {
+    let lang = state.config.lang;
+    let (milestones, history) = match record {
+        Some(r) => {
+            let milestones = desk::milestones(&state.pool, r.id)
+                .await?
+                .into_iter()
+                .map(|m| MilestoneLine {
+                    id: m.id,
+                    when: m.date().text(lang),
+                    form: MilestoneForm {
+                        date: m.date().form_value(),
+                        label: m.label,
+                        applies: m.applies,
+                        source_url: m.source_url,
+                        note: String::new(),
+                    },
+                    error: None,
+                })
+                .collect();
+            let history = public::history(&state.pool, Some(r.id), 200)
+                .await?
+                .into_iter()
+                .filter_map(|h| {
+                    Some(HistoryLine {
+                        text: h.change()?.text(lang),
+                        when: state.moment_text(h.noted_at),
+                        note: h.note,
+                        source_url: h.source_url,
+                    })
+                })
+                .collect();
+            (milestones, history)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let title = record.map_or_else(|| "Nouvelle réglementation".to_owned(), |r| r.name.clone());
+    Ok(RecordPage {
+        page: state.page_for(user, format!("{title} — Vigie")),
+        csrf: user.csrf_token().to_owned(),
+        id: record.map(|r| r.id),
+        slug: record.map(|r| r.slug.clone()).unwrap_or_default(),
+        published: record.is_some_and(|r| r.published_at.is_some()),
+        may_delete: record.is_some() && user.may(Permission::DeleteRegulation),
+        form: record.map(RecordForm::of).unwrap_or_default(),
+        error: None,
+        notice: None,
+        jurisdictions: desk::jurisdictions(&state.pool).await?,
+        legal_forms: LegalForm::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label(lang)))
+            .collect(),
+        statuses: RegulationStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(lang)))
+            .collect(),
+        milestones,
+        new_milestone: MilestoneForm::default(),
+        new_milestone_error: None,
+        history,
+    })
+}
+
+async fn existing(state: &AppState, id: Uuid) -> Result<Record, AppError> {
+    desk::record(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The record's form, checked; the summary still to render.
+struct Checked<'a> {
+    fields: Fields<'a>,
+}
+
+fn check(form: &RecordForm) -> Result<Checked<'_>, &'static str> {
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
+        return Err("Le nom compte 1 à 200 caractères.");
+    }
+    let short = |s: &str, max: usize| s.trim().chars().count() <= max && !s.contains('\0');
+    if !short(&form.short_name, 60)
+        || crate::domain::Slug::derive(if form.short_name.trim().is_empty() {
+            name
+        } else {
+            form.short_name.trim()
+        })
+        .is_err()
+    {
+        return Err(
+            "Le nom court compte au plus 60 caractères, dont au moins une lettre ou un chiffre.",
+        );
+    }
+    if !short(&form.official_title, 1000) || !short(&form.identifier, 200) {
+        return Err("Le titre officiel compte au plus 1 000 caractères, la référence 200.");
+    }
+    let jurisdiction_id =
+        Uuid::parse_str(form.jurisdiction.trim()).map_err(|_| "Choisissez la juridiction.")?;
+    let legal_form = LegalForm::parse(&form.legal_form).ok_or("Choisissez la forme juridique.")?;
+    let status = RegulationStatus::parse(&form.status).ok_or("Choisissez le statut.")?;
+    let adopted_on = match form.adopted_on.trim() {
+        "" => None,
+        typed => Some(
+            Date::parse(typed, format_description!("[year]-[month]-[day]"))
+                .ok()
+                .filter(|d| (1900..=2200).contains(&d.year()))
+                .ok_or("La date d’adoption s’écrit AAAA-MM-JJ.")?,
+        ),
+    };
+    let official_url = web_address(&form.official_url)
+        .ok_or("Le lien officiel doit être une adresse web complète (https://…).")?;
+    let legislature_url = web_address(&form.legislature_url)
+        .ok_or("Le lien du parlement doit être une adresse web complète (https://…).")?;
+    if web_address(&form.change_source).is_none() {
+        return Err("La source du changement doit être une adresse web complète (https://…).");
+    }
+    if form.summary.chars().count() > 20_000 || form.summary.contains('\0') {
+        return Err("Le résumé compte au plus 20 000 caractères.");
+    }
+    if !short(&form.change_note, 500) {
+        return Err("L’explication du changement compte au plus 500 caractères.");
+    }
+    Ok(Checked {
+        fields: Fields {
+            name,
+            short_name: form.short_name.trim(),
+            official_title: form.official_title.trim(),
+            identifier: form.identifier.trim(),
+            jurisdiction_id,
+            legal_form,
+            status,
+            adopted_on,
+            official_url,
+            legislature_url,
+            summary_markdown: &form.summary,
+            summary_html: "",
+        },
+    })
+}
+
+/// The page again, 422, holding what was typed.
+async fn form_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    record: Option<&Record>,
+    form: RecordForm,
+    error: &str,
+) -> Result<Response, AppError> {
+    let mut page = record_page(state, user, record).await?;
+    page.form = form;
+    page.error = Some(error.to_owned());
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+const NAME_TAKEN: &str =
+    "Une autre fiche porte déjà ce nom court (ou son thème est lié à une autre fiche).";
+const JURISDICTION_GONE: &str = "Cette juridiction n’existe plus : choisissez-en une autre.";
+
+/// `GET /admin/regulations/new`
+pub async fn new(State(state): State<AppState>, user: CurrentUser) -> Result<RecordPage, AppError> {
+    record_page(&state, &user, None).await
+}
+
+/// `POST /admin/regulations`
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedForm<RecordForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let mut checked = match check(&form) {
+        Ok(checked) => checked,
+        Err(error) => return form_refused(&state, &user, None, form.clone(), error).await,
+    };
+    let summary = state
+        .render(checked.fields.summary_markdown, state.config.lang)
+        .await?;
+    checked.fields.summary_html = &summary.html;
+    let mut tx = state.pool.begin().await?;
+    let created = desk::create(&mut tx, &checked.fields).await;
+    let id = match created {
+        Ok(Ok(id)) => id,
+        Ok(Err(_)) => return form_refused(&state, &user, None, form.clone(), NAME_TAKEN).await,
+        Err(e) if crate::store::violates(&e, "regulation_jurisdiction_id_fkey") => {
+            return form_refused(&state, &user, None, form.clone(), JURISDICTION_GONE).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::RegulationCreate,
+        &id.to_string(),
+        json!({ "name": checked.fields.name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/regulations/{id}?done=created")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// `GET /admin/regulations/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<Uuid>,
+    Query(q): Query<Done>,
+) -> Result<RecordPage, AppError> {
+    let record = existing(&state, id).await?;
+    let mut page = record_page(&state, &user, Some(&record)).await?;
+    page.notice = match q.done.as_deref() {
+        Some("created") => Some("Fiche créée. Ajoutez ses échéances, puis publiez-la."),
+        Some("saved") => Some("Fiche enregistrée."),
+        Some("published") => Some(
+            "Fiche publiée. Désormais, chaque changement de statut ou de date figure dans son historique public.",
+        ),
+        Some("milestone") => Some("Échéances enregistrées."),
+        _ => None,
+    };
+    Ok(page)
+}
+
+/// `POST /admin/regulations/{id}`
+pub async fn update(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<RecordForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let record = existing(&state, id).await?;
+    let mut checked = match check(&form) {
+        Ok(checked) => checked,
+        Err(error) => return form_refused(&state, &user, Some(&record), form.clone(), error).await,
+    };
+    let summary = state
+        .render(checked.fields.summary_markdown, state.config.lang)
+        .await?;
+    checked.fields.summary_html = &summary.html;
+    let why = Why {
+        note: form.change_note.trim(),
+        source_url: form.change_source.trim(),
+        actor: Some(user.id),
+        at: None,
+    };
+    let mut tx = state.pool.begin().await?;
+    match desk::update(&mut tx, id, &checked.fields, why).await {
+        Ok(Ok(())) => {}
+        Ok(Err(Refused::NotFound)) => return Err(AppError::NotFound),
+        Ok(Err(_)) => {
+            return form_refused(&state, &user, Some(&record), form.clone(), NAME_TAKEN).await;
+        }
+        Err(e) if crate::store::violates(&e, "regulation_jurisdiction_id_fkey") => {
+            return form_refused(
+                &state,
+                &user,
+                Some(&record),
+                form.clone(),
+                JURISDICTION_GONE,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::RegulationUpdate,
+        &id.to_string(),
+        json!({ "name": checked.fields.name, "status": checked.fields.status.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/regulations/{id}?done=saved")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Confirm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /admin/regulations/{id}/publish`
+pub async fn publish(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<Confirm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, .. } = signed;
+    let record = existing(&state, id).await?;
+    let mut tx = state.pool.begin().await?;
+    match desk::publish(&mut tx, id).await? {
+        Ok(()) => {}
+        Err(Refused::NotFound) => return Err(AppError::NotFound),
+        Err(_) => {
+            let form = RecordForm::of(&record);
+            return form_refused(
+                &state,
+                &user,
+                Some(&record),
+                form,
+                "Avant de la publier, donnez à la fiche sa juridiction, sa forme juridique et son statut, et enregistrez.",
+            )
+            .await;
+        }
+    }
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::RegulationPublish,
+        &id.to_string(),
+        json!({ "name": record.name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/regulations/{id}?done=published")).into_response())
+}
+
+/// `POST /admin/regulations/{id}/delete` (admins): with its milestones and history; its tag
+/// and articles stay.
+pub async fn delete(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<Confirm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let record = existing(&state, id).await?;
+    if form.confirm != "yes" {
+        let page_form = RecordForm::of(&record);
+        return form_refused(
+            &state,
+            &user,
+            Some(&record),
+            page_form,
+            "Cochez la case pour confirmer : la fiche, ses échéances et son historique public disparaissent.",
+        )
+        .await;
+    }
+    let mut tx = state.pool.begin().await?;
+    let Some(name) = desk::delete(&mut tx, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::RegulationDelete,
+        &id.to_string(),
+        json!({ "name": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/regulations?done=deleted").into_response())
+}
+
+fn check_milestone(form: &MilestoneForm) -> Result<MilestoneFields<'_>, &'static str> {
+    let date = MilestoneDate::parse(&form.date)
+        .filter(|d| (1900..=2200).contains(&d.on().year()))
+        .ok_or("La date s’écrit AAAA-MM-JJ, ou AAAA-MM pour un mois, AAAA-T1 à AAAA-T4 pour un trimestre.")?;
+    let label = form.label.trim();
+    if label.is_empty() || label.chars().count() > 200 || label.contains('\0') {
+        return Err("Le libellé compte 1 à 200 caractères.");
+    }
+    if form.applies.chars().count() > 2000 || form.applies.contains('\0') {
+        return Err("« Ce qui s’applique » compte au plus 2 000 caractères.");
+    }
+    if form.note.chars().count() > 500 || form.note.contains('\0') {
+        return Err("L’explication du changement compte au plus 500 caractères.");
+    }
+    let source_url = web_address(&form.source_url)
+        .ok_or("La source doit être une adresse web complète (https://…).")?;
+    Ok(MilestoneFields {
+        date,
+        label,
+        applies: form.applies.trim(),
+        source_url,
+    })
+}
+
+/// The record's page again, 422, with a milestone form holding what was typed.
+async fn milestone_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    record: &Record,
+    milestone: Option<Uuid>,
+    form: MilestoneForm,
+    error: &str,
+) -> Result<Response, AppError> {
+    let mut page = record_page(state, user, Some(record)).await?;
+    match milestone.and_then(|id| page.milestones.iter_mut().find(|m| m.id == id)) {
+        Some(line) => {
+            line.form = form;
+            line.error = Some(error.to_owned());
+        }
+        None => {
+            page.new_milestone = form;
+            page.new_milestone_error = Some(error.to_owned());
+        }
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn milestone_done(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    user: &CurrentUser,
+    record: &Record,
+    what: &str,
+    label: &str,
+) -> Result<Response, AppError> {
+    let mut tx = tx;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::RegulationMilestone,
+        &record.id.to_string(),
+        json!({ "name": record.name, "milestone": label, "change": what }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/regulations/{}?done=milestone#milestones",
+        record.id
+    ))
+    .into_response())
+}
+
+/// `POST /admin/regulations/{id}/milestones`
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    PathId(id): PathId<Uuid>,
+    signed: SignedForm<MilestoneForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let record = existing(&state, id).await?;
+    let fields = match check_milestone(&form) {
+        Ok(fields) => fields,
+        Err(error) => {
+            return milestone_refused(&state, &user, &record, None, form.clone(), error).await;
+        }
+    };
+    let why = Why {
+        note: form.note.trim(),
+        source_url: fields.source_url,
+        actor: Some(user.id),
+        at: None,
+    };
+    let mut tx = state.pool.begin().await?;
+    if desk::add_milestone(&mut tx, id, &fields, why)
+        .await?
+        .is_err()
+    {
+        return Err(AppError::NotFound);
+    }
+    milestone_done(tx, &user, &record, "added", fields.label).await
+}
+
+/// `POST /admin/regulations/{id}/milestones/{milestone}`
+pub async fn update_milestone(
+    State(state): State<AppState>,
+    PathId((id, milestone)): PathId<(Uuid, Uuid)>,
+    signed: SignedForm<MilestoneForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let record = existing(&state, id).await?;
+    let fields = match check_milestone(&form) {
+        Ok(fields) => fields,
+        Err(error) => {
+            return milestone_refused(&state, &user, &record, Some(milestone), form.clone(), error)
+                .await;
+        }
+    };
+    let why = Why {
+        note: form.note.trim(),
+        source_url: fields.source_url,
+        actor: Some(user.id),
+        at: None,
+    };
+    let mut tx = state.pool.begin().await?;
+    if desk::update_milestone(&mut tx, id, milestone, &fields, why)
+        .await?
+        .is_err()
+    {
+        return Err(AppError::NotFound);
+    }
+    milestone_done(tx, &user, &record, "changed", fields.label).await
+}
+
+/// `POST /admin/regulations/{id}/milestones/{milestone}/delete`
+pub async fn delete_milestone(
+    State(state): State<AppState>,
+    PathId((id, milestone)): PathId<(Uuid, Uuid)>,
+    signed: SignedForm<MilestoneForm>,
+) -> Result<Response, AppError> {
+    let SignedForm { user, form } = signed;
+    let record = existing(&state, id).await?;
+    if form.note.chars().count() > 500 || form.note.contains('\0') {
+        return milestone_refused(
+            &state,
+            &user,
+            &record,
+            Some(milestone),
+            form.clone(),
+            "L’explication du changement compte au plus 500 caractères.",
+        )
+        .await;
+    }
+    let why = Why {
+        note: form.note.trim(),
+        source_url: "",
+        actor: Some(user.id),
+        at: None,
+    };
+    let mut tx = state.pool.begin().await?;
+    let label = match desk::delete_milestone(&mut tx, id, milestone, why).await? {
+        Ok(label) => label,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    milestone_done(tx, &user, &record, "removed", &label).await
+}
