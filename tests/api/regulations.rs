@@ -786,3 +786,89 @@ async fn a_licence_policy_goes_with_the_reservation() {
         "https://vigie.example/licence-tdm.json"
     );
 }
+
+#[tokio::test]
+async fn cached_pages_follow_a_regulation_that_changes() {
+    let app = TestApp::with_demo().await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let article = format!("/articles/{SAMPLE}");
+    let pages = [
+        article.as_str(),
+        "/",
+        "/regulations",
+        "/regulations/ai-act",
+        "/jurisdictions/union-europeenne",
+        "/regulations/ai-act/calendar.ics",
+        "/api/v1/regulations/ai-act",
+    ];
+    // Read once each, and again: now kept by the render cache.
+    for path in pages {
+        assert_eq!(app.get(path).await.status, 200, "{path}");
+        let again = app.get(path).await;
+        assert!(again.body.contains("2027"), "{path}");
+        assert!(!again.body.contains("décembre 2027") && !again.body.contains("2027-12-01"));
+    }
+    let (regulation, milestone): (Uuid, Uuid) = sqlx::query_as(
+        "select r.id, m.id from regulation r join regulation_milestone m on m.regulation_id = r.id
+         where r.slug = 'ai-act' and m.on_date = '2027-08-02'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let moved = editor
+        .post_signed(
+            &format!("/admin/regulations/{regulation}/milestones/{milestone}"),
+            &[
+                ("date", "2027-12"),
+                ("label", "Haut risque : produits de l’annexe I"),
+                ("source_url", "https://example.org/report"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    for path in pages {
+        let page = app.get(path).await;
+        assert!(
+            page.body.contains("décembre 2027")
+                || page.body.contains("2027-12-01")
+                || page.body.contains("20271201"),
+            "{path} still shows the old date"
+        );
+    }
+    let boxed = app.get(&article).await;
+    assert!(
+        boxed.texts(".regulation-box")[0].contains("Prochaine échéance : décembre 2027"),
+        "{:?}",
+        boxed.texts(".regulation-box")
+    );
+}
+
+#[tokio::test]
+async fn public_milestones_make_pages_start_afresh_at_the_newsrooms_midnight() {
+    let app = TestApp::spawn().await;
+    let tz = "Europe/Paris";
+    // Nothing scheduled, no tracker: nothing to wake up for.
+    assert_eq!(
+        vigie::store::clock::next_scheduled(&app.pool, tz)
+            .await
+            .unwrap(),
+        None
+    );
+    let app = TestApp::with_demo().await;
+    let next = vigie::store::clock::next_scheduled(&app.pool, tz)
+        .await
+        .unwrap()
+        .expect("a time to wake up");
+    let midnight: time::OffsetDateTime = sqlx::query_scalar(
+        "select (date_trunc('day', now() at time zone 'Europe/Paris') + interval '1 day') at time zone 'Europe/Paris'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(next, midnight);
+    // And the content clock is at least the last midnight.
+    let clock = vigie::store::clock::content_changed_at(&app.pool, tz)
+        .await
+        .unwrap();
+    assert!(clock >= midnight - time::Duration::days(1));
+}

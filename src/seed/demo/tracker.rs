@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::DemoError;
 use crate::domain::Lang;
-use crate::domain::markdown;
 use crate::domain::regulation::{LegalForm, MilestoneDate, RegulationStatus};
+use crate::domain::{markdown, typography};
 use crate::store::regulations::desk::{self, Fields, MilestoneFields, Why};
 
 const EUR_LEX: &str = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj";
@@ -84,10 +84,12 @@ pub async fn load(conn: &mut PgConnection, site_url: &str) -> Result<(), DemoErr
     .await?
     .map_err(|_| DemoError::Tracker("the AI Act is there already"))?;
     for (on, label, applies) in AI_ACT_MILESTONES {
+        // Typeset as the newsroom's forms do (a narrow space before the colon).
+        let (label, applies) = (typography::french(label), typography::french(applies));
         let fields = MilestoneFields {
             date: date(on)?,
-            label,
-            applies,
+            label: &label,
+            applies: &applies,
             source_url: EUR_LEX,
         };
         let _ = desk::add_milestone(conn, ai_act, &fields, Why::default()).await?;

@@ -13,7 +13,7 @@ use time::macros::format_description;
 use uuid::Uuid;
 
 use crate::domain::regulation::{LegalForm, MilestoneDate, RegulationStatus, web_address};
-use crate::domain::{AuditAction, Permission};
+use crate::domain::{AuditAction, Lang, Permission, typography};
 use crate::store::audit;
 use crate::store::regulations::desk::{
     self, Fields, Jurisdiction, MilestoneFields, Record, Refused, Why,
@@ -44,6 +44,16 @@ pub struct RecordForm {
 }
 
 impl RecordForm {
+    /// Its words as readers get them (French spacing before `: ; ! ?`, inside « »).
+    fn typeset(self, lang: Lang) -> Self {
+        Self {
+            name: typography::for_lang(&self.name, lang),
+            official_title: typography::for_lang(&self.official_title, lang),
+            change_note: typography::for_lang(&self.change_note, lang),
+            ..self
+        }
+    }
+
     fn of(r: &Record) -> Self {
         Self {
             name: r.name.clone(),
@@ -76,6 +86,18 @@ pub struct MilestoneForm {
     source_url: String,
     /// Why it changed, for the public history.
     note: String,
+}
+
+impl MilestoneForm {
+    /// Its words as readers get them.
+    fn typeset(self, lang: Lang) -> Self {
+        Self {
+            label: typography::for_lang(&self.label, lang),
+            applies: typography::for_lang(&self.applies, lang),
+            note: typography::for_lang(&self.note, lang),
+            ..self
+        }
+    }
 }
 
 /// A milestone on the page, with its form.
@@ -288,6 +310,7 @@ pub async fn create(
     signed: SignedForm<RecordForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
+    let form = form.typeset(state.config.lang);
     let mut checked = match check(&form) {
         Ok(checked) => checked,
         Err(error) => return form_refused(&state, &user, None, form.clone(), error).await,
@@ -351,6 +374,7 @@ pub async fn update(
     signed: SignedForm<RecordForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
+    let form = form.typeset(state.config.lang);
     let record = existing(&state, id).await?;
     let mut checked = match check(&form) {
         Ok(checked) => checked,
@@ -553,6 +577,7 @@ pub async fn add_milestone(
     signed: SignedForm<MilestoneForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
+    let form = form.typeset(state.config.lang);
     let record = existing(&state, id).await?;
     let fields = match check_milestone(&form) {
         Ok(fields) => fields,
@@ -583,6 +608,7 @@ pub async fn update_milestone(
     signed: SignedForm<MilestoneForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
+    let form = form.typeset(state.config.lang);
     let record = existing(&state, id).await?;
     let fields = match check_milestone(&form) {
         Ok(fields) => fields,
@@ -614,6 +640,7 @@ pub async fn delete_milestone(
     signed: SignedForm<MilestoneForm>,
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
+    let form = form.typeset(state.config.lang);
     let record = existing(&state, id).await?;
     if form.note.chars().count() > 500 || form.note.contains('\0') {
         return milestone_refused(
