@@ -48,7 +48,7 @@ impl Calendar {
             &mut out,
             &format!("DESCRIPTION:{}", text(&self.description)),
         );
-        line(&mut out, &format!("URL:{}", text(&self.url)));
+        line(&mut out, &format!("URL:{}", uri(&self.url)));
         line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION:PT12H");
         line(&mut out, "X-PUBLISHED-TTL:PT12H");
         for e in &self.events {
@@ -67,7 +67,7 @@ impl Calendar {
                 let list: Vec<String> = e.categories.iter().map(|c| text(c)).collect();
                 line(&mut out, &format!("CATEGORIES:{}", list.join(",")));
             }
-            line(&mut out, &format!("URL:{}", text(&e.url)));
+            line(&mut out, &format!("URL:{}", uri(&e.url)));
             // Free time: a deadline does not make anyone busy all day.
             line(&mut out, "TRANSP:TRANSPARENT");
             line(&mut out, &format!("X-VIGIE-PRECISION:{}", e.precision));
@@ -93,6 +93,12 @@ fn text(value: &str) -> String {
         }
     }
     out
+}
+
+/// A URI value: not escaped like text (a `,` stays a `,`), only cleared of line ends and other
+/// control characters, which would break the line.
+fn uri(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).collect()
 }
 
 fn day(date: Date) -> String {

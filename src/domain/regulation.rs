@@ -381,12 +381,11 @@ impl Change {
                 format!("Milestone removed: “{label}” ({}).", from.text(lang))
             }
             (Self::Moved { label, from, to }, Lang::Fr) => {
-                let how = if to.on() > from.on() {
-                    "date repoussée"
-                } else if to.on() < from.on() {
-                    "date avancée"
-                } else {
-                    "date précisée"
+                let how = match Shift::between(*from, *to) {
+                    Shift::Later => "date repoussée",
+                    Shift::Earlier => "date avancée",
+                    Shift::Narrower => "date précisée",
+                    Shift::Wider => "date rendue moins précise",
                 };
                 format!(
                     "« {label} » : {how} {} {}.",
@@ -395,12 +394,11 @@ impl Change {
                 )
             }
             (Self::Moved { label, from, to }, Lang::En) => {
-                let how = if to.on() > from.on() {
-                    "postponed"
-                } else if to.on() < from.on() {
-                    "brought forward"
-                } else {
-                    "made precise"
+                let how = match Shift::between(*from, *to) {
+                    Shift::Later => "postponed",
+                    Shift::Earlier => "brought forward",
+                    Shift::Narrower => "made more precise",
+                    Shift::Wider => "made less precise",
                 };
                 format!(
                     "“{label}”: date {how} from {} to {}.",
@@ -408,6 +406,32 @@ impl Change {
                     to.text(lang)
                 )
             }
+        }
+    }
+}
+
+/// How a milestone's date moved, comparing the days it may fall on, before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shift {
+    Later,
+    Earlier,
+    /// Within what was said before: a day of the month that was announced.
+    Narrower,
+    /// Around what was said before: the exact day is no longer known.
+    Wider,
+}
+
+impl Shift {
+    fn between(from: MilestoneDate, to: MilestoneDate) -> Self {
+        let inside = |a: MilestoneDate, b: MilestoneDate| a.on() >= b.on() && a.ends() <= b.ends();
+        if inside(to, from) {
+            Self::Narrower
+        } else if inside(from, to) {
+            Self::Wider
+        } else if to.ends() > from.ends() {
+            Self::Later
+        } else {
+            Self::Earlier
         }
     }
 }
@@ -571,6 +595,20 @@ mod tests {
             vague.text(Lang::Fr),
             "« X » : date précisée d’août 2026 au 1er août 2026."
         );
+        // The precision changes: compared by the days each may fall on.
+        let read = |from: &str, to: &str| {
+            Change::Moved {
+                label: "X".to_owned(),
+                from: MilestoneDate::parse(from).unwrap(),
+                to: MilestoneDate::parse(to).unwrap(),
+            }
+            .text(Lang::Fr)
+        };
+        assert!(read("2026-08", "2026-08-15").contains("date précisée d’août 2026 au 15 août"));
+        assert!(read("2026-08-02", "2026-T3").contains("date rendue moins précise"));
+        assert!(read("2026-08-01", "2026-08").contains("date rendue moins précise"));
+        assert!(read("2026-08", "2026-09-15").contains("date repoussée"));
+        assert!(read("2026-T3", "2026-06-30").contains("date avancée"));
         let later = Change::Moved {
             label: "X".to_owned(),
             from: MilestoneDate::parse("2026-08-02").unwrap(),

@@ -270,6 +270,28 @@ pub async fn merge(conn: &mut PgConnection, from: Uuid, into: Uuid) -> Result<Ch
     )
     .execute(&mut *conn)
     .await?;
+    // A regulation or jurisdiction of the tracker keeps its articles: it follows its tag into
+    // the other, unless the other is some other record's already.
+    sqlx::query!(
+        r#"
+        update regulation set tag_id = $2
+        where tag_id = $1 and not exists (select 1 from regulation where tag_id = $2)
+        "#,
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"
+        update jurisdiction set tag_id = $2
+        where tag_id = $1 and not exists (select 1 from jurisdiction where tag_id = $2)
+        "#,
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!("delete from tag where id = $1", from)
         .execute(&mut *conn)
         .await?;

@@ -26,6 +26,9 @@ pub enum Record {
     Media(Box<Media>),
     Jurisdiction(Jurisdiction),
     Regulation(Box<Regulation>),
+    /// Sent last by an export made before the tracker (it has no `regulations` section): its
+    /// regulation and jurisdiction tags are to become records, as the migration made them.
+    NoTracker,
     Article(Box<Article>),
     Audit(AuditEvent),
 }
@@ -347,6 +350,7 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
         let mut format: Option<String> = None;
         let mut version: Option<u32> = None;
         let mut next_section = 0;
+        let mut tracker = false;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "format" => {
@@ -383,6 +387,7 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
                         )));
                     }
                     next_section = at + 1;
+                    tracker |= section == "regulations";
                     let take = &mut self.take;
                     match section {
                         "users" => map.next_value_seed(Section(take, Record::User))?,
@@ -409,6 +414,9 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
             .find(|s| !OPTIONAL.contains(s))
         {
             return Err(A::Error::missing_field(missing));
+        }
+        if !tracker {
+            (self.take)(Record::NoTracker).map_err(A::Error::custom)?;
         }
         Ok(())
     }
@@ -528,8 +536,9 @@ mod tests {
             Ok(())
         })
         .expect("reads back");
+        // Without a `regulations` section, it says so last.
         assert!(
-            matches!(records.as_slice(), [Record::Tag(t)] if t.slug == "ia"),
+            matches!(records.as_slice(), [Record::Tag(t), Record::NoTracker] if t.slug == "ia"),
             "{records:?}"
         );
         // One record per line: exports compare with diff.

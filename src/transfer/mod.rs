@@ -161,7 +161,8 @@ pub struct ImportOptions {
     pub media_max_bytes: u64,
     /// WordPress: import what can be read and list the rest, instead of importing nothing.
     pub skip_bad: bool,
-    /// WordPress: the language the posts are written in (its export does not say reliably).
+    /// WordPress: the language the posts are written in (its export does not say reliably);
+    /// a Vigie export: the site's, which regulation summaries are typeset for.
     pub lang: Lang,
 }
 
@@ -190,7 +191,7 @@ pub async fn import(
         // A byte-order mark (EF BB BF) and blanks may come first.
         .find(|b| !b" \t\r\n\xEF\xBB\xBF".contains(b));
     match first {
-        Some(b'{') => import_archive(pool, media, file, site_url).await,
+        Some(b'{') => import_archive(pool, media, file, site_url, options.lang).await,
         Some(b'<') => {
             let mut text = String::new();
             file.read_to_string(&mut text)
@@ -209,6 +210,7 @@ async fn import_archive(
     media: &MediaStore,
     file: std::fs::File,
     site_url: &str,
+    lang: Lang,
 ) -> anyhow::Result<Report> {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut tx = pool.begin().await?;
@@ -279,11 +281,22 @@ async fn import_archive(
                         .with_context(|| format!("jurisdiction {} ({})", j.slug, j.id))?;
                 }
                 Record::Regulation(r) => {
-                    store::insert_regulation(&mut tx, &r, site_url)
+                    // Its links go into pages' `href`: web addresses only, as the form takes.
+                    let links = [&r.official_url, &r.legislature_url]
+                        .into_iter()
+                        .chain(r.milestones.iter().map(|m| &m.source_url))
+                        .chain(r.history.iter().map(|c| &c.source_url));
+                    for link in links {
+                        if crate::domain::regulation::web_address(link) != Some(link.as_str()) {
+                            bail!("regulation {}: {link:?} is not a web address", r.slug);
+                        }
+                    }
+                    store::insert_regulation(&mut tx, &r, site_url, lang)
                         .await
                         .with_context(|| format!("regulation {} ({})", r.slug, r.id))?;
                     counts.regulations += 1;
                 }
+                Record::NoTracker => store::records_from_tags(&mut tx).await?,
                 Record::Article(article) => {
                     store::insert_article(&mut tx, &article, site_url)
                         .await

@@ -700,6 +700,8 @@ async fn text_and_data_mining_is_reserved_by_default_except_for_an_article_left_
     // The open article says 0, in its header and its meta.
     let open = app.get(&format!("/articles/{OPEN}")).await;
     assert_eq!(open.header("tdm-reservation"), "0");
+    let api = app.get(&format!("/api/v1/articles/{OPEN}")).await;
+    assert_eq!(api.header("tdm-reservation"), "0");
     assert_eq!(open.attrs("meta[name=tdm-reservation]", "content"), ["0"]);
     // tdmrep.json: the open article first, then the whole site.
     let rules: Value =
@@ -708,6 +710,7 @@ async fn text_and_data_mining_is_reserved_by_default_except_for_an_article_left_
         rules,
         serde_json::json!([
             { "location": format!("/articles/{OPEN}"), "tdm-reservation": 0 },
+            { "location": format!("/api/v1/articles/{OPEN}"), "tdm-reservation": 0 },
             { "location": "/*", "tdm-reservation": 1 },
         ])
     );
@@ -871,4 +874,121 @@ async fn public_milestones_make_pages_start_afresh_at_the_newsrooms_midnight() {
         .await
         .unwrap();
     assert!(clock >= midnight - time::Duration::days(1));
+}
+
+/// The demo's export, as text.
+fn demo_export(app: &TestApp) -> (std::path::PathBuf, String) {
+    let path = crate::helpers::scratch("export.json");
+    let bytes = crate::helpers::export_to(app, &path);
+    (path, String::from_utf8(bytes).unwrap())
+}
+
+#[tokio::test]
+async fn an_export_from_before_the_tracker_gets_records_and_one_with_a_script_link_is_refused() {
+    let app = TestApp::with_demo().await;
+    let (path, text) = demo_export(&app);
+    // Without the tracker's sections, as an export made before it.
+    let start = text
+        .find(",\n\"jurisdictions\":[")
+        .expect("jurisdictions section");
+    let end = text.find(",\n\"articles\":[").expect("articles section");
+    let old = format!("{}{}", &text[..start], &text[end..]);
+    std::fs::write(&path, &old).unwrap();
+    let copy = TestApp::spawn().await;
+    let out = crate::helpers::vigie(&copy, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", crate::helpers::stderr(&out));
+    // Its regulation and jurisdiction tags became records, waiting to be completed.
+    let records: Vec<(String, bool, Option<Uuid>)> = sqlx::query_as(
+        "select slug, published_at is null, jurisdiction_id from regulation order by slug",
+    )
+    .fetch_all(&copy.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        records,
+        [
+            ("ai-act".to_owned(), true, None),
+            ("colorado-ai-act".to_owned(), true, None)
+        ]
+    );
+    let places: i64 = sqlx::query_scalar("select count(*) from jurisdiction")
+        .fetch_one(&copy.pool)
+        .await
+        .unwrap();
+    assert_eq!(places, 3, "Union européenne, États-Unis, Colorado");
+
+    // A link that would run a script on the hub stops the import, which writes nothing.
+    let hostile = text.replacen(
+        "\"official_url\":\"https://eur-lex.europa.eu/eli/reg/2024/1689/oj\"",
+        "\"official_url\":\"javascript:alert(1)\"",
+        1,
+    );
+    assert_ne!(hostile, text);
+    std::fs::write(&path, &hostile).unwrap();
+    let empty = TestApp::spawn().await;
+    let out = crate::helpers::vigie(&empty, &["import", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        crate::helpers::stderr(&out).contains("\"javascript:alert(1)\" is not a web address"),
+        "{}",
+        crate::helpers::stderr(&out)
+    );
+    let nothing: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&empty.pool)
+        .await
+        .unwrap();
+    assert_eq!(nothing, 0);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn a_merged_tag_keeps_its_regulation_and_a_long_name_needs_a_short_one() {
+    let app = TestApp::with_demo().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let made = admin
+        .post_signed(
+            "/admin/tags",
+            &[("name", "Règlement IA"), ("kind", "regulation")],
+        )
+        .await;
+    assert_eq!(made.status, 303);
+    let (from, into): (Uuid, Uuid) = sqlx::query_as(
+        "select (select id from tag where slug = 'ai-act'), (select id from tag where slug = 'reglement-ia')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let merged = admin
+        .post_signed(
+            &format!("/admin/tags/{from}/merge"),
+            &[("into", &into.to_string()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    let hub = app.get("/regulations/ai-act").await;
+    assert_eq!(
+        hub.texts(".regulation-articles .article-card h2"),
+        ["Anthropic et Washington : rester ferme sur la sécurité de l’IA"],
+        "the regulation followed its tag"
+    );
+    assert_eq!(
+        app.get(&format!("/articles/{SAMPLE}"))
+            .await
+            .texts(".regulation-box")
+            .len(),
+        1
+    );
+
+    // A name too long to name a tag, without a short name: the form says so.
+    let jurisdiction: Uuid =
+        sqlx::query_scalar("select id from jurisdiction where slug = 'union-europeenne'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let mut fields = record(&jurisdiction.to_string());
+    fields.retain(|(k, _)| *k != "name" && *k != "short_name");
+    fields.push(("name", "Règlement ".repeat(15)));
+    let refused = send(&admin, "/admin/regulations", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.texts(".form-error")[0].starts_with("Avec un nom de plus de 100 caractères"));
 }

@@ -179,19 +179,28 @@ pub struct Why<'a> {
     pub at: Option<OffsetDateTime>,
 }
 
+/// What names a regulation's tag: its short name, or else its name.
+fn tag_name<'a>(fields: &Fields<'a>) -> &'a str {
+    if fields.short_name.is_empty() {
+        fields.name
+    } else {
+        fields.short_name
+    }
+}
+
+/// The tag of the articles about a regulation: the one of its short name, found or made.
+async fn own_tag(conn: &mut PgConnection, fields: &Fields<'_>) -> Result<Uuid, sqlx::Error> {
+    tags::find_or_create(conn, tag_name(fields), TagKind::Regulation, "").await
+}
+
 /// A new regulation, unpublished, with its tag (the short name's, found or made): articles
 /// carrying that tag are about it.
 pub async fn create(
     conn: &mut PgConnection,
     fields: &Fields<'_>,
 ) -> Result<Result<Uuid, Refused>, sqlx::Error> {
-    let tag_name = if fields.short_name.is_empty() {
-        fields.name
-    } else {
-        fields.short_name
-    };
-    let tag = tags::find_or_create(conn, tag_name, TagKind::Regulation, "").await?;
-    let base = Slug::derive_or(tag_name, "reglementation");
+    let tag = own_tag(conn, fields).await?;
+    let base = Slug::derive_or(tag_name(fields), "reglementation");
     let mut slug = base.clone();
     for n in 2..100 {
         let taken = sqlx::query_scalar!(
@@ -203,7 +212,7 @@ pub async fn create(
         if !taken {
             break;
         }
-        slug = Slug::derive_or(&format!("{} {n}", base.as_str()), "reglementation");
+        slug = base.with_suffix(n);
     }
     let created = sqlx::query_scalar!(
         r#"
@@ -248,7 +257,8 @@ pub async fn update(
 ) -> Result<Result<(), Refused>, sqlx::Error> {
     let Some(before) = sqlx::query!(
         r#"
-        select status as "status?: RegulationStatus", published_at is not null as "published!"
+        select status as "status?: RegulationStatus", published_at is not null as "published!",
+               tag_id
         from regulation where id = $1 for update
         "#,
         id
@@ -258,11 +268,17 @@ pub async fn update(
     else {
         return Ok(Err(Refused::NotFound));
     };
-    sqlx::query!(
+    // A record whose tag was deleted gets one again, so that its articles can find it.
+    let tag = match before.tag_id {
+        Some(tag) => tag,
+        None => own_tag(conn, fields).await?,
+    };
+    let updated = sqlx::query!(
         r#"
         update regulation set name = $2, short_name = $3, official_title = $4, identifier = $5,
                jurisdiction_id = $6, legal_form = $7, status = $8, adopted_on = $9,
-               official_url = $10, legislature_url = $11, summary_markdown = $12, summary_html = $13
+               official_url = $10, legislature_url = $11, summary_markdown = $12, summary_html = $13,
+               tag_id = $14
         where id = $1
         "#,
         id,
@@ -277,10 +293,16 @@ pub async fn update(
         fields.official_url,
         fields.legislature_url,
         fields.summary_markdown,
-        fields.summary_html
+        fields.summary_html,
+        tag
     )
     .execute(&mut *conn)
-    .await?;
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if violates(&e, "regulation_tag_key") => return Ok(Err(Refused::NameTaken)),
+        Err(e) => return Err(e),
+    }
     if before.published && before.status != Some(fields.status) {
         sqlx::query!(
             r#"

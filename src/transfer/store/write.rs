@@ -297,8 +297,9 @@ pub async fn insert_regulation(
     conn: &mut PgConnection,
     r: &Regulation,
     site_url: &str,
+    lang: Lang,
 ) -> Result<(), sqlx::Error> {
-    let summary = markdown::render(&r.summary_markdown, site_url, Lang::Fr);
+    let summary = markdown::render(&r.summary_markdown, site_url, lang);
     sqlx::query!(
         r#"
         insert into regulation (id, slug, name, short_name, official_title, identifier,
@@ -378,6 +379,15 @@ pub async fn insert_regulation(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Makes records of the regulation and jurisdiction tags no record names (an export from
+/// before the tracker), as the `regulations` migration did for the tags already there.
+pub async fn records_from_tags(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("select records_from_tags()")
+        .fetch_one(conn)
+        .await?;
     Ok(())
 }
 

@@ -234,6 +234,12 @@ fn check(form: &RecordForm) -> Result<Checked<'_>, &'static str> {
             "Le nom court compte au plus 60 caractères, dont au moins une lettre ou un chiffre.",
         );
     }
+    // The short name (or else the name) names the tag of the articles about it: 100 at most.
+    if form.short_name.trim().is_empty() && name.chars().count() > 100 {
+        return Err(
+            "Avec un nom de plus de 100 caractères, donnez un nom court : il nomme le thème des articles.",
+        );
+    }
     if !short(&form.official_title, 1000) || !short(&form.identifier, 200) {
         return Err("Le titre officiel compte au plus 1 000 caractères, la référence 200.");
     }

@@ -284,6 +284,7 @@ pub async fn article(
         .and_then(|id| images.get(&id).cloned())
         .map(ApiImage::from);
     let body_html = picture::expand(&a.body_html, &images, picture::Style::Plain);
+    let open = a.tdm_open && state.config.tdm.reserved;
     let article = Json(ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
         author: byline(base, a.author_slug, a.author_name),
@@ -318,7 +319,11 @@ pub async fn article(
         image,
         ai_use: a.ai_use.as_str().to_owned(),
     });
-    Ok((axum::Extension(deps), article).into_response())
+    let mut response = (axum::Extension(deps), article).into_response();
+    if open {
+        crate::web::public::left_open(&mut response);
+    }
+    Ok(response)
 }
 
 /// Every tag carried by at least one published article, by name.

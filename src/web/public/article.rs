@@ -227,10 +227,7 @@ pub async fn show(
     };
     let mut response = (Extension(deps), page).into_response();
     if open {
-        response.headers_mut().insert(
-            super::machines::TDM_RESERVATION.clone(),
-            axum::http::HeaderValue::from_static("0"),
-        );
+        super::machines::left_open(&mut response);
     }
     Ok(response)
 }

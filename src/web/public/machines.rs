@@ -64,6 +64,14 @@ pub async fn tdm_header(State(state): State<AppState>, req: Request, next: Next)
     response
 }
 
+/// Marks an answer about an article the newsroom leaves open to mining (its page, its API
+/// twin): the layer above then adds no reservation.
+pub fn left_open(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(TDM_RESERVATION.clone(), HeaderValue::from_static("0"));
+}
+
 /// `/robots.txt`: everything public may be crawled but staff pages; the AI crawlers only the
 /// open articles unless `VIGIE_AI_CRAWLERS=allow`; where the sitemap is.
 pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -99,7 +107,10 @@ pub async fn tdmrep(State(state): State<AppState>) -> Result<Response, AppError>
     let mut rules = Vec::new();
     if state.config.tdm.reserved {
         for path in discover::open_to_mining(&state.pool, MOST_OPEN).await? {
+            // The article's page and its API twin.
+            let api = format!("/api/v1{path}");
             rules.push(serde_json::json!({ "location": path, "tdm-reservation": 0 }));
+            rules.push(serde_json::json!({ "location": api, "tdm-reservation": 0 }));
         }
     }
     let mut site = serde_json::json!({

@@ -17,7 +17,7 @@ pub use feeds::{
     tag_atom,
 };
 pub use listing::{author, home, tag};
-pub use machines::{robots, tdm_header, tdmrep};
+pub use machines::{left_open, robots, tdm_header, tdmrep};
 pub use media::{file as media_file, image};
 pub use regulations::{
     jurisdiction, jurisdiction_calendar, regulation, regulation_calendar, regulation_changes,
