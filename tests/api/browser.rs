@@ -772,3 +772,130 @@ async fn an_image_is_sent_described_and_placed_from_the_editor_in_a_real_browser
     );
     std::fs::remove_dir_all(photo.parent().unwrap()).unwrap();
 }
+
+/// Fills the field `css` with `words`.
+async fn fill(client: &Client, css: &str, words: &str) -> Step {
+    let field = wait_for(client, css).await?;
+    field.clear().await.map_err(fail("clearing a field"))?;
+    field
+        .send_keys(words)
+        .await
+        .map_err(fail("typing into a field"))
+}
+
+/// Chooses the option labelled `label` in the select `css`.
+async fn pick(client: &Client, css: &str, label: &str) -> Step {
+    wait_for(client, css)
+        .await?
+        .select_by_label(label)
+        .await
+        .map_err(fail("choosing an option"))
+}
+
+/// The tracker in Chromium: an editor makes a record with the plain forms (no script on these
+/// pages), gives it a milestone known only by its month, publishes it, moves the milestone,
+/// and the public hub shows the timeline and the history.
+async fn keeps_a_record(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    client
+        .goto(&format!("{base}/login?next=/admin/regulations"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    sign_in(client, email, "/admin/regulations").await?;
+    wait_for(client, "a[href='/admin/regulations/new']")
+        .await?
+        .click()
+        .await
+        .map_err(fail("opening the new record"))?;
+    wait_url(client, "/admin/regulations/new").await?;
+    fill(
+        client,
+        "#name",
+        "Loi californienne sur la transparence des modèles de pointe",
+    )
+    .await?;
+    fill(client, "#short_name", "SB 53").await?;
+    pick(client, "#jurisdiction", "États-Unis").await?;
+    pick(client, "#legal_form", "loi").await?;
+    pick(client, "#status", "texte adopté").await?;
+    fill(
+        client,
+        "#official_url",
+        "https://leginfo.legislature.ca.gov/",
+    )
+    .await?;
+    wait_for(client, "form.stacked-form button[type=submit]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("creating the record"))?;
+    wait_url(client, "done=created").await?;
+    fill(client, "#date-new", "2026-01").await?;
+    fill(client, "#label-new", "Entrée en application").await?;
+    wait_for(client, "#new-milestone button[type=submit]")
+        .await?
+        .click()
+        .await
+        .map_err(fail("adding the milestone"))?;
+    wait_url(client, "done=milestone").await?;
+    wait_for(client, "form[action$='/publish'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("publishing"))?;
+    wait_url(client, "done=published").await?;
+    // Now public: moving the date is history.
+    fill(
+        client,
+        ".milestone-form:not(#new-milestone) input[name=date]",
+        "2026-01-01",
+    )
+    .await?;
+    fill(
+        client,
+        ".milestone-form:not(#new-milestone) input[name=note]",
+        "Date fixée par le texte.",
+    )
+    .await?;
+    wait_for(
+        client,
+        ".milestone-form:not(#new-milestone) button[type=submit]:not(.secondary)",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(fail("saving the milestone"))?;
+    wait_url(client, "done=milestone").await?;
+    client
+        .goto(&format!("{base}/regulations/sb-53"))
+        .await
+        .map_err(fail("opening the hub"))?;
+    let history = text(client, ".regulation-history li").await?;
+    if !history
+        .contains("« Entrée en application » : date précisée de janvier 2026 au 1er janvier 2026.")
+    {
+        return Err(format!("the history says {history:?}"));
+    }
+    let timeline = text(client, ".timeline").await?;
+    if !timeline.contains("1er janvier 2026") {
+        return Err(format!("the timeline says {timeline:?}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_editor_keeps_a_regulation_record_in_a_real_browser() {
+    let app = TestApp::with_demo().await;
+    let editor = app.account(Role::Editor).await;
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let client = open_browser(&driver).await;
+    let outcome = keeps_a_record(&client, &app, &editor.email).await;
+    finish(client, outcome, "regulation-record").await;
+    let (status, published): (String, bool) = sqlx::query_as(
+        "select status, published_at is not null from regulation where slug = 'sb-53'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), published), ("adopted", true));
+}

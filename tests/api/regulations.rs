@@ -210,6 +210,12 @@ async fn a_hub_shows_status_timeline_history_and_articles_with_legislation_json_
         article.attrs(".regulation-box a", "href"),
         ["/regulations/ai-act"]
     );
+    let news = json_ld(&article);
+    assert_eq!(news["about"][0]["@type"], "Legislation");
+    assert_eq!(
+        news["about"][0]["url"],
+        format!("{}/regulations/ai-act", app.base_url())
+    );
     let home = app.get("/").await;
     let coming = home.texts(".upcoming li");
     assert_eq!(coming.len(), 1, "{coming:?}");
@@ -339,6 +345,7 @@ async fn a_moved_milestone_is_public_history_and_its_calendar_event_keeps_its_ui
         sections.contains("/regulations/raise-act</loc>"),
         "{sections}"
     );
+    assert!(sections.contains("/regulations</loc>"), "{sections}");
     assert!(
         sections.contains("/jurisdictions/etat-de-new-york</loc>"),
         "{sections}"

@@ -154,6 +154,8 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         where article_is_listed(a.status, a.published_at)
         group by u.slug
         union all
+        select '/regulations', max(r.updated_at) from public_regulation r having count(*) > 0
+        union all
         select '/regulations/' || r.slug, r.updated_at from public_regulation r
         union all
         select '/jurisdictions/' || j.slug, max(r.updated_at)

@@ -55,6 +55,7 @@ fn news_article(
     corrections: &[CorrectionNote],
     modified: &str,
     featured: Option<&Shown>,
+    regulations: &[super::regulations::Item],
 ) -> String {
     let url = format!("{base}/articles/{}", article.slug);
     let mut ld = serde_json::json!({
@@ -76,6 +77,13 @@ fn news_article(
         let mut urls: Vec<&str> = image.card.iter().map(|(url, _, _)| url.as_str()).collect();
         urls.push(&image.src);
         ld["image"] = serde_json::json!(urls);
+    }
+    if !regulations.is_empty() {
+        // What it is about: the regulations it carries the tags of, as their hubs describe them.
+        ld["about"] = regulations
+            .iter()
+            .map(|r| serde_json::json!({ "@type": "Legislation", "name": r.name, "url": format!("{base}/regulations/{}", r.slug) }))
+            .collect();
     }
     if !corrections.is_empty() {
         ld["correction"] = corrections
@@ -211,6 +219,7 @@ pub async fn show(
         &corrections,
         &modified,
         featured.as_ref(),
+        &regulations,
     );
     let page = ArticleTemplate {
         page,
