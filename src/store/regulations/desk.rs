@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::Milestone;
-use crate::domain::regulation::{LegalForm, MilestoneDate, Precision, RegulationStatus};
+use crate::domain::regulation::{Change, LegalForm, MilestoneDate, Precision, RegulationStatus};
 use crate::domain::{Slug, TagKind};
 use crate::store::{tags, violates};
 
@@ -304,22 +304,11 @@ pub async fn update(
         Err(e) => return Err(e),
     }
     if before.published && before.status != Some(fields.status) {
-        sqlx::query!(
-            r#"
-            insert into regulation_change (regulation_id, kind, from_status, to_status, note,
-                                           source_url, actor_id, noted_at)
-            values ($1, 'status', $2, $3, $4, $5, $6, coalesce($7, now()))
-            "#,
-            id,
-            before.status.map(RegulationStatus::as_str),
-            fields.status.as_str(),
-            why.note,
-            why.source_url,
-            why.actor,
-            why.at
-        )
-        .execute(&mut *conn)
-        .await?;
+        let change = Change::Status {
+            from: before.status,
+            to: fields.status,
+        };
+        write_history(conn, id, None, &change, why).await?;
     }
     Ok(Ok(()))
 }
@@ -423,24 +412,15 @@ pub async fn add_milestone(
     .fetch_one(&mut *conn)
     .await?;
     if published {
-        sqlx::query!(
-            r#"
-            insert into regulation_change (regulation_id, milestone_id, kind, label, to_date,
-                                           to_precision, note, source_url, actor_id, noted_at)
-            values ($1, $2, 'milestone_added', $3, $4, $5, $6, $7, $8, coalesce($9, now()))
-            "#,
-            regulation,
-            id,
-            fields.label,
-            fields.date.on(),
-            fields.date.precision().as_str(),
-            why.note,
-            fields.source_url,
-            why.actor,
-            why.at
-        )
-        .execute(&mut *conn)
-        .await?;
+        let change = Change::Added {
+            label: fields.label.to_owned(),
+            to: fields.date,
+        };
+        let why = Why {
+            source_url: fields.source_url,
+            ..why
+        };
+        write_history(conn, regulation, Some(id), &change, why).await?;
     }
     Ok(Ok(id))
 }
@@ -487,27 +467,16 @@ pub async fn update_milestone(
     .await?;
     let from = MilestoneDate::new(before.on_date, before.precision);
     if published && from != fields.date {
-        sqlx::query!(
-            r#"
-            insert into regulation_change (regulation_id, milestone_id, kind, label, from_date,
-                                           from_precision, to_date, to_precision, note,
-                                           source_url, actor_id, noted_at)
-            values ($1, $2, 'milestone_moved', $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()))
-            "#,
-            regulation,
-            id,
-            fields.label,
-            from.on(),
-            from.precision().as_str(),
-            fields.date.on(),
-            fields.date.precision().as_str(),
-            why.note,
-            fields.source_url,
-            why.actor,
-            why.at
-        )
-        .execute(&mut *conn)
-        .await?;
+        let change = Change::Moved {
+            label: fields.label.to_owned(),
+            from,
+            to: fields.date,
+        };
+        let why = Why {
+            source_url: fields.source_url,
+            ..why
+        };
+        write_history(conn, regulation, Some(id), &change, why).await?;
     }
     Ok(Ok(()))
 }
@@ -536,24 +505,77 @@ pub async fn delete_milestone(
         return Ok(Err(Refused::NotFound));
     };
     if published {
-        sqlx::query!(
-            r#"
-            insert into regulation_change (regulation_id, milestone_id, kind, label, from_date,
-                                           from_precision, note, source_url, actor_id, noted_at)
-            values ($1, $2, 'milestone_removed', $3, $4, $5, $6, $7, $8, coalesce($9, now()))
-            "#,
-            regulation,
-            id,
-            gone.label,
-            gone.on_date,
-            gone.precision.as_str(),
-            why.note,
-            why.source_url,
-            why.actor,
-            why.at
-        )
-        .execute(&mut *conn)
-        .await?;
+        let change = Change::Removed {
+            label: gone.label.clone(),
+            from: MilestoneDate::new(gone.on_date, gone.precision),
+        };
+        write_history(conn, regulation, Some(id), &change, why).await?;
     }
     Ok(Ok(gone.label))
+}
+
+/// Writes one entry of a public regulation's history (`milestone`: the one it is about).
+async fn write_history(
+    conn: &mut PgConnection,
+    regulation: Uuid,
+    milestone: Option<Uuid>,
+    change: &Change,
+    why: Why<'_>,
+) -> Result<(), sqlx::Error> {
+    let date = |d: &MilestoneDate| (Some(d.on()), Some(d.precision().as_str()));
+    let (kind, label, from, to, statuses) = match change {
+        Change::Status { from, to } => (
+            "status",
+            "",
+            (None, None),
+            (None, None),
+            (from.map(RegulationStatus::as_str), Some(to.as_str())),
+        ),
+        Change::Added { label, to } => (
+            "milestone_added",
+            label.as_str(),
+            (None, None),
+            date(to),
+            (None, None),
+        ),
+        Change::Moved { label, from, to } => (
+            "milestone_moved",
+            label.as_str(),
+            date(from),
+            date(to),
+            (None, None),
+        ),
+        Change::Removed { label, from } => (
+            "milestone_removed",
+            label.as_str(),
+            date(from),
+            (None, None),
+            (None, None),
+        ),
+    };
+    sqlx::query!(
+        r#"
+        insert into regulation_change (regulation_id, milestone_id, kind, label, from_date,
+                                       from_precision, to_date, to_precision, from_status,
+                                       to_status, note, source_url, actor_id, noted_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()))
+        "#,
+        regulation,
+        milestone,
+        kind,
+        label,
+        from.0,
+        from.1,
+        to.0,
+        to.1,
+        statuses.0,
+        statuses.1,
+        why.note,
+        why.source_url,
+        why.actor,
+        why.at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
