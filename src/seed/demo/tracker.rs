@@ -10,7 +10,8 @@ use super::DemoError;
 use crate::domain::Lang;
 use crate::domain::regulation::{LegalForm, MilestoneDate, RegulationStatus};
 use crate::domain::{markdown, typography};
-use crate::store::regulations::desk::{self, Fields, MilestoneFields, Why};
+use crate::store::regulations::desk::{self, Fields, Why};
+use crate::store::regulations::milestones::{self, MilestoneFields};
 
 const EUR_LEX: &str = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj";
 const COLORADO: &str = "https://leg.colorado.gov/bills/sb24-205";
@@ -92,7 +93,7 @@ pub async fn load(conn: &mut PgConnection, site_url: &str) -> Result<(), DemoErr
             applies: &applies,
             source_url: EUR_LEX,
         };
-        let _ = desk::add_milestone(conn, ai_act, &fields, Why::default()).await?;
+        let _ = milestones::add_milestone(conn, ai_act, &fields, Why::default()).await?;
     }
     let _ = desk::publish(conn, ai_act).await?;
 
@@ -129,8 +130,9 @@ pub async fn load(conn: &mut PgConnection, site_url: &str) -> Result<(), DemoErr
         applies: "La loi est signée par le gouverneur ; ses obligations s’appliqueront plus tard.",
         source_url: COLORADO,
     };
-    let _ = desk::add_milestone(conn, colorado_act, &signed, Why::default()).await?;
-    let Ok(milestone) = desk::add_milestone(conn, colorado_act, &first, Why::default()).await?
+    let _ = milestones::add_milestone(conn, colorado_act, &signed, Why::default()).await?;
+    let Ok(milestone) =
+        milestones::add_milestone(conn, colorado_act, &first, Why::default()).await?
     else {
         return Err(DemoError::Tracker("the Colorado AI Act is gone"));
     };
@@ -147,7 +149,7 @@ pub async fn load(conn: &mut PgConnection, site_url: &str) -> Result<(), DemoErr
         actor: None,
         at: Some(datetime!(2025-08-28 18:00 UTC)),
     };
-    let _ = desk::update_milestone(conn, colorado_act, milestone, &moved, why).await?;
+    let _ = milestones::update_milestone(conn, colorado_act, milestone, &moved, why).await?;
     let in_force = Fields {
         status: RegulationStatus::InForce,
         ..fields

@@ -5,6 +5,7 @@
 //! history in the same transaction.
 
 pub mod desk;
+pub mod milestones;
 pub mod public;
 
 use time::{Date, OffsetDateTime};

@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod jobs;
+pub mod milestones;
 pub mod regulation;
 pub mod regulations;
 mod review;

@@ -1,5 +1,6 @@
-//! One regulation's record for the newsroom: its fields, publishing it, its milestones, and
-//! deleting it (admins). Every refused form comes back with what was typed and why.
+//! One regulation's record for the newsroom: its fields, publishing it, and deleting it
+//! (admins); its page also holds the milestones' forms (`milestones.rs`). Every refused form
+//! comes back with what was typed and why.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,12 +13,11 @@ use time::Date;
 use time::macros::format_description;
 use uuid::Uuid;
 
-use crate::domain::regulation::{LegalForm, MilestoneDate, RegulationStatus, web_address};
+use crate::domain::regulation::{LegalForm, RegulationStatus, web_address};
 use crate::domain::{AuditAction, Lang, Permission, typography};
 use crate::store::audit;
-use crate::store::regulations::desk::{
-    self, Fields, Jurisdiction, MilestoneFields, Record, Refused, Why,
-};
+use crate::store::regulations::desk::{self, Fields, Jurisdiction, Record, Refused, Why};
+use crate::store::regulations::milestones;
 use crate::store::regulations::public;
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
@@ -80,17 +80,17 @@ impl RecordForm {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct MilestoneForm {
-    date: String,
-    label: String,
-    applies: String,
-    source_url: String,
+    pub(super) date: String,
+    pub(super) label: String,
+    pub(super) applies: String,
+    pub(super) source_url: String,
     /// Why it changed, for the public history.
-    note: String,
+    pub(super) note: String,
 }
 
 impl MilestoneForm {
     /// Its words as readers get them.
-    fn typeset(self, lang: Lang) -> Self {
+    pub(super) fn typeset(self, lang: Lang) -> Self {
         Self {
             label: typography::for_lang(&self.label, lang),
             applies: typography::for_lang(&self.applies, lang),
@@ -102,10 +102,10 @@ impl MilestoneForm {
 
 /// A milestone on the page, with its form.
 pub struct MilestoneLine {
-    id: Uuid,
+    pub(super) id: Uuid,
     when: String,
-    form: MilestoneForm,
-    error: Option<String>,
+    pub(super) form: MilestoneForm,
+    pub(super) error: Option<String>,
 }
 
 /// An entry of the history as the page shows it.
@@ -132,13 +132,13 @@ pub struct RecordPage {
     jurisdictions: Vec<Jurisdiction>,
     legal_forms: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
-    milestones: Vec<MilestoneLine>,
-    new_milestone: MilestoneForm,
-    new_milestone_error: Option<String>,
+    pub(super) milestones: Vec<MilestoneLine>,
+    pub(super) new_milestone: MilestoneForm,
+    pub(super) new_milestone_error: Option<String>,
     history: Vec<HistoryLine>,
 }
 
-async fn record_page(
+pub(super) async fn record_page(
     state: &AppState,
     user: &CurrentUser,
     record: Option<&Record>,
@@ -146,7 +146,7 @@ async fn record_page(
     let lang = state.config.lang;
     let (milestones, history) = match record {
         Some(r) => {
-            let milestones = desk::milestones(&state.pool, r.id)
+            let milestones = milestones::milestones(&state.pool, r.id)
                 .await?
                 .into_iter()
                 .map(|m| MilestoneLine {
@@ -205,18 +205,14 @@ async fn record_page(
     })
 }
 
-async fn existing(state: &AppState, id: Uuid) -> Result<Record, AppError> {
+pub(super) async fn existing(state: &AppState, id: Uuid) -> Result<Record, AppError> {
     desk::record(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-/// The record's form, checked; the summary still to render.
-struct Checked<'a> {
-    fields: Fields<'a>,
-}
-
-fn check(form: &RecordForm) -> Result<Checked<'_>, &'static str> {
+/// The record's form, checked (its summary still to render).
+fn check(form: &RecordForm) -> Result<Fields<'_>, &'static str> {
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
         return Err("Le nom compte 1 à 200 caractères.");
@@ -269,21 +265,19 @@ fn check(form: &RecordForm) -> Result<Checked<'_>, &'static str> {
     if !short(&form.change_note, 500) {
         return Err("L’explication du changement compte au plus 500 caractères.");
     }
-    Ok(Checked {
-        fields: Fields {
-            name,
-            short_name: form.short_name.trim(),
-            official_title: form.official_title.trim(),
-            identifier: form.identifier.trim(),
-            jurisdiction_id,
-            legal_form,
-            status,
-            adopted_on,
-            official_url,
-            legislature_url,
-            summary_markdown: &form.summary,
-            summary_html: "",
-        },
+    Ok(Fields {
+        name,
+        short_name: form.short_name.trim(),
+        official_title: form.official_title.trim(),
+        identifier: form.identifier.trim(),
+        jurisdiction_id,
+        legal_form,
+        status,
+        adopted_on,
+        official_url,
+        legislature_url,
+        summary_markdown: &form.summary,
+        summary_html: "",
     })
 }
 
@@ -317,16 +311,16 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let form = form.typeset(state.config.lang);
-    let mut checked = match check(&form) {
-        Ok(checked) => checked,
+    let mut fields = match check(&form) {
+        Ok(fields) => fields,
         Err(error) => return form_refused(&state, &user, None, form.clone(), error).await,
     };
     let summary = state
-        .render(checked.fields.summary_markdown, state.config.lang)
+        .render(fields.summary_markdown, state.config.lang)
         .await?;
-    checked.fields.summary_html = &summary.html;
+    fields.summary_html = &summary.html;
     let mut tx = state.pool.begin().await?;
-    let created = desk::create(&mut tx, &checked.fields).await;
+    let created = desk::create(&mut tx, &fields).await;
     let id = match created {
         Ok(Ok(id)) => id,
         Ok(Err(_)) => return form_refused(&state, &user, None, form.clone(), NAME_TAKEN).await,
@@ -340,7 +334,7 @@ pub async fn create(
         Some(user.id),
         AuditAction::RegulationCreate,
         &id.to_string(),
-        json!({ "name": checked.fields.name }),
+        json!({ "name": fields.name }),
     )
     .await?;
     tx.commit().await?;
@@ -382,14 +376,14 @@ pub async fn update(
     let SignedForm { user, form } = signed;
     let form = form.typeset(state.config.lang);
     let record = existing(&state, id).await?;
-    let mut checked = match check(&form) {
-        Ok(checked) => checked,
+    let mut fields = match check(&form) {
+        Ok(fields) => fields,
         Err(error) => return form_refused(&state, &user, Some(&record), form.clone(), error).await,
     };
     let summary = state
-        .render(checked.fields.summary_markdown, state.config.lang)
+        .render(fields.summary_markdown, state.config.lang)
         .await?;
-    checked.fields.summary_html = &summary.html;
+    fields.summary_html = &summary.html;
     let why = Why {
         note: form.change_note.trim(),
         source_url: form.change_source.trim(),
@@ -397,7 +391,7 @@ pub async fn update(
         at: None,
     };
     let mut tx = state.pool.begin().await?;
-    match desk::update(&mut tx, id, &checked.fields, why).await {
+    match desk::update(&mut tx, id, &fields, why).await {
         Ok(Ok(())) => {}
         Ok(Err(Refused::NotFound)) => return Err(AppError::NotFound),
         Ok(Err(_)) => {
@@ -420,7 +414,7 @@ pub async fn update(
         Some(user.id),
         AuditAction::RegulationUpdate,
         &id.to_string(),
-        json!({ "name": checked.fields.name, "status": checked.fields.status.as_str() }),
+        json!({ "name": fields.name, "status": fields.status.as_str() }),
     )
     .await?;
     tx.commit().await?;
@@ -503,172 +497,4 @@ pub async fn delete(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/regulations?done=deleted").into_response())
-}
-
-fn check_milestone(form: &MilestoneForm) -> Result<MilestoneFields<'_>, &'static str> {
-    let date = MilestoneDate::parse(&form.date)
-        .filter(|d| (1900..=2200).contains(&d.on().year()))
-        .ok_or("La date s’écrit AAAA-MM-JJ, ou AAAA-MM pour un mois, AAAA-T1 à AAAA-T4 pour un trimestre.")?;
-    let label = form.label.trim();
-    if label.is_empty() || label.chars().count() > 200 || label.contains('\0') {
-        return Err("Le libellé compte 1 à 200 caractères.");
-    }
-    if form.applies.chars().count() > 2000 || form.applies.contains('\0') {
-        return Err("« Ce qui s’applique » compte au plus 2 000 caractères.");
-    }
-    if form.note.chars().count() > 500 || form.note.contains('\0') {
-        return Err("L’explication du changement compte au plus 500 caractères.");
-    }
-    let source_url = web_address(&form.source_url)
-        .ok_or("La source doit être une adresse web complète (https://…).")?;
-    Ok(MilestoneFields {
-        date,
-        label,
-        applies: form.applies.trim(),
-        source_url,
-    })
-}
-
-/// The record's page again, 422, with a milestone form holding what was typed.
-async fn milestone_refused(
-    state: &AppState,
-    user: &CurrentUser,
-    record: &Record,
-    milestone: Option<Uuid>,
-    form: MilestoneForm,
-    error: &str,
-) -> Result<Response, AppError> {
-    let mut page = record_page(state, user, Some(record)).await?;
-    match milestone.and_then(|id| page.milestones.iter_mut().find(|m| m.id == id)) {
-        Some(line) => {
-            line.form = form;
-            line.error = Some(error.to_owned());
-        }
-        None => {
-            page.new_milestone = form;
-            page.new_milestone_error = Some(error.to_owned());
-        }
-    }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-async fn milestone_done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    user: &CurrentUser,
-    record: &Record,
-    what: &str,
-    label: &str,
-) -> Result<Response, AppError> {
-    let mut tx = tx;
-    audit::record(
-        &mut tx,
-        Some(user.id),
-        AuditAction::RegulationMilestone,
-        &record.id.to_string(),
-        json!({ "name": record.name, "milestone": label, "change": what }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/regulations/{}?done=milestone#milestones",
-        record.id
-    ))
-    .into_response())
-}
-
-/// `POST /admin/regulations/{id}/milestones`
-pub async fn add_milestone(
-    State(state): State<AppState>,
-    PathId(id): PathId<Uuid>,
-    signed: SignedForm<MilestoneForm>,
-) -> Result<Response, AppError> {
-    let SignedForm { user, form } = signed;
-    let form = form.typeset(state.config.lang);
-    let record = existing(&state, id).await?;
-    let fields = match check_milestone(&form) {
-        Ok(fields) => fields,
-        Err(error) => {
-            return milestone_refused(&state, &user, &record, None, form.clone(), error).await;
-        }
-    };
-    let why = Why {
-        note: form.note.trim(),
-        source_url: fields.source_url,
-        actor: Some(user.id),
-        at: None,
-    };
-    let mut tx = state.pool.begin().await?;
-    if desk::add_milestone(&mut tx, id, &fields, why)
-        .await?
-        .is_err()
-    {
-        return Err(AppError::NotFound);
-    }
-    milestone_done(tx, &user, &record, "added", fields.label).await
-}
-
-/// `POST /admin/regulations/{id}/milestones/{milestone}`
-pub async fn update_milestone(
-    State(state): State<AppState>,
-    PathId((id, milestone)): PathId<(Uuid, Uuid)>,
-    signed: SignedForm<MilestoneForm>,
-) -> Result<Response, AppError> {
-    let SignedForm { user, form } = signed;
-    let form = form.typeset(state.config.lang);
-    let record = existing(&state, id).await?;
-    let fields = match check_milestone(&form) {
-        Ok(fields) => fields,
-        Err(error) => {
-            return milestone_refused(&state, &user, &record, Some(milestone), form.clone(), error)
-                .await;
-        }
-    };
-    let why = Why {
-        note: form.note.trim(),
-        source_url: fields.source_url,
-        actor: Some(user.id),
-        at: None,
-    };
-    let mut tx = state.pool.begin().await?;
-    if desk::update_milestone(&mut tx, id, milestone, &fields, why)
-        .await?
-        .is_err()
-    {
-        return Err(AppError::NotFound);
-    }
-    milestone_done(tx, &user, &record, "changed", fields.label).await
-}
-
-/// `POST /admin/regulations/{id}/milestones/{milestone}/delete`
-pub async fn delete_milestone(
-    State(state): State<AppState>,
-    PathId((id, milestone)): PathId<(Uuid, Uuid)>,
-    signed: SignedForm<MilestoneForm>,
-) -> Result<Response, AppError> {
-    let SignedForm { user, form } = signed;
-    let form = form.typeset(state.config.lang);
-    let record = existing(&state, id).await?;
-    if form.note.chars().count() > 500 || form.note.contains('\0') {
-        return milestone_refused(
-            &state,
-            &user,
-            &record,
-            Some(milestone),
-            form.clone(),
-            "L’explication du changement compte au plus 500 caractères.",
-        )
-        .await;
-    }
-    let why = Why {
-        note: form.note.trim(),
-        source_url: "",
-        actor: Some(user.id),
-        at: None,
-    };
-    let mut tx = state.pool.begin().await?;
-    let label = match desk::delete_milestone(&mut tx, id, milestone, why).await? {
-        Ok(label) => label,
-        Err(_) => return Err(AppError::NotFound),
-    };
-    milestone_done(tx, &user, &record, "removed", &label).await
 }

@@ -1,6 +1,7 @@
 //! Reader pages: the home page, articles, tag and author pages.
 
 mod article;
+mod calendars;
 mod feeds;
 mod listing;
 mod machines;
@@ -12,6 +13,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use article::{corrections, old_address, show as article};
+pub use calendars::{
+    jurisdiction_calendar, regulation_calendar, regulation_changes, regulations_calendar,
+};
 pub use feeds::{
     author_atom, security_policy, security_txt, site_atom, site_rss, sitemap_index, sitemap_page,
     tag_atom,
@@ -19,10 +23,7 @@ pub use feeds::{
 pub use listing::{author, home, tag};
 pub use machines::{left_open, robots, tdm_header, tdmrep};
 pub use media::{file as media_file, image};
-pub use regulations::{
-    jurisdiction, jurisdiction_calendar, regulation, regulation_calendar, regulation_changes,
-    regulations, regulations_calendar,
-};
+pub use regulations::{jurisdiction, regulation, regulations};
 pub use search::{search, search_words};
 
 use crate::store::TagRef;
