@@ -998,4 +998,17 @@ async fn a_merged_tag_keeps_its_regulation_and_a_long_name_needs_a_short_one() {
     let refused = send(&admin, "/admin/regulations", &fields).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(refused.texts(".form-error")[0].starts_with("Avec un nom de plus de 100 caractères"));
+    // A short name that is an organisation's tag: the record does not take it over.
+    let mut fields = record(&jurisdiction.to_string());
+    fields.retain(|(k, _)| *k != "short_name");
+    fields.push(("short_name", "OpenAI".to_owned()));
+    let refused = send(&admin, "/admin/regulations", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.texts(".form-error")[0].starts_with("Un thème d’un autre type"));
+    let none: i64 =
+        sqlx::query_scalar("select count(*) from regulation where short_name = 'OpenAI'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(none, 0);
 }

@@ -41,6 +41,8 @@ pub enum Refused {
     NotFound,
     /// Publishing needs a jurisdiction, a legal form and a status.
     Incomplete,
+    /// The short name is already a tag of another kind (an organisation, a topic…).
+    TagOfOtherKind,
 }
 
 /// A new jurisdiction, with its tag (found by name, or made): articles tagged with it are on
@@ -188,9 +190,24 @@ fn tag_name<'a>(fields: &Fields<'a>) -> &'a str {
     }
 }
 
-/// The tag of the articles about a regulation: the one of its short name, found or made.
-async fn own_tag(conn: &mut PgConnection, fields: &Fields<'_>) -> Result<Uuid, sqlx::Error> {
-    tags::find_or_create(conn, tag_name(fields), TagKind::Regulation, "").await
+/// The tag of the articles about a regulation: the one of its short name, found or made — a
+/// regulation tag, never a topic's or an organisation's of the same name.
+async fn own_tag(
+    conn: &mut PgConnection,
+    fields: &Fields<'_>,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let tag = tags::find_or_create(conn, tag_name(fields), TagKind::Regulation, "").await?;
+    let kind = sqlx::query_scalar!(
+        r#"select kind as "kind: TagKind" from tag where id = $1"#,
+        tag
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(if kind == TagKind::Regulation {
+        Ok(tag)
+    } else {
+        Err(Refused::TagOfOtherKind)
+    })
 }
 
 /// A new regulation, unpublished, with its tag (the short name's, found or made): articles
@@ -199,7 +216,10 @@ pub async fn create(
     conn: &mut PgConnection,
     fields: &Fields<'_>,
 ) -> Result<Result<Uuid, Refused>, sqlx::Error> {
-    let tag = own_tag(conn, fields).await?;
+    let tag = match own_tag(conn, fields).await? {
+        Ok(tag) => tag,
+        Err(refused) => return Ok(Err(refused)),
+    };
     let base = Slug::derive_or(tag_name(fields), "reglementation");
     let mut slug = base.clone();
     for n in 2..100 {
@@ -271,7 +291,10 @@ pub async fn update(
     // A record whose tag was deleted gets one again, so that its articles can find it.
     let tag = match before.tag_id {
         Some(tag) => tag,
-        None => own_tag(conn, fields).await?,
+        None => match own_tag(conn, fields).await? {
+            Ok(tag) => tag,
+            Err(refused) => return Ok(Err(refused)),
+        },
     };
     let updated = sqlx::query!(
         r#"

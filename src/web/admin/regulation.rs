@@ -295,8 +295,17 @@ async fn form_refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-const NAME_TAKEN: &str =
-    "Une autre fiche porte déjà ce nom court (ou son thème est lié à une autre fiche).";
+/// Why a name cannot be this record's.
+fn taken(refused: Refused) -> &'static str {
+    match refused {
+        Refused::TagOfOtherKind => {
+            "Un thème d’un autre type porte déjà ce nom court : choisissez-en un autre pour les articles sur ce texte."
+        }
+        Refused::NameTaken | Refused::NotFound | Refused::Incomplete => {
+            "Une autre fiche porte déjà ce nom court (ou son thème est lié à une autre fiche)."
+        }
+    }
+}
 const JURISDICTION_GONE: &str = "Cette juridiction n’existe plus : choisissez-en une autre.";
 
 /// `GET /admin/regulations/new`
@@ -323,7 +332,9 @@ pub async fn create(
     let created = desk::create(&mut tx, &fields).await;
     let id = match created {
         Ok(Ok(id)) => id,
-        Ok(Err(_)) => return form_refused(&state, &user, None, form.clone(), NAME_TAKEN).await,
+        Ok(Err(refused)) => {
+            return form_refused(&state, &user, None, form.clone(), taken(refused)).await;
+        }
         Err(e) if crate::store::violates(&e, "regulation_jurisdiction_id_fkey") => {
             return form_refused(&state, &user, None, form.clone(), JURISDICTION_GONE).await;
         }
@@ -394,8 +405,8 @@ pub async fn update(
     match desk::update(&mut tx, id, &fields, why).await {
         Ok(Ok(())) => {}
         Ok(Err(Refused::NotFound)) => return Err(AppError::NotFound),
-        Ok(Err(_)) => {
-            return form_refused(&state, &user, Some(&record), form.clone(), NAME_TAKEN).await;
+        Ok(Err(refused)) => {
+            return form_refused(&state, &user, Some(&record), form.clone(), taken(refused)).await;
         }
         Err(e) if crate::store::violates(&e, "regulation_jurisdiction_id_fkey") => {
             return form_refused(
