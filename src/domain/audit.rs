@@ -32,6 +32,8 @@ pub enum AuditAction {
     UserPassword,
     UserPasswordLink,
     UserProfile,
+    /// One's own sessions ended from the account page (one, or all the others).
+    SessionEnd,
     Login,
     LoginFailed,
     Logout,
@@ -79,6 +81,7 @@ impl AuditAction {
         Self::UserPassword,
         Self::UserPasswordLink,
         Self::UserProfile,
+        Self::SessionEnd,
         Self::Login,
         Self::LoginFailed,
         Self::Logout,
@@ -124,6 +127,7 @@ impl AuditAction {
             Self::UserPassword => "user.password",
             Self::UserPasswordLink => "user.password_link",
             Self::UserProfile => "user.profile",
+            Self::SessionEnd => "user.session_end",
             Self::Login => "login",
             Self::LoginFailed => "login.failed",
             Self::Logout => "logout",
@@ -174,6 +178,7 @@ impl AuditAction {
             Self::UserPassword => "mot de passe changé",
             Self::UserPasswordLink => "lien de mot de passe créé",
             Self::UserProfile => "profil modifié",
+            Self::SessionEnd => "session fermée",
             Self::Login => "connexion",
             Self::LoginFailed => "échec de connexion",
             Self::Logout => "déconnexion",
@@ -217,6 +222,7 @@ impl AuditAction {
             | Self::UserPassword
             | Self::UserPasswordLink
             | Self::UserProfile
+            | Self::SessionEnd
             | Self::Login
             | Self::LoginFailed
             | Self::Logout => "user",

@@ -2,6 +2,7 @@
 
 mod audit;
 mod column;
+pub mod device;
 pub mod diff;
 pub mod ical;
 mod lang;

@@ -41,27 +41,93 @@ pub struct NewSession {
     pub token: String,
 }
 
-/// Opens a session for `user` that ends after `max` whatever happens.
+/// Where a session is used from, as its owner sees it in their list.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// The browser's `User-Agent`, at most 300 characters.
+    pub user_agent: String,
+    /// The client's address (see `web::serve::client_addr`).
+    pub address: String,
+}
+
+/// Opens a session for `user`, signed in from `client`, that ends after `max` whatever happens.
 pub async fn create(
     conn: &mut PgConnection,
     user: Uuid,
+    client: &Client,
     max: Duration,
 ) -> Result<NewSession, sqlx::Error> {
     let token = new_token()?;
     let csrf = new_token()?;
     sqlx::query!(
         r#"
-        insert into session (id_hash, user_id, csrf_token, expires_at)
-        values ($1, $2, $3, now() + make_interval(secs => $4))
+        insert into session (id_hash, user_id, csrf_token, expires_at, user_agent, address)
+        values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
         "#,
         digest(&token),
         user,
         csrf,
-        max.as_secs_f64()
+        max.as_secs_f64(),
+        client.user_agent,
+        client.address
     )
     .execute(conn)
     .await?;
     Ok(NewSession { token })
+}
+
+/// One of a person's live sessions, as their account page lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub public_id: Uuid,
+    pub user_agent: String,
+    pub address: String,
+    pub created_at: time::OffsetDateTime,
+    pub last_seen_at: time::OffsetDateTime,
+    /// The one this request came with.
+    pub current: bool,
+}
+
+/// `user`'s live sessions (`idle` as `touch` counts it), the current one (`token`'s) first,
+/// then the most recently used.
+pub async fn list_for(
+    pool: &PgPool,
+    user: Uuid,
+    token: &str,
+    idle: Duration,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"
+        select public_id, user_agent, address, created_at, last_seen_at,
+               id_hash = $2 as "current!"
+        from session
+        where user_id = $1 and expires_at > now()
+          and last_seen_at > now() - make_interval(secs => $3)
+        order by id_hash = $2 desc, last_seen_at desc
+        "#,
+        user,
+        digest(token),
+        idle.as_secs_f64()
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Ends `user`'s session named `public_id`; `false` if they have no such session.
+pub async fn end(
+    conn: &mut PgConnection,
+    user: Uuid,
+    public_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "delete from session where user_id = $1 and public_id = $2",
+        user,
+        public_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The user of a live session: not past its absolute end, used within `idle`, user not

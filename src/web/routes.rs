@@ -95,6 +95,8 @@ fn table() -> Vec<Entry> {
         GET "/account" Needs(ManageOwnAccount) => auth::account_page,
         POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
         POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
+        POST "/account/sessions/end-others" Needs(ManageOwnAccount) => auth::end_other_sessions,
+        POST "/account/sessions/{id}/end" Needs(ManageOwnAccount) => auth::end_session,
         // The editor; which article a user may see or change is checked per article.
         GET "/editor" Needs(UseEditor) => editor::list,
         GET "/editor/new" Needs(UseEditor) => editor::new,

@@ -693,3 +693,86 @@ async fn guessing_the_current_password_is_throttled_too() {
     assert_eq!(page.status, 429);
     assert!(!page.header("retry-after").is_empty());
 }
+
+#[tokio::test]
+async fn ending_a_session_from_the_account_page_signs_that_device_out() {
+    let app = TestApp::spawn().await;
+    let (laptop, account) = app.signed_in(Role::Journalist).await;
+    // The same person on a phone (its browser says so) and on a third machine.
+    let phone = crate::helpers::Browser::with_client(
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+            .build()
+            .unwrap(),
+        app.base_url(),
+    );
+    assert_eq!(phone.sign_in(&account.email, PASSWORD).await.status, 303);
+    let third = app.browser_at("127.0.0.3");
+    assert_eq!(third.sign_in(&account.email, PASSWORD).await.status, 303);
+
+    let page = laptop.get("/account").await;
+    let devices = page.texts("table.sessions tbody td:first-child");
+    assert_eq!(devices.len(), 3, "{devices:?}");
+    assert!(
+        devices[0].ends_with("(cette session)"),
+        "the current one first: {devices:?}"
+    );
+    assert!(devices.iter().any(|d| d == "Safari sur iOS"), "{devices:?}");
+    assert!(
+        page.texts("table.sessions tbody td:nth-child(2)")
+            .iter()
+            .any(|a| a == "127.0.0.3"),
+        "the address it signed in from"
+    );
+    // Ending the phone's session: the phone is signed out, the others are not.
+    let row = page
+        .html()
+        .select(&scraper::Selector::parse("table.sessions tbody tr").unwrap())
+        .find(|tr| tr.text().collect::<String>().contains("Safari sur iOS"))
+        .map(|tr| tr.html())
+        .unwrap();
+    let action = row
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let ended = laptop.post_signed(&action, &[]).await;
+    assert_eq!(ended.status, 303);
+    let on_phone = phone.get("/editor").await;
+    assert_eq!(on_phone.status, 303);
+    assert!(on_phone.header("location").starts_with("/login"));
+    assert_eq!(third.get("/editor").await.status, 200);
+    assert_eq!(laptop.get("/editor").await.status, 200);
+    // Nobody ends someone else's session: another person gets 404, and it stays.
+    let (stranger, _) = app.signed_in(Role::Admin).await;
+    let third_id: uuid::Uuid = sqlx::query_scalar(
+        "select public_id from session where user_id = $1 and address = '127.0.0.3'",
+    )
+    .bind(account.id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let refused = stranger
+        .post_signed(&format!("/account/sessions/{third_id}/end"), &[])
+        .await;
+    assert_eq!(refused.status, 404);
+    assert_eq!(third.get("/editor").await.status, 200);
+    // "All the others": only the laptop stays signed in.
+    let others = laptop
+        .post_signed("/account/sessions/end-others", &[])
+        .await;
+    assert_eq!(others.status, 303);
+    assert_eq!(third.get("/editor").await.status, 303);
+    assert_eq!(laptop.get("/editor").await.status, 200);
+    assert_eq!(
+        laptop
+            .get("/account")
+            .await
+            .texts("table.sessions tbody tr")
+            .len(),
+        1
+    );
+}

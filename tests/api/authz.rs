@@ -485,6 +485,24 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(403), Status(200), Status(200), SignIn],
         ),
         // The regulation tracker: editors and admins; deleting a record, admins.
+        // One's own sessions: another person's is not found.
+        Case {
+            fixture: "session",
+            ..case(
+                "POST",
+                "/account/sessions/{id}/end",
+                "",
+                &[],
+                [SignIn, Status(404), Status(404), Status(404), SignIn],
+            )
+        },
+        case(
+            "POST",
+            "/account/sessions/end-others",
+            "",
+            &[],
+            [SignIn, Status(303), Status(303), Status(303), SignIn],
+        ),
         case(
             "GET",
             "/admin/regulations",
@@ -808,6 +826,18 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
             "insert into jurisdiction (slug, name) values (lower($1), $1) returning id",
         )
         .bind(name.replace(' ', "-"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (id, 0);
+    }
+    if status == "session" {
+        // A session of the other journalist, named as the account page names it.
+        let id = sqlx::query_scalar(
+            "insert into session (id_hash, user_id, csrf_token, expires_at)
+             values (decode(md5(random()::text), 'hex'), $1, 'x', now() + interval '1 hour') returning public_id",
+        )
+        .bind(author.id)
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -1,4 +1,5 @@
-//! `/account`: a signed-in user's own name, bio and password.
+//! `/account`: a signed-in user's own name, bio and password, and their sessions (each browser
+//! signed in, which they may end).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -32,6 +33,18 @@ pub struct AccountTemplate {
     notice: Option<&'static str>,
     profile_error: Option<&'static str>,
     password_error: Option<&'static str>,
+    sessions: Vec<SessionLine>,
+}
+
+/// A session as the list shows it.
+pub struct SessionLine {
+    id: uuid::Uuid,
+    device: String,
+    user_agent: String,
+    address: String,
+    since: String,
+    last_seen: String,
+    current: bool,
 }
 
 impl AccountTemplate {
@@ -39,7 +52,26 @@ impl AccountTemplate {
         let account = users::account(&state.pool, user.id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let sessions = sessions::list_for(
+            &state.pool,
+            user.id,
+            &user.session_token,
+            state.config.session_idle,
+        )
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            id: s.public_id,
+            device: crate::domain::device::describe(&s.user_agent),
+            since: state.moment_text(s.created_at),
+            last_seen: state.moment_text(s.last_seen_at),
+            user_agent: s.user_agent,
+            address: s.address,
+            current: s.current,
+        })
+        .collect();
         Ok(Self {
+            sessions,
             page: state.page_for(&user, "Mon compte — Vigie".to_owned()),
             user,
             email: account.email,
@@ -69,6 +101,8 @@ pub async fn account_page(
         Some("password") => {
             Some("Votre mot de passe est changé. Vos autres sessions sont fermées.")
         }
+        Some("session") => Some("La session est fermée : ce navigateur devra se reconnecter."),
+        Some("others") => Some("Vos autres sessions sont fermées."),
         _ => None,
     };
     Ok(page)
@@ -129,6 +163,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     SignedForm { user, form }: SignedForm<PasswordForm>,
 ) -> Result<Response, AppError> {
     // Guessing the current password from a hijacked session is throttled like signing in.
@@ -176,7 +211,8 @@ pub async fn change_password(
     throttle::forget_devices(&mut tx, user.id).await?;
     // Every session ends, this one included; this browser continues on a fresh one.
     let ended = sessions::delete_all_for(&mut tx, user.id, None).await?;
-    let session = sessions::create(&mut tx, user.id, state.config.session_max).await?;
+    let client = super::client_of(&parts, &state);
+    let session = sessions::create(&mut tx, user.id, &client, state.config.session_max).await?;
     audit::record(
         &mut tx,
         Some(user.id),
@@ -191,4 +227,46 @@ pub async fn change_password(
         Redirect::to("/account?saved=password"),
     )
         .into_response())
+}
+
+/// `POST /account/sessions/{id}/end`: ends one of one's own sessions (another person's is not
+/// found).
+pub async fn end_session(
+    State(state): State<AppState>,
+    crate::web::error::PathId(id): crate::web::error::PathId<uuid::Uuid>,
+    SignedForm { user, .. }: SignedForm<super::login::NoFields>,
+) -> Result<Response, AppError> {
+    let mut tx = state.pool.begin().await?;
+    if !sessions::end(&mut tx, user.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::SessionEnd,
+        &user.id.to_string(),
+        json!({ "session": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account?saved=session#sessions").into_response())
+}
+
+/// `POST /account/sessions/end-others`: ends every session of one's own but this one.
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    SignedForm { user, .. }: SignedForm<super::login::NoFields>,
+) -> Result<Response, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let ended = sessions::delete_all_for(&mut tx, user.id, Some(&user.session_token)).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::SessionEnd,
+        &user.id.to_string(),
+        json!({ "others": ended }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account?saved=others#sessions").into_response())
 }

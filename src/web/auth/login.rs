@@ -184,7 +184,8 @@ pub async fn login(
     if let Some(old) = session_cookie(&parts, &state) {
         sessions::delete(&mut tx, &old).await?;
     }
-    let session = sessions::create(&mut tx, user_id, state.config.session_max).await?;
+    let client = super::client_of(&parts, &state);
+    let session = sessions::create(&mut tx, user_id, &client, state.config.session_max).await?;
     audit::record(
         &mut tx,
         Some(user_id),

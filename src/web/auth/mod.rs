@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
-pub use account::{account_page, change_password, update_profile};
+pub use account::{account_page, change_password, end_other_sessions, end_session, update_profile};
 pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
 pub use password_link::{password_page, set_password};
@@ -194,6 +194,28 @@ fn cookie_name(state: &AppState) -> &'static str {
         "__Host-vigie_session"
     } else {
         "vigie_session"
+    }
+}
+
+/// Where a sign-in comes from, for the person's list of sessions: the browser (its
+/// `User-Agent`, cut to 300 characters) and the client's address.
+fn client_of(parts: &Parts, state: &AppState) -> sessions::Client {
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
+    sessions::Client {
+        user_agent,
+        address: crate::web::serve::client_addr(
+            parts,
+            state.config.client_ip_header.as_deref(),
+            &state.config.trusted_proxies,
+        ),
     }
 }
 

@@ -65,6 +65,7 @@ pub struct SetupForm {
 
 pub async fn setup(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     {
@@ -138,7 +139,8 @@ pub async fn setup(
         json!({ "via": "setup", "role": "admin" }),
     )
     .await?;
-    let session = sessions::create(&mut tx, id, state.config.session_max).await?;
+    let client = super::client_of(&parts, &state);
+    let session = sessions::create(&mut tx, id, &client, state.config.session_max).await?;
     tx.commit().await?;
     tracing::info!(user = %id, "first admin created; setup is closed");
     Ok((

@@ -497,6 +497,11 @@ impl Drop for TestApp {
 }
 
 impl Browser {
+    /// A browser made of `client` (one that says what it is, say), on the site at `base`.
+    pub fn with_client(client: reqwest::Client, base: String) -> Self {
+        Self { client, base }
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         read(self.client.get(format!("{}{path}", self.base))).await
     }
