@@ -107,6 +107,9 @@ pub struct Config {
     pub tdm: Tdm,
     /// `VIGIE_AI_CRAWLERS`: what `robots.txt` tells the known AI crawlers, default `disallow`.
     pub ai_crawlers: AiCrawlers,
+    /// `VIGIE_REQUIRE_2FA=staff`: editors and admins must set up a second factor before they
+    /// use anything but their account page; default `none`.
+    pub require_two_factor_staff: bool,
 }
 
 /// Whether the newsroom reserves text-and-data-mining rights on its content (Article 4 of the
@@ -319,12 +322,18 @@ impl Config {
             Some("allow") => AiCrawlers::Allow,
             Some(_) => return Err(invalid("VIGIE_AI_CRAWLERS", "expected allow or disallow")),
         };
+        let require_two_factor_staff = match lookup("VIGIE_REQUIRE_2FA").as_deref().map(str::trim) {
+            None | Some("none") => false,
+            Some("staff") => true,
+            Some(_) => return Err(invalid("VIGIE_REQUIRE_2FA", "expected none or staff")),
+        };
         Ok(Self {
             media,
             media_max_bytes,
             media_base_url,
             tdm,
             ai_crawlers,
+            require_two_factor_staff,
             timezone: lookup("VIGIE_TIMEZONE").unwrap_or_else(|| "Europe/Paris".to_owned()),
             max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,

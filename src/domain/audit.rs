@@ -34,6 +34,8 @@ pub enum AuditAction {
     UserProfile,
     /// One's own sessions ended from the account page (one, or all the others).
     SessionEnd,
+    /// A second factor set up, turned off, given new recovery codes, or taken away by an admin.
+    UserSecondFactor,
     Login,
     LoginFailed,
     Logout,
@@ -82,6 +84,7 @@ impl AuditAction {
         Self::UserPasswordLink,
         Self::UserProfile,
         Self::SessionEnd,
+        Self::UserSecondFactor,
         Self::Login,
         Self::LoginFailed,
         Self::Logout,
@@ -128,6 +131,7 @@ impl AuditAction {
             Self::UserPasswordLink => "user.password_link",
             Self::UserProfile => "user.profile",
             Self::SessionEnd => "user.session_end",
+            Self::UserSecondFactor => "user.second_factor",
             Self::Login => "login",
             Self::LoginFailed => "login.failed",
             Self::Logout => "logout",
@@ -179,6 +183,7 @@ impl AuditAction {
             Self::UserPasswordLink => "lien de mot de passe créé",
             Self::UserProfile => "profil modifié",
             Self::SessionEnd => "session fermée",
+            Self::UserSecondFactor => "double authentification",
             Self::Login => "connexion",
             Self::LoginFailed => "échec de connexion",
             Self::Logout => "déconnexion",
@@ -223,6 +228,7 @@ impl AuditAction {
             | Self::UserPasswordLink
             | Self::UserProfile
             | Self::SessionEnd
+            | Self::UserSecondFactor
             | Self::Login
             | Self::LoginFailed
             | Self::Logout => "user",

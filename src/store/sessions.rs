@@ -34,6 +34,8 @@ pub struct SessionUser {
     pub csrf_token: String,
     /// How many articles wait for review (the menu shows it to those who review).
     pub waiting: i64,
+    /// Whether they sign in with a second factor.
+    pub two_factor: bool,
 }
 
 /// A session just opened: the token goes in the cookie, never anywhere else.
@@ -57,23 +59,73 @@ pub async fn create(
     client: &Client,
     max: Duration,
 ) -> Result<NewSession, sqlx::Error> {
+    open(conn, user, client, max, false).await
+}
+
+/// Opens a session whose password was checked but whose second factor was not yet: it opens
+/// nothing but the code's page (see [`waiting_for_code`]), for `ttl`.
+pub async fn create_pending(
+    conn: &mut PgConnection,
+    user: Uuid,
+    client: &Client,
+    ttl: Duration,
+) -> Result<NewSession, sqlx::Error> {
+    open(conn, user, client, ttl, true).await
+}
+
+async fn open(
+    conn: &mut PgConnection,
+    user: Uuid,
+    client: &Client,
+    lifetime: Duration,
+    pending: bool,
+) -> Result<NewSession, sqlx::Error> {
     let token = new_token()?;
     let csrf = new_token()?;
     sqlx::query!(
         r#"
-        insert into session (id_hash, user_id, csrf_token, expires_at, user_agent, address)
-        values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
+        insert into session (id_hash, user_id, csrf_token, expires_at, user_agent, address,
+                             second_factor_pending)
+        values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6, $7)
         "#,
         digest(&token),
         user,
         csrf,
-        max.as_secs_f64(),
+        lifetime.as_secs_f64(),
         client.user_agent,
-        client.address
+        client.address,
+        pending
     )
     .execute(conn)
     .await?;
     Ok(NewSession { token })
+}
+
+/// Who a session waiting for its second factor belongs to, while it may still get one, with
+/// where it signed in from.
+pub async fn waiting_for_code(
+    pool: &PgPool,
+    token: &str,
+) -> Result<Option<(Uuid, Client)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        select s.user_id, s.user_agent, s.address from session s join app_user u on u.id = s.user_id
+        where s.id_hash = $1 and s.second_factor_pending and s.expires_at > now()
+          and u.disabled_at is null
+        "#,
+        digest(token)
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.user_id,
+            Client {
+                user_agent: r.user_agent,
+                address: r.address,
+            },
+        )
+    }))
 }
 
 /// One of a person's live sessions, as their account page lists it.
@@ -102,7 +154,7 @@ pub async fn list_for(
         select public_id, user_agent, address, created_at, last_seen_at,
                id_hash = $2 as "current!"
         from session
-        where user_id = $1 and expires_at > now()
+        where user_id = $1 and expires_at > now() and not second_factor_pending
           and last_seen_at > now() - make_interval(secs => $3)
         order by id_hash = $2 desc, last_seen_at desc
         "#,
@@ -145,8 +197,11 @@ pub async fn touch(
           and s.expires_at > now()
           and s.last_seen_at > now() - make_interval(secs => $2)
           and u.disabled_at is null
+          and not s.second_factor_pending
         returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role",
-                  (select count(*) from article where status = 'in_review') as "waiting!"
+                  (select count(*) from article where status = 'in_review') as "waiting!",
+                  exists (select 1 from user_totp t
+                          where t.user_id = s.user_id and t.confirmed_at is not null) as "two_factor!"
         "#,
         digest(token),
         idle.as_secs_f64()
@@ -161,6 +216,7 @@ pub async fn touch(
         slug: r.slug,
         csrf_token: r.csrf_token,
         waiting: r.waiting,
+        two_factor: r.two_factor,
     }))
 }
 

@@ -251,6 +251,8 @@ pub struct Listed {
     pub role: Role,
     pub disabled: bool,
     pub has_password: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
     pub created_at: time::OffsetDateTime,
 }
 
@@ -259,7 +261,9 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Listed>, sqlx::Error> {
         Listed,
         r#"
         select id, email, display_name, role as "role: Role", disabled_at is not null as "disabled!",
-               password_hash is not null as "has_password!", created_at
+               password_hash is not null as "has_password!",
+               exists (select 1 from user_totp t where t.user_id = app_user.id and t.confirmed_at is not null) as "two_factor!",
+               created_at
         from app_user order by lower(display_name), id
         "#
     )

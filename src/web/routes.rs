@@ -86,6 +86,9 @@ fn table() -> Vec<Entry> {
         // Signing in, first-run setup.
         GET "/login" Visitor => auth::login_page,
         POST "/login" Visitor => auth::login,
+        GET "/login/code" Visitor => auth::code_form,
+        POST "/login/code" Visitor => auth::check_code,
+        POST "/login/code/cancel" Visitor => auth::cancel_code,
         GET "/setup" Visitor => auth::setup_page,
         POST "/setup" Visitor => auth::setup,
         GET "/password" Visitor => auth::password_page,
@@ -96,6 +99,10 @@ fn table() -> Vec<Entry> {
         POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
         POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
         POST "/account/sessions/end-others" Needs(ManageOwnAccount) => auth::end_other_sessions,
+        POST "/account/two-factor" Needs(ManageOwnAccount) => auth::start_two_factor,
+        POST "/account/two-factor/confirm" Needs(ManageOwnAccount) => auth::confirm_two_factor,
+        POST "/account/two-factor/codes" Needs(ManageOwnAccount) => auth::new_recovery_codes,
+        POST "/account/two-factor/remove" Needs(ManageOwnAccount) => auth::remove_two_factor,
         POST "/account/sessions/{id}/end" Needs(ManageOwnAccount) => auth::end_session,
         // The editor; which article a user may see or change is checked per article.
         GET "/editor" Needs(UseEditor) => editor::list,
@@ -161,6 +168,7 @@ fn table() -> Vec<Entry> {
         POST "/admin/users/{id}/disable" Needs(ManageUsers) => admin::users::disable,
         POST "/admin/users/{id}/enable" Needs(ManageUsers) => admin::users::enable,
         POST "/admin/users/{id}/reset" Needs(ManageUsers) => admin::users::reset,
+        POST "/admin/users/{id}/two-factor/reset" Needs(ManageUsers) => auth::reset_two_factor,
     ]
 }
 

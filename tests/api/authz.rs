@@ -97,6 +97,22 @@ fn matrix() -> Vec<Case> {
             ],
             [Status(422); 5],
         ),
+        // The second step of signing in, with no password given first: back to the first.
+        case(
+            "GET",
+            "/login/code",
+            "",
+            &[],
+            [To("/login?next=%2Feditor"); 5],
+        ),
+        case(
+            "POST",
+            "/login/code",
+            "",
+            &[("code", "000000")],
+            [To("/login?next=%2Feditor"); 5],
+        ),
+        case("POST", "/login/code/cancel", "", &[], [To("/login"); 5]),
         case("GET", "/setup", "", &[], [Status(404); 5]),
         case("POST", "/setup", "", &[("token", "0")], [Status(404); 5]),
         case(
@@ -485,6 +501,70 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(403), Status(200), Status(200), SignIn],
         ),
         // The regulation tracker: editors and admins; deleting a record, admins.
+        // One's own second factor.
+        case(
+            "POST",
+            "/account/two-factor",
+            "",
+            &[],
+            [
+                SignIn,
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                SignIn,
+            ],
+        ),
+        case(
+            "POST",
+            "/account/two-factor/confirm",
+            "",
+            &[("code", "000000")],
+            [
+                SignIn,
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                SignIn,
+            ],
+        ),
+        case(
+            "POST",
+            "/account/two-factor/codes",
+            "",
+            &[("current", "pas le bon")],
+            [
+                SignIn,
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                To("/account#second-factor"),
+                SignIn,
+            ],
+        ),
+        case(
+            "POST",
+            "/account/two-factor/remove",
+            "",
+            &[("current", "pas le bon")],
+            [
+                SignIn,
+                To("/account?saved=two_factor_off#second-factor"),
+                To("/account?saved=two_factor_off#second-factor"),
+                To("/account?saved=two_factor_off#second-factor"),
+                SignIn,
+            ],
+        ),
+        // A colleague's second factor, which this one does not have.
+        Case {
+            fixture: "user",
+            ..case(
+                "POST",
+                "/admin/users/{id}/two-factor/reset",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(404), SignIn],
+            )
+        },
         // One's own sessions: another person's is not found.
         Case {
             fixture: "session",
@@ -930,7 +1010,10 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             }
             // A refusal changes nothing (failed sign-ins aside: they are audited).
             if let Some(before) = before
-                && !matches!(case.path, "/login" | "/setup" | "/password")
+                && !matches!(
+                    case.path,
+                    "/login" | "/setup" | "/password" | "/login/code" | "/login/code/cancel"
+                )
                 && fingerprint(&app).await != before
             {
                 failures.push(format!(
@@ -1012,7 +1095,10 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
             .replace("{rev}", &revision.to_string());
         let path = with_milestone(&app, path, article).await;
         // The sign-in forms carry no session token: only the site check guards them.
-        let signed = !matches!(case.path, "/login" | "/setup" | "/password");
+        let signed = !matches!(
+            case.path,
+            "/login" | "/setup" | "/password" | "/login/code" | "/login/code/cancel"
+        );
         let cross_site = app.browser();
         let mut attempts: Vec<(&str, Page)> = Vec::new();
         let before = fingerprint(&app).await;

@@ -899,3 +899,82 @@ async fn an_editor_keeps_a_regulation_record_in_a_real_browser() {
     .unwrap();
     assert_eq!((status.as_str(), published), ("adopted", true));
 }
+
+/// Two-factor sign-in in Chromium: set up from the account page with the key it shows (the
+/// test computes the codes, as a phone would), signed out, then signed in with the password
+/// and a code.
+async fn signs_in_with_a_code(client: &Client, app: &TestApp, email: &str) -> Step {
+    let base = app.base_url();
+    client
+        .goto(&format!("{base}/login?next=/account"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    sign_in(client, email, "/account").await?;
+    wait_for(client, "form[action='/account/two-factor'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("starting the set-up"))?;
+    let key = text(client, "code.totp-secret").await?.replace(' ', "");
+    let bytes = data_encoding::BASE32_NOPAD
+        .decode(key.as_bytes())
+        .map_err(fail("reading the key"))?;
+    let secret = vigie::domain::totp::Secret::from_bytes(bytes);
+    let now = vigie::domain::totp::step_of(time::OffsetDateTime::now_utc().unix_timestamp());
+    fill(client, "#first-code", &format!("{:06}", secret.code(now))).await?;
+    wait_for(client, "form[action='/account/two-factor/confirm'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("confirming"))?;
+    let codes = text(client, ".recovery-codes").await?;
+    if codes.lines().filter(|l| !l.trim().is_empty()).count() != 10 {
+        return Err(format!("the recovery codes read {codes:?}"));
+    }
+    // Signed out, then in again: the password, then a code.
+    client
+        .goto(&format!("{base}/account"))
+        .await
+        .map_err(fail("back to the account"))?;
+    wait_for(client, "form[action='/logout'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("signing out"))?;
+    wait_url(client, &format!("{base}/")).await?;
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .map_err(fail("opening the sign-in page"))?;
+    sign_in(client, email, "/login/code").await?;
+    fill(client, "#code", &format!("{:06}", secret.code(now + 1))).await?;
+    wait_for(client, "form[action='/login/code'] button")
+        .await?
+        .click()
+        .await
+        .map_err(fail("giving the code"))?;
+    wait_url(client, "/editor").await?;
+    let heading = text(client, "h1").await?;
+    if heading.is_empty() {
+        return Err("the editor did not open".to_owned());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_two_factor_sign_in_works_in_a_real_browser() {
+    let app = TestApp::spawn().await;
+    let account = app.account(Role::Journalist).await;
+    let driver = tokio::task::spawn_blocking(start_driver).await.unwrap();
+    let client = open_browser(&driver).await;
+    let outcome = signs_in_with_a_code(&client, &app, &account.email).await;
+    finish(client, outcome, "two-factor").await;
+    let how: Vec<Option<String>> = sqlx::query_scalar(
+        "select details->>'second_factor' from audit_event where action = 'login' and actor_id = $1 order by id",
+    )
+    .bind(account.id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(how, [None, Some("code".to_owned())], "the password, then the code");
+}

@@ -42,6 +42,7 @@ mod search;
 mod tags_admin;
 mod throttle;
 mod transfer;
+mod two_factor;
 mod users;
 mod validators;
 mod visibility;

@@ -49,6 +49,9 @@ const NOT_CARRIED: &[&str] = &[
     "job",
     "media_retired",
     "_sqlx_migrations",
+    // Second factors are secrets, like password hashes: they never leave the site.
+    "user_totp",
+    "recovery_code",
 ];
 
 /// Every row of `table` as JSON, without `left_out`, in a fixed order.

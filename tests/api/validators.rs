@@ -31,6 +31,11 @@ fn run(program: &str, args: &[&str], input: &[u8]) -> Output {
 async fn pages_pass_the_nu_html_checker() {
     let app = TestApp::with_demo().await;
     let (editor, _) = app.signed_in(Role::Editor).await;
+    // The account page while a second factor is being set up (its QR code, inline SVG).
+    assert_eq!(
+        editor.post_signed("/account/two-factor", &[]).await.status,
+        303
+    );
     let ai_act: uuid::Uuid = sqlx::query_scalar("select id from regulation where slug = 'ai-act'")
         .fetch_one(&app.pool)
         .await

@@ -151,6 +151,15 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             false,
             String::new(),
         ),
+        A::UserSecondFactor => {
+            let verb = match text("change").as_str() {
+                "on" => "a activé la double authentification",
+                "off" => "a désactivé sa double authentification",
+                "new_codes" => "a demandé de nouveaux codes de secours",
+                _ => "a retiré la double authentification de",
+            };
+            (verb, text("change") == "reset", String::new())
+        }
         A::Login => ("s’est connecté·e", false, String::new()),
         A::LoginFailed => (
             "— échec de connexion",

@@ -24,6 +24,7 @@ pub struct Line {
     pub role: Role,
     pub disabled: bool,
     pub has_password: bool,
+    pub two_factor: bool,
     pub is_me: bool,
 }
 
@@ -54,6 +55,7 @@ async fn users_page(state: &AppState, user: &CurrentUser) -> Result<UsersPage, A
             role: u.role,
             disabled: u.disabled,
             has_password: u.has_password,
+            two_factor: u.two_factor,
         })
         .collect();
     Ok(UsersPage {
@@ -86,6 +88,9 @@ pub async fn list(
             Some("Compte désactivé ; ses sessions sont fermées, ses articles restent.")
         }
         Some("enabled") => Some("Compte réactivé."),
+        Some("two_factor_reset") => Some(
+            "Double authentification retirée ; ses sessions sont fermées. La personne se connecte avec son mot de passe et en configure une nouvelle.",
+        ),
         _ => None,
     };
     Ok(page)

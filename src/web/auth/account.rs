@@ -34,6 +34,13 @@ pub struct AccountTemplate {
     profile_error: Option<&'static str>,
     password_error: Option<&'static str>,
     sessions: Vec<SessionLine>,
+    /// The second factor: off (`None` and no `setting_up`), being set up, or on since then.
+    two_factor_since: Option<String>,
+    codes_left: i64,
+    setting_up: Option<super::two_factor::SettingUp>,
+    pub(super) two_factor_error: Option<&'static str>,
+    /// Sent here because editors and admins must set one up (`VIGIE_REQUIRE_2FA=staff`).
+    two_factor_required: bool,
 }
 
 /// A session as the list shows it.
@@ -48,7 +55,7 @@ pub struct SessionLine {
 }
 
 impl AccountTemplate {
-    async fn new(state: &AppState, user: CurrentUser) -> Result<Self, AppError> {
+    pub(super) async fn new(state: &AppState, user: CurrentUser) -> Result<Self, AppError> {
         let account = users::account(&state.pool, user.id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -70,7 +77,24 @@ impl AccountTemplate {
             current: s.current,
         })
         .collect();
+        let (two_factor_since, codes_left, setting_up) =
+            match crate::store::two_factor::factor(&state.pool, user.id).await? {
+                crate::store::two_factor::Factor::None => (None, 0, None),
+                crate::store::two_factor::Factor::SettingUp(secret) => (
+                    None,
+                    0,
+                    Some(super::two_factor::SettingUp::of(&secret, &user.email)),
+                ),
+                crate::store::two_factor::Factor::Confirmed { since, codes_left } => {
+                    (Some(state.moment_text(since)), codes_left, None)
+                }
+            };
         Ok(Self {
+            two_factor_since,
+            codes_left,
+            setting_up,
+            two_factor_error: None,
+            two_factor_required: false,
             sessions,
             page: state.page_for(&user, "Mon compte — Vigie".to_owned()),
             user,
@@ -88,6 +112,7 @@ impl AccountTemplate {
 #[derive(Deserialize)]
 pub struct Saved {
     saved: Option<String>,
+    two_factor: Option<String>,
 }
 
 pub async fn account_page(
@@ -96,6 +121,7 @@ pub async fn account_page(
     Query(q): Query<Saved>,
 ) -> Result<AccountTemplate, AppError> {
     let mut page = AccountTemplate::new(&state, user).await?;
+    page.two_factor_required = q.two_factor.as_deref() == Some("required");
     page.notice = match q.saved.as_deref() {
         Some("profile") => Some("Votre profil est enregistré."),
         Some("password") => {
@@ -103,6 +129,7 @@ pub async fn account_page(
         }
         Some("session") => Some("La session est fermée : ce navigateur devra se reconnecter."),
         Some("others") => Some("Vos autres sessions sont fermées."),
+        Some("two_factor_off") => Some("La double authentification est désactivée."),
         _ => None,
     };
     Ok(page)
@@ -161,32 +188,47 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(
-    State(state): State<AppState>,
-    parts: axum::http::request::Parts,
-    SignedForm { user, form }: SignedForm<PasswordForm>,
-) -> Result<Response, AppError> {
-    // Guessing the current password from a hijacked session is throttled like signing in.
-    let key = format!("password-change:{}", user.id);
+/// Whether `typed` is `user`'s current password: asked again before what a hijacked session
+/// must not do alone (changing the password, turning the second factor off). Guesses are
+/// throttled like signing in; a right answer clears them.
+pub(super) async fn reauthenticate(
+    state: &AppState,
+    user: uuid::Uuid,
+    typed: &str,
+) -> Result<bool, AppError> {
+    let key = format!("password-change:{user}");
     if let Attempt::Wait(wait) =
         throttle::attempt(&state.pool, &[(key.clone(), ACCOUNT_FREE)]).await?
     {
         return Err(AppError::Throttled(wait));
     }
-    let account = users::account(&state.pool, user.id)
+    let account = users::account(&state.pool, user)
         .await?
         .ok_or(AppError::NotFound)?;
     let stored = account
         .password_hash
         .unwrap_or_else(|| password::DECOY_HASH.clone());
-    let current = form.current.clone();
-    let current_ok = current.chars().count() <= password::MAX_CHARS
+    let current = typed.to_owned();
+    let ok = current.chars().count() <= password::MAX_CHARS
         && matches!(
             state
                 .hash_work(move || password::verify(&current, &stored))
                 .await?,
             Verified::Match { .. }
         );
+    if ok {
+        let mut conn = state.pool.acquire().await?;
+        throttle::succeeded(&mut conn, &key).await?;
+    }
+    Ok(ok)
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    SignedForm { user, form }: SignedForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let current_ok = reauthenticate(&state, user.id, &form.current).await?;
     let new = Password::parse(&form.new);
     let error = match &new {
         _ if !current_ok => Some("Le mot de passe actuel est incorrect."),
@@ -206,7 +248,6 @@ pub async fn change_password(
         .await?
         .map_err(|_| AppError::Busy)?;
     let mut tx = state.pool.begin().await?;
-    throttle::succeeded(&mut tx, &key).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
     throttle::forget_devices(&mut tx, user.id).await?;
     // Every session ends, this one included; this browser continues on a fresh one.

@@ -20,7 +20,7 @@ use crate::domain::AuditAction;
 use crate::domain::password::{self, DECOY_HASH, MAX_CHARS, Verified};
 use crate::domain::throttle::keys as throttle_keys;
 use crate::store::throttle::{self, Attempt};
-use crate::store::{audit, sessions, users};
+use crate::store::{audit, sessions, two_factor, users};
 use crate::web::serve::client_addr;
 use crate::web::{AppError, AppState, Page};
 
@@ -185,6 +185,25 @@ pub async fn login(
         sessions::delete(&mut tx, &old).await?;
     }
     let client = super::client_of(&parts, &state);
+    if two_factor::has_factor(&mut tx, user_id).await? {
+        // The password was right; the session opens nothing until the code is given too.
+        let waiting =
+            sessions::create_pending(&mut tx, user_id, &client, super::second_factor::CODE_WAIT)
+                .await?;
+        tx.commit().await?;
+        let code = format!(
+            "/login/code?next={}",
+            percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
+        );
+        return Ok((
+            AppendHeaders([
+                set_session_cookie(&state, &waiting.token),
+                set_device_cookie(&state, &device),
+            ]),
+            Redirect::to(&code),
+        )
+            .into_response());
+    }
     let session = sessions::create(&mut tx, user_id, &client, state.config.session_max).await?;
     audit::record(
         &mut tx,

@@ -6,7 +6,9 @@ mod account;
 mod forms;
 mod login;
 mod password_link;
+mod second_factor;
 mod setup;
+mod two_factor;
 
 use std::fmt;
 
@@ -22,7 +24,12 @@ pub use account::{account_page, change_password, end_other_sessions, end_session
 pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
 pub use password_link::{password_page, set_password};
+pub use second_factor::{cancel_code, check_code, code_form};
 pub use setup::{setup, setup_page};
+pub use two_factor::{
+    confirm as confirm_two_factor, new_codes as new_recovery_codes, remove as remove_two_factor,
+    reset as reset_two_factor, start as start_two_factor,
+};
 
 use super::{AppError, AppState, Page};
 use crate::domain::password::PasswordError;
@@ -52,6 +59,8 @@ pub struct CurrentUser {
     pub role: Role,
     /// How many articles wait for review, as the request began.
     pub waiting: i64,
+    /// Whether they sign in with a second factor.
+    pub two_factor: bool,
     csrf_token: String,
     session_token: String,
 }
@@ -95,6 +104,7 @@ impl CurrentUser {
             slug: u.slug,
             role: u.role,
             waiting: u.waiting,
+            two_factor: u.two_factor,
             csrf_token: u.csrf_token,
             session_token: token,
         }))
@@ -176,6 +186,16 @@ pub async fn gate(
     };
     if !user.may(permission) {
         return no_store(AppError::Forbidden.into_response());
+    }
+    // `VIGIE_REQUIRE_2FA=staff`: editors and admins without a second factor set one up first.
+    if state.config.require_two_factor_staff
+        && user.role.is_editor()
+        && !user.two_factor
+        && permission != Permission::ManageOwnAccount
+    {
+        return no_store(
+            Redirect::to("/account?two_factor=required#second-factor").into_response(),
+        );
     }
     parts.extensions.insert(user);
     no_store(next.run(Request::from_parts(parts, body)).await)
