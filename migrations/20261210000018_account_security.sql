@@ -33,3 +33,11 @@ create table recovery_code (
 -- A password checked, a code not yet: such a session opens nothing but the code's page, and
 -- ends within minutes.
 alter table session add column second_factor_pending boolean not null default false;
+
+-- E-mail: messages wait in the job queue (written with what causes them, sent by any
+-- instance, retried), and each person may read theirs in their own language (null: the site's,
+-- `VIGIE_LANG`).
+alter table job drop constraint job_kind_check;
+alter table job add constraint job_kind_check check (kind in ('renditions', 'mail'));
+alter table app_user add column lang text
+    constraint app_user_lang_check check (lang in ('fr', 'en'));

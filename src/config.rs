@@ -110,6 +110,12 @@ pub struct Config {
     /// `VIGIE_REQUIRE_2FA=staff`: editors and admins must set up a second factor before they
     /// use anything but their account page; default `none`.
     pub require_two_factor_staff: bool,
+    /// `VIGIE_SMTP_URL`: where e-mail goes (`smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required`, `smtp://localhost:25`); unset, Vigie sends none and shows
+    /// the links an admin hands over. Never logged.
+    pub smtp_url: Option<Secret>,
+    /// `VIGIE_MAIL_FROM`: the sender, default `Vigie <noreply@` the site's host `>`.
+    pub mail_from: String,
 }
 
 /// Whether the newsroom reserves text-and-data-mining rights on its content (Article 4 of the
@@ -327,7 +333,23 @@ impl Config {
             Some("staff") => true,
             Some(_) => return Err(invalid("VIGIE_REQUIRE_2FA", "expected none or staff")),
         };
+        let smtp_url = match lookup("VIGIE_SMTP_URL") {
+            None => None,
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(invalid(
+                    "VIGIE_SMTP_URL",
+                    "expected smtps://user:password@host:465 or smtp://host:587?tls=required",
+                ));
+            }
+        };
+        let mail_from = lookup("VIGIE_MAIL_FROM")
+            .unwrap_or_else(|| format!("Vigie <noreply@{}>", host_of(&base_url)));
         Ok(Self {
+            smtp_url,
+            mail_from,
             media,
             media_max_bytes,
             media_base_url,

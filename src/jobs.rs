@@ -23,6 +23,8 @@ pub struct Worker {
     /// The image slots shared with uploads (decoding is the heavy part of both).
     pub images: Arc<Semaphore>,
     pub media_max_bytes: u64,
+    /// The SMTP server's, when one is set (mail is queued only then).
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl Worker {
@@ -56,6 +58,10 @@ impl Worker {
     async fn handle(&self, job: Claimed) {
         let outcome = match job.kind {
             Some(Kind::Renditions) => crate::media::renditions::run(self, &job.payload).await,
+            Some(Kind::Mail) => match &self.mailer {
+                Some(mailer) => mailer.send(&job.payload).await,
+                None => Err(anyhow::anyhow!("no mail server is set (VIGIE_SMTP_URL)")),
+            },
             None => Err(anyhow::anyhow!("unknown kind of job")),
         };
         match outcome {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod mail;
 pub mod media;
 pub mod seed;
 pub mod store;

@@ -15,19 +15,32 @@ pub const LEASE_SECONDS: f64 = 300.0;
 pub enum Kind {
     /// Make the renditions of one image (`{"media": id}`).
     Renditions,
+    /// Send one e-mail (`mail::Outgoing`).
+    Mail,
 }
 
 impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Self::Renditions => "renditions",
+            Self::Mail => "mail",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
         match s {
             "renditions" => Some(Self::Renditions),
+            "mail" => Some(Self::Mail),
             _ => None,
+        }
+    }
+
+    /// How many times it is tried before it is given up: a mail server away for hours (the
+    /// back-off reaches an hour between tries) still gets the mail.
+    fn max_attempts(self) -> i32 {
+        match self {
+            Self::Renditions => 5,
+            Self::Mail => 20,
         }
     }
 }
@@ -35,9 +48,10 @@ impl Kind {
 /// Adds a job, due now, in the caller's transaction.
 pub async fn add(conn: &mut PgConnection, kind: Kind, payload: Value) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into job (kind, payload) values ($1, $2)",
+        "insert into job (kind, payload, max_attempts) values ($1, $2, $3)",
         kind.as_str(),
-        payload
+        payload,
+        kind.max_attempts()
     )
     .execute(conn)
     .await?;

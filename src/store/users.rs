@@ -143,12 +143,14 @@ pub struct Account {
     pub bio: String,
     pub role: Role,
     pub password_hash: Option<String>,
+    /// The language of their e-mail (`None`: the site's).
+    pub lang: Option<crate::domain::Lang>,
 }
 
 pub async fn account(pool: &PgPool, id: Uuid) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query_as!(
         Account,
-        r#"select id, email, display_name, slug, bio, role as "role: Role", password_hash from app_user where id = $1"#,
+        r#"select id, email, display_name, slug, bio, role as "role: Role", password_hash, lang as "lang: crate::domain::Lang" from app_user where id = $1"#,
         id
     )
     .fetch_optional(pool)
@@ -175,12 +177,14 @@ pub async fn update_profile(
     id: Uuid,
     display_name: &DisplayName,
     bio: &str,
+    lang: Option<crate::domain::Lang>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update app_user set display_name = $2, bio = $3 where id = $1",
+        "update app_user set display_name = $2, bio = $3, lang = $4 where id = $1",
         id,
         display_name.as_str(),
-        bio
+        bio,
+        lang.map(crate::domain::Lang::as_str)
     )
     .execute(conn)
     .await?;
@@ -287,21 +291,37 @@ pub async fn other_active_admins(
     Ok(ids.iter().filter(|id| **id != except).count() as i64)
 }
 
-/// A new one-time link token for `user` to set a password; earlier ones stop working.
+/// A new one-time link token for `user` to set a password, valid three days (what an admin
+/// hands over); earlier ones stop working.
 pub async fn new_password_token(
     conn: &mut PgConnection,
     user: Uuid,
     by: Uuid,
+) -> Result<String, sqlx::Error> {
+    password_token_for(conn, user, by, std::time::Duration::from_secs(3 * 86_400)).await
+}
+
+/// A new one-time link token for `user`, valid for `valid` ("mot de passe oublié": an hour);
+/// earlier ones stop working.
+pub async fn password_token_for(
+    conn: &mut PgConnection,
+    user: Uuid,
+    by: Uuid,
+    valid: std::time::Duration,
 ) -> Result<String, sqlx::Error> {
     sqlx::query!("delete from password_token where user_id = $1", user)
         .execute(&mut *conn)
         .await?;
     let token = sessions::new_token()?;
     sqlx::query!(
-        "insert into password_token (token_hash, user_id, created_by) values ($1, $2, $3)",
+        r#"
+        insert into password_token (token_hash, user_id, created_by, expires_at)
+        values ($1, $2, $3, now() + make_interval(secs => $4))
+        "#,
         sessions::digest(&token),
         user,
-        by
+        by,
+        valid.as_secs_f64()
     )
     .execute(conn)
     .await?;
@@ -335,5 +355,61 @@ pub async fn spend_password_token(
         sessions::digest(token)
     )
     .fetch_optional(conn)
+    .await
+}
+
+/// Someone mail may be sent to: their name, address and language (`None`: the site's).
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub lang: Option<crate::domain::Lang>,
+}
+
+/// `user`, if their account is enabled.
+pub async fn recipient(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<Option<Recipient>, sqlx::Error> {
+    sqlx::query_as!(
+        Recipient,
+        r#"
+        select id, display_name, email, lang as "lang: crate::domain::Lang"
+        from app_user where id = $1 and disabled_at is null
+        "#,
+        user
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Every enabled editor and admin but `except`: who hears that an article waits for review.
+pub async fn reviewers(
+    conn: &mut PgConnection,
+    except: Uuid,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    sqlx::query_as!(
+        Recipient,
+        r#"
+        select id, display_name, email, lang as "lang: crate::domain::Lang"
+        from app_user
+        where role in ('editor', 'admin') and disabled_at is null and id <> $1
+          and password_hash is not null
+        order by id
+        "#,
+        except
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// How many browsers `user` has signed in from before.
+pub async fn known_devices(conn: &mut PgConnection, user: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from login_device where user_id = $1"#,
+        user
+    )
+    .fetch_one(conn)
     .await
 }

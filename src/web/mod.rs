@@ -13,6 +13,7 @@ pub mod error;
 mod health;
 mod i18n;
 mod middleware;
+mod notices;
 mod page;
 mod public;
 pub(crate) mod render_cache;

@@ -92,6 +92,8 @@ fn table() -> Vec<Entry> {
         GET "/setup" Visitor => auth::setup_page,
         POST "/setup" Visitor => auth::setup,
         GET "/password" Visitor => auth::password_page,
+        GET "/password/forgot" Visitor => auth::forgot_form,
+        POST "/password/forgot" Visitor => auth::send_link,
         POST "/password" Visitor => auth::set_password,
         // Signed-in users.
         POST "/logout" Needs(ManageOwnAccount) => auth::logout,

@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) images: Arc<Semaphore>,
     /// The background worker's bell; the worker ends when the last state is dropped.
     jobs: Arc<tokio::sync::Notify>,
+    /// Set when an SMTP server is (`VIGIE_SMTP_URL`): mail is queued only then.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 /// How long a sign-in or a render waits for a slot before the server says it is busy.
@@ -41,7 +43,8 @@ const BLOCKING_QUEUE: Duration = Duration::from_secs(10);
 
 impl AppState {
     /// The state of a server; starts the content listener and the background worker (so:
-    /// inside the Tokio runtime). Fails if the media store cannot be opened.
+    /// inside the Tokio runtime). Fails if the media store cannot be opened or the mail server's
+    /// address cannot be used.
     pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
@@ -55,7 +58,9 @@ impl AppState {
         tokio::spawn(Arc::clone(&cache).listen(pool.clone(), config.timezone.clone()));
         let media = crate::media::MediaStore::open(&config.media)?;
         let images = Arc::new(Semaphore::new(cores.saturating_sub(1).clamp(1, 2)));
+        let mailer = crate::mail::Mailer::from_config(&config)?;
         let worker = crate::jobs::Worker {
+            mailer: mailer.clone(),
             pool: pool.clone(),
             media: media.clone(),
             images: Arc::clone(&images),
@@ -63,6 +68,7 @@ impl AppState {
         };
         tokio::spawn(worker.run(Arc::downgrade(&jobs)));
         Ok(Self {
+            mailer,
             jobs,
             media,
             images,

@@ -113,6 +113,15 @@ fn matrix() -> Vec<Case> {
             [To("/login?next=%2Feditor"); 5],
         ),
         case("POST", "/login/code/cancel", "", &[], [To("/login"); 5]),
+        // "Mot de passe oublié" is offered only with a mail server.
+        case("GET", "/password/forgot", "", &[], [Status(404); 5]),
+        case(
+            "POST",
+            "/password/forgot",
+            "",
+            &[("email", "x@vigie.example")],
+            [Status(404); 5],
+        ),
         case("GET", "/setup", "", &[], [Status(404); 5]),
         case("POST", "/setup", "", &[("token", "0")], [Status(404); 5]),
         case(
@@ -1012,7 +1021,12 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             if let Some(before) = before
                 && !matches!(
                     case.path,
-                    "/login" | "/setup" | "/password" | "/login/code" | "/login/code/cancel"
+                    "/login"
+                        | "/setup"
+                        | "/password"
+                        | "/password/forgot"
+                        | "/login/code"
+                        | "/login/code/cancel"
                 )
                 && fingerprint(&app).await != before
             {
@@ -1097,7 +1111,12 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
         // The sign-in forms carry no session token: only the site check guards them.
         let signed = !matches!(
             case.path,
-            "/login" | "/setup" | "/password" | "/login/code" | "/login/code/cancel"
+            "/login"
+                | "/setup"
+                | "/password"
+                | "/password/forgot"
+                | "/login/code"
+                | "/login/code/cancel"
         );
         let cross_site = app.browser();
         let mut attempts: Vec<(&str, Page)> = Vec::new();

@@ -976,5 +976,9 @@ async fn a_two_factor_sign_in_works_in_a_real_browser() {
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(how, [None, Some("code".to_owned())], "the password, then the code");
+    assert_eq!(
+        how,
+        [None, Some("code".to_owned())],
+        "the password, then the code"
+    );
 }

@@ -32,6 +32,7 @@ mod health;
 mod i18n;
 mod lists;
 mod logging;
+mod mail;
 mod media;
 mod regulations;
 mod render_cache;

@@ -366,3 +366,21 @@ pub async fn slug_taken(
     .fetch_one(pool)
     .await
 }
+
+/// What a notice about an article says of it: its title, address and author.
+#[derive(Debug, Clone)]
+pub struct Noticed {
+    pub title: String,
+    pub slug: String,
+    pub author_id: Uuid,
+}
+
+pub async fn noticed(conn: &mut PgConnection, id: Uuid) -> Result<Option<Noticed>, sqlx::Error> {
+    sqlx::query_as!(
+        Noticed,
+        "select title, slug, author_id from article where id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}

@@ -42,7 +42,15 @@ pub enum Step<'a> {
     Archive,
 }
 
-impl Step<'_> {
+impl<'a> Step<'a> {
+    /// The note an editor sends back with the article, if any.
+    pub fn note(&self) -> Option<&'a str> {
+        match self {
+            Step::SendBack(note) => *note,
+            _ => None,
+        }
+    }
+
     pub fn action(&self) -> Action {
         match self {
             Step::Submit => Action::Submit,

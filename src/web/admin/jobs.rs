@@ -68,6 +68,7 @@ pub async fn list(
                 id: j.id,
                 what: match j.kind.as_str() {
                     "renditions" => "versions d’une image pour le web".to_owned(),
+                    "mail" => "e-mail".to_owned(),
                     other => other.to_owned(),
                 },
                 href: media.map(|id| format!("/editor/media/{id}")),

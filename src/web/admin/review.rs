@@ -250,6 +250,18 @@ pub async fn decide(
             status::change(&mut tx, id, seen, send_back, Some(user.id)).await?
         }
     };
+    if done {
+        let (action, note) = match form.decision.as_str() {
+            "publish" | "schedule" => (Some(Action::Publish), None),
+            "cancel" => (None, None),
+            _ => (Some(Action::RequestChanges), Some(form.note.trim())),
+        };
+        if let Some(action) = action {
+            state
+                .review_notice(&mut tx, id, action, user.id, note)
+                .await?;
+        }
+    }
     if !done {
         drop(tx);
         // Shown again with the article as it is now, and what the editor typed.

@@ -36,6 +36,8 @@ pub struct UsersPage {
     lines: Vec<Line>,
     /// A link to hand to someone, shown this once.
     link: Option<(String, String)>,
+    /// Whom the link was sent to by e-mail instead (then it is not shown).
+    mailed_to: Option<String>,
     notice: Option<&'static str>,
     error: Option<&'static str>,
     email: String,
@@ -63,6 +65,7 @@ async fn users_page(state: &AppState, user: &CurrentUser) -> Result<UsersPage, A
         csrf: user.csrf_token().to_owned(),
         lines,
         link: None,
+        mailed_to: None,
         notice: None,
         error: None,
         email: String::new(),
@@ -170,10 +173,21 @@ pub async fn create(
         json!({ "role": role.as_str(), "via": "admin" }),
     )
     .await?;
+    // With a mail server the person gets the link themself; without, the admin hands it over.
+    let url = link(&state, &token);
+    let mailed = state
+        .mail_user(&mut tx, id, |to| {
+            crate::mail::messages::invitation(to, &user.display_name, &url)
+        })
+        .await?;
     tx.commit().await?;
-    // Shown in this answer only (never in a redirect's URL): the admin hands it over.
+    // Shown in this answer only (never in a redirect's URL).
     let mut page = users_page(&state, &user).await?;
-    page.link = Some((name.as_str().to_owned(), link(&state, &token)));
+    if mailed {
+        page.mailed_to = Some(email.as_str().to_owned());
+    } else {
+        page.link = Some((name.as_str().to_owned(), url));
+    }
     Ok(page.into_response())
 }
 

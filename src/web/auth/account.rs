@@ -30,6 +30,8 @@ pub struct AccountTemplate {
     role: crate::domain::Role,
     display_name: String,
     bio: String,
+    /// `fr`, `en`, or empty: the site's.
+    mail_lang: &'static str,
     notice: Option<&'static str>,
     profile_error: Option<&'static str>,
     password_error: Option<&'static str>,
@@ -102,6 +104,7 @@ impl AccountTemplate {
             role: account.role,
             display_name: account.display_name,
             bio: account.bio,
+            mail_lang: account.lang.map_or("", crate::domain::Lang::as_str),
             notice: None,
             profile_error: None,
             password_error: None,
@@ -141,6 +144,9 @@ pub struct ProfileForm {
     display_name: String,
     #[serde(default)]
     bio: String,
+    /// The language of one's e-mail: `fr`, `en`, or empty for the site's.
+    #[serde(default)]
+    lang: String,
 }
 
 pub async fn update_profile(
@@ -165,7 +171,8 @@ pub async fn update_profile(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.pool.begin().await?;
-    users::update_profile(&mut tx, user.id, &name, bio).await?;
+    let lang = crate::domain::Lang::parse(form.lang.trim());
+    users::update_profile(&mut tx, user.id, &name, bio, lang).await?;
     audit::record(
         &mut tx,
         Some(user.id),
@@ -262,6 +269,9 @@ pub async fn change_password(
         json!({ "sessions_ended": ended }),
     )
     .await?;
+    state
+        .security_notice(&mut tx, user.id, crate::mail::messages::Security::Password)
+        .await?;
     tx.commit().await?;
     Ok((
         [set_session_cookie(&state, &session.token)],

@@ -31,6 +31,8 @@ pub struct LoginTemplate {
     email: String,
     next: String,
     error: Option<&'static str>,
+    /// "Mot de passe oublié" is offered when mail can carry the link.
+    can_reset: bool,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +54,7 @@ pub async fn login_page(
         email: String::new(),
         next,
         error: None,
+        can_reset: state.mailer.is_some(),
     }
     .into_response()
 }
@@ -79,6 +82,7 @@ pub async fn login(
             email: form.email.trim().to_owned(),
             next: next.clone(),
             error: Some(error),
+            can_reset: state.mailer.is_some(),
         };
         (status, page).into_response()
     };
@@ -174,6 +178,13 @@ pub async fn login(
     // This browser is known to this account from now on. Its token is one we made for this
     // account: a cookie planted before (or another account's) is not adopted, or whoever
     // planted it would know it.
+    // A browser this account never used, when it has used others: its owner hears of it.
+    let client = super::client_of(&parts, &state);
+    if !known && users::known_devices(&mut tx, user_id).await? > 0 {
+        state
+            .new_device_notice(&mut tx, user_id, &client.user_agent, &client.address)
+            .await?;
+    }
     let device = match device.filter(|_| known) {
         Some(token) => token,
         None => sessions::new_token()?,
@@ -184,7 +195,6 @@ pub async fn login(
     if let Some(old) = session_cookie(&parts, &state) {
         sessions::delete(&mut tx, &old).await?;
     }
-    let client = super::client_of(&parts, &state);
     if two_factor::has_factor(&mut tx, user_id).await? {
         // The password was right; the session opens nothing until the code is given too.
         let waiting =

@@ -3,6 +3,7 @@
 //! pages.
 
 mod account;
+mod forgot;
 mod forms;
 mod login;
 mod password_link;
@@ -21,6 +22,7 @@ use cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
 pub use account::{account_page, change_password, end_other_sessions, end_session, update_profile};
+pub use forgot::{forgot_form, send_link};
 pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
 pub use password_link::{password_page, set_password};

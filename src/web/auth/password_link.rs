@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::mail::messages::Security;
+
 use super::explain_password;
 use crate::domain::AuditAction;
 use crate::domain::password::{self, Password};
@@ -108,6 +110,9 @@ pub async fn set_password(
         json!({ "via": "link" }),
     )
     .await?;
+    state
+        .security_notice(&mut tx, user, Security::Password)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to("/login").into_response())
 }

@@ -17,6 +17,7 @@ use super::account::{AccountTemplate, reauthenticate};
 use super::{CurrentUser, SignedForm};
 use crate::domain::AuditAction;
 use crate::domain::totp::{self, Secret};
+use crate::mail::messages::Security;
 use crate::store::two_factor::{self, Factor};
 use crate::store::{audit, sessions};
 use crate::web::error::PathId;
@@ -143,6 +144,9 @@ pub async fn confirm(
         return Ok(Redirect::to("/account#second-factor").into_response());
     }
     record(&mut tx, user.id, user.id, "on").await?;
+    state
+        .security_notice(&mut tx, user.id, Security::SecondFactorOn)
+        .await?;
     tx.commit().await?;
     Ok(show_codes(&state, &user, codes, true))
 }
@@ -196,6 +200,9 @@ pub async fn remove(
     let mut tx = state.pool.begin().await?;
     if two_factor::remove(&mut tx, user.id).await? && on {
         record(&mut tx, user.id, user.id, "off").await?;
+        state
+            .security_notice(&mut tx, user.id, Security::SecondFactorOff)
+            .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to("/account?saved=two_factor_off#second-factor").into_response())
@@ -215,6 +222,9 @@ pub async fn reset(
     }
     sessions::delete_all_for(&mut tx, id, None).await?;
     record(&mut tx, user.id, id, "reset").await?;
+    state
+        .security_notice(&mut tx, id, Security::SecondFactorOff)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/users?done=two_factor_reset").into_response())
 }

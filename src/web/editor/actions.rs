@@ -87,6 +87,9 @@ pub async fn change_status(
                 .to_owned(),
         ));
     }
+    state
+        .review_notice(&mut tx, id, action, user.id, step.note())
+        .await?;
     tx.commit().await?;
     let done = done_name(&form.action, step);
     Ok(Redirect::to(&format!("/editor/articles/{id}?status={done}")).into_response())

@@ -11,7 +11,9 @@ use super::conflict::after_conflict;
 use super::editable;
 use super::form::{ArticleForm, Errors, check_rendered, validate};
 use super::page::{Extras, form_page, invalid, redisplay};
-use crate::domain::{ArticleStatus, Permission, RevisionKind, TagKind, transition, typography};
+use crate::domain::{
+    Action, ArticleStatus, Permission, RevisionKind, TagKind, transition, typography,
+};
 use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::lock;
 use crate::store::articles::status::{self, Step};
@@ -133,6 +135,11 @@ pub async fn create(
     let seen = (ArticleStatus::Draft, created.version);
     let submitted = form.intent == "status:submit"
         && status::change(&mut tx, created.id, seen, Step::Submit, Some(user.id)).await?;
+    if submitted {
+        state
+            .review_notice(&mut tx, created.id, Action::Submit, user.id, None)
+            .await?;
+    }
     tx.commit().await?;
     let notice = if submitted {
         "status=submit"
@@ -325,7 +332,11 @@ async fn save_form(
                 if !allowed {
                     return Err(AppError::Forbidden);
                 }
-                status::change(&mut tx, id, (from, version), step, Some(user.id)).await?;
+                if status::change(&mut tx, id, (from, version), step, Some(user.id)).await? {
+                    state
+                        .review_notice(&mut tx, id, action, user.id, step.note())
+                        .await?;
+                }
                 done = format!("status={}", done_name(&name, step));
             }
             tx.commit().await?;

@@ -4,6 +4,7 @@
 mod binary;
 mod forms;
 pub mod s3;
+pub mod smtp;
 
 pub use binary::{export_to, scratch, stderr, vigie};
 pub use forms::{form_of, id_from, new_article, post, set};

@@ -1,0 +1,333 @@
+//! E-mail through a real SMTP server on loopback (aiosmtpd, started by the test): "mot de passe
+//! oublié", invitations, review and security notices, each queued with its cause and sent by
+//! the worker; with the server away, nothing fails and the mail goes out once it is back.
+
+use vigie::domain::Role;
+
+use crate::helpers::smtp::SmtpServer;
+use crate::helpers::{PASSWORD, TestApp, new_article};
+
+async fn with_mail(server: &SmtpServer) -> TestApp {
+    let url = server.url();
+    TestApp::spawn_with(move |c| {
+        c.smtp_url = Some(vigie::config::Secret::new(url));
+        c.mail_from = "Vigie <vigie@vigie.example>".to_owned();
+    })
+    .await
+}
+
+async fn mail_jobs(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from job where kind = 'mail'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_gets_a_link_that_works_once_and_strangers_get_the_same_answer() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let account = app.account(Role::Journalist).await;
+    let login = app.get("/login").await;
+    assert_eq!(login.attrs("a[href='/password/forgot']", "href").len(), 1);
+
+    let visitor = app.browser();
+    let unknown = visitor
+        .post("/password/forgot", &[("email", "personne@vigie.example")])
+        .await;
+    assert_eq!(unknown.status, 200);
+    assert_eq!(
+        mail_jobs(&app).await,
+        0,
+        "nothing is sent to an unknown address"
+    );
+    let known = visitor
+        .post(
+            "/password/forgot",
+            &[("email", &account.email.to_uppercase())],
+        )
+        .await;
+    assert_eq!(known.status, 200);
+    // The same words, but for the address typed.
+    assert_eq!(
+        unknown.texts(".notice")[0].replace("personne@vigie.example", "X"),
+        known.texts(".notice")[0].replace(&account.email.to_uppercase(), "X")
+    );
+
+    let mail = server.wait_for(1).await.remove(0);
+    assert_eq!(mail.rcpt, std::slice::from_ref(&account.email));
+    assert_eq!(mail.subject, "Choisir un nouveau mot de passe Vigie");
+    assert_eq!(mail.from, "Vigie <vigie@vigie.example>");
+    assert!(mail.html.contains("Choisir un nouveau mot de passe</a>"));
+    let link = mail.link("/password?token=");
+    let path = link.trim_start_matches(&app.base_url()).to_owned();
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    assert_eq!(visitor.get(&path).await.status, 200);
+    let chosen = "une toute nouvelle phrase de passe";
+    let set = visitor
+        .post(
+            "/password",
+            &[
+                ("token", &token),
+                ("password", chosen),
+                ("password_confirm", chosen),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303);
+    assert_eq!(
+        app.browser().sign_in(&account.email, chosen).await.status,
+        303
+    );
+    // Once only.
+    let again = visitor
+        .post(
+            "/password",
+            &[
+                ("token", &token),
+                ("password", chosen),
+                ("password_confirm", chosen),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 404);
+    // The person hears that their password changed.
+    let notice = server.wait_for(2).await.remove(1);
+    assert_eq!(notice.subject, "Votre mot de passe Vigie a changé");
+    // And the link is an hour's.
+    let hours: f64 = sqlx::query_scalar(
+        "select extract(epoch from expires_at - created_at)::float8 / 3600 from password_token",
+    )
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap()
+    .unwrap_or(1.0);
+    assert!((hours - 1.0).abs() < 0.01, "{hours}");
+}
+
+#[tokio::test]
+async fn requests_for_links_are_throttled() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let account = app.account(Role::Journalist).await;
+    let visitor = app.browser();
+    for _ in 0..5 {
+        let page = visitor
+            .post("/password/forgot", &[("email", &account.email)])
+            .await;
+        assert_eq!(page.status, 200);
+    }
+    let refused = visitor
+        .post("/password/forgot", &[("email", &account.email)])
+        .await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(mail_jobs(&app).await + server.received().len() as i64, 5);
+}
+
+#[tokio::test]
+async fn an_invitation_and_the_review_notices_arrive_in_each_persons_language() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let created = admin
+        .post_signed(
+            "/admin/users",
+            &[
+                ("email", "nouvelle@vigie.example"),
+                ("name", "Nina Nouvelle"),
+                ("role", "editor"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200);
+    assert!(
+        created.texts(".notice")[0]
+            .starts_with("Compte créé. Une invitation est partie à nouvelle@vigie.example")
+    );
+    assert!(
+        !created.body.contains("/password?token="),
+        "the link is not shown when it is mailed"
+    );
+    let invitation = server.wait_for(1).await.remove(0);
+    assert_eq!(invitation.rcpt, ["nouvelle@vigie.example"]);
+    assert_eq!(invitation.subject, "Votre compte Vigie");
+    assert!(invitation.to.contains("Nina Nouvelle"));
+    let link = invitation.link("/password?token=");
+    let path = link.trim_start_matches(&app.base_url()).to_owned();
+    assert_eq!(app.browser().get(&path).await.status, 200);
+
+    // An editor who reads English, a journalist who submits, the editor who sends it back.
+    let (editor, editor_account) = app.signed_in(Role::Editor).await;
+    let saved = editor
+        .post_signed(
+            "/account/profile",
+            &[("display_name", "Ed Editor"), ("bio", ""), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let (journalist, journalist_account) = app.signed_in(Role::Journalist).await;
+    let id = new_article(&journalist, "Le vote du Parlement", "Texte.").await;
+    let submitted = journalist
+        .post_signed(
+            &format!("/editor/articles/{id}/status"),
+            &[("action", "submit"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    // The admin (French) and the English-reading editor hear of it; the invited one has no
+    // password yet and nobody else does.
+    let mails = server.wait_for(3).await;
+    let to_editor = mails
+        .iter()
+        .find(|m| m.rcpt == [editor_account.email.clone()])
+        .expect("the editor's");
+    assert_eq!(to_editor.subject, "To review: Le vote du Parlement");
+    assert!(
+        to_editor
+            .link("/admin/review/")
+            .ends_with(&format!("/admin/review/{id}"))
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject == "À relire : Le vote du Parlement")
+    );
+    assert!(
+        !mails
+            .iter()
+            .any(|m| m.rcpt == [journalist_account.email.clone()])
+    );
+
+    let back = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[
+                ("decision", "request_changes"),
+                ("version", "2"),
+                ("note", "Ajoutez la date du vote."),
+            ],
+        )
+        .await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let mails = server.wait_for(4).await;
+    let to_author = mails.last().unwrap();
+    assert_eq!(
+        to_author.rcpt,
+        std::slice::from_ref(&journalist_account.email)
+    );
+    assert_eq!(to_author.subject, "À reprendre : Le vote du Parlement");
+    assert!(to_author.text.contains("Ajoutez la date du vote."));
+}
+
+#[tokio::test]
+async fn with_the_mail_server_away_nothing_fails_and_the_mail_leaves_once_it_is_back() {
+    let port = SmtpServer::free_port();
+    let url = SmtpServer::url_for(port);
+    let app = TestApp::spawn_with(move |c| {
+        c.smtp_url = Some(vigie::config::Secret::new(url));
+    })
+    .await;
+    let account = app.account(Role::Journalist).await;
+    let page = app
+        .browser()
+        .post("/password/forgot", &[("email", &account.email)])
+        .await;
+    assert_eq!(page.status, 200, "the request is answered as usual");
+    // The worker tries, fails, and keeps the mail for later.
+    let mut tried = false;
+    for _ in 0..300 {
+        let row: Option<(i32, Option<String>)> =
+            sqlx::query_as("select attempts, last_error from job where kind = 'mail'")
+                .fetch_optional(&app.pool)
+                .await
+                .unwrap();
+        if let Some((attempts, Some(error))) = row
+            && attempts >= 1
+        {
+            assert!(
+                !error.contains("smtp://"),
+                "no address in the error: {error}"
+            );
+            tried = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(tried, "the worker tried to send");
+    let server = SmtpServer::start_on(port);
+    // Its back-off over (10 s), the worker sends it.
+    sqlx::query("update job set run_after = now() where kind = 'mail'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mail = server.wait_for(1).await.remove(0);
+    assert_eq!(mail.rcpt, std::slice::from_ref(&account.email));
+    for _ in 0..100 {
+        if mail_jobs(&app).await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mail_jobs(&app).await, 0, "sent, it leaves the queue");
+}
+
+#[tokio::test]
+async fn without_a_mail_server_links_are_shown_and_nothing_is_queued() {
+    let app = TestApp::spawn().await;
+    assert!(
+        app.get("/login")
+            .await
+            .attrs("a[href='/password/forgot']", "href")
+            .is_empty()
+    );
+    assert_eq!(app.get("/password/forgot").await.status, 404);
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let created = admin
+        .post_signed(
+            "/admin/users",
+            &[
+                ("email", "x@vigie.example"),
+                ("name", "X"),
+                ("role", "journalist"),
+            ],
+        )
+        .await;
+    assert!(
+        created.body.contains("/password?token="),
+        "the admin hands it over"
+    );
+    assert_eq!(mail_jobs(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_new_browser_and_a_second_factor_are_told_to_their_owner() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (first, account) = app.signed_in(Role::Journalist).await;
+    // The first browser ever: nothing to tell.
+    let other = app.browser_at("127.0.0.4");
+    assert_eq!(other.sign_in(&account.email, PASSWORD).await.status, 303);
+    let mail = server.wait_for(1).await.remove(0);
+    assert_eq!(mail.subject, "Nouvelle connexion à votre compte Vigie");
+    assert!(mail.text.contains("adresse 127.0.0.4"), "{}", mail.text);
+    assert_eq!(
+        first.post_signed("/account/two-factor", &[]).await.status,
+        303
+    );
+    let page = first.get("/account").await;
+    let key = page.texts("code.totp-secret").remove(0).replace(' ', "");
+    let secret = vigie::domain::totp::Secret::from_bytes(
+        data_encoding::BASE32_NOPAD.decode(key.as_bytes()).unwrap(),
+    );
+    let now = vigie::domain::totp::step_of(time::OffsetDateTime::now_utc().unix_timestamp());
+    let on = first
+        .post_signed(
+            "/account/two-factor/confirm",
+            &[("code", &format!("{:06}", secret.code(now)))],
+        )
+        .await;
+    assert_eq!(on.status, 200);
+    let mails = server.wait_for(2).await;
+    assert_eq!(mails[1].subject, "Double authentification activée");
+    assert_eq!(server.received().len(), 2, "exactly these two");
+}
