@@ -41,3 +41,7 @@ alter table job drop constraint job_kind_check;
 alter table job add constraint job_kind_check check (kind in ('renditions', 'mail'));
 alter table app_user add column lang text
     constraint app_user_lang_check check (lang in ('fr', 'en'));
+
+-- When the person last proved who they are in this session (signing in, or confirming their
+-- password or a code): managing other people's accounts asks for it within minutes.
+alter table session add column authenticated_at timestamptz not null default now();

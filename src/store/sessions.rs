@@ -36,6 +36,22 @@ pub struct SessionUser {
     pub waiting: i64,
     /// Whether they sign in with a second factor.
     pub two_factor: bool,
+    /// Whether they proved who they are in this session within `RECENT`.
+    pub recent: bool,
+}
+
+/// How long a sign-in, or a confirmed password, counts as recent for what asks for it.
+pub const RECENT: Duration = Duration::from_secs(10 * 60);
+
+/// Marks the session of `token` as just authenticated again (password or code confirmed).
+pub async fn reauthenticated(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update session set authenticated_at = now() where id_hash = $1",
+        digest(token)
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// A session just opened: the token goes in the cookie, never anywhere else.
@@ -201,10 +217,12 @@ pub async fn touch(
         returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role",
                   (select count(*) from article where status = 'in_review') as "waiting!",
                   exists (select 1 from user_totp t
-                          where t.user_id = s.user_id and t.confirmed_at is not null) as "two_factor!"
+                          where t.user_id = s.user_id and t.confirmed_at is not null) as "two_factor!",
+                  s.authenticated_at > now() - make_interval(secs => $3) as "recent!"
         "#,
         digest(token),
-        idle.as_secs_f64()
+        idle.as_secs_f64(),
+        RECENT.as_secs_f64()
     )
     .fetch_optional(pool)
     .await?;
@@ -217,6 +235,7 @@ pub async fn touch(
         csrf_token: r.csrf_token,
         waiting: r.waiting,
         two_factor: r.two_factor,
+        recent: r.recent,
     }))
 }
 

@@ -98,6 +98,8 @@ fn table() -> Vec<Entry> {
         // Signed-in users.
         POST "/logout" Needs(ManageOwnAccount) => auth::logout,
         GET "/account" Needs(ManageOwnAccount) => auth::account_page,
+        GET "/account/confirm" Needs(ManageOwnAccount) => auth::confirm_form,
+        POST "/account/confirm" Needs(ManageOwnAccount) => auth::confirm,
         POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
         POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
         POST "/account/sessions/end-others" Needs(ManageOwnAccount) => auth::end_other_sessions,

@@ -510,6 +510,21 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(403), Status(200), Status(200), SignIn],
         ),
         // The regulation tracker: editors and admins; deleting a record, admins.
+        // Proving again who one is.
+        case(
+            "GET",
+            "/account/confirm",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/account/confirm",
+            "",
+            &[("secret", "pas le bon")],
+            [SignIn, Status(422), Status(422), Status(422), SignIn],
+        ),
         // One's own second factor.
         case(
             "POST",

@@ -250,3 +250,77 @@ async fn staff_must_set_one_up_when_the_site_requires_it() {
     let (journalist, _) = app.signed_in(Role::Journalist).await;
     assert_eq!(journalist.get("/editor").await.status, 200);
 }
+
+#[tokio::test]
+async fn managing_accounts_needs_a_recent_sign_in_confirmed_by_password_or_code() {
+    let app = TestApp::spawn().await;
+    let (admin, account) = app.signed_in(Role::Admin).await;
+    let colleague = app.account(Role::Journalist).await;
+    let disable = format!("/admin/users/{}/disable", colleague.id);
+    // Signed in an hour ago (a session left open).
+    let age = || async {
+        sqlx::query(
+            "update session set authenticated_at = now() - interval '1 hour' where user_id = $1",
+        )
+        .bind(account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    };
+    age().await;
+    let asked = admin.post_signed(&disable, &[]).await;
+    assert_eq!(asked.status, 303);
+    assert_eq!(
+        asked.header("location"),
+        "/account/confirm?next=/admin/users"
+    );
+    let disabled: bool =
+        sqlx::query_scalar("select disabled_at is not null from app_user where id = $1")
+            .bind(colleague.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(!disabled, "nothing done meanwhile");
+    assert_eq!(
+        admin.get("/account/confirm?next=/admin/users").await.status,
+        200
+    );
+    let wrong = admin
+        .post_signed(
+            "/account/confirm",
+            &[("secret", "pas le bon"), ("next", "/admin/users")],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    let right = admin
+        .post_signed(
+            "/account/confirm",
+            &[("secret", PASSWORD), ("next", "/admin/users")],
+        )
+        .await;
+    assert_eq!(right.status, 303);
+    assert_eq!(right.header("location"), "/admin/users");
+    assert_eq!(admin.post_signed(&disable, &[]).await.status, 303);
+    // With a second factor, a code does too.
+    let (secret, _) = set_up(&admin).await;
+    age().await;
+    let enable = format!("/admin/users/{}/enable", colleague.id);
+    assert_eq!(admin.post_signed(&enable, &[]).await.status, 303);
+    assert_eq!(
+        admin.post_signed(&enable, &[]).await.header("location"),
+        "/account/confirm?next=/admin/users"
+    );
+    let by_code = admin
+        .post_signed(
+            "/account/confirm",
+            &[
+                ("secret", &code(&secret, now_step() + 1)),
+                ("next", "/admin/users"),
+            ],
+        )
+        .await;
+    assert_eq!(by_code.status, 303);
+    let enabled = admin.post_signed(&enable, &[]).await;
+    assert_eq!(enabled.status, 303);
+    assert_eq!(enabled.header("location"), "/admin/users?done=enabled");
+}

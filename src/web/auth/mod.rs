@@ -3,6 +3,7 @@
 //! pages.
 
 mod account;
+mod confirm;
 mod forgot;
 mod forms;
 mod login;
@@ -22,6 +23,7 @@ use cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
 pub use account::{account_page, change_password, end_other_sessions, end_session, update_profile};
+pub use confirm::{confirm, confirm_form};
 pub use forgot::{forgot_form, send_link};
 pub use forms::{SignedForm, lenient_number};
 pub use login::{login, login_page, logout};
@@ -63,6 +65,9 @@ pub struct CurrentUser {
     pub waiting: i64,
     /// Whether they sign in with a second factor.
     pub two_factor: bool,
+    /// Whether they proved who they are in this session within the last minutes (see
+    /// `sessions::RECENT`): managing accounts asks for it.
+    pub recent: bool,
     csrf_token: String,
     session_token: String,
 }
@@ -107,6 +112,7 @@ impl CurrentUser {
             role: u.role,
             waiting: u.waiting,
             two_factor: u.two_factor,
+            recent: u.recent,
             csrf_token: u.csrf_token,
             session_token: token,
         }))
@@ -188,6 +194,14 @@ pub async fn gate(
     };
     if !user.may(permission) {
         return no_store(AppError::Forbidden.into_response());
+    }
+    // Changing other people's accounts: only with a password (or code) confirmed lately, so a
+    // session left open or stolen cannot make itself an admin's accomplice.
+    if permission == Permission::ManageUsers
+        && parts.method == axum::http::Method::POST
+        && !user.recent
+    {
+        return no_store(Redirect::to("/account/confirm?next=/admin/users").into_response());
     }
     // `VIGIE_REQUIRE_2FA=staff`: editors and admins without a second factor set one up first.
     if state.config.require_two_factor_staff
