@@ -32,6 +32,8 @@ pub enum AuditAction {
     UserPassword,
     UserPasswordLink,
     UserProfile,
+    /// One's own sign-in address changed.
+    UserEmail,
     /// One's own sessions ended from the account page (one, or all the others).
     SessionEnd,
     /// A second factor set up, turned off, given new recovery codes, or taken away by an admin.
@@ -83,6 +85,7 @@ impl AuditAction {
         Self::UserPassword,
         Self::UserPasswordLink,
         Self::UserProfile,
+        Self::UserEmail,
         Self::SessionEnd,
         Self::UserSecondFactor,
         Self::Login,
@@ -130,6 +133,7 @@ impl AuditAction {
             Self::UserPassword => "user.password",
             Self::UserPasswordLink => "user.password_link",
             Self::UserProfile => "user.profile",
+            Self::UserEmail => "user.email",
             Self::SessionEnd => "user.session_end",
             Self::UserSecondFactor => "user.second_factor",
             Self::Login => "login",
@@ -182,6 +186,7 @@ impl AuditAction {
             Self::UserPassword => "mot de passe changé",
             Self::UserPasswordLink => "lien de mot de passe créé",
             Self::UserProfile => "profil modifié",
+            Self::UserEmail => "adresse e-mail changée",
             Self::SessionEnd => "session fermée",
             Self::UserSecondFactor => "double authentification",
             Self::Login => "connexion",
@@ -227,6 +232,7 @@ impl AuditAction {
             | Self::UserPassword
             | Self::UserPasswordLink
             | Self::UserProfile
+            | Self::UserEmail
             | Self::SessionEnd
             | Self::UserSecondFactor
             | Self::Login

@@ -195,6 +195,14 @@ pub fn security_notice(to: &To<'_>, what: Security, account: &str) -> Outgoing {
             "Votre mot de passe Vigie a changé",
             "Le mot de passe de votre compte Vigie vient de changer, et vos autres sessions sont fermées.",
         ),
+        (Lang::Fr, Security::Email) => (
+            "L’adresse de votre compte Vigie a changé",
+            "Votre compte Vigie se connecte désormais avec une autre adresse e-mail que celle-ci.",
+        ),
+        (Lang::En, Security::Email) => (
+            "Your Vigie account's address changed",
+            "Your Vigie account now signs in with another e-mail address than this one.",
+        ),
         (Lang::Fr, Security::SecondFactorOn) => (
             "Double authentification activée",
             "La double authentification est activée sur votre compte Vigie.",
@@ -262,6 +270,8 @@ pub fn new_device(to: &To<'_>, device: &str, address: &str, account: &str) -> Ou
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
     Password,
+    /// Sent to the address that was the account's until now.
+    Email,
     SecondFactorOn,
     SecondFactorOff,
 }

@@ -413,3 +413,23 @@ pub async fn known_devices(conn: &mut PgConnection, user: Uuid) -> Result<i64, s
     .fetch_one(conn)
     .await
 }
+
+/// A new sign-in address for `user`; `false` if another account has it.
+pub async fn set_email(
+    conn: &mut PgConnection,
+    user: Uuid,
+    email: &Email,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "update app_user set email = $2 where id = $1",
+        user,
+        email.as_str()
+    )
+    .execute(conn)
+    .await;
+    match done {
+        Ok(_) => Ok(true),
+        Err(e) if crate::store::violates(&e, "app_user_email_key") => Ok(false),
+        Err(e) => Err(e),
+    }
+}

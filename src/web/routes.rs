@@ -102,6 +102,7 @@ fn table() -> Vec<Entry> {
         POST "/account/confirm" Needs(ManageOwnAccount) => auth::confirm,
         POST "/account/profile" Needs(ManageOwnAccount) => auth::update_profile,
         POST "/account/password" Needs(ManageOwnAccount) => auth::change_password,
+        POST "/account/email" Needs(ManageOwnAccount) => auth::change_email,
         POST "/account/sessions/end-others" Needs(ManageOwnAccount) => auth::end_other_sessions,
         POST "/account/two-factor" Needs(ManageOwnAccount) => auth::start_two_factor,
         POST "/account/two-factor/confirm" Needs(ManageOwnAccount) => auth::confirm_two_factor,

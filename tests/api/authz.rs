@@ -510,6 +510,13 @@ fn matrix() -> Vec<Case> {
             [SignIn, Status(403), Status(200), Status(200), SignIn],
         ),
         // The regulation tracker: editors and admins; deleting a record, admins.
+        case(
+            "POST",
+            "/account/email",
+            "",
+            &[("email", "autre@vigie.example"), ("current", "pas le bon")],
+            [SignIn, Status(422), Status(422), Status(422), SignIn],
+        ),
         // Proving again who one is.
         case(
             "GET",

@@ -331,3 +331,64 @@ async fn a_new_browser_and_a_second_factor_are_told_to_their_owner() {
     assert_eq!(mails[1].subject, "Double authentification activée");
     assert_eq!(server.received().len(), 2, "exactly these two");
 }
+
+#[tokio::test]
+async fn a_new_address_needs_the_password_and_the_old_one_is_told() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (browser, account) = app.signed_in(Role::Journalist).await;
+    let other = app.browser();
+    assert_eq!(other.sign_in(&account.email, PASSWORD).await.status, 303);
+    let colleague = app.account(Role::Journalist).await;
+    let wrong = browser
+        .post_signed(
+            "/account/email",
+            &[
+                ("email", "nouvelle.adresse@vigie.example"),
+                ("current", "pas le bon"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.attrs("#new-email", "value"),
+        ["nouvelle.adresse@vigie.example"]
+    );
+    let taken = browser
+        .post_signed(
+            "/account/email",
+            &[("email", &colleague.email), ("current", PASSWORD)],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert_eq!(
+        taken.texts("#email ~ .form-error"),
+        ["Un autre compte a déjà cette adresse."]
+    );
+    let changed = browser
+        .post_signed(
+            "/account/email",
+            &[
+                ("email", "nouvelle.adresse@vigie.example"),
+                ("current", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
+    // The old address hears of it (after the second browser's sign-in, told too).
+    let mails = server.wait_for(2).await;
+    assert_eq!(mails[0].subject, "Nouvelle connexion à votre compte Vigie");
+    let told = &mails[1];
+    assert_eq!(told.rcpt, std::slice::from_ref(&account.email));
+    assert_eq!(told.subject, "L’adresse de votre compte Vigie a changé");
+    assert_eq!(other.get("/editor").await.status, 303, "other sessions end");
+    assert_eq!(browser.get("/editor").await.status, 200);
+    let fresh = app.browser();
+    assert_eq!(
+        fresh
+            .sign_in("nouvelle.adresse@vigie.example", PASSWORD)
+            .await
+            .status,
+        303
+    );
+}

@@ -146,6 +146,11 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
         A::UserPasswordLink => ("a créé un lien de mot de passe pour", true, String::new()),
         A::UserProfile if own => ("a modifié son profil", false, String::new()),
         A::UserProfile => ("a modifié le profil de", true, String::new()),
+        A::UserEmail => (
+            "a changé l’adresse e-mail de son compte",
+            false,
+            String::new(),
+        ),
         A::SessionEnd => (
             "a fermé une ou plusieurs de ses sessions",
             false,

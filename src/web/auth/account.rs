@@ -41,6 +41,9 @@ pub struct AccountTemplate {
     codes_left: i64,
     setting_up: Option<super::two_factor::SettingUp>,
     pub(super) two_factor_error: Option<&'static str>,
+    email_error: Option<&'static str>,
+    /// The new address as typed, when the form comes back.
+    new_email: String,
     /// Sent here because editors and admins must set one up (`VIGIE_REQUIRE_2FA=staff`).
     two_factor_required: bool,
 }
@@ -96,6 +99,8 @@ impl AccountTemplate {
             codes_left,
             setting_up,
             two_factor_error: None,
+            email_error: None,
+            new_email: String::new(),
             two_factor_required: false,
             sessions,
             page: state.page_for(&user, "Mon compte — Vigie".to_owned()),
@@ -133,6 +138,9 @@ pub async fn account_page(
         Some("session") => Some("La session est fermée : ce navigateur devra se reconnecter."),
         Some("others") => Some("Vos autres sessions sont fermées."),
         Some("two_factor_off") => Some("La double authentification est désactivée."),
+        Some("email") => {
+            Some("Votre adresse est changée : c’est avec elle que vous vous connecterez désormais.")
+        }
         _ => None,
     };
     Ok(page)
@@ -320,4 +328,57 @@ pub async fn end_other_sessions(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/account?saved=others#sessions").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    current: String,
+}
+
+/// `POST /account/email`: a new sign-in address, with the current password; the old address
+/// is told (if mail is on), and the account's other sessions end.
+pub async fn change_email(
+    State(state): State<AppState>,
+    SignedForm { user, form }: SignedForm<EmailForm>,
+) -> Result<Response, AppError> {
+    let refused = |error: &'static str| {
+        let state = state.clone();
+        let user = user.clone();
+        let typed = form.email.clone();
+        async move {
+            let mut page = AccountTemplate::new(&state, user).await?;
+            page.email_error = Some(error);
+            page.new_email = typed;
+            Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    };
+    let Ok(email) = crate::domain::Email::parse(form.email.trim()) else {
+        return refused("Cette adresse e-mail n’est pas valable.").await;
+    };
+    if !reauthenticate(&state, user.id, &form.current).await? {
+        return refused("Le mot de passe actuel est incorrect.").await;
+    }
+    let mut tx = state.pool.begin().await?;
+    // Told at the address it had, before it changes.
+    state
+        .security_notice(&mut tx, user.id, crate::mail::messages::Security::Email)
+        .await?;
+    if !users::set_email(&mut tx, user.id, &email).await? {
+        drop(tx);
+        return refused("Un autre compte a déjà cette adresse.").await;
+    }
+    sessions::delete_all_for(&mut tx, user.id, Some(&user.session_token)).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        AuditAction::UserEmail,
+        &user.id.to_string(),
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account?saved=email").into_response())
 }

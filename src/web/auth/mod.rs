@@ -22,7 +22,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
-pub use account::{account_page, change_password, end_other_sessions, end_session, update_profile};
+pub use account::{
+    account_page, change_email, change_password, end_other_sessions, end_session, update_profile,
+};
 pub use confirm::{confirm, confirm_form};
 pub use forgot::{forgot_form, send_link};
 pub use forms::{SignedForm, lenient_number};
