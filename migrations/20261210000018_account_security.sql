@@ -36,9 +36,11 @@ alter table session add column second_factor_pending boolean not null default fa
 
 -- E-mail: messages wait in the job queue (written with what causes them, sent by any
 -- instance, retried), and each person may read theirs in their own language (null: the site's,
--- `VIGIE_LANG`).
+-- `VIGIE_LANG`). "Mot de passe oublié" is a job of its own, holding only the address typed: the
+-- request does the same work whether it names an account or not, and the link's token is made
+-- when the mail leaves.
 alter table job drop constraint job_kind_check;
-alter table job add constraint job_kind_check check (kind in ('renditions', 'mail'));
+alter table job add constraint job_kind_check check (kind in ('renditions', 'mail', 'password_reset'));
 alter table app_user add column lang text
     constraint app_user_lang_check check (lang in ('fr', 'en'));
 

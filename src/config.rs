@@ -114,8 +114,8 @@ pub struct Config {
     /// `smtp://host:587?tls=required`, `smtp://localhost:25`); unset, Vigie sends none and shows
     /// the links an admin hands over. Never logged.
     pub smtp_url: Option<Secret>,
-    /// `VIGIE_MAIL_FROM`: the sender, default `Vigie <noreply@` the site's host `>`.
-    pub mail_from: String,
+    /// `VIGIE_MAIL_FROM`: the sender; unset, `Vigie <noreply@` the site's host `>`.
+    pub mail_from: Option<String>,
 }
 
 /// Whether the newsroom reserves text-and-data-mining rights on its content (Article 4 of the
@@ -335,6 +335,14 @@ impl Config {
         };
         let smtp_url = match lookup("VIGIE_SMTP_URL") {
             None => None,
+            // Plain SMTP only to a relay on this machine: a password or a reset link never
+            // crosses a network unencrypted.
+            Some(url) if url.starts_with("smtp://") && !plain_smtp_is_local(&url) => {
+                return Err(invalid(
+                    "VIGIE_SMTP_URL",
+                    "plain smtp:// only to a relay on this machine without a password; use smtps:// or add ?tls=required",
+                ));
+            }
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
                 Some(Secret::new(url))
             }
@@ -345,8 +353,7 @@ impl Config {
                 ));
             }
         };
-        let mail_from = lookup("VIGIE_MAIL_FROM")
-            .unwrap_or_else(|| format!("Vigie <noreply@{}>", host_of(&base_url)));
+        let mail_from = lookup("VIGIE_MAIL_FROM");
         Ok(Self {
             smtp_url,
             mail_from,
@@ -440,7 +447,25 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// The host of `url` (`https://vigie.example:8443/x` → `vigie.example`).
-fn host_of(url: &str) -> &str {
+/// Whether a plain `smtp://` address is fine: STARTTLS required, or a relay on this machine
+/// reached without a password.
+fn plain_smtp_is_local(url: &str) -> bool {
+    if url.contains("tls=required") {
+        return true;
+    }
+    let rest = url.trim_start_matches("smtp://");
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     match authority.rsplit_once(':') {
@@ -468,6 +493,24 @@ pub fn log_filter(setting: Option<&str>) -> tracing_subscriber::EnvFilter {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_smtp_goes_only_to_a_relay_on_this_machine() {
+        use super::plain_smtp_is_local;
+        assert!(plain_smtp_is_local("smtp://localhost:25"));
+        assert!(plain_smtp_is_local("smtp://127.0.0.1:2525"));
+        assert!(plain_smtp_is_local(
+            "smtp://user:pw@mail.example:587?tls=required"
+        ));
+        assert!(
+            !plain_smtp_is_local("smtp://user:pw@localhost:25"),
+            "a password in clear"
+        );
+        assert!(!plain_smtp_is_local("smtp://mail.example:587"));
+        assert!(!plain_smtp_is_local(
+            "smtp://mail.example:587?tls=opportunistic"
+        ));
+    }
+
     use super::*;
 
     /// How many of a markup parser warning and an ordinary info line `setting` lets through.

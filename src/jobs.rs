@@ -25,6 +25,9 @@ pub struct Worker {
     pub media_max_bytes: u64,
     /// The SMTP server's, when one is set (mail is queued only then).
     pub mailer: Option<crate::mail::Mailer>,
+    /// For the links and words of mail made here (a password reset's).
+    pub base_url: String,
+    pub lang: crate::domain::Lang,
 }
 
 impl Worker {
@@ -62,6 +65,7 @@ impl Worker {
                 Some(mailer) => mailer.send(&job.payload).await,
                 None => Err(anyhow::anyhow!("no mail server is set (VIGIE_SMTP_URL)")),
             },
+            Some(Kind::PasswordReset) => crate::mail::reset::run(self, &job.payload).await,
             None => Err(anyhow::anyhow!("unknown kind of job")),
         };
         match outcome {
@@ -79,6 +83,12 @@ impl Worker {
                         tracing::error!(job = job.id, error = %error, "background job failed for good");
                         if job.kind == Some(Kind::Renditions) {
                             crate::media::renditions::given_up(self, &job.payload).await;
+                        }
+                        if job.kind == Some(Kind::Mail) {
+                            // Its words may hold a link still valid: not kept.
+                            if let Err(e) = jobs::clear_payload(&self.pool, job.id).await {
+                                tracing::warn!(job = job.id, error = %e, "cannot clear a mail job");
+                            }
                         }
                     }
                     Ok(false) => {

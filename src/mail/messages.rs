@@ -131,6 +131,36 @@ pub fn invitation(to: &To<'_>, inviter: &str, link: &str) -> Outgoing {
     }
 }
 
+/// A new password link an admin asked for on someone's behalf (valid three days).
+pub fn password_link(to: &To<'_>, admin: &str, link: &str) -> Outgoing {
+    match to.lang {
+        Lang::Fr => message(
+            to,
+            "Choisir un nouveau mot de passe Vigie".to_owned(),
+            vec![
+                format!("Bonjour {},", to.name),
+                format!(
+                    "{admin}, administrateur de Vigie, vous envoie un lien pour choisir un nouveau mot de passe. Il est valable trois jours, une seule fois ; votre mot de passe actuel fonctionne jusque-là."
+                ),
+                "Si vous n’avez rien demandé, prévenez la rédaction.".to_owned(),
+            ],
+            Some(("Choisir un nouveau mot de passe", link)),
+        ),
+        Lang::En => message(
+            to,
+            "Choose a new Vigie password".to_owned(),
+            vec![
+                format!("Hello {},", to.name),
+                format!(
+                    "{admin}, a Vigie admin, sends you a link to choose a new password. It works once, for three days; your current password works until then."
+                ),
+                "If you asked for nothing, tell the newsroom.".to_owned(),
+            ],
+            Some(("Choose a new password", link)),
+        ),
+    }
+}
+
 /// To editors: an article waits for review.
 pub fn submitted(to: &To<'_>, title: &str, author: &str, link: &str) -> Outgoing {
     match to.lang {

@@ -4,6 +4,7 @@
 //! queued (callers ask [`Mailer`]'s existence first) and the site works as before.
 
 pub mod messages;
+pub mod reset;
 
 use std::time::Duration;
 
@@ -63,11 +64,19 @@ impl Mailer {
             })?
             .timeout(Some(SEND_TIMEOUT))
             .build();
-        let from: Mailbox = config
-            .mail_from
+        let from: Mailbox = match &config.mail_from {
+            Some(set) => set
+                .parse()
+                .context("VIGIE_MAIL_FROM is not an address such as Vigie <vigie@example.org>")?,
+            // The site's own host, when it makes an address (an IP address does not).
+            None => format!(
+                "Vigie <noreply@{}>",
+                crate::config::host_of(&config.base_url)
+            )
             .parse()
             .or_else(|_| "Vigie <noreply@localhost>".parse())
-            .context("VIGIE_MAIL_FROM is not an address")?;
+            .context("the default sender")?,
+        };
         Ok(Some(Self { transport, from }))
     }
 
@@ -75,6 +84,11 @@ impl Mailer {
     pub async fn send(&self, payload: &serde_json::Value) -> anyhow::Result<()> {
         let mail: Outgoing =
             serde_json::from_value(payload.clone()).context("a mail job's payload")?;
+        self.send_now(mail).await
+    }
+
+    /// Sends `mail` now (from a job).
+    pub async fn send_now(&self, mail: Outgoing) -> anyhow::Result<()> {
         let to: Mailbox = mail.to.parse().context("the recipient's address")?;
         let message = Message::builder()
             .from(self.from.clone())

@@ -17,6 +17,8 @@ pub enum Kind {
     Renditions,
     /// Send one e-mail (`mail::Outgoing`).
     Mail,
+    /// "Mot de passe oublié" for the address typed (`{"email": …}`), if it is an account's.
+    PasswordReset,
 }
 
 impl Kind {
@@ -24,6 +26,7 @@ impl Kind {
         match self {
             Self::Renditions => "renditions",
             Self::Mail => "mail",
+            Self::PasswordReset => "password_reset",
         }
     }
 
@@ -31,6 +34,7 @@ impl Kind {
         match s {
             "renditions" => Some(Self::Renditions),
             "mail" => Some(Self::Mail),
+            "password_reset" => Some(Self::PasswordReset),
             _ => None,
         }
     }
@@ -40,7 +44,7 @@ impl Kind {
     fn max_attempts(self) -> i32 {
         match self {
             Self::Renditions => 5,
-            Self::Mail => 20,
+            Self::Mail | Self::PasswordReset => 20,
         }
     }
 }
@@ -131,6 +135,14 @@ pub async fn fail(
     .execute(pool)
     .await?;
     Ok(given_up)
+}
+
+/// Empties a job's payload: a mail given up keeps no link.
+pub async fn clear_payload(pool: &PgPool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("update job set payload = '{}'::jsonb where id = $1", id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// When the next job not held by anyone comes due (`None`: the queue is empty), for the

@@ -239,6 +239,18 @@ pub async fn touch(
     }))
 }
 
+/// Ends the session of `token` if it is still waiting for its second factor; `false` if it is
+/// not (taken by a racing request, or cancelled).
+pub async fn delete_waiting(conn: &mut PgConnection, token: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "delete from session where id_hash = $1 and second_factor_pending",
+        digest(token)
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Ends one session.
 pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query!("delete from session where id_hash = $1", digest(token))

@@ -178,3 +178,14 @@ pub async fn remove(conn: &mut PgConnection, user: Uuid) -> Result<bool, sqlx::E
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Drops a factor being set up, never a confirmed one.
+pub async fn drop_setup(conn: &mut PgConnection, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from user_totp where user_id = $1 and confirmed_at is null",
+        user
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -433,3 +433,14 @@ pub async fn set_email(
         Err(e) => Err(e),
     }
 }
+
+/// Every unspent password link of `user` stops working.
+pub async fn forget_password_tokens(
+    conn: &mut PgConnection,
+    user: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from password_token where user_id = $1", user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

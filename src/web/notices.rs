@@ -36,6 +36,10 @@ impl AppState {
         let Some(recipient) = users::recipient(conn, user).await? else {
             return Ok(false);
         };
+        // An address mail cannot carry would fail at every try: not queued.
+        if recipient.email.parse::<lettre::Address>().is_err() {
+            return Ok(false);
+        }
         let outgoing = write(&self.mail_to(&recipient));
         mail::queue(conn, &outgoing).await?;
         Ok(true)
@@ -65,6 +69,9 @@ impl AppState {
             Action::Submit => {
                 let link = format!("{base}/admin/review/{id}");
                 for reviewer in users::reviewers(conn, actor).await? {
+                    if reviewer.email.parse::<lettre::Address>().is_err() {
+                        continue;
+                    }
                     let to = self.mail_to(&reviewer);
                     let outgoing = messages::submitted(&to, &article.title, &actor_name, &link);
                     mail::queue(conn, &outgoing).await?;

@@ -61,6 +61,8 @@ impl AppState {
         let mailer = crate::mail::Mailer::from_config(&config)?;
         let worker = crate::jobs::Worker {
             mailer: mailer.clone(),
+            base_url: config.base_url.clone(),
+            lang: config.lang,
             pool: pool.clone(),
             media: media.clone(),
             images: Arc::clone(&images),

@@ -922,6 +922,7 @@ async fn signs_in_with_a_code(client: &Client, app: &TestApp, email: &str) -> St
     let secret = vigie::domain::totp::Secret::from_bytes(bytes);
     let now = vigie::domain::totp::step_of(time::OffsetDateTime::now_utc().unix_timestamp());
     fill(client, "#first-code", &format!("{:06}", secret.code(now))).await?;
+    fill(client, "#first-current", PASSWORD).await?;
     wait_for(client, "form[action='/account/two-factor/confirm'] button")
         .await?
         .click()

@@ -11,16 +11,28 @@ async fn with_mail(server: &SmtpServer) -> TestApp {
     let url = server.url();
     TestApp::spawn_with(move |c| {
         c.smtp_url = Some(vigie::config::Secret::new(url));
-        c.mail_from = "Vigie <vigie@vigie.example>".to_owned();
+        c.mail_from = Some("Vigie <vigie@vigie.example>".to_owned());
     })
     .await
 }
 
+/// Mail waiting to leave (messages, and "mot de passe oublié" requests not yet looked at).
 async fn mail_jobs(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from job where kind = 'mail'")
+    sqlx::query_scalar("select count(*) from job where kind in ('mail', 'password_reset')")
         .fetch_one(&app.pool)
         .await
         .unwrap()
+}
+
+/// Waits (20 s at most) until no mail waits to leave.
+async fn queue_empty(app: &TestApp) {
+    for _ in 0..200 {
+        if mail_jobs(app).await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("mail still waiting");
 }
 
 #[tokio::test]
@@ -36,8 +48,9 @@ async fn a_forgotten_password_gets_a_link_that_works_once_and_strangers_get_the_
         .post("/password/forgot", &[("email", "personne@vigie.example")])
         .await;
     assert_eq!(unknown.status, 200);
+    queue_empty(&app).await;
     assert_eq!(
-        mail_jobs(&app).await,
+        server.received().len(),
         0,
         "nothing is sent to an unknown address"
     );
@@ -121,7 +134,9 @@ async fn requests_for_links_are_throttled() {
         .post("/password/forgot", &[("email", &account.email)])
         .await;
     assert_eq!(refused.status, 429);
-    assert_eq!(mail_jobs(&app).await + server.received().len() as i64, 5);
+    server.wait_for(5).await;
+    queue_empty(&app).await;
+    assert_eq!(server.received().len(), 5);
 }
 
 #[tokio::test]
@@ -237,7 +252,7 @@ async fn with_the_mail_server_away_nothing_fails_and_the_mail_leaves_once_it_is_
     let mut tried = false;
     for _ in 0..300 {
         let row: Option<(i32, Option<String>)> =
-            sqlx::query_as("select attempts, last_error from job where kind = 'mail'")
+            sqlx::query_as("select attempts, last_error from job where kind = 'password_reset'")
                 .fetch_optional(&app.pool)
                 .await
                 .unwrap();
@@ -256,19 +271,13 @@ async fn with_the_mail_server_away_nothing_fails_and_the_mail_leaves_once_it_is_
     assert!(tried, "the worker tried to send");
     let server = SmtpServer::start_on(port);
     // Its back-off over (10 s), the worker sends it.
-    sqlx::query("update job set run_after = now() where kind = 'mail'")
+    sqlx::query("update job set run_after = now() where kind = 'password_reset'")
         .execute(&app.pool)
         .await
         .unwrap();
     let mail = server.wait_for(1).await.remove(0);
     assert_eq!(mail.rcpt, std::slice::from_ref(&account.email));
-    for _ in 0..100 {
-        if mail_jobs(&app).await == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(mail_jobs(&app).await, 0, "sent, it leaves the queue");
+    queue_empty(&app).await;
 }
 
 #[tokio::test]
@@ -323,7 +332,10 @@ async fn a_new_browser_and_a_second_factor_are_told_to_their_owner() {
     let on = first
         .post_signed(
             "/account/two-factor/confirm",
-            &[("code", &format!("{:06}", secret.code(now)))],
+            &[
+                ("code", &format!("{:06}", secret.code(now))),
+                ("current", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(on.status, 200);
@@ -365,6 +377,14 @@ async fn a_new_address_needs_the_password_and_the_old_one_is_told() {
         taken.texts("#email ~ .form-error"),
         ["Un autre compte a déjà cette adresse."]
     );
+    // A link asked for before the change…
+    let visitor = app.browser();
+    visitor
+        .post("/password/forgot", &[("email", &account.email)])
+        .await;
+    let link = server.wait_for(2).await.remove(1).link("/password?token=");
+    let path = link.trim_start_matches(&app.base_url()).to_owned();
+    assert_eq!(visitor.get(&path).await.status, 200);
     let changed = browser
         .post_signed(
             "/account/email",
@@ -375,10 +395,12 @@ async fn a_new_address_needs_the_password_and_the_old_one_is_told() {
         )
         .await;
     assert_eq!(changed.status, 303);
+    // …no longer opens the account.
+    assert_eq!(visitor.get(&path).await.status, 404);
     // The old address hears of it (after the second browser's sign-in, told too).
-    let mails = server.wait_for(2).await;
+    let mails = server.wait_for(3).await;
     assert_eq!(mails[0].subject, "Nouvelle connexion à votre compte Vigie");
-    let told = &mails[1];
+    let told = &mails[2];
     assert_eq!(told.rcpt, std::slice::from_ref(&account.email));
     assert_eq!(told.subject, "L’adresse de votre compte Vigie a changé");
     assert_eq!(other.get("/editor").await.status, 303, "other sessions end");
@@ -391,4 +413,27 @@ async fn a_new_address_needs_the_password_and_the_old_one_is_told() {
             .status,
         303
     );
+}
+
+#[tokio::test]
+async fn a_new_password_link_an_admin_asks_for_goes_to_the_person_not_the_admin() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let colleague = app.account(Role::Editor).await;
+    let page = admin
+        .post_signed(&format!("/admin/users/{}/reset", colleague.id), &[])
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("/password?token="),
+        "not on the admin's screen"
+    );
+    assert!(
+        page.texts(".notice")[0]
+            .starts_with("Un lien pour choisir un nouveau mot de passe est parti")
+    );
+    let mail = server.wait_for(1).await.remove(0);
+    assert_eq!(mail.rcpt, std::slice::from_ref(&colleague.email));
+    assert!(mail.text.contains("vous envoie un lien"));
 }

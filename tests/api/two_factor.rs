@@ -39,14 +39,31 @@ async fn set_up(browser: &Browser) -> (Secret, Vec<String>) {
     assert!(uri.starts_with("otpauth://totp/Vigie:"), "{uri}");
     let secret = shown_secret(&page);
     // A wrong first code leaves it off.
+    // Without the password, the code alone turns nothing on.
+    let no_password = browser
+        .post_signed(
+            "/account/two-factor/confirm",
+            &[
+                ("code", &code(&secret, now_step())),
+                ("current", "pas le bon"),
+            ],
+        )
+        .await;
+    assert_eq!(no_password.status, 422);
     let wrong = browser
-        .post_signed("/account/two-factor/confirm", &[("code", "000000")])
+        .post_signed(
+            "/account/two-factor/confirm",
+            &[("code", "000000"), ("current", PASSWORD)],
+        )
         .await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.texts(".form-error")[0].starts_with("Ce code ne correspond pas"));
     let first = code(&secret, now_step());
     let done = browser
-        .post_signed("/account/two-factor/confirm", &[("code", &first)])
+        .post_signed(
+            "/account/two-factor/confirm",
+            &[("code", &first), ("current", PASSWORD)],
+        )
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.header("cache-control"), "no-store");
@@ -323,4 +340,38 @@ async fn managing_accounts_needs_a_recent_sign_in_confirmed_by_password_or_code(
     let enabled = admin.post_signed(&enable, &[]).await;
     assert_eq!(enabled.status, 303);
     assert_eq!(enabled.header("location"), "/admin/users?done=enabled");
+}
+
+#[tokio::test]
+async fn codes_are_throttled_when_confirming_too_and_a_cancelled_sign_in_opens_nothing() {
+    let app = TestApp::spawn().await;
+    let (browser, account) = app.signed_in(Role::Admin).await;
+    let (secret, _) = set_up(&browser).await;
+    for _ in 0..5 {
+        let wrong = browser
+            .post_signed(
+                "/account/confirm",
+                &[("secret", "111111"), ("next", "/admin/users")],
+            )
+            .await;
+        assert_eq!(wrong.status, 422);
+    }
+    let refused = browser
+        .post_signed(
+            "/account/confirm",
+            &[
+                ("secret", &code(&secret, now_step() + 1)),
+                ("next", "/admin/users"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 429, "the right code waits too");
+
+    // Cancelled after the password: the code then opens nothing.
+    let phone = password_step(&app, &account).await;
+    assert_eq!(phone.post("/login/code/cancel", &[]).await.status, 303);
+    let late = give_code(&phone, &code(&secret, now_step())).await;
+    assert_eq!(late.status, 303);
+    assert!(late.header("location").starts_with("/login"));
+    assert_eq!(phone.get("/editor").await.status, 303);
 }

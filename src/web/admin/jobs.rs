@@ -69,6 +69,7 @@ pub async fn list(
                 what: match j.kind.as_str() {
                     "renditions" => "versions d’une image pour le web".to_owned(),
                     "mail" => "e-mail".to_owned(),
+                    "password_reset" => "lien « mot de passe oublié »".to_owned(),
                     other => other.to_owned(),
                 },
                 href: media.map(|id| format!("/editor/media/{id}")),

@@ -36,8 +36,10 @@ pub struct UsersPage {
     lines: Vec<Line>,
     /// A link to hand to someone, shown this once.
     link: Option<(String, String)>,
-    /// Whom the link was sent to by e-mail instead (then it is not shown).
+    /// Whom the link was sent to by e-mail instead (then it is not shown): a new account's
+    /// invitation, or a new password link.
     mailed_to: Option<String>,
+    link_mailed_to: Option<String>,
     notice: Option<&'static str>,
     error: Option<&'static str>,
     email: String,
@@ -66,6 +68,7 @@ async fn users_page(state: &AppState, user: &CurrentUser) -> Result<UsersPage, A
         lines,
         link: None,
         mailed_to: None,
+        link_mailed_to: None,
         notice: None,
         error: None,
         email: String::new(),
@@ -339,8 +342,20 @@ pub async fn reset(
         json!({}),
     )
     .await?;
+    // With a mail server the link goes to the person, never through the admin's screen: an
+    // admin's session cannot take a colleague's account over unseen.
+    let url = link(&state, &token);
+    let mailed = state
+        .mail_user(&mut tx, id, |to| {
+            crate::mail::messages::password_link(to, &user.display_name, &url)
+        })
+        .await?;
     tx.commit().await?;
     let mut page = users_page(&state, &user).await?;
-    page.link = Some((name, link(&state, &token)));
+    if mailed {
+        page.link_mailed_to = Some(name);
+    } else {
+        page.link = Some((name, url));
+    }
     Ok(page.into_response())
 }

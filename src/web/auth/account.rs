@@ -371,6 +371,8 @@ pub async fn change_email(
         return refused("Un autre compte a déjà cette adresse.").await;
     }
     sessions::delete_all_for(&mut tx, user.id, Some(&user.session_token)).await?;
+    // A link already sent to the old mailbox no longer opens the account.
+    users::forget_password_tokens(&mut tx, user.id).await?;
     audit::record(
         &mut tx,
         Some(user.id),

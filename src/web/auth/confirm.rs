@@ -12,7 +12,9 @@ use time::OffsetDateTime;
 
 use super::account::reauthenticate;
 use super::{CurrentUser, SignedForm, safe_next};
+use crate::domain::throttle::ACCOUNT_FREE;
 use crate::domain::totp;
+use crate::store::throttle::{self, Attempt};
 use crate::store::{sessions, two_factor};
 use crate::web::{AppError, AppState, Page};
 
@@ -66,6 +68,15 @@ pub async fn confirm(
     let next = safe_next(form.next.as_deref());
     let typed = form.secret.trim();
     let is_code = typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit());
+    // Codes are guessed six digits at a time: throttled like the sign-in's second step.
+    let key = format!("confirm-code:{}", user.id);
+    if is_code
+        && user.two_factor
+        && let Attempt::Wait(wait) =
+            throttle::attempt(&state.pool, &[(key.clone(), ACCOUNT_FREE)]).await?
+    {
+        return Err(AppError::Throttled(wait));
+    }
     let mut tx = state.pool.begin().await?;
     let ok = if is_code && user.two_factor {
         match two_factor::for_check(&mut tx, user.id).await? {
@@ -91,6 +102,7 @@ pub async fn confirm(
         });
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    throttle::succeeded(&mut tx, &key).await?;
     sessions::reauthenticated(&mut tx, &user.session_token).await?;
     tx.commit().await?;
     Ok(Redirect::to(&next).into_response())

@@ -13,16 +13,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::domain::AuditAction;
 use crate::domain::throttle::keys as throttle_keys;
-use crate::mail::messages;
+use crate::store::jobs::{self, Kind};
 use crate::store::throttle::{self, Attempt};
-use crate::store::{audit, users};
 use crate::web::serve::client_addr;
 use crate::web::{AppError, AppState, Page};
-
-/// How long the link works.
-const VALID: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/forgot.html")]
@@ -84,26 +79,8 @@ pub async fn send_link(
     if let Attempt::Wait(wait) = throttle::attempt(&state.pool, &keys.all()).await? {
         return Err(AppError::Throttled(wait));
     }
-    if let Some(candidate) = users::for_login(&state.pool, &email).await?
-        && !candidate.disabled
-    {
-        let mut tx = state.pool.begin().await?;
-        let token = users::password_token_for(&mut tx, candidate.id, candidate.id, VALID).await?;
-        let link = format!("{}/password?token={token}", config.base_url);
-        state
-            .mail_user(&mut tx, candidate.id, |to| {
-                messages::password_reset(to, &link)
-            })
-            .await?;
-        audit::record(
-            &mut tx,
-            None,
-            AuditAction::UserPasswordLink,
-            &candidate.id.to_string(),
-            json!({ "via": "forgot" }),
-        )
-        .await?;
-        tx.commit().await?;
-    }
+    // The same work whatever the address: the lookup and the link are the job's.
+    let mut conn = state.pool.acquire().await?;
+    jobs::add(&mut conn, Kind::PasswordReset, json!({ "email": email })).await?;
     Ok(forgot_page(&state, email, true).into_response())
 }

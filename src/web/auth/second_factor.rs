@@ -147,8 +147,11 @@ pub async fn check_code(
         throttle::succeeded(&mut tx, key).await?;
     }
     throttle::forgive(&mut tx, &keys.address.0, keys.address.1).await?;
-    // A new session id now that both factors are given; the waiting one is gone.
-    sessions::delete(&mut tx, &token).await?;
+    // A new session id now that both factors are given; the waiting one is gone — taken once
+    // (two codes at the same moment, or a sign-in cancelled meanwhile, open nothing more).
+    if !sessions::delete_waiting(&mut tx, &token).await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
     let session = sessions::create(&mut tx, user, &client, config.session_max).await?;
     audit::record(
         &mut tx,

@@ -120,9 +120,14 @@ pub async fn start(
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    /// The current password: a session alone (perhaps a stolen one) cannot tie the account to
+    /// someone else's phone.
+    #[serde(default)]
+    current: String,
 }
 
-/// `POST /account/two-factor/confirm`: the first code turns it on; the recovery codes follow.
+/// `POST /account/two-factor/confirm`: the first code, with the password, turns it on; the
+/// recovery codes follow, and the account's other sessions end.
 pub async fn confirm(
     State(state): State<AppState>,
     SignedForm { user, form }: SignedForm<CodeForm>,
@@ -130,6 +135,9 @@ pub async fn confirm(
     let Factor::SettingUp(secret) = two_factor::factor(&state.pool, user.id).await? else {
         return Ok(Redirect::to("/account#second-factor").into_response());
     };
+    if !reauthenticate(&state, user.id, &form.current).await? {
+        return wrong_password(&state, user).await;
+    }
     let now = totp::step_of(OffsetDateTime::now_utc().unix_timestamp());
     let Some(step) = secret.check(&form.code, now, 0) else {
         let mut page = AccountTemplate::new(&state, user).await?;
@@ -144,6 +152,7 @@ pub async fn confirm(
         return Ok(Redirect::to("/account#second-factor").into_response());
     }
     record(&mut tx, user.id, user.id, "on").await?;
+    sessions::delete_all_for(&mut tx, user.id, Some(&user.session_token)).await?;
     state
         .security_notice(&mut tx, user.id, Security::SecondFactorOn)
         .await?;
@@ -194,11 +203,17 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let factor = two_factor::factor(&state.pool, user.id).await?;
     let on = matches!(factor, Factor::Confirmed { .. });
-    if on && !reauthenticate(&state, user.id, &form.current).await? {
+    if !on {
+        // Only one being set up goes without the password (one confirmed meanwhile stays).
+        let mut conn = state.pool.acquire().await?;
+        two_factor::drop_setup(&mut conn, user.id).await?;
+        return Ok(Redirect::to("/account?saved=two_factor_off#second-factor").into_response());
+    }
+    if !reauthenticate(&state, user.id, &form.current).await? {
         return wrong_password(&state, user).await;
     }
     let mut tx = state.pool.begin().await?;
-    if two_factor::remove(&mut tx, user.id).await? && on {
+    if two_factor::remove(&mut tx, user.id).await? {
         record(&mut tx, user.id, user.id, "off").await?;
         state
             .security_notice(&mut tx, user.id, Security::SecondFactorOff)
