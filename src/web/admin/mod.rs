@@ -4,6 +4,7 @@
 mod audit;
 pub mod jobs;
 pub mod milestones;
+mod record_form;
 pub mod regulation;
 pub mod regulations;
 mod review;

@@ -9,72 +9,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
-use time::Date;
-use time::macros::format_description;
 use uuid::Uuid;
 
-use crate::domain::regulation::{LegalForm, RegulationStatus, web_address};
+use super::record_form::RecordForm;
+use super::record_form::check;
+use crate::domain::regulation::{LegalForm, RegulationStatus};
 use crate::domain::{AuditAction, Lang, Permission, typography};
 use crate::store::audit;
-use crate::store::regulations::desk::{self, Fields, Jurisdiction, Record, Refused, Why};
+use crate::store::regulations::desk::{self, Jurisdiction, Record, Refused, Why};
 use crate::store::regulations::milestones;
 use crate::store::regulations::public;
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::PathId;
 use crate::web::{AppError, AppState, Page};
-
-/// The record's form as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct RecordForm {
-    name: String,
-    short_name: String,
-    official_title: String,
-    identifier: String,
-    jurisdiction: String,
-    legal_form: String,
-    status: String,
-    adopted_on: String,
-    official_url: String,
-    legislature_url: String,
-    summary: String,
-    /// Why the status changed, for the public history.
-    change_note: String,
-    change_source: String,
-}
-
-impl RecordForm {
-    /// Its words as readers get them (French spacing before `: ; ! ?`, inside « »).
-    fn typeset(self, lang: Lang) -> Self {
-        Self {
-            name: typography::for_lang(&self.name, lang),
-            official_title: typography::for_lang(&self.official_title, lang),
-            change_note: typography::for_lang(&self.change_note, lang),
-            ..self
-        }
-    }
-
-    fn of(r: &Record) -> Self {
-        Self {
-            name: r.name.clone(),
-            short_name: r.short_name.clone(),
-            official_title: r.official_title.clone(),
-            identifier: r.identifier.clone(),
-            jurisdiction: r.jurisdiction_id.map(|j| j.to_string()).unwrap_or_default(),
-            legal_form: r
-                .legal_form
-                .map(|f| f.as_str().to_owned())
-                .unwrap_or_default(),
-            status: r.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-            adopted_on: r.adopted_on.map(|d| d.to_string()).unwrap_or_default(),
-            official_url: r.official_url.clone(),
-            legislature_url: r.legislature_url.clone(),
-            summary: r.summary_markdown.clone(),
-            change_note: String::new(),
-            change_source: String::new(),
-        }
-    }
-}
 
 /// A milestone's form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -209,76 +156,6 @@ pub(super) async fn existing(state: &AppState, id: Uuid) -> Result<Record, AppEr
     desk::record(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// The record's form, checked (its summary still to render).
-fn check(form: &RecordForm) -> Result<Fields<'_>, &'static str> {
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
-        return Err("Le nom compte 1 à 200 caractères.");
-    }
-    let short = |s: &str, max: usize| s.trim().chars().count() <= max && !s.contains('\0');
-    if !short(&form.short_name, 60)
-        || crate::domain::Slug::derive(if form.short_name.trim().is_empty() {
-            name
-        } else {
-            form.short_name.trim()
-        })
-        .is_err()
-    {
-        return Err(
-            "Le nom court compte au plus 60 caractères, dont au moins une lettre ou un chiffre.",
-        );
-    }
-    // The short name (or else the name) names the tag of the articles about it: 100 at most.
-    if form.short_name.trim().is_empty() && name.chars().count() > 100 {
-        return Err(
-            "Avec un nom de plus de 100 caractères, donnez un nom court : il nomme le thème des articles.",
-        );
-    }
-    if !short(&form.official_title, 1000) || !short(&form.identifier, 200) {
-        return Err("Le titre officiel compte au plus 1 000 caractères, la référence 200.");
-    }
-    let jurisdiction_id =
-        Uuid::parse_str(form.jurisdiction.trim()).map_err(|_| "Choisissez la juridiction.")?;
-    let legal_form = LegalForm::parse(&form.legal_form).ok_or("Choisissez la forme juridique.")?;
-    let status = RegulationStatus::parse(&form.status).ok_or("Choisissez le statut.")?;
-    let adopted_on = match form.adopted_on.trim() {
-        "" => None,
-        typed => Some(
-            Date::parse(typed, format_description!("[year]-[month]-[day]"))
-                .ok()
-                .filter(|d| (1900..=2200).contains(&d.year()))
-                .ok_or("La date d’adoption s’écrit AAAA-MM-JJ.")?,
-        ),
-    };
-    let official_url = web_address(&form.official_url)
-        .ok_or("Le lien officiel doit être une adresse web complète (https://…).")?;
-    let legislature_url = web_address(&form.legislature_url)
-        .ok_or("Le lien du parlement doit être une adresse web complète (https://…).")?;
-    if web_address(&form.change_source).is_none() {
-        return Err("La source du changement doit être une adresse web complète (https://…).");
-    }
-    if form.summary.chars().count() > 20_000 || form.summary.contains('\0') {
-        return Err("Le résumé compte au plus 20 000 caractères.");
-    }
-    if !short(&form.change_note, 500) {
-        return Err("L’explication du changement compte au plus 500 caractères.");
-    }
-    Ok(Fields {
-        name,
-        short_name: form.short_name.trim(),
-        official_title: form.official_title.trim(),
-        identifier: form.identifier.trim(),
-        jurisdiction_id,
-        legal_form,
-        status,
-        adopted_on,
-        official_url,
-        legislature_url,
-        summary_markdown: &form.summary,
-        summary_html: "",
-    })
 }
 
 /// The page again, 422, holding what was typed.
