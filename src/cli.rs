@@ -70,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Manage media files.
     Media {
         #[command(subcommand)]
@@ -99,6 +104,38 @@ fn parse_age(s: &str) -> Result<std::time::Duration, String> {
     }
     crate::config::parse_duration(s)
         .ok_or_else(|| "expected a duration such as 90s, 30m, 2h or 1d".to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token for an account and print it (once: only its hash is kept).
+    Create {
+        /// The account's e-mail address.
+        #[arg(long)]
+        user: String,
+        /// What will use it (shown in lists and in the audit log).
+        #[arg(long, default_value = "vigie token create")]
+        name: String,
+        /// content:read, articles:write, articles:publish, media:write or webhooks:manage;
+        /// repeat for several. Each must be allowed by the account's role.
+        #[arg(long = "scope", required = true, value_parser = parse_scope)]
+        scopes: Vec<crate::domain::token::Scope>,
+        /// How long it lives: 30d, 12w, 6m, 1y (at most a year).
+        #[arg(long, value_parser = parse_lifetime)]
+        expires: i64,
+    },
+}
+
+fn parse_scope(s: &str) -> Result<crate::domain::token::Scope, String> {
+    crate::domain::token::Scope::parse(s).ok_or_else(|| {
+        "expected content:read, articles:write, articles:publish, media:write or webhooks:manage"
+            .to_owned()
+    })
+}
+
+fn parse_lifetime(s: &str) -> Result<i64, String> {
+    crate::domain::token::parse_lifetime(s)
+        .ok_or_else(|| "expected a lifetime from 1d to 1y, such as 30d, 12w, 6m or 1y".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,6 +175,15 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             generated
         }
         Command::Export { output } => export(config, output).await,
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    user,
+                    name,
+                    scopes,
+                    expires,
+                },
+        } => create_token(config, &user, &name, &scopes, expires).await,
         Command::Import {
             path,
             skip_bad,
@@ -318,6 +364,53 @@ async fn create_user(config: Config, email: &str, name: &str, role: Role) -> any
     db.close().await;
     let id = created?;
     println!("created {role} {} ({id})", email.as_str());
+    Ok(())
+}
+
+/// `vigie token create`: the token goes to standard output, and nowhere else.
+async fn create_token(
+    config: Config,
+    email: &str,
+    name: &str,
+    scopes: &[crate::domain::token::Scope],
+    days: i64,
+) -> anyhow::Result<()> {
+    use crate::store::tokens;
+    let name = DisplayName::parse(name).context("--name")?;
+    let new =
+        crate::domain::token::generate().context("the system's random source cannot be read")?;
+    let db = Database::open_beside_server(&config).await?;
+    let created = async {
+        let mut tx = db.pool.begin().await?;
+        let Some((user, role, disabled)) = tokens::owner_by_email(&mut tx, email).await? else {
+            anyhow::bail!("no account has the e-mail address {email}");
+        };
+        if disabled {
+            anyhow::bail!("the account {email} is disabled");
+        }
+        if let Some(scope) = scopes.iter().find(|s| !s.allowed_for(role)) {
+            anyhow::bail!("an account with the role {role} may not hold {scope}");
+        }
+        let id = tokens::create(
+            &mut tx,
+            user,
+            name.as_str(),
+            &new.hash,
+            &new.hint,
+            scopes,
+            days,
+            None,
+        )
+        .await?;
+        web::auth::record_token_creation(&mut tx, None, id, name.as_str(), scopes, days).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await;
+    db.close().await;
+    let id = created?;
+    eprintln!("created token {id} for {email}, valid {days} days; it is shown once:");
+    println!("{}", new.secret);
     Ok(())
 }
 

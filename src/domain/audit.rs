@@ -57,6 +57,9 @@ pub enum AuditAction {
     RegulationMilestone,
     JurisdictionCreate,
     JurisdictionUpdate,
+    /// An API token made (by its owner, or by an admin at the command line).
+    TokenCreate,
+    TokenRevoke,
 }
 
 impl AuditAction {
@@ -104,6 +107,8 @@ impl AuditAction {
         Self::RegulationMilestone,
         Self::JurisdictionCreate,
         Self::JurisdictionUpdate,
+        Self::TokenCreate,
+        Self::TokenRevoke,
     ];
 
     /// The name stored in the log.
@@ -152,6 +157,8 @@ impl AuditAction {
             Self::RegulationMilestone => "regulation.milestone",
             Self::JurisdictionCreate => "jurisdiction.create",
             Self::JurisdictionUpdate => "jurisdiction.update",
+            Self::TokenCreate => "token.create",
+            Self::TokenRevoke => "token.revoke",
         }
     }
 
@@ -205,6 +212,8 @@ impl AuditAction {
             Self::RegulationMilestone => "échéance modifiée",
             Self::JurisdictionCreate => "juridiction créée",
             Self::JurisdictionUpdate => "juridiction modifiée",
+            Self::TokenCreate => "jeton d’API créé",
+            Self::TokenRevoke => "jeton d’API révoqué",
         }
     }
 
@@ -249,6 +258,7 @@ impl AuditAction {
             | Self::RegulationDelete
             | Self::RegulationMilestone => "regulation",
             Self::JurisdictionCreate | Self::JurisdictionUpdate => "jurisdiction",
+            Self::TokenCreate | Self::TokenRevoke => "token",
         }
     }
 }

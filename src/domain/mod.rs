@@ -16,6 +16,7 @@ mod slug;
 mod status;
 pub mod text;
 pub mod throttle;
+pub mod token;
 pub mod totp;
 pub mod typography;
 pub mod zone;

@@ -46,6 +46,8 @@ pub struct Entry {
     /// when the event was recorded if it is gone and the event kept it.
     pub target_name: Option<String>,
     pub details: serde_json::Value,
+    /// The API token it was done with, by its name.
+    pub token_name: Option<String>,
 }
 
 /// Which events the log shows.
@@ -75,7 +77,7 @@ pub async fn list(
         select e.id, e.at, e.actor_id, u.display_name as "actor_name?", u.email as "actor_email?",
                e.action as "action: AuditAction", e.target_type, e.target_id,
                coalesce(a.title, t.name, tu.display_name, e.details->>'title', e.details->>'name') as "target_name?",
-               e.details
+               e.details, e.token_name
         from audit_event e left join app_user u on u.id = e.actor_id
         -- A target id that is not a uuid (an old or hand-made event) names nothing.
         left join article a on a.id = case when e.target_type = 'article' and e.target_id ~ '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then e.target_id::uuid end

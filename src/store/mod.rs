@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod setup;
 pub mod tags;
 pub mod throttle;
+pub mod tokens;
 pub mod two_factor;
 pub mod users;
 

@@ -329,3 +329,32 @@ pub async fn delete(
         .await?;
     Ok(None)
 }
+
+/// The tags with these slugs: `(slug, id)`, for those that exist.
+pub async fn ids_by_slug(
+    pool: &PgPool,
+    slugs: &[String],
+) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
+    let rows = sqlx::query!("select slug, id from tag where slug = any($1)", slugs)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.slug, r.id)).collect())
+}
+
+/// The tags `ids` as shown next to an article, in that order (a missing one left out).
+pub async fn refs(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<Vec<super::TagRef>, sqlx::Error> {
+    sqlx::query_as!(
+        super::TagRef,
+        r#"
+        select t.slug, t.name, t.kind as "kind: TagKind"
+        from unnest($1::uuid[]) with ordinality as x(id, n) join tag t on t.id = x.id
+        order by x.n
+        "#,
+        ids
+    )
+    .fetch_all(conn)
+    .await
+}

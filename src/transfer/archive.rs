@@ -288,6 +288,9 @@ pub struct AuditEvent {
     pub details: serde_json::Value,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// The API token it was done with, by name (tokens themselves never leave the site).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_name: Option<String>,
 }
 
 /// The sections of an export, in the order they must come: each one's records may point at

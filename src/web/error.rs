@@ -169,6 +169,7 @@ pub async fn render_error_pages(
     req: Request,
     next: Next,
 ) -> Response {
+    let api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
@@ -176,9 +177,24 @@ pub async fn render_error_pages(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+        .is_some_and(|ct| {
+            ct.starts_with("text/html")
+                || ct.starts_with("application/json")
+                || ct.starts_with("application/problem+json")
+        });
     if !is_error || already_a_page || response.extensions().get::<Verbatim>().is_some() {
         return response;
+    }
+    // The API's programs get a problem detail, whatever answered (a body too large, a time
+    // limit): never the site's HTML page.
+    if api {
+        let mut problem = super::api::problem(status);
+        for name in [header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+            if let Some(value) = response.headers().get(&name) {
+                problem.headers_mut().insert(name, value.clone());
+            }
+        }
+        return problem;
     }
     let marker = response.extensions().get::<ErrorPage>().cloned();
     let words = state.words();

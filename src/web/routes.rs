@@ -36,7 +36,8 @@ macro_rules! entries {
 }
 
 fn table() -> Vec<Entry> {
-    use Access::{Needs, Open, Public, Visitor};
+    use crate::domain::token::Scope::{ArticlesPublish, ArticlesWrite, ContentRead};
+    use Access::{Bearer, Needs, Open, Public, Visitor};
     use Permission::{
         DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers, ReadAudit,
         Review, UseEditor,
@@ -68,12 +69,21 @@ fn table() -> Vec<Entry> {
         GET "/security" Public => public::security_policy,
         // The content API, read-only JSON (any origin may read it).
         GET "/api/v1/articles" Public => api::list_articles,
-        GET "/api/v1/articles/{slug}" Public => api::article,
+        GET "/api/v1/articles/{article}" Public => api::article,
         GET "/api/v1/tags" Public => api::list_tags,
         GET "/api/v1/authors" Public => api::list_authors,
         GET "/api/v1/regulations" Public => api::list_regulations,
         GET "/api/v1/regulations/{slug}" Public => api::regulation,
         GET "/api/v1/openapi.json" Public => api::openapi,
+        // The write API: a bearer token with the scope, within its owner's role.
+        POST "/api/v1/articles" Bearer(ArticlesWrite) => api::create,
+        PATCH "/api/v1/articles/{article}" Bearer(ArticlesWrite) => api::update,
+        POST "/api/v1/articles/{article}/submit" Bearer(ArticlesWrite) => api::submit,
+        POST "/api/v1/articles/{article}/publish" Bearer(ArticlesPublish) => api::publish,
+        POST "/api/v1/articles/{article}/schedule" Bearer(ArticlesPublish) => api::schedule,
+        POST "/api/v1/articles/{article}/unpublish" Bearer(ArticlesPublish) => api::unpublish,
+        POST "/api/v1/articles/{article}/corrections" Bearer(ArticlesWrite) => api::add_correction,
+        GET "/api/v1/desk/articles/{article}" Bearer(ContentRead) => api::desk,
         GET "/api/{*rest}" Public => api::not_found,
         // Media files: cached for ever by their hashed names, never through the render cache.
         GET "/media/{file}" Open => public::media_file,
@@ -109,6 +119,9 @@ fn table() -> Vec<Entry> {
         POST "/account/two-factor/codes" Needs(ManageOwnAccount) => auth::new_recovery_codes,
         POST "/account/two-factor/remove" Needs(ManageOwnAccount) => auth::remove_two_factor,
         POST "/account/sessions/{id}/end" Needs(ManageOwnAccount) => auth::end_session,
+        GET "/account/tokens" Needs(ManageOwnAccount) => auth::tokens_page,
+        POST "/account/tokens" Needs(ManageOwnAccount) => auth::create_token,
+        POST "/account/tokens/{id}/revoke" Needs(ManageOwnAccount) => auth::revoke_token,
         // The editor; which article a user may see or change is checked per article.
         GET "/editor" Needs(UseEditor) => editor::list,
         GET "/editor/new" Needs(UseEditor) => editor::new,
@@ -174,6 +187,8 @@ fn table() -> Vec<Entry> {
         POST "/admin/users/{id}/enable" Needs(ManageUsers) => admin::users::enable,
         POST "/admin/users/{id}/reset" Needs(ManageUsers) => admin::users::reset,
         POST "/admin/users/{id}/two-factor/reset" Needs(ManageUsers) => auth::reset_two_factor,
+        GET "/admin/tokens" Needs(ManageUsers) => auth::all_tokens,
+        POST "/admin/tokens/{id}/revoke" Needs(ManageUsers) => auth::revoke_any_token,
     ]
 }
 

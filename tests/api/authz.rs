@@ -614,6 +614,109 @@ fn matrix() -> Vec<Case> {
             &[],
             [SignIn, Status(303), Status(303), Status(303), SignIn],
         ),
+        // API tokens: one's own (another person's is not found); everyone's for admins.
+        case(
+            "GET",
+            "/account/tokens",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/account/tokens",
+            "",
+            &[
+                ("name", "Matrice"),
+                ("days", "7"),
+                ("scopes", "content:read"),
+            ],
+            [SignIn, Status(201), Status(201), Status(201), SignIn],
+        ),
+        Case {
+            fixture: "token",
+            ..case(
+                "POST",
+                "/account/tokens/{id}/revoke",
+                "",
+                &[],
+                [SignIn, Status(404), Status(404), Status(404), SignIn],
+            )
+        },
+        case(
+            "GET",
+            "/admin/tokens",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        Case {
+            fixture: "token",
+            ..case(
+                "POST",
+                "/admin/tokens/{id}/revoke",
+                "",
+                &[],
+                [
+                    SignIn,
+                    Status(403),
+                    Status(403),
+                    To("/admin/tokens?revoked=1"),
+                    SignIn,
+                ],
+            )
+        },
+        // The write API: a session cookie never opens it, whoever it is.
+        case("POST", "/api/v1/articles", "", &[], [Status(401); 5]),
+        case(
+            "PATCH",
+            "/api/v1/articles/{article}",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "POST",
+            "/api/v1/articles/{article}/submit",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "POST",
+            "/api/v1/articles/{article}/publish",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "POST",
+            "/api/v1/articles/{article}/schedule",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "POST",
+            "/api/v1/articles/{article}/unpublish",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "POST",
+            "/api/v1/articles/{article}/corrections",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
+        case(
+            "GET",
+            "/api/v1/desk/articles/{article}",
+            "",
+            &[],
+            [Status(401); 5],
+        ),
         case(
             "GET",
             "/admin/regulations",
@@ -776,7 +879,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/.well-known/tdmrep.json"),
     ("GET", "/security"),
     ("GET", "/api/v1/articles"),
-    ("GET", "/api/v1/articles/{slug}"),
+    ("GET", "/api/v1/articles/{article}"),
     ("GET", "/api/v1/tags"),
     ("GET", "/api/v1/authors"),
     ("GET", "/api/v1/regulations"),
@@ -954,6 +1057,18 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
         .unwrap();
         return (id, 0);
     }
+    if status == "token" {
+        // A token of the other journalist.
+        let id = sqlx::query_scalar(
+            "insert into api_token (user_id, name, hash, hint, scopes, expires_at)
+             values ($1, 'Matrice', sha256(gen_random_uuid()::text::bytea), 'vigie_pat_abcd…', '{content:read}', now() + interval '1 day') returning id",
+        )
+        .bind(author.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (id, 0);
+    }
     if status == "no-jurisdiction" {
         // Made again by each request.
         sqlx::query("delete from jurisdiction where name = 'Matrice'")
@@ -1029,6 +1144,20 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             };
             let page = if case.method == "GET" {
                 browser.get(&path).await
+            } else if case.method != "POST" {
+                // The write API's other methods: no form, nothing but the cookie.
+                let method = reqwest::Method::from_bytes(case.method.as_bytes()).unwrap();
+                let response = browser
+                    .client
+                    .request(method, format!("{}{path}", app.base_url()))
+                    .send()
+                    .await
+                    .unwrap();
+                crate::helpers::Page {
+                    status: response.status(),
+                    headers: response.headers().clone(),
+                    body: response.text().await.unwrap_or_default(),
+                }
             } else {
                 let mut fields = case.fields.to_vec();
                 if let Some(token) = &token {
@@ -1167,8 +1296,14 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
                     .await,
             ));
         }
+        // The write API takes no cookie at all: a forged request is just unauthenticated.
+        let refused = if case.path.starts_with("/api/") {
+            401
+        } else {
+            403
+        };
         for (how, page) in &attempts {
-            if page.status != 403 {
+            if page.status != refused {
                 failures.push(format!("POST {} {how}: {}", case.path, page.status));
             }
         }

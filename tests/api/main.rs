@@ -47,4 +47,5 @@ mod two_factor;
 mod users;
 mod validators;
 mod visibility;
+mod write_api;
 mod xss;

@@ -262,7 +262,7 @@ async fn nothing_unpublished_is_on_any_public_route() {
             404,
         ),
         (
-            "/api/v1/articles/{slug}",
+            "/api/v1/articles/{article}",
             format!("/api/v1/articles/{shown}"),
             200,
         ),
@@ -290,7 +290,7 @@ async fn nothing_unpublished_is_on_any_public_route() {
         };
         lists.push(("/articles/{slug}", format!("/articles/{}", h.slug), own));
         lists.push((
-            "/api/v1/articles/{slug}",
+            "/api/v1/articles/{article}",
             format!("/api/v1/articles/{}", h.slug),
             own,
         ));

@@ -384,3 +384,20 @@ pub async fn noticed(conn: &mut PgConnection, id: Uuid) -> Result<Option<Noticed
     .fetch_optional(conn)
     .await
 }
+
+/// The articles named by `keys` (each an id or a current slug): `(key, id)`, for those that
+/// exist.
+pub async fn resolve(pool: &PgPool, keys: &[String]) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select k.key as "key!", a.id
+        from unnest($1::text[]) as k(key)
+        join article a on a.slug = k.key
+            or (k.key ~ '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' and a.id = k.key::uuid)
+        "#,
+        keys
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.id)).collect())
+}

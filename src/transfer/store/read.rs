@@ -401,7 +401,7 @@ pub async fn audit(conn: &mut PgConnection, after: i64) -> Result<Vec<AuditEvent
     sqlx::query_as!(
         AuditEvent,
         r#"
-        select id, actor_id, action, target_type, target_id, details, at
+        select id, actor_id, action, target_type, target_id, details, at, token_name
         from audit_event where id > $1 order by id limit $2
         "#,
         after,

@@ -254,8 +254,8 @@ pub async fn insert_media(
 pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
-        insert into audit_event (id, actor_id, action, target_type, target_id, details, at)
-        overriding system value values ($1, $2, $3, $4, $5, $6, $7)
+        insert into audit_event (id, actor_id, action, target_type, target_id, details, at, token_name)
+        overriding system value values ($1, $2, $3, $4, $5, $6, $7, $8)
         "#,
         e.id,
         e.actor_id,
@@ -263,7 +263,8 @@ pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(),
         e.target_type,
         e.target_id,
         e.details,
-        e.at
+        e.at,
+        e.token_name
     )
     .execute(conn)
     .await?;

@@ -210,6 +210,16 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             false,
             format!(" « {} »", text("name")),
         ),
+        A::TokenCreate => (
+            "a créé le jeton d’API",
+            false,
+            format!(" « {} » ({})", text("name"), text("scopes")),
+        ),
+        A::TokenRevoke => (
+            "a révoqué le jeton d’API",
+            false,
+            format!(" « {} »", text("name")),
+        ),
     };
     (verb.to_owned(), names, tail)
 }
@@ -293,7 +303,10 @@ pub async fn audit(
                     && e.target_name.is_some()
                     && e.action != AuditAction::ArticleDelete)
                     .then(|| format!("/editor/articles/{target_id}")),
-                tail,
+                tail: match &e.token_name {
+                    Some(token) => format!("{tail} (avec le jeton d’API « {token} »)"),
+                    None => tail,
+                },
                 action: e.action.as_str(),
                 actor_email: e.actor_email.clone().unwrap_or_default(),
                 target_id,

@@ -16,16 +16,30 @@ use serde::Deserialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::{IntoParams, OpenApi};
 
+pub mod bearer;
 mod error;
 mod regulations;
 mod wire;
+mod write;
 
 pub use error::ApiError;
+
+/// A problem detail for `status` that no handler wrote (a layer answered: the body was too
+/// large, the request took too long).
+pub fn problem(status: StatusCode) -> Response {
+    let message = match status.as_u16() {
+        413 => "The request body is larger than this server takes.",
+        408 | 503 | 504 => "The server could not answer in time; try again in a few seconds.",
+        _ => "This request cannot be answered.",
+    };
+    error::body(status, message.to_owned(), None)
+}
 pub use regulations::{list_regulations, regulation};
 use wire::{
     ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiImage, ApiRelated, ApiTag, ApiTagRef,
     ArticleList, ArticleSummary, AuthorList, ErrorBody, TagList,
 };
+pub use write::{add_correction, create, desk, publish, schedule, submit, unpublish, update};
 
 use crate::domain::{Lang, Slug};
 use crate::media::picture;
@@ -53,14 +67,40 @@ const MAX_LIMIT: u32 = 100;
         list_tags,
         list_authors,
         regulations::list_regulations,
-        regulations::regulation
+        regulations::regulation,
+        write::create,
+        write::update,
+        write::desk,
+        write::submit,
+        write::publish,
+        write::schedule,
+        write::unpublish,
+        write::add_correction
     ),
+    modifiers(&TokenScheme),
     tags(
         (name = "content", description = "What readers see"),
-        (name = "regulations", description = "The regulation tracker: status, milestones, history")
+        (name = "regulations", description = "The regulation tracker: status, milestones, history"),
+        (name = "write", description = "Writing with an API token (`Authorization: Bearer vigie_pat_…`): \
+            articles created, changed and moved through review and publication as in the editor, \
+            within the token's scopes and its owner's role")
     )
 )]
 pub struct ApiDoc;
+
+/// The write routes' security: a bearer token made on `/account/tokens`.
+struct TokenScheme;
+
+impl utoipa::Modify for TokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 static OPENAPI: LazyLock<String> =
     LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
@@ -110,8 +150,8 @@ pub struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "A page of articles", body = ArticleList),
-        (status = 400, description = "A parameter is not valid", body = ErrorBody),
-        (status = 404, description = "No such tag or author", body = ErrorBody),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such tag or author", body = ErrorBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_articles(
@@ -233,14 +273,14 @@ fn byline(base: &str, slug: String, name: String) -> ApiByline {
 /// An old slug answers `301` to the current one.
 #[utoipa::path(
     get,
-    path = "/api/v1/articles/{slug}",
+    path = "/api/v1/articles/{article}",
     tag = "content",
-    params(("slug" = String, Path, description = "The article's slug")),
+    params(("article" = String, Path, description = "The article's slug")),
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 301, description = "The article moved; `Location` has its current address"),
-        (status = 404, description = "No published article has this slug", body = ErrorBody),
-        (status = 410, description = "Withdrawn by the newsroom", body = ErrorBody),
+        (status = 404, description = "No published article has this slug", body = ErrorBody, content_type = "application/problem+json"),
+        (status = 410, description = "Withdrawn by the newsroom", body = ErrorBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn article(

@@ -180,7 +180,7 @@ fn change(state: &AppState, h: HistoryRow) -> Option<ApiChange> {
     params(("slug" = String, Path, description = "The regulation's slug")),
     responses(
         (status = 200, description = "The regulation", body = ApiRegulation),
-        (status = 404, description = "No public regulation has this slug", body = super::ErrorBody),
+        (status = 404, description = "No public regulation has this slug", body = super::ErrorBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn regulation(

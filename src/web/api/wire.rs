@@ -7,12 +7,25 @@ use utoipa::ToSchema;
 
 use crate::store::TagRef;
 
-/// What every error answer holds.
+/// What every error answer holds: a problem detail (RFC 9457, `application/problem+json`),
+/// with `error` kept from the first version of the API.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ApiError)]
 pub struct ErrorBody {
+    /// `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The status's name (`Not Found`).
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
     /// What went wrong, for a person to read.
+    pub detail: String,
+    /// The same as `detail`.
     pub error: String,
+    /// A form that could not be accepted: what is wrong with each field, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A tag on an article.

@@ -10,6 +10,7 @@ mod login;
 mod password_link;
 mod second_factor;
 mod setup;
+mod tokens;
 mod two_factor;
 
 use std::fmt;
@@ -32,6 +33,11 @@ pub use login::{login, login_page, logout};
 pub use password_link::{password_page, set_password};
 pub use second_factor::{cancel_code, check_code, code_form};
 pub use setup::{setup, setup_page};
+pub(crate) use tokens::record_creation as record_token_creation;
+pub use tokens::{
+    create as create_token, list as tokens_page, list_all as all_tokens,
+    revoke_any as revoke_any_token, revoke_own as revoke_token,
+};
 pub use two_factor::{
     confirm as confirm_two_factor, new_codes as new_recovery_codes, remove as remove_two_factor,
     reset as reset_two_factor, start as start_two_factor,
@@ -53,6 +59,9 @@ pub enum Access {
     Visitor,
     /// Signed-in users whose role grants this permission.
     Needs(Permission),
+    /// Programs with an API token holding this scope, which its owner's role allows (see
+    /// `api::bearer`). A session cookie never opens these.
+    Bearer(crate::domain::token::Scope),
 }
 
 /// The signed-in user making this request.
@@ -187,6 +196,7 @@ pub async fn gate(
         Access::Public | Access::Open => return next.run(req).await,
         Access::Visitor => return no_store(next.run(req).await),
         Access::Needs(permission) => permission,
+        Access::Bearer(scope) => return super::api::bearer::gate(state, scope, req, next).await,
     };
     let (mut parts, body) = req.into_parts();
     let user = match CurrentUser::from_cookie(&parts, &state).await {
@@ -203,7 +213,13 @@ pub async fn gate(
         && parts.method == axum::http::Method::POST
         && !user.recent
     {
-        return no_store(Redirect::to("/account/confirm?next=/admin/users").into_response());
+        let back = if parts.uri.path().starts_with("/admin/tokens") {
+            "/admin/tokens"
+        } else {
+            "/admin/users"
+        };
+        let to = format!("/account/confirm?next={back}");
+        return no_store(Redirect::to(&to).into_response());
     }
     // `VIGIE_REQUIRE_2FA=staff`: editors and admins without a second factor set one up first.
     if state.config.require_two_factor_staff

@@ -4,7 +4,7 @@
 mod actions;
 mod autosave;
 mod conflict;
-mod form;
+pub(in crate::web) mod form;
 mod list;
 mod lookup;
 mod media;
@@ -28,6 +28,7 @@ pub use page::{by_slug, edit, new};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
+pub(in crate::web) use save::{featured_problem, slug_taken};
 pub use upload::{replace as media_replace, upload};
 
 use uuid::Uuid;
@@ -99,7 +100,7 @@ fn standing_name(key: &str) -> &'static str {
 }
 
 /// Where `article` stands now.
-fn standing_of(article: &Editable) -> Standing {
+pub(in crate::web) fn standing_of(article: &Editable) -> Standing {
     Standing::of(
         article.status,
         article.published_at,

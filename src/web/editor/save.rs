@@ -28,7 +28,7 @@ const GONE_FROM_LIBRARY: &str =
 
 /// What keeps the chosen featured image from being used: it is not in the library, or it has
 /// no text alternative (readers who do not see it would get nothing).
-async fn featured_problem(
+pub(in crate::web) async fn featured_problem(
     state: &AppState,
     form: &ArticleForm,
 ) -> Result<Option<&'static str>, AppError> {
@@ -206,7 +206,7 @@ pub(super) async fn already_created(
     }
 }
 
-pub(super) fn slug_taken() -> Errors {
+pub(in crate::web) fn slug_taken() -> Errors {
     Errors {
         slug: Some(
             "Cette adresse est déjà utilisée par un autre article : choisissez-en une autre.",
