@@ -116,6 +116,18 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// `VIGIE_MAIL_FROM`: the sender; unset, `Vigie <noreply@` the site's host `>`.
     pub mail_from: Option<String>,
+    /// `VIGIE_WEBHOOK_ALLOW_PRIVATE=true`: webhooks may go to `http://` and to private, loopback
+    /// and link-local addresses (an in-house receiver, the tests); default `false`: `https://`
+    /// on public addresses only, checked again after each name is resolved.
+    pub webhook_allow_private: bool,
+    /// `VIGIE_WEBHOOK_TIMEOUT`: how long one delivery attempt may take; default 10 s.
+    pub webhook_timeout: Duration,
+    /// `VIGIE_WEBHOOK_RETRY`: the wait after a first failed attempt, four times longer after
+    /// each next one, at most a day; default 15 s.
+    pub webhook_retry: Duration,
+    /// `VIGIE_WEBHOOK_GIVE_UP`: an endpoint failing this long is turned off (its deliveries
+    /// wait for an admin to turn it on again); default 3 days.
+    pub webhook_give_up: Duration,
 }
 
 /// Whether the newsroom reserves text-and-data-mining rights on its content (Article 4 of the
@@ -333,6 +345,19 @@ impl Config {
             Some("staff") => true,
             Some(_) => return Err(invalid("VIGIE_REQUIRE_2FA", "expected none or staff")),
         };
+        let webhook_allow_private = match lookup("VIGIE_WEBHOOK_ALLOW_PRIVATE")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                return Err(invalid(
+                    "VIGIE_WEBHOOK_ALLOW_PRIVATE",
+                    "expected true or false",
+                ));
+            }
+        };
         let smtp_url = match lookup("VIGIE_SMTP_URL") {
             None => None,
             // Plain SMTP only to a relay on this machine: a password or a reset link never
@@ -363,6 +388,10 @@ impl Config {
             tdm,
             ai_crawlers,
             require_two_factor_staff,
+            webhook_allow_private,
+            webhook_timeout: duration("VIGIE_WEBHOOK_TIMEOUT", Duration::from_secs(10))?,
+            webhook_retry: duration("VIGIE_WEBHOOK_RETRY", Duration::from_secs(15))?,
+            webhook_give_up: duration("VIGIE_WEBHOOK_GIVE_UP", Duration::from_secs(3 * 86_400))?,
             timezone: lookup("VIGIE_TIMEZONE").unwrap_or_else(|| "Europe/Paris".to_owned()),
             max_body_bytes,
             session_idle: duration("VIGIE_SESSION_IDLE", Duration::from_secs(2 * 3600))?,

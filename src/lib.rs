@@ -15,3 +15,4 @@ pub mod seed;
 pub mod store;
 pub mod transfer;
 pub mod web;
+pub mod webhooks;

@@ -60,6 +60,14 @@ pub enum AuditAction {
     /// An API token made (by its owner, or by an admin at the command line).
     TokenCreate,
     TokenRevoke,
+    WebhookCreate,
+    WebhookUpdate,
+    WebhookDelete,
+    /// Turned off: by an admin, or by Vigie when it failed too long or was told 410.
+    WebhookDisable,
+    WebhookEnable,
+    /// A new signing secret (the previous one signs on for a grace period).
+    WebhookRotate,
 }
 
 impl AuditAction {
@@ -109,6 +117,12 @@ impl AuditAction {
         Self::JurisdictionUpdate,
         Self::TokenCreate,
         Self::TokenRevoke,
+        Self::WebhookCreate,
+        Self::WebhookUpdate,
+        Self::WebhookDelete,
+        Self::WebhookDisable,
+        Self::WebhookEnable,
+        Self::WebhookRotate,
     ];
 
     /// The name stored in the log.
@@ -159,6 +173,12 @@ impl AuditAction {
             Self::JurisdictionUpdate => "jurisdiction.update",
             Self::TokenCreate => "token.create",
             Self::TokenRevoke => "token.revoke",
+            Self::WebhookCreate => "webhook.create",
+            Self::WebhookUpdate => "webhook.update",
+            Self::WebhookDelete => "webhook.delete",
+            Self::WebhookDisable => "webhook.disable",
+            Self::WebhookEnable => "webhook.enable",
+            Self::WebhookRotate => "webhook.rotate",
         }
     }
 
@@ -214,6 +234,12 @@ impl AuditAction {
             Self::JurisdictionUpdate => "juridiction modifiée",
             Self::TokenCreate => "jeton d’API créé",
             Self::TokenRevoke => "jeton d’API révoqué",
+            Self::WebhookCreate => "webhook créé",
+            Self::WebhookUpdate => "webhook modifié",
+            Self::WebhookDelete => "webhook supprimé",
+            Self::WebhookDisable => "webhook désactivé",
+            Self::WebhookEnable => "webhook réactivé",
+            Self::WebhookRotate => "secret de webhook renouvelé",
         }
     }
 
@@ -259,6 +285,12 @@ impl AuditAction {
             | Self::RegulationMilestone => "regulation",
             Self::JurisdictionCreate | Self::JurisdictionUpdate => "jurisdiction",
             Self::TokenCreate | Self::TokenRevoke => "token",
+            Self::WebhookCreate
+            | Self::WebhookUpdate
+            | Self::WebhookDelete
+            | Self::WebhookDisable
+            | Self::WebhookEnable
+            | Self::WebhookRotate => "webhook",
         }
     }
 }

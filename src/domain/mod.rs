@@ -19,6 +19,7 @@ pub mod throttle;
 pub mod token;
 pub mod totp;
 pub mod typography;
+pub mod webhook;
 pub mod zone;
 
 pub use audit::AuditAction;

@@ -39,6 +39,8 @@ pub enum Permission {
     ManageRegulations,
     /// Delete a regulation record with its history.
     DeleteRegulation,
+    /// Subscribe, change and remove webhooks, and read their delivery logs (admins).
+    ManageWebhooks,
 }
 
 /// The roles table of the design, object-level rules included.
@@ -55,7 +57,7 @@ pub fn may(role: Role, permission: Permission) -> bool {
         }
         AddCorrection | Review | ManageRegulations => editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
-        ManageTags | ManageUsers | ReadAudit | DeleteRegulation => admin,
+        ManageTags | ManageUsers | ReadAudit | DeleteRegulation | ManageWebhooks => admin,
     }
 }
 

@@ -18,6 +18,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod two_factor;
 pub mod users;
+pub mod webhooks;
 
 use serde::Deserialize;
 

@@ -126,6 +126,8 @@ pub struct Bearer {
     pub token_name: String,
     pub user_id: Uuid,
     pub role: Role,
+    /// Whether the owner signs in with a second factor.
+    pub two_factor: bool,
     /// What it was given (what it may do is these that the role allows: see
     /// `domain::token::effective`).
     pub scopes: Vec<String>,
@@ -144,7 +146,9 @@ pub async fn authenticate(
         r#"
         with found as (
             select t.id, t.name, t.user_id, u.role, t.scopes,
-                   t.last_used_at, t.last_used_address
+                   t.last_used_at, t.last_used_address,
+                   exists (select 1 from user_totp z
+                           where z.user_id = u.id and z.confirmed_at is not null) as two_factor
             from api_token t join app_user u on u.id = t.user_id
             where t.hash = $1 and t.revoked_at is null and t.expires_at > now()
               and u.disabled_at is null
@@ -155,7 +159,8 @@ pub async fn authenticate(
               and (f.last_used_at is null or f.last_used_at < now() - interval '1 minute'
                    or f.last_used_address is distinct from $2)
         )
-        select id as token_id, name as token_name, user_id, role as "role: Role", scopes
+        select id as token_id, name as token_name, user_id, role as "role: Role",
+               two_factor as "two_factor!", scopes
         from found
         "#,
         hash.as_slice(),

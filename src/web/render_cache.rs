@@ -113,10 +113,18 @@ pub struct RenderCache {
     /// The background worker's bell, rung when a job is added anywhere (the listener hears
     /// `vigie_jobs`). Owned by the server's state: the worker ends with it.
     jobs: std::sync::Weak<Notify>,
+    /// The webhook deliverer's bell, rung when a delivery is written anywhere (`vigie_jobs`
+    /// with `webhook`).
+    webhooks: std::sync::Weak<Notify>,
 }
 
 impl RenderCache {
-    pub fn new(enabled: bool, max_bytes: u64, jobs: std::sync::Weak<Notify>) -> Self {
+    pub fn new(
+        enabled: bool,
+        max_bytes: u64,
+        jobs: std::sync::Weak<Notify>,
+        webhooks: std::sync::Weak<Notify>,
+    ) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &String, value: &Arc<Cached>| {
@@ -134,6 +142,7 @@ impl RenderCache {
             clock: AtomicI64::new(0),
             waiting: Mutex::new(HashMap::new()),
             jobs,
+            webhooks,
         }
     }
 
@@ -310,7 +319,12 @@ impl RenderCache {
                 tokio::select! {
                     received = listener.try_recv() => match received {
                         Ok(Some(notification)) if notification.channel() == JOBS_CHANNEL => {
-                            if let Some(bell) = self.jobs.upgrade() {
+                            let bell = if notification.payload() == "webhook" {
+                                &self.webhooks
+                            } else {
+                                &self.jobs
+                            };
+                            if let Some(bell) = bell.upgrade() {
                                 bell.notify_one();
                             }
                             continue;
@@ -356,7 +370,12 @@ mod tests {
     use super::*;
 
     fn online(max_bytes: u64) -> RenderCache {
-        let cache = RenderCache::new(true, max_bytes, std::sync::Weak::new());
+        let cache = RenderCache::new(
+            true,
+            max_bytes,
+            std::sync::Weak::new(),
+            std::sync::Weak::new(),
+        );
         cache.online.store(true, Ordering::Release);
         cache
     }

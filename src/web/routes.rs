@@ -39,8 +39,8 @@ fn table() -> Vec<Entry> {
     use crate::domain::token::Scope::{ArticlesPublish, ArticlesWrite, ContentRead};
     use Access::{Bearer, Needs, Open, Public, Visitor};
     use Permission::{
-        DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers, ReadAudit,
-        Review, UseEditor,
+        DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers,
+        ManageWebhooks, ReadAudit, Review, UseEditor,
     };
     entries![
         // Readers.
@@ -82,7 +82,7 @@ fn table() -> Vec<Entry> {
         POST "/api/v1/articles/{article}/publish" Bearer(ArticlesPublish) => api::publish,
         POST "/api/v1/articles/{article}/schedule" Bearer(ArticlesPublish) => api::schedule,
         POST "/api/v1/articles/{article}/unpublish" Bearer(ArticlesPublish) => api::unpublish,
-        POST "/api/v1/articles/{article}/corrections" Bearer(ArticlesWrite) => api::add_correction,
+        POST "/api/v1/articles/{article}/corrections" Bearer(ArticlesPublish) => api::add_correction,
         GET "/api/v1/desk/articles/{article}" Bearer(ContentRead) => api::desk,
         GET "/api/{*rest}" Public => api::not_found,
         // Media files: cached for ever by their hashed names, never through the render cache.
@@ -188,6 +188,16 @@ fn table() -> Vec<Entry> {
         POST "/admin/users/{id}/reset" Needs(ManageUsers) => admin::users::reset,
         POST "/admin/users/{id}/two-factor/reset" Needs(ManageUsers) => auth::reset_two_factor,
         GET "/admin/tokens" Needs(ManageUsers) => auth::all_tokens,
+        GET "/admin/webhooks" Needs(ManageWebhooks) => admin::webhooks::list,
+        POST "/admin/webhooks" Needs(ManageWebhooks) => admin::webhooks::create,
+        GET "/admin/webhooks/{id}" Needs(ManageWebhooks) => admin::webhooks::show,
+        POST "/admin/webhooks/{id}" Needs(ManageWebhooks) => admin::webhooks::update,
+        POST "/admin/webhooks/{id}/test" Needs(ManageWebhooks) => admin::webhooks::test,
+        POST "/admin/webhooks/{id}/rotate" Needs(ManageWebhooks) => admin::webhooks::rotate,
+        POST "/admin/webhooks/{id}/enable" Needs(ManageWebhooks) => admin::webhooks::enable,
+        POST "/admin/webhooks/{id}/disable" Needs(ManageWebhooks) => admin::webhooks::disable,
+        POST "/admin/webhooks/{id}/delete" Needs(ManageWebhooks) => admin::webhooks::delete,
+        POST "/admin/webhooks/{id}/deliveries/{delivery}/again" Needs(ManageWebhooks) => admin::webhooks::send_again,
         POST "/admin/tokens/{id}/revoke" Needs(ManageUsers) => auth::revoke_any_token,
     ]
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) images: Arc<Semaphore>,
     /// The background worker's bell; the worker ends when the last state is dropped.
     jobs: Arc<tokio::sync::Notify>,
+    /// The webhook deliverer's bell; it too ends with the last state.
+    webhooks: Arc<tokio::sync::Notify>,
     /// Set when an SMTP server is (`VIGIE_SMTP_URL`): mail is queued only then.
     pub mailer: Option<crate::mail::Mailer>,
 }
@@ -50,10 +52,12 @@ impl AppState {
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
         let jobs = Arc::new(tokio::sync::Notify::new());
+        let webhooks = Arc::new(tokio::sync::Notify::new());
         let cache = Arc::new(render_cache::RenderCache::new(
             config.render_cache,
             config.render_cache_bytes,
             Arc::downgrade(&jobs),
+            Arc::downgrade(&webhooks),
         ));
         tokio::spawn(Arc::clone(&cache).listen(pool.clone(), config.timezone.clone()));
         let media = crate::media::MediaStore::open(&config.media)?;
@@ -69,15 +73,29 @@ impl AppState {
             media_max_bytes: config.media_max_bytes,
         };
         tokio::spawn(worker.run(Arc::downgrade(&jobs)));
+        let config = Arc::new(config);
+        let rules = crate::webhooks::Rules {
+            allow_private: config.webhook_allow_private,
+            timeout: config.webhook_timeout,
+            retry: config.webhook_retry,
+            give_up: config.webhook_give_up,
+        };
+        let payloads = super::api::events::ApiPayloads {
+            pool: pool.clone(),
+            config: Arc::clone(&config),
+        };
+        let deliverer = crate::webhooks::Deliverer::new(pool.clone(), rules, Arc::new(payloads))?;
+        tokio::spawn(deliverer.run(Arc::downgrade(&webhooks)));
         Ok(Self {
             mailer,
             jobs,
+            webhooks,
             media,
             images,
             cache,
             pool,
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
-            config: Arc::new(config),
+            config,
             hashing: Arc::new(Semaphore::new(cores)),
             rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
@@ -90,13 +108,14 @@ impl AppState {
         self.jobs.notify_one();
     }
 
+    /// Wakes this instance's webhook deliverer at once (a delivery was just committed here).
+    pub fn delivery_added(&self) {
+        self.webhooks.notify_one();
+    }
+
     /// Where readers fetch media files: `VIGIE_MEDIA_BASE_URL`, or this site's `/media`.
     pub fn media_base(&self) -> String {
-        match &self.config.media_base_url {
-            Some(base) if base.starts_with('/') => format!("{}{base}", self.config.base_url),
-            Some(base) => base.clone(),
-            None => format!("{}/media", self.config.base_url),
-        }
+        media_base(&self.config)
     }
 
     /// The library images `ids`, as pages show them (those whose renditions are made).
@@ -208,6 +227,15 @@ impl AppState {
     /// Returns once the content listener is connected.
     pub async fn content_listener(&self) {
         self.cache.connected().await;
+    }
+}
+
+/// Where readers fetch media files: `VIGIE_MEDIA_BASE_URL`, or this site's `/media`.
+pub(crate) fn media_base(config: &Config) -> String {
+    match &config.media_base_url {
+        Some(base) if base.starts_with('/') => format!("{}{base}", config.base_url),
+        Some(base) => base.clone(),
+        None => format!("{}/media", config.base_url),
     }
 }
 

@@ -666,6 +666,107 @@ fn matrix() -> Vec<Case> {
                 ],
             )
         },
+        // Webhooks: admins.
+        case(
+            "GET",
+            "/admin/webhooks",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/admin/webhooks",
+            "",
+            &[
+                ("url", "https://hooks.example.org/vigie"),
+                ("events", "article.published"),
+            ],
+            [SignIn, Status(403), Status(403), Status(303), SignIn],
+        ),
+        Case {
+            fixture: "webhook",
+            ..case(
+                "GET",
+                "/admin/webhooks/{id}",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(200), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}",
+                "",
+                &[
+                    ("url", "https://hooks.example.org/vigie"),
+                    ("events", "article.published"),
+                ],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/test",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/rotate",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/enable",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/disable",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/delete",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
+        Case {
+            fixture: "webhook",
+            ..case(
+                "POST",
+                "/admin/webhooks/{id}/deliveries/{delivery}/again",
+                "",
+                &[],
+                [SignIn, Status(403), Status(403), Status(303), SignIn],
+            )
+        },
         // The write API: a session cookie never opens it, whoever it is.
         case("POST", "/api/v1/articles", "", &[], [Status(401); 5]),
         case(
@@ -1057,6 +1158,26 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
         .unwrap();
         return (id, 0);
     }
+    if status == "webhook" {
+        // An endpoint with one delivery (its id stands for `{delivery}`).
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "insert into webhook_endpoint (url, events, secret, enabled)
+             values ('https://hooks.example.org/matrice', '{article.published}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', false) returning id",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let delivery: i64 = sqlx::query_scalar(
+            "with ev as (insert into webhook_event (type, subject) values ('article.published', '{}') returning id)
+             insert into webhook_delivery (endpoint_id, event_id, due_at, next_attempt_at)
+             select $1, id, now(), now() from ev returning id",
+        )
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (id, delivery);
+    }
     if status == "token" {
         // A token of the other journalist.
         let id = sqlx::query_scalar(
@@ -1126,7 +1247,8 @@ async fn every_route_answers_each_kind_of_visitor_as_the_roles_table_says() {
             let (article, revision) = theirs(&app, case.fixture).await;
             let mut path = format!("{}{}", case.path, case.query)
                 .replace("{id}", &fixture_id(case.fixture, article, revision))
-                .replace("{rev}", &revision.to_string());
+                .replace("{rev}", &revision.to_string())
+                .replace("{delivery}", &revision.to_string());
             if path.contains("{slug}") {
                 let slug: String = sqlx::query_scalar("select slug from article where id = $1")
                     .bind(article)
@@ -1215,6 +1337,9 @@ async fn fingerprint(app: &TestApp) -> String {
         "regulation",
         "regulation_milestone",
         "regulation_change",
+        "api_token",
+        "webhook_endpoint",
+        "webhook_delivery",
     ] {
         let sql = format!(
             "select coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from {table} t"
@@ -1257,7 +1382,8 @@ async fn every_state_changing_route_refuses_forged_requests_and_writes_nothing()
         let (article, revision) = theirs(&app, case.fixture).await;
         let path = format!("{}{}", case.path, case.query)
             .replace("{id}", &fixture_id(case.fixture, article, revision))
-            .replace("{rev}", &revision.to_string());
+            .replace("{rev}", &revision.to_string())
+            .replace("{delivery}", &revision.to_string());
         let path = with_milestone(&app, path, article).await;
         // The sign-in forms carry no session token: only the site check guards them.
         let signed = !matches!(

@@ -47,5 +47,6 @@ mod two_factor;
 mod users;
 mod validators;
 mod visibility;
+mod webhooks;
 mod write_api;
 mod xss;

@@ -56,6 +56,12 @@ const NOT_CARRIED: &[&str] = &[
     // API tokens are secrets too; the answers kept for their idempotency keys go with them.
     "api_token",
     "api_idempotency",
+    // Webhooks are the site's wiring to other tools, with their signing secrets; their outbox
+    // is in flight. A restored site subscribes its receivers again.
+    "webhook_endpoint",
+    "webhook_event",
+    "webhook_delivery",
+    "webhook_attempt",
 ];
 
 /// Every row of `table` as JSON, without `left_out`, in a fixed order.

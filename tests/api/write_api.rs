@@ -171,13 +171,24 @@ async fn a_token_is_shown_once_stored_as_a_hash_and_writes_publishes_and_is_audi
     .await;
     assert_eq!(unnamed.status, 428);
 
+    // Publishing names the version decided on.
+    let blind = call(
+        &app,
+        Method::POST,
+        &format!("{path}/publish"),
+        Some(&secret),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(blind.status, 428);
     // Published, by id or slug.
     let published = call(
         &app,
         Method::POST,
         "/api/v1/articles/le-reglement-entre-en-application/publish",
         Some(&secret),
-        &[],
+        &[("if-match", "\"2\"")],
         None,
     )
     .await;
@@ -193,6 +204,28 @@ async fn a_token_is_shown_once_stored_as_a_hash_and_writes_publishes_and_is_audi
         .get("/api/v1/articles/le-reglement-entre-en-application")
         .await;
     assert_eq!(public.status, 200);
+    // What readers see changes only with the publishing scope.
+    let writer = token(&browser, "Rédaction seule", &["articles:write"]).await;
+    let live_change = call(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&writer),
+        &[("if-match", "\"3\"")],
+        Some(json!({"title": "Changé en ligne"})),
+    )
+    .await;
+    assert_eq!(live_change.status, 403, "{}", live_change.body);
+    let blind_change = call(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&secret),
+        &[("if-match", "*")],
+        Some(json!({"title": "À l’aveugle"})),
+    )
+    .await;
+    assert_eq!(blind_change.status, 428);
     let correction = call(
         &app,
         Method::POST,
@@ -329,7 +362,7 @@ async fn a_token_never_does_more_than_its_owners_role_and_a_dead_one_opens_nothi
         Method::PATCH,
         &format!("/api/v1/articles/{id}"),
         Some(&secret),
-        &[("if-match", "*")],
+        &[("if-match", "\"1\"")],
         Some(json!({"body": "Texte revu."})),
     )
     .await;
@@ -691,7 +724,7 @@ async fn scheduling_takes_a_time_to_come_and_the_answers_match_the_openapi_docum
         Method::POST,
         &format!("{base}/schedule"),
         Some(&secret),
-        &[],
+        &[("if-match", "\"1\"")],
         Some(json!({"at": "2020-01-01T00:00:00Z"})),
     )
     .await;
@@ -705,7 +738,7 @@ async fn scheduling_takes_a_time_to_come_and_the_answers_match_the_openapi_docum
         Method::POST,
         &format!("{base}/schedule"),
         Some(&secret),
-        &[],
+        &[("if-match", "\"1\"")],
         Some(json!({"at": later})),
     )
     .await;

@@ -385,14 +385,14 @@ pub async fn noticed(conn: &mut PgConnection, id: Uuid) -> Result<Option<Noticed
     .await
 }
 
-/// The articles named by `keys` (each an id or a current slug): `(key, id)`, for those that
-/// exist.
+/// The published articles named by `keys` (each an id or a current slug): `(key, id)`, for
+/// those readers can find (the only ones a related list shows).
 pub async fn resolve(pool: &PgPool, keys: &[String]) -> Result<Vec<(String, Uuid)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        select k.key as "key!", a.id
+        select k.key as "key!", a.id as "id!"
         from unnest($1::text[]) as k(key)
-        join article a on a.slug = k.key
+        join public_article a on a.slug = k.key
             or (k.key ~ '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' and a.id = k.key::uuid)
         "#,
         keys

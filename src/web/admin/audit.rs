@@ -215,6 +215,26 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             false,
             format!(" « {} » ({})", text("name"), text("scopes")),
         ),
+        A::WebhookCreate
+        | A::WebhookUpdate
+        | A::WebhookDelete
+        | A::WebhookDisable
+        | A::WebhookEnable
+        | A::WebhookRotate => {
+            let verb = match e.action {
+                A::WebhookCreate => "a abonné un webhook",
+                A::WebhookUpdate => "a modifié le webhook",
+                A::WebhookDelete => "a supprimé le webhook",
+                A::WebhookDisable => "a désactivé le webhook",
+                A::WebhookEnable => "a réactivé le webhook",
+                _ => "a renouvelé le secret du webhook",
+            };
+            let reason = match text("reason").as_str() {
+                "" => String::new(),
+                reason => format!(" ({reason})"),
+            };
+            (verb, false, format!(" {}{reason}", text("url")))
+        }
         A::TokenRevoke => (
             "a révoqué le jeton d’API",
             false,

@@ -10,6 +10,7 @@ pub mod regulations;
 mod review;
 pub mod tags;
 pub mod users;
+pub mod webhooks;
 
 pub use audit::audit;
 pub use review::{decide, queue, review};

@@ -22,11 +22,17 @@ pub struct Caller {
     pub token_name: String,
     pub user_id: Uuid,
     pub role: Role,
+    /// What it may do now: its scopes that the owner's role allows.
+    pub scopes: Vec<Scope>,
 }
 
 impl Caller {
     pub fn may(&self, permission: Permission) -> bool {
         may(self.role, permission)
+    }
+
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
     }
 
     /// Names the token in every audit event of the rest of `conn`'s transaction.
@@ -106,7 +112,15 @@ async fn authenticate(state: &AppState, parts: &Parts, scope: Scope) -> Result<C
             bearer.role
         )));
     }
+    // `VIGIE_REQUIRE_2FA=staff`: an editor's or admin's token works only while its owner has a
+    // second factor, as their pages do.
+    if state.config.require_two_factor_staff && bearer.role.is_editor() && !bearer.two_factor {
+        return Err(ApiError::Forbidden(
+            "This token's owner must set up two-factor sign-in (on /account) before their tokens work.",
+        ));
+    }
     Ok(Caller {
+        scopes: token::effective(&given, bearer.role),
         token_id: bearer.token_id,
         token_name: bearer.token_name,
         user_id: bearer.user_id,

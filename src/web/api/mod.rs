@@ -18,6 +18,7 @@ use utoipa::{IntoParams, OpenApi};
 
 pub mod bearer;
 mod error;
+pub(crate) mod events;
 mod regulations;
 mod wire;
 mod write;
@@ -309,23 +310,48 @@ pub async fn article(
         }
         Lookup::Missing => return Err(missing),
     };
-    let limit = i64::from(state.config.related_count);
-    let related = discover::related(&state.pool, found.id, limit).await?;
-    let base = &state.config.base_url;
+    let (article, deps) = api_article(&state.pool, &state.config, found).await?;
+    let open = article.ai_use_open;
+    let article = Json(article.article);
+    let mut response = (axum::Extension(deps), article).into_response();
+    if open {
+        crate::web::public::left_open(&mut response);
+    }
+    Ok(response)
+}
+
+/// An article as the API shows it, and whether it is left open to mining.
+pub(crate) struct Shown {
+    pub article: ApiArticle,
+    pub ai_use_open: bool,
+}
+
+/// The published article `found` as the API shows it, with what its answer depends on (for
+/// the render cache). Needs only the pool and the settings, so that webhooks' bodies are made
+/// the same way.
+pub(crate) async fn api_article(
+    pool: &sqlx::PgPool,
+    config: &crate::config::Config,
+    found: Box<public::Published>,
+) -> Result<(Shown, CacheDeps), sqlx::Error> {
+    let limit = i64::from(config.related_count);
+    let related = discover::related(pool, found.id, limit).await?;
+    let base = &config.base_url;
     let mut deps = CacheDeps::article_page(&found, &related);
     let mut media_ids = found.media_ids.clone();
     media_ids.extend(found.featured_media_id);
     deps.0
         .extend(media_ids.iter().map(|id| format!("media:{id}")));
-    let images = state.pictures(&media_ids).await?;
+    let pictures = crate::store::media::pictures(pool, &media_ids).await?;
+    let images = picture::by_id(&pictures, &crate::web::state::media_base(config));
     let a = *found;
     let image = a
         .featured_media_id
         .and_then(|id| images.get(&id).cloned())
         .map(ApiImage::from);
     let body_html = picture::expand(&a.body_html, &images, picture::Style::Plain);
-    let open = a.tdm_open && state.config.tdm.reserved;
-    let article = Json(ApiArticle {
+    let open = a.tdm_open && config.tdm.reserved;
+    let article = ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
         author: byline(base, a.author_slug, a.author_name),
         tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
@@ -358,12 +384,14 @@ pub async fn article(
         body_html,
         image,
         ai_use: a.ai_use.as_str().to_owned(),
-    });
-    let mut response = (axum::Extension(deps), article).into_response();
-    if open {
-        crate::web::public::left_open(&mut response);
-    }
-    Ok(response)
+    };
+    Ok((
+        Shown {
+            article,
+            ai_use_open: open,
+        },
+        deps,
+    ))
 }
 
 /// Every tag carried by at least one published article, by name.

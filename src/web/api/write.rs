@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::ApiError;
 use super::bearer::Caller;
 use super::wire::{ApiTagRef, ErrorBody};
+use crate::domain::token::Scope;
 use crate::domain::{Permission, RevisionKind, Standing, transition};
 use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::status::{self, Step, When};
@@ -304,15 +305,22 @@ pub async fn update(
             "Its owner's role may not change this article now (a journalist changes only their own drafts).",
         ));
     }
-    let version = match if_match(&headers)? {
-        Some(version) => version,
-        None => {
-            return Err(ApiError::PreconditionRequired(
-                "Name the version you changed in If-Match (the ETag of the article as you read it), so that nobody's words are overwritten unseen.",
-            ));
-        }
+    // What readers see (or will at a set time) changes only with the publishing scope.
+    let live_or_coming = matches!(
+        crate::web::editor::standing_of(&article),
+        Standing::Published | Standing::Archived | Standing::Scheduled(_)
+    );
+    if live_or_coming && !caller.has(Scope::ArticlesPublish) {
+        return Err(ApiError::InsufficientScope(
+            "This article is public or scheduled: changing it takes the `articles:publish` scope too."
+                .to_owned(),
+        ));
     }
-    .unwrap_or(article.version);
+    let Some(Some(version)) = if_match(&headers)? else {
+        return Err(ApiError::PreconditionRequired(
+            "Name the version you changed in If-Match (the ETag of the article as you read it, e.g. \"7\"), so that nobody's words are overwritten unseen.",
+        ));
+    };
     if version != article.version {
         return Err(stale(article.version));
     }
@@ -402,7 +410,7 @@ macro_rules! status_route {
             request_body(content = Option<$input>),
             params(
                 ("article" = String, Path, description = "The article's id (or its current slug)"),
-                ("If-Match" = Option<String>, Header, description = "The version the decision was made on"),
+                ("If-Match" = Option<String>, Header, description = "The version the decision was made on (the article's ETag, `\"7\"`); required to publish or schedule"),
             ),
             security(("token" = [$scope])),
             responses(
@@ -413,6 +421,7 @@ macro_rules! status_route {
                 (status = 409, description = "Not possible from where the article is", body = ErrorBody, content_type = "application/problem+json"),
                 (status = 412, description = "It changed since that version", body = ErrorBody, content_type = "application/problem+json"),
                 (status = 422, description = "A time past, or a reason too long", body = ErrorBody, content_type = "application/problem+json"),
+                (status = 428, description = "Publishing or scheduling without If-Match", body = ErrorBody, content_type = "application/problem+json"),
             )
         )]
         pub async fn $name(
@@ -506,7 +515,15 @@ async fn change_status(
     op: Op,
 ) -> Result<Response, ApiError> {
     let article = visible(state, caller, key).await?;
-    let version = if_match(headers)?.flatten().unwrap_or(article.version);
+    // Publishing names what was read: what someone saved a second before is not published
+    // unseen.
+    let named = if_match(headers)?.flatten();
+    if named.is_none() && matches!(op, Op::Publish | Op::Schedule(_)) {
+        return Err(ApiError::PreconditionRequired(
+            "Name the version you decided on in If-Match (the article's ETag, e.g. \"7\").",
+        ));
+    }
+    let version = named.unwrap_or(article.version);
     if version != article.version {
         return Err(stale(article.version));
     }
@@ -578,7 +595,7 @@ async fn change_status(
     tag = "write",
     request_body = CorrectionInput,
     params(("article" = String, Path, description = "The article's id (or its current slug)")),
-    security(("token" = ["articles:write"])),
+    security(("token" = ["articles:publish"])),
     responses(
         (status = 201, description = "Added; the article with its corrections", body = DeskArticle),
         (status = 401, description = "No token, or one that opens nothing", body = ErrorBody, content_type = "application/problem+json"),
@@ -633,7 +650,8 @@ pub async fn add_correction(
 async fn visible(state: &AppState, caller: &Caller, key: &str) -> Result<Editable, ApiError> {
     let id = match Uuid::parse_str(key) {
         Ok(id) => Some(id),
-        Err(_) => desk::id_of(&state.pool, key).await?,
+        Err(_) if crate::domain::Slug::parse(key).is_ok() => desk::id_of(&state.pool, key).await?,
+        Err(_) => None,
     }
     .ok_or_else(not_found)?;
     let mut conn = state.pool.acquire().await?;
@@ -735,6 +753,13 @@ async fn apply(
     }
     if let Some(open) = input.tdm_open {
         form.tdm_open = open.then(|| "yes".to_owned());
+    }
+    let usable = |keys: &[String]| keys.iter().all(|k| !k.contains('\0') && k.len() <= 200);
+    if !input.tags.as_deref().is_none_or(usable) || !input.related.as_deref().is_none_or(usable) {
+        return Err(field(
+            "tags",
+            "A tag or article is named by its slug or id (up to 200 characters).",
+        ));
     }
     if let Some(wanted) = &input.tags {
         let found = tags::ids_by_slug(&state.pool, wanted).await?;

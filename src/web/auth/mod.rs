@@ -209,12 +209,18 @@ pub async fn gate(
     }
     // Changing other people's accounts: only with a password (or code) confirmed lately, so a
     // session left open or stolen cannot make itself an admin's accomplice.
-    if permission == Permission::ManageUsers
-        && parts.method == axum::http::Method::POST
+    // Webhooks likewise: one can send the newsroom's content anywhere.
+    if matches!(
+        permission,
+        Permission::ManageUsers | Permission::ManageWebhooks
+    ) && parts.method == axum::http::Method::POST
         && !user.recent
     {
-        let back = if parts.uri.path().starts_with("/admin/tokens") {
+        let path = parts.uri.path();
+        let back = if path.starts_with("/admin/tokens") {
             "/admin/tokens"
+        } else if path.starts_with("/admin/webhooks") {
+            "/admin/webhooks"
         } else {
             "/admin/users"
         };

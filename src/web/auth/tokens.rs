@@ -180,6 +180,12 @@ pub async fn create(
     if !user.recent {
         return Ok(Redirect::to("/account/confirm?next=/account/tokens").into_response());
     }
+    // A token must not open what the person's own pages keep closed.
+    if state.config.require_two_factor_staff && user.role.is_editor() && !user.two_factor {
+        let error = "Configurez d’abord la double authentification (Mon compte) : elle est exigée des éditeurs et des administrateurs, pour leurs jetons aussi.";
+        let page = tokens_page(&state, user, form, Some(error), None, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let (name, scopes, days) = match check(&form, &user) {
         Ok(checked) => checked,
         Err(error) => {

@@ -302,27 +302,7 @@ impl TestApp {
 
     /// A `DATABASE_URL` for this test's database, for running the binary against it.
     pub fn database_url(&self) -> String {
-        match std::env::var("DATABASE_URL") {
-            Ok(url) if !url.is_empty() => {
-                let (head, query) = url
-                    .split_once('?')
-                    .map_or((url.as_str(), None), |(h, q)| (h, Some(q)));
-                let (server, _) = head.rsplit_once('/').expect("URL with a path");
-                let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-                format!("{server}/{}{query}", self.db_name)
-            }
-            _ => {
-                let options = embedded_server();
-                let socket = options.get_socket().expect("embedded server uses a socket");
-                format!(
-                    "postgres:///{}?host={}&port={}&user={}",
-                    self.db_name,
-                    socket.display(),
-                    options.get_port(),
-                    options.get_username()
-                )
-            }
-        }
+        database_url_for(&self.db_name)
     }
 
     /// Starts another instance of the site on this test's database, with settings `adjust`
@@ -664,6 +644,46 @@ async fn serve(
         web::Stop::Interrupt
     }));
     (stop, serving, state)
+}
+
+/// A `DATABASE_URL` for the test database `db_name`, for running the binary against it.
+pub fn database_url_for(db_name: &str) -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let (head, query) = url
+                .split_once('?')
+                .map_or((url.as_str(), None), |(h, q)| (h, Some(q)));
+            let (server, _) = head.rsplit_once('/').expect("URL with a path");
+            let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+            format!("{server}/{}{query}", db_name)
+        }
+        _ => {
+            let options = embedded_server();
+            let socket = options.get_socket().expect("embedded server uses a socket");
+            format!(
+                "postgres:///{}?host={}&port={}&user={}",
+                db_name,
+                socket.display(),
+                options.get_port(),
+                options.get_username()
+            )
+        }
+    }
+}
+
+/// A new migrated database no test server serves (for tests that run only the binary on
+/// it): its pool and its `DATABASE_URL`.
+pub async fn lone_database() -> (PgPool, String) {
+    let db_name = format!("vigie_test_{}", Uuid::new_v4().simple());
+    let limits = db::PoolLimits {
+        acquire: Duration::from_secs(10),
+        statement: Duration::from_secs(30),
+    };
+    let pool = db::open_pool(server_options().database(&db_name), limits)
+        .await
+        .expect("test database opens");
+    db::MIGRATOR.run(&pool).await.expect("migrations apply");
+    (pool, database_url_for(&db_name))
 }
 
 /// How to reach the PostgreSQL server tests create their databases on.
