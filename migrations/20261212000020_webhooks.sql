@@ -87,14 +87,21 @@ returns void language plpgsql as $$
 declare
     event uuid;
 begin
-    if not exists (select 1 from webhook_endpoint where kind = any (events)) then
+    -- An import writes history, not news.
+    if bulk_loading() or not exists (select 1 from webhook_endpoint where kind = any (events)) then
         return;
     end if;
     insert into webhook_event (type, article_id, tag_id, subject, due_at)
     values (kind, article, tag, subject, due)
     returning id into event;
+    -- Also for an endpoint turned off (its backlog goes out when it is on again), unless it has
+    -- been off for a month. `for key share`: an endpoint deleted meanwhile is skipped, not an
+    -- error that would undo the change itself.
     insert into webhook_delivery (endpoint_id, event_id, due_at, next_attempt_at)
-    select e.id, event, due, due from webhook_endpoint e where kind = any (e.events);
+    select e.id, event, due, due from webhook_endpoint e
+    where kind = any (e.events)
+      and (e.enabled or e.disabled_at > now() - interval '30 days')
+    for key share of e;
     perform pg_notify('vigie_jobs', 'webhook');
 end;
 $$;
@@ -106,10 +113,14 @@ declare
     is_public boolean;
 begin
     if tg_op = 'DELETE' then
+        -- A scheduled article deleted never comes out.
+        delete from webhook_event
+        where article_id = old.id and type = 'article.published' and due_at > now();
         -- Only what readers may have seen is news to the outside.
-        if old.published_at is not null then
+        if old.published_at <= now() then
             perform webhook_emit('article.deleted', old.id, null,
-                jsonb_build_object('id', old.id, 'slug', old.slug, 'title', old.title), now());
+                jsonb_build_object('id', old.id, 'slug', old.slug, 'title', old.title),
+                clock_timestamp());
         end if;
         return old;
     end if;
@@ -123,22 +134,22 @@ begin
         where article_id = new.id and type = 'article.published' and due_at > now();
     end if;
     if new.status = 'in_review' and old.status <> 'in_review' then
-        perform webhook_emit('article.submitted', new.id, null, subject, now());
+        perform webhook_emit('article.submitted', new.id, null, subject, clock_timestamp());
     end if;
     if new.status = 'published'
        and (old.status <> 'published' or new.published_at is distinct from old.published_at) then
         if new.published_at > now() then
-            perform webhook_emit('article.scheduled', new.id, null, subject, now());
+            perform webhook_emit('article.scheduled', new.id, null, subject, clock_timestamp());
             perform webhook_emit('article.published', new.id, null, subject, new.published_at);
         elsif not was_public then
-            perform webhook_emit('article.published', new.id, null, subject, now());
+            perform webhook_emit('article.published', new.id, null, subject, clock_timestamp());
         end if;
     elsif was_public and not is_public then
         perform webhook_emit(
             case when new.withdrawn then 'article.withdrawn' else 'article.unpublished' end,
-            new.id, null, subject, now());
+            new.id, null, subject, clock_timestamp());
     elsif was_public and is_public and new.status = old.status and new.version <> old.version then
-        perform webhook_emit('article.updated', new.id, null, subject, now());
+        perform webhook_emit('article.updated', new.id, null, subject, clock_timestamp());
     end if;
     return new;
 end;
@@ -152,7 +163,7 @@ begin
     perform webhook_emit('correction.added', new.article_id, null,
         (select jsonb_build_object('id', a.id, 'slug', a.slug, 'title', a.title, 'correction', new.body)
          from article a where a.id = new.article_id),
-        now());
+        clock_timestamp());
     return new;
 end;
 $$;
@@ -164,11 +175,14 @@ create function tag_webhooks() returns trigger language plpgsql as $$
 declare
     t tag;
 begin
+    if tg_op = 'UPDATE' and old is not distinct from new then
+        return new;
+    end if;
     if tg_op = 'DELETE' then t := old; else t := new; end if;
     perform webhook_emit('tag.changed', null, t.id,
         jsonb_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'kind', t.kind,
                            'change', lower(tg_op)),
-        now());
+        clock_timestamp());
     return t;
 end;
 $$;

@@ -129,14 +129,22 @@ impl Deliverer {
             tokio::select! {
                 () = wake.notified() => {}
                 () = ended.notified() => {}
-                () = tokio::time::sleep(wait) => {}
+                // Never a busy loop, whatever the clock says.
+                () = tokio::time::sleep(wait.max(Duration::from_millis(20))) => {}
             }
         }
     }
 
     async fn deliver(&self, claimed: Claimed) {
         let started = Instant::now();
-        let outcome = self.attempt(&claimed).await;
+        // The whole attempt (its body made, sent, answered) within the lease, so that no other
+        // instance takes the delivery while this one may still send it.
+        let outcome = tokio::time::timeout(
+            self.rules.timeout + Duration::from_secs(2),
+            self.attempt(&claimed),
+        )
+        .await
+        .unwrap_or_else(|_| Err("no answer in time".to_owned()));
         let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
         let (attempt, accepted) = match outcome {
             Ok((status, answer)) => (

@@ -93,6 +93,8 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (first & 0xffc0) == 0xfe80
                 || (first == 0x2001 && v6.segments()[1] == 0x0db8)
                 || (first == 0x0064 && v6.segments()[1] == 0xff9b)
+                // fec0::/10, the old site-local.
+                || (first & 0xffc0) == 0xfec0
                 || v6.segments()[..6].iter().all(|s| *s == 0))
         }
     }

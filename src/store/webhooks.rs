@@ -200,8 +200,8 @@ pub async fn send_again(
     let done = sqlx::query!(
         r#"
         update webhook_delivery
-        set delivered_at = null, due_at = now(), next_attempt_at = now(), leased_until = null
-        where id = $1 and endpoint_id = $2
+        set delivered_at = null, due_at = clock_timestamp(), next_attempt_at = now(), leased_until = null
+        where id = $1 and endpoint_id = $2 and (leased_until is null or leased_until < now())
         "#,
         delivery,
         endpoint
@@ -267,9 +267,9 @@ pub struct Claimed {
     pub occurred_at: OffsetDateTime,
 }
 
-/// Takes the next delivery due, if any, for `lease_seconds`: of an enabled endpoint, the first
-/// waiting one of its endpoint (an endpoint's deliveries go in order, one at a time), not in
-/// another worker's hands.
+/// Takes the next delivery due, if any, for `lease_seconds`: of an enabled endpoint none of
+/// whose deliveries is being sent, the first waiting one (an endpoint's deliveries go in order,
+/// one at a time).
 pub async fn claim(pool: &PgPool, lease_seconds: f64) -> Result<Option<Claimed>, sqlx::Error> {
     sqlx::query_as!(
         Claimed,
@@ -281,6 +281,10 @@ pub async fn claim(pool: &PgPool, lease_seconds: f64) -> Result<Option<Claimed>,
               and not exists (select 1 from webhook_delivery o
                               where o.endpoint_id = d.endpoint_id and o.delivered_at is null
                                 and (o.due_at, o.id) < (d.due_at, d.id))
+              -- One at a time per endpoint: none of its deliveries is being sent.
+              and not exists (select 1 from webhook_delivery l
+                              where l.endpoint_id = d.endpoint_id and l.delivered_at is null
+                                and l.leased_until > now())
             order by d.next_attempt_at, d.id
             limit 1
             for update of d skip locked
@@ -313,8 +317,8 @@ pub async fn fix_payload(
 ) -> Result<serde_json::Value, sqlx::Error> {
     sqlx::query_scalar!(
         r#"
-        with fixed as (update webhook_event set payload = $2 where id = $1 and payload is null returning payload)
-        select coalesce((select payload from fixed), (select payload from webhook_event where id = $1)) as "payload!"
+        update webhook_event set payload = coalesce(payload, $2) where id = $1
+        returning payload as "payload!"
         "#,
         event,
         payload
@@ -356,10 +360,11 @@ pub async fn delivered(
         update webhook_delivery
         set delivered_at = now(), leased_until = null, last_status = $2, last_error = '',
             last_attempt_at = now()
-        where id = $1
+        where id = $1 and attempts = $3 and delivered_at is null
         "#,
         claimed.id,
-        attempt.status.and_then(|s| i16::try_from(s).ok())
+        attempt.status.and_then(|s| i16::try_from(s).ok()),
+        claimed.attempts
     )
     .execute(&mut *tx)
     .await?;
@@ -390,12 +395,13 @@ pub async fn failed(
         update webhook_delivery
         set leased_until = null, next_attempt_at = now() + make_interval(secs => $2),
             last_status = $3, last_error = $4, last_attempt_at = now()
-        where id = $1
+        where id = $1 and attempts = $5 and delivered_at is null
         "#,
         claimed.id,
         retry_in,
         attempt.status.and_then(|s| i16::try_from(s).ok()),
-        attempt.error
+        attempt.error,
+        claimed.attempts
     )
     .execute(&mut *tx)
     .await?;
@@ -466,6 +472,10 @@ pub async fn next_due(pool: &PgPool) -> Result<Option<OffsetDateTime>, sqlx::Err
         select min(greatest(d.next_attempt_at, coalesce(d.leased_until, d.next_attempt_at)))
         from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
         where d.delivered_at is null and e.enabled
+          -- Only the first of each endpoint's: the others wait for it.
+          and not exists (select 1 from webhook_delivery o
+                          where o.endpoint_id = d.endpoint_id and o.delivered_at is null
+                            and (o.due_at, o.id) < (d.due_at, d.id))
         "#
     )
     .fetch_one(pool)

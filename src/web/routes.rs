@@ -36,7 +36,9 @@ macro_rules! entries {
 }
 
 fn table() -> Vec<Entry> {
-    use crate::domain::token::Scope::{ArticlesPublish, ArticlesWrite, ContentRead};
+    use crate::domain::token::Scope::{
+        ArticlesPublish, ArticlesWrite, ContentRead, MediaWrite, WebhooksManage,
+    };
     use Access::{Bearer, Needs, Open, Public, Visitor};
     use Permission::{
         DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers,
@@ -84,6 +86,10 @@ fn table() -> Vec<Entry> {
         POST "/api/v1/articles/{article}/unpublish" Bearer(ArticlesPublish) => api::unpublish,
         POST "/api/v1/articles/{article}/corrections" Bearer(ArticlesPublish) => api::add_correction,
         GET "/api/v1/desk/articles/{article}" Bearer(ContentRead) => api::desk,
+        POST "/api/v1/media" Bearer(MediaWrite) => api::add_image,
+        GET "/api/v1/webhooks" Bearer(WebhooksManage) => api::list_webhooks,
+        POST "/api/v1/webhooks" Bearer(WebhooksManage) => api::create_webhook,
+        DELETE "/api/v1/webhooks/{id}" Bearer(WebhooksManage) => api::delete_webhook,
         GET "/api/{*rest}" Public => api::not_found,
         // Media files: cached for ever by their hashed names, never through the render cache.
         GET "/media/{file}" Open => public::media_file,
@@ -203,11 +209,12 @@ fn table() -> Vec<Entry> {
 }
 
 /// The routes that take a file.
-const UPLOADS: &[&str] = &["/editor/media", "/editor/media/{id}/file"];
+const UPLOADS: &[&str] = &["/editor/media", "/editor/media/{id}/file", "/api/v1/media"];
 
 /// Whether `path` (a request's) is one of [`UPLOADS`].
 pub(super) fn takes_file(path: &str) -> bool {
     path == "/editor/media"
+        || path == "/api/v1/media"
         || path
             .strip_prefix("/editor/media/")
             .and_then(|rest| rest.strip_suffix("/file"))

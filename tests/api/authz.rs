@@ -818,6 +818,10 @@ fn matrix() -> Vec<Case> {
             &[],
             [Status(401); 5],
         ),
+        case("POST", "/api/v1/media", "", &[], [Status(401); 5]),
+        case("GET", "/api/v1/webhooks", "", &[], [Status(401); 5]),
+        case("POST", "/api/v1/webhooks", "", &[], [Status(401); 5]),
+        case("DELETE", "/api/v1/webhooks/{id}", "", &[], [Status(401); 5]),
         case(
             "GET",
             "/admin/regulations",

@@ -664,3 +664,59 @@ async fn a_delivery_cut_short_by_a_killed_process_is_made_after_a_restart() {
     let _ = std::fs::remove_dir_all(&data);
     assert!(delivered);
 }
+
+#[tokio::test]
+async fn a_scheduled_article_deleted_before_its_time_is_never_announced() {
+    let app = site().await;
+    let receiver = Receiver::start().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    endpoint(
+        &admin,
+        &receiver.url(),
+        &["article.published", "article.deleted", "article.scheduled"],
+    )
+    .await;
+    let token = editor_token(&app).await;
+    let created: Value = app
+        .client
+        .post(format!("{}/api/v1/articles", app.base_url()))
+        .bearer_auth(&token)
+        .json(&json!({ "title": "Jamais", "body": "Retiré avant l’heure." }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let at = time::OffsetDateTime::now_utc() + Duration::from_secs(1);
+    let scheduled = app
+        .client
+        .post(format!("{}/api/v1/articles/{id}/schedule", app.base_url()))
+        .bearer_auth(&token)
+        .header("if-match", "\"1\"")
+        .json(&json!({ "at": at.format(&time::format_description::well_known::Rfc3339).unwrap() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scheduled.status(), 200);
+    receiver.until("the scheduling", |g| !g.is_empty()).await;
+    let deleted = admin
+        .post_signed(
+            &format!("/editor/articles/{id}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let types: Vec<String> = receiver
+        .got()
+        .iter()
+        .map(|r| r.body["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        types,
+        ["article.scheduled"],
+        "readers never saw it: nothing more"
+    );
+}

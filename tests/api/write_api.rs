@@ -880,3 +880,237 @@ async fn the_command_line_makes_a_token_within_the_role_and_prints_it_once() {
     let (actor, _) = crate::helpers::audited(&app, "token.create").await;
     assert_eq!(actor, None, "made at the command line");
 }
+
+#[tokio::test]
+async fn staff_without_a_second_factor_neither_make_nor_use_tokens_when_it_is_required() {
+    let app = TestApp::spawn_with(|c| c.require_two_factor_staff = true).await;
+    let (browser, editor) = app.signed_in(Role::Editor).await;
+    let refused = browser
+        .post_signed(
+            "/account/tokens",
+            &[
+                ("name", "Contournement"),
+                ("days", "7"),
+                ("scopes", "articles:publish"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    // One made before the rule (or by hand) opens nothing while the owner has no second factor.
+    let new = vigie::domain::token::generate().unwrap();
+    vigie::store::tokens::create(
+        &mut app.pool.acquire().await.unwrap(),
+        editor.id,
+        "Ancien",
+        &new.hash,
+        &new.hint,
+        &[vigie::domain::token::Scope::ArticlesWrite],
+        7,
+        None,
+    )
+    .await
+    .unwrap();
+    let used = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles",
+        Some(&new.secret),
+        &[],
+        Some(json!({"title": "Non"})),
+    )
+    .await;
+    assert_eq!(used.status, 403, "{}", used.body);
+    // A journalist is not bound by the rule.
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    token(&journalist, "Permis", &["articles:write"]).await;
+}
+
+#[tokio::test]
+async fn odd_keys_are_not_found_or_refused_and_drafts_are_not_related_picks() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in(Role::Editor).await;
+    let secret = token(&browser, "Clés", &["articles:write", "content:read"]).await;
+    for path in [
+        "/api/v1/desk/articles/%00",
+        "/api/v1/desk/articles/a%00b",
+        "/api/v1/desk/articles/%C3%A9t%C3%A9",
+    ] {
+        let answer = call(&app, Method::GET, path, Some(&secret), &[], None).await;
+        assert_eq!(answer.status, 404, "{path}");
+    }
+    let draft = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles",
+        Some(&secret),
+        &[],
+        Some(json!({"title": "Brouillon", "body": "x"})),
+    )
+    .await;
+    let draft_id = draft.body["id"].as_str().unwrap();
+    for related in [json!([draft_id]), json!(["brouillon"]), json!(["a\u{0}b"])] {
+        let answer = call(
+            &app,
+            Method::POST,
+            "/api/v1/articles",
+            Some(&secret),
+            &[],
+            Some(json!({"title": "Lié", "body": "x", "related": related})),
+        )
+        .await;
+        assert_eq!(answer.status, 422, "{related}: {}", answer.body);
+    }
+    let nul_tag = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles",
+        Some(&secret),
+        &[],
+        Some(json!({"title": "Lié", "tags": ["a\u{0}"]})),
+    )
+    .await;
+    assert_eq!(nul_tag.status, 422);
+    let count: i64 = sqlx::query_scalar("select count(*) from article")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn images_go_into_the_library_and_admins_manage_webhooks_with_their_scopes() {
+    let app = TestApp::spawn().await;
+    let (journalist, _) = app.signed_in(Role::Journalist).await;
+    let media = token(&journalist, "Photos", &["media:write"]).await;
+    // A real PNG, made here.
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 120]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let sent = app
+        .client
+        .post(format!(
+            "{}/api/v1/media?alt=Un%20d%C3%A9grad%C3%A9&credit=Vigie",
+            app.base_url()
+        ))
+        .bearer_auth(&media)
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    let image: Value = sent.json().await.unwrap();
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(64), Some(48))
+    );
+    assert!(
+        image["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("![Un dégradé]")
+    );
+    let alt: String = sqlx::query_scalar("select alt from media where id = $1::uuid")
+        .bind(image["id"].as_str().unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(alt, "Un dégradé");
+    let not_an_image = app
+        .client
+        .post(format!("{}/api/v1/media?alt=x", app.base_url()))
+        .bearer_auth(&media)
+        .header("content-type", "image/png")
+        .body("<svg onload=alert(1)>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_an_image.status(), 422);
+    let count: i64 = sqlx::query_scalar("select count(*) from media")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+
+    // Webhooks: admins only.
+    assert!(
+        !journalist
+            .get("/account/tokens")
+            .await
+            .body
+            .contains("value=\"webhooks:manage\"")
+    );
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let hooks = token(&admin, "Intégrations", &["webhooks:manage"]).await;
+    let private = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        Some(&hooks),
+        &[],
+        Some(json!({"url": "https://10.0.0.1/x", "events": ["article.published"]})),
+    )
+    .await;
+    assert_eq!(private.status, 422);
+    assert!(private.body["errors"]["url"].is_string());
+    let made = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        Some(&hooks),
+        &[],
+        Some(json!({"url": "https://hooks.example.org/vigie", "events": ["article.published", "tag.changed"]})),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(made.body["secret"].as_str().unwrap().starts_with("whsec_"));
+    let list = call(
+        &app,
+        Method::GET,
+        "/api/v1/webhooks",
+        Some(&hooks),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        list.body["webhooks"][0]["url"],
+        "https://hooks.example.org/vigie"
+    );
+    assert!(
+        list.body["webhooks"][0].get("secret").is_none(),
+        "given once"
+    );
+    let id = made.body["id"].as_str().unwrap();
+    let removed = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/webhooks/{id}"),
+        Some(&hooks),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(removed.status, 204);
+    let again = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/webhooks/{id}"),
+        Some(&hooks),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(again.status, 404);
+    let (action, token_name): (String, Option<String>) = sqlx::query_as(
+        "select action, token_name from audit_event where action = 'webhook.delete'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (action.as_str(), token_name.as_deref()),
+        ("webhook.delete", Some("Intégrations"))
+    );
+}

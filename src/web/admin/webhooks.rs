@@ -185,6 +185,9 @@ pub struct EndpointPage {
     error: Option<&'static str>,
     notice: Option<&'static str>,
     deliveries: Vec<Line>,
+    /// The secret is shown only after a recent sign-in or confirmation, like what changes
+    /// accounts: an open session left behind must not hand it out.
+    reveal: bool,
 }
 
 impl EndpointPage {
@@ -266,6 +269,7 @@ async fn endpoint_page(
         events: endpoint.events.clone(),
     });
     Ok(EndpointPage {
+        reveal: user.recent,
         page: state.page_for(&user, "Webhook — Vigie".to_owned()),
         user,
         endpoint: shown(state, endpoint),

@@ -19,6 +19,7 @@ use utoipa::{IntoParams, OpenApi};
 pub mod bearer;
 mod error;
 pub(crate) mod events;
+mod manage;
 mod regulations;
 mod wire;
 mod write;
@@ -35,6 +36,7 @@ pub fn problem(status: StatusCode) -> Response {
     };
     error::body(status, message.to_owned(), None)
 }
+pub use manage::{add_image, create_webhook, delete_webhook, list_webhooks};
 pub use regulations::{list_regulations, regulation};
 use wire::{
     ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiImage, ApiRelated, ApiTag, ApiTagRef,
@@ -76,7 +78,11 @@ const MAX_LIMIT: u32 = 100;
         write::publish,
         write::schedule,
         write::unpublish,
-        write::add_correction
+        write::add_correction,
+        manage::add_image,
+        manage::list_webhooks,
+        manage::create_webhook,
+        manage::delete_webhook
     ),
     modifiers(&TokenScheme),
     tags(

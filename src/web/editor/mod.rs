@@ -20,6 +20,7 @@ pub use actions::{add_correction, change_status, delete, take_over};
 pub use autosave::{autosave, autosave_new};
 pub use list::list;
 pub use lookup::{articles as lookup_articles, paste, tags as lookup_tags, token};
+pub(in crate::web) use media::Details as MediaDetails;
 pub use media::{
     delete as media_delete, item as media_item, library as media_library, lookup as lookup_media,
     update as media_update,
@@ -29,6 +30,7 @@ pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
 pub(in crate::web) use save::{featured_problem, slug_taken};
+pub(in crate::web) use upload::{Failed as UploadFailed, dimension, keep as keep_upload};
 pub use upload::{replace as media_replace, upload};
 
 use uuid::Uuid;

@@ -30,7 +30,7 @@ pub struct Sent {
 }
 
 /// Why a sending failed: the file (say why, keep the words) or the request.
-enum Failed {
+pub(in crate::web) enum Failed {
     Refused(Refusal),
     App(AppError),
 }
@@ -119,14 +119,14 @@ async fn read_multipart(mut multipart: Multipart, max_bytes: u64) -> Result<Sent
 }
 
 /// A file accepted and kept: what the row records.
-struct Kept {
-    key: String,
-    bytes: i64,
-    inspected: process::Inspected,
+pub(in crate::web) struct Kept {
+    pub key: String,
+    pub bytes: i64,
+    pub inspected: process::Inspected,
 }
 
 /// Decides what `file` is and keeps it privately under the hash of its bytes.
-async fn keep(state: &AppState, file: Bytes) -> Result<Kept, Failed> {
+pub(in crate::web) async fn keep(state: &AppState, file: Bytes) -> Result<Kept, Failed> {
     let max = state.config.media_max_bytes;
     let (file, inspected) = state
         .image_work(move || {
@@ -157,7 +157,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
-fn dimension(n: u32) -> i32 {
+pub(in crate::web) fn dimension(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
