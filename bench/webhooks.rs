@@ -92,7 +92,7 @@ async fn endpoints(pool: &PgPool, port: u16, n: usize, enabled: bool) -> Vec<Uui
     let mut ids = Vec::new();
     for i in 0..n {
         let id: Uuid = sqlx::query_scalar(
-            "insert into webhook_endpoint (url, events, secret, enabled) values ($1, '{article.published}', $2, $3) returning id",
+            "insert into webhook_endpoint (url, events, secret, enabled, disabled_at) values ($1, '{article.published}', $2, $3, case when $3 then null else now() end) returning id",
         )
         .bind(format!("http://127.0.0.1:{port}/hook{i}"))
         .bind(vigie::domain::webhook::new_secret().expect("secret"))

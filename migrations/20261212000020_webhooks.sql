@@ -66,6 +66,8 @@ create table webhook_delivery (
 );
 create index webhook_delivery_queue_idx on webhook_delivery (endpoint_id, due_at, id) where delivered_at is null;
 create index webhook_delivery_due_idx on webhook_delivery (next_attempt_at) where delivered_at is null;
+-- The few being sent now (a claim skips their endpoints).
+create index webhook_delivery_leased_idx on webhook_delivery (endpoint_id) where leased_until is not null;
 create index webhook_delivery_log_idx on webhook_delivery (endpoint_id, id desc);
 create index webhook_delivery_event_idx on webhook_delivery (event_id);
 
@@ -100,7 +102,7 @@ begin
     insert into webhook_delivery (endpoint_id, event_id, due_at, next_attempt_at)
     select e.id, event, due, due from webhook_endpoint e
     where kind = any (e.events)
-      and (e.enabled or e.disabled_at > now() - interval '30 days')
+      and (e.enabled or coalesce(e.disabled_at, now()) > now() - interval '30 days')
     for key share of e;
     perform pg_notify('vigie_jobs', 'webhook');
 end;

@@ -274,24 +274,35 @@ pub async fn claim(pool: &PgPool, lease_seconds: f64) -> Result<Option<Claimed>,
     sqlx::query_as!(
         Claimed,
         r#"
-        with next as (
-            select d.id from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
-            where d.delivered_at is null and e.enabled and d.next_attempt_at <= now()
-              and (d.leased_until is null or d.leased_until < now())
-              and not exists (select 1 from webhook_delivery o
-                              where o.endpoint_id = d.endpoint_id and o.delivered_at is null
-                                and (o.due_at, o.id) < (d.due_at, d.id))
-              -- One at a time per endpoint: none of its deliveries is being sent.
+        -- The first waiting delivery of each enabled endpoint (an index probe per endpoint,
+        -- however long the queues), due, and not in anyone's hands; none of the endpoint's
+        -- deliveries being sent.
+        with heads as (
+            select h.id, h.next_attempt_at
+            from webhook_endpoint e
+            cross join lateral (
+                select d.id, d.next_attempt_at, d.leased_until from webhook_delivery d
+                where d.endpoint_id = e.id and d.delivered_at is null
+                order by d.due_at, d.id
+                limit 1
+            ) h
+            where e.enabled and h.next_attempt_at <= now()
+              and (h.leased_until is null or h.leased_until < now())
               and not exists (select 1 from webhook_delivery l
-                              where l.endpoint_id = d.endpoint_id and l.delivered_at is null
-                                and l.leased_until > now())
-            order by d.next_attempt_at, d.id
+                              where l.endpoint_id = e.id and l.leased_until is not null
+                                and l.delivered_at is null and l.leased_until > now())
+        ), next as (
+            select d.id from webhook_delivery d join heads on heads.id = d.id
+            order by heads.next_attempt_at, d.id
             limit 1
             for update of d skip locked
         ), taken as (
+            -- Checked again on the row as it is now: another worker may have taken it.
             update webhook_delivery d
             set leased_until = now() + make_interval(secs => $1), attempts = d.attempts + 1
-            from next where d.id = next.id
+            from next
+            where d.id = next.id and d.delivered_at is null
+              and (d.leased_until is null or d.leased_until < now())
             returning d.id, d.attempts, d.endpoint_id, d.event_id
         )
         select t.id as "id!", t.attempts as "attempts!", t.endpoint_id as "endpoint_id!",
@@ -469,13 +480,16 @@ async fn record(
 pub async fn next_due(pool: &PgPool) -> Result<Option<OffsetDateTime>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"
-        select min(greatest(d.next_attempt_at, coalesce(d.leased_until, d.next_attempt_at)))
-        from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
-        where d.delivered_at is null and e.enabled
-          -- Only the first of each endpoint's: the others wait for it.
-          and not exists (select 1 from webhook_delivery o
-                          where o.endpoint_id = d.endpoint_id and o.delivered_at is null
-                            and (o.due_at, o.id) < (d.due_at, d.id))
+        select min(greatest(h.next_attempt_at, coalesce(h.leased_until, h.next_attempt_at)))
+        from webhook_endpoint e
+        -- Only the first of each endpoint's: the others wait for it.
+        cross join lateral (
+            select d.next_attempt_at, d.leased_until from webhook_delivery d
+            where d.endpoint_id = e.id and d.delivered_at is null
+            order by d.due_at, d.id
+            limit 1
+        ) h
+        where e.enabled
         "#
     )
     .fetch_one(pool)

@@ -21,6 +21,8 @@ mod error;
 pub(crate) mod events;
 mod manage;
 mod regulations;
+mod request;
+mod steps;
 mod wire;
 mod write;
 
@@ -38,11 +40,12 @@ pub fn problem(status: StatusCode) -> Response {
 }
 pub use manage::{add_image, create_webhook, delete_webhook, list_webhooks};
 pub use regulations::{list_regulations, regulation};
+pub use steps::{add_correction, publish, schedule, submit, unpublish};
 use wire::{
     ApiArticle, ApiAuthor, ApiByline, ApiCorrection, ApiImage, ApiRelated, ApiTag, ApiTagRef,
     ArticleList, ArticleSummary, AuthorList, ErrorBody, TagList,
 };
-pub use write::{add_correction, create, desk, publish, schedule, submit, unpublish, update};
+pub use write::{create, desk, update};
 
 use crate::domain::{Lang, Slug};
 use crate::media::picture;
@@ -74,11 +77,11 @@ const MAX_LIMIT: u32 = 100;
         write::create,
         write::update,
         write::desk,
-        write::submit,
-        write::publish,
-        write::schedule,
-        write::unpublish,
-        write::add_correction,
+        steps::submit,
+        steps::publish,
+        steps::schedule,
+        steps::unpublish,
+        steps::add_correction,
         manage::add_image,
         manage::list_webhooks,
         manage::create_webhook,

@@ -1,7 +1,7 @@
 //! The write API, `/api/v1/articles` with a token: create and change articles with the same
 //! checks, revisions and audit as the editor (the editor's form checks are the ones used
-//! here), move them through their life within the token's scopes, add corrections, and read
-//! what readers cannot see yet (`/api/v1/desk/articles/{article}`).
+//! here), and read what readers cannot see yet (`/api/v1/desk/articles/{article}`). Their
+//! steps through review and publication are in `steps.rs`.
 //!
 //! A change names the version it was made on (`If-Match: "7"`, the `ETag` of the last
 //! answer): a stale one is 412 and changes nothing, so a program never overwrites a colleague's
@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -21,13 +21,13 @@ use uuid::Uuid;
 
 use super::ApiError;
 use super::bearer::Caller;
+use super::request::{answered, field, idempotency_key, if_match, json_body, replay};
 use super::wire::{ApiTagRef, ErrorBody};
 use crate::domain::token::Scope;
-use crate::domain::{Permission, RevisionKind, Standing, transition};
+use crate::domain::{Permission, RevisionKind, Standing};
 use crate::store::articles::desk::{self, Editable};
-use crate::store::articles::status::{self, Step, When};
 use crate::store::articles::write::{self, Outcome};
-use crate::store::{review, tags, tokens, violates};
+use crate::store::{tags, tokens, violates};
 use crate::web::AppState;
 use crate::web::editor::form::{ArticleForm, Errors, check_rendered, validate};
 
@@ -114,33 +114,6 @@ pub struct DeskRelated {
     pub id: Uuid,
     pub slug: String,
     pub title: String,
-}
-
-/// When to publish a scheduled article.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleInput {
-    /// An instant to come, RFC 3339 (`2026-12-24T07:00:00+01:00`).
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-}
-
-/// Taking a published article off the site.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct UnpublishInput {
-    /// Withdrawn: its address tells readers it was taken down (410), with this reason.
-    pub withdraw: bool,
-    /// Why, shown to readers when withdrawn (up to 2,000 characters).
-    pub reason: String,
-}
-
-/// A correction to a published article.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CorrectionInput {
-    /// What was wrong and what is right now (up to 2,000 characters), shown to readers.
-    pub text: String,
 }
 
 /// Creates an article (a draft of the token's owner).
@@ -400,254 +373,13 @@ pub async fn desk(
     Ok(answered(StatusCode::OK, article.version, None, &answer))
 }
 
-macro_rules! status_route {
-    ($name:ident, $path:literal, $scope:literal, $doc:literal, $input:ty, $op:expr) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            post,
-            path = $path,
-            tag = "write",
-            request_body(content = Option<$input>),
-            params(
-                ("article" = String, Path, description = "The article's id (or its current slug)"),
-                ("If-Match" = Option<String>, Header, description = "The version the decision was made on (the article's ETag, `\"7\"`); required to publish or schedule"),
-            ),
-            security(("token" = [$scope])),
-            responses(
-                (status = 200, description = "Done", body = DeskArticle),
-                (status = 401, description = "No token, or one that opens nothing", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 403, description = "The token, or its owner's role, may not do this", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 404, description = "No such article (or not one its owner may see)", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from where the article is", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 412, description = "It changed since that version", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 422, description = "A time past, or a reason too long", body = ErrorBody, content_type = "application/problem+json"),
-                (status = 428, description = "Publishing or scheduling without If-Match", body = ErrorBody, content_type = "application/problem+json"),
-            )
-        )]
-        pub async fn $name(
-            State(state): State<AppState>,
-            caller: Caller,
-            Path(key): Path<String>,
-            headers: HeaderMap,
-            body: Bytes,
-        ) -> Result<Response, ApiError> {
-            let input: Option<$input> = if body.iter().all(u8::is_ascii_whitespace) {
-                None
-            } else {
-                Some(json_body(&headers, &body)?)
-            };
-            #[allow(clippy::redundant_closure_call)]
-            let op: Op = ($op)(input)?;
-            change_status(&state, &caller, &key, &headers, op).await
-        }
-    };
-}
-
-/// What a status route asks.
-enum Op {
-    Submit,
-    Publish,
-    Schedule(OffsetDateTime),
-    Unpublish,
-    Withdraw(String),
-}
-
-/// Nothing to say with a step.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoInput {}
-
-status_route!(
-    submit,
-    "/api/v1/articles/{article}/submit",
-    "articles:write",
-    "Sends a draft to the editors for review.",
-    NoInput,
-    |_: Option<NoInput>| Ok::<_, ApiError>(Op::Submit)
-);
-status_route!(
-    publish,
-    "/api/v1/articles/{article}/publish",
-    "articles:publish",
-    "Publishes now (an article published before keeps its first date).",
-    NoInput,
-    |_: Option<NoInput>| Ok::<_, ApiError>(Op::Publish)
-);
-status_route!(
-    schedule,
-    "/api/v1/articles/{article}/schedule",
-    "articles:publish",
-    "Schedules an article not yet public for a time to come.",
-    ScheduleInput,
-    |input: Option<ScheduleInput>| match input {
-        Some(input) => Ok(Op::Schedule(input.at)),
-        None => Err(field(
-            "at",
-            "Say when to publish: an RFC 3339 time to come."
-        )),
-    }
-);
-status_route!(
-    unpublish,
-    "/api/v1/articles/{article}/unpublish",
-    "articles:publish",
-    "Takes a published article off the site, back to draft: its address answers 404, or 410 \
-     with the reason when withdrawn.",
-    UnpublishInput,
-    |input: Option<UnpublishInput>| {
-        let input = input.unwrap_or_default();
-        if input.reason.chars().count() > 2000 || input.reason.contains('\0') {
-            return Err(field("reason", "The reason is up to 2,000 characters."));
-        }
-        Ok(if input.withdraw {
-            Op::Withdraw(input.reason)
-        } else {
-            Op::Unpublish
-        })
-    }
-);
-
-async fn change_status(
+/// The article `key` names (an id, or a current slug), if the token's owner may see it in
+/// the editor; others' articles are "not found" for a journalist, as in the editor.
+pub(super) async fn visible(
     state: &AppState,
     caller: &Caller,
     key: &str,
-    headers: &HeaderMap,
-    op: Op,
-) -> Result<Response, ApiError> {
-    let article = visible(state, caller, key).await?;
-    // Publishing names what was read: what someone saved a second before is not published
-    // unseen.
-    let named = if_match(headers)?.flatten();
-    if named.is_none() && matches!(op, Op::Publish | Op::Schedule(_)) {
-        return Err(ApiError::PreconditionRequired(
-            "Name the version you decided on in If-Match (the article's ETag, e.g. \"7\").",
-        ));
-    }
-    let version = named.unwrap_or(article.version);
-    if version != article.version {
-        return Err(stale(article.version));
-    }
-    let live = matches!(
-        crate::web::editor::standing_of(&article),
-        Standing::Published | Standing::Archived
-    );
-    let step = match &op {
-        Op::Submit => Step::Submit,
-        Op::Publish => Step::Publish(When::Now),
-        Op::Schedule(_) if live => {
-            return Err(ApiError::Conflict(
-                "This article is public: unpublish it first to publish it at another time."
-                    .to_owned(),
-            ));
-        }
-        Op::Schedule(at) if *at <= OffsetDateTime::now_utc() => {
-            return Err(field(
-                "at",
-                "This time is past: choose one to come, or publish now.",
-            ));
-        }
-        Op::Schedule(at) => Step::Publish(When::At(*at)),
-        Op::Unpublish => Step::Unpublish,
-        Op::Withdraw(reason) => Step::Withdraw(reason),
-    };
-    let own = article.author_id == caller.user_id;
-    let (from, action) = (article.status, step.action());
-    if let Err(crate::domain::TransitionError::NotFrom(from)) =
-        transition(from, action, caller.role)
-    {
-        return Err(ApiError::Conflict(format!(
-            "This is not possible for an article that is {from}."
-        )));
-    }
-    if !caller.may(Permission::ChangeStatus { own, from, action }) {
-        return Err(ApiError::Forbidden(
-            "Its owner's role may not do this to this article.",
-        ));
-    }
-    let mut tx = state.pool.begin().await?;
-    caller.sign(&mut tx).await?;
-    if !status::change(
-        &mut tx,
-        article.id,
-        (from, version),
-        step,
-        Some(caller.user_id),
-    )
-    .await?
-    {
-        drop(tx);
-        let current = visible(state, caller, key).await?;
-        return Err(stale(current.version));
-    }
-    state
-        .review_notice(&mut tx, article.id, action, caller.user_id, step.note())
-        .await?;
-    let article = desk_article(state, &mut tx, article.id).await?;
-    tx.commit().await?;
-    let answer = serde_json::to_value(&article).unwrap_or_default();
-    Ok(answered(StatusCode::OK, article.version, None, &answer))
-}
-
-/// Adds a correction to a published article: dated, public, never edited or removed.
-#[utoipa::path(
-    post,
-    path = "/api/v1/articles/{article}/corrections",
-    tag = "write",
-    request_body = CorrectionInput,
-    params(("article" = String, Path, description = "The article's id (or its current slug)")),
-    security(("token" = ["articles:publish"])),
-    responses(
-        (status = 201, description = "Added; the article with its corrections", body = DeskArticle),
-        (status = 401, description = "No token, or one that opens nothing", body = ErrorBody, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope, or its owner is not an editor", body = ErrorBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (or not one its owner may see)", body = ErrorBody, content_type = "application/problem+json"),
-        (status = 409, description = "The article is not published", body = ErrorBody, content_type = "application/problem+json"),
-        (status = 422, description = "No text, or too long", body = ErrorBody, content_type = "application/problem+json"),
-    )
-)]
-pub async fn add_correction(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let input: CorrectionInput = json_body(&headers, &body)?;
-    let article = visible(&state, &caller, &key).await?;
-    if !caller.may(Permission::AddCorrection) {
-        return Err(ApiError::Forbidden(
-            "Only editors and admins add corrections.",
-        ));
-    }
-    if crate::web::editor::standing_of(&article) != Standing::Published {
-        return Err(ApiError::Conflict(
-            "Only a published article gets corrections.".to_owned(),
-        ));
-    }
-    let text = input.text.trim();
-    if text.is_empty() || text.chars().count() > 2000 || text.contains('\0') {
-        return Err(field(
-            "text",
-            "Write the correction (up to 2,000 characters).",
-        ));
-    }
-    let mut tx = state.pool.begin().await?;
-    caller.sign(&mut tx).await?;
-    review::add_correction(&mut tx, article.id, text, caller.user_id).await?;
-    let article = desk_article(&state, &mut tx, article.id).await?;
-    tx.commit().await?;
-    let answer = serde_json::to_value(&article).unwrap_or_default();
-    Ok(answered(
-        StatusCode::CREATED,
-        article.version,
-        None,
-        &answer,
-    ))
-}
-
-/// The article `key` names (an id, or a current slug), if the token's owner may see it in
-/// the editor; others' articles are "not found" for a journalist, as in the editor.
-async fn visible(state: &AppState, caller: &Caller, key: &str) -> Result<Editable, ApiError> {
+) -> Result<Editable, ApiError> {
     let id = match Uuid::parse_str(key) {
         Ok(id) => Some(id),
         Err(_) if crate::domain::Slug::parse(key).is_ok() => desk::id_of(&state.pool, key).await?,
@@ -668,14 +400,14 @@ fn not_found() -> ApiError {
     ApiError::NotFound("No article its owner may see has this id or slug.")
 }
 
-fn stale(current: i32) -> ApiError {
+pub(super) fn stale(current: i32) -> ApiError {
     ApiError::PreconditionFailed(format!(
         "The article was changed since that version: it is at version {current} now. Read it again (GET /api/v1/desk/articles/…), merge, and send the change with If-Match: \"{current}\"."
     ))
 }
 
 /// The article as [`DeskArticle`], read in `conn` (the change's own transaction).
-async fn desk_article(
+pub(super) async fn desk_article(
     state: &AppState,
     conn: &mut sqlx::PgConnection,
     id: Uuid,
@@ -835,109 +567,4 @@ fn invalid(errors: &Errors) -> ApiError {
     put("image", errors.featured);
     put("tags", errors.new_tag);
     ApiError::Unprocessable("Some fields cannot be accepted.".to_owned(), fields)
-}
-
-fn field(name: &str, message: &str) -> ApiError {
-    ApiError::Unprocessable(
-        message.to_owned(),
-        BTreeMap::from([(name.to_owned(), message.to_owned())]),
-    )
-}
-
-/// The request's JSON body as `T`: 415 if it says it is something else, 400 if it is not
-/// JSON or not a `T`.
-fn json_body<T: serde::de::DeserializeOwned>(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T, ApiError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-    if !json {
-        return Err(ApiError::UnsupportedMediaType(
-            "Send JSON, with Content-Type: application/json.",
-        ));
-    }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::Malformed(format!("The body is not what this address takes: {e}.")))
-}
-
-/// `Idempotency-Key`, when sent: 1 to 255 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .map(Some)
-        .ok_or(ApiError::BadRequest(
-            "Idempotency-Key is 1 to 255 visible ASCII characters.",
-        ))
-}
-
-/// `If-Match`: `None` when not sent, `Some(None)` for `*` (whatever the version), else the
-/// version named (`"7"`).
-fn if_match(headers: &HeaderMap) -> Result<Option<Option<i32>>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let value = value.to_str().unwrap_or_default().trim();
-    if value == "*" {
-        return Ok(Some(None));
-    }
-    value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .and_then(|v| v.parse::<i32>().ok())
-        .map(|v| Some(Some(v)))
-        .ok_or(ApiError::BadRequest(
-            "If-Match takes the article's ETag as it was given, e.g. \"7\".",
-        ))
-}
-
-/// A JSON answer with the article's version as its `ETag`.
-fn answered(
-    status: StatusCode,
-    version: i32,
-    location: Option<&str>,
-    body: &serde_json::Value,
-) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
-    let headers = response.headers_mut();
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        headers.insert(header::ETAG, etag);
-    }
-    if let Some(location) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
-        headers.insert(header::LOCATION, location);
-    }
-    response
-}
-
-/// The answer kept under an idempotency key, for the same request; 422 for another.
-fn replay(kept: tokens::Kept, request_hash: &[u8]) -> Result<Response, ApiError> {
-    if kept.request_hash != request_hash {
-        return Err(field(
-            "Idempotency-Key",
-            "This Idempotency-Key was used for another request: use a new key for a new article.",
-        ));
-    }
-    let status =
-        StatusCode::from_u16(u16::try_from(kept.status).unwrap_or(200)).unwrap_or(StatusCode::OK);
-    let version = kept
-        .body
-        .get("version")
-        .and_then(serde_json::Value::as_i64)
-        .and_then(|v| i32::try_from(v).ok())
-        .unwrap_or_default();
-    let mut response = answered(status, version, kept.location.as_deref(), &kept.body);
-    response
-        .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(response)
 }
