@@ -17,9 +17,9 @@ use super::bearer::Caller;
 use super::wire::ErrorBody;
 use crate::domain::AuditAction;
 use crate::domain::webhook;
-use crate::store::{self, audit, webhooks};
+use crate::store::{audit, webhooks};
 use crate::web::AppState;
-use crate::web::editor::{MediaDetails, UploadFailed, dimension, keep_upload};
+use crate::web::editor::{MediaDetails, UploadFailed, keep_upload, record_new_image};
 
 /// What goes with an image sent as the request's body.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -85,31 +85,7 @@ pub async fn add_image(
     let id = Uuid::new_v4();
     let mut tx = state.pool.begin().await?;
     caller.sign(&mut tx).await?;
-    store::media::insert(
-        &mut tx,
-        &store::media::NewMedia {
-            id,
-            original_key: &kept.key,
-            original_bytes: kept.bytes,
-            format: kept.inspected.format.as_str(),
-            width: dimension(kept.inspected.width),
-            height: dimension(kept.inspected.height),
-            alt: details.alt.trim(),
-            caption: details.caption.trim(),
-            credit: details.credit.trim(),
-            uploaded_by: Some(caller.user_id),
-        },
-    )
-    .await?;
-    crate::media::renditions::ask(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Some(caller.user_id),
-        AuditAction::MediaUpload,
-        &id.to_string(),
-        json!({ "alt": details.alt.trim(), "bytes": kept.bytes, "format": kept.inspected.format.as_str() }),
-    )
-    .await?;
+    record_new_image(&mut tx, id, &kept, &details, caller.user_id).await?;
     tx.commit().await?;
     state.job_added();
     let image = NewImage {

@@ -30,7 +30,9 @@ pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
 pub(in crate::web) use save::{featured_problem, slug_taken};
-pub(in crate::web) use upload::{Failed as UploadFailed, dimension, keep as keep_upload};
+pub(in crate::web) use upload::{
+    Failed as UploadFailed, keep as keep_upload, record_new as record_new_image,
+};
 pub use upload::{replace as media_replace, upload};
 
 use uuid::Uuid;

@@ -157,7 +157,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
-pub(in crate::web) fn dimension(n: u32) -> i32 {
+fn dimension(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
@@ -212,31 +212,7 @@ pub async fn upload(
     let id = Uuid::new_v4();
     let d = &sent.details;
     let mut tx = state.pool.begin().await?;
-    store::media::insert(
-        &mut tx,
-        &store::media::NewMedia {
-            id,
-            original_key: &kept.key,
-            original_bytes: kept.bytes,
-            format: kept.inspected.format.as_str(),
-            width: dimension(kept.inspected.width),
-            height: dimension(kept.inspected.height),
-            alt: d.alt.trim(),
-            caption: d.caption.trim(),
-            credit: d.credit.trim(),
-            uploaded_by: Some(user.id),
-        },
-    )
-    .await?;
-    crate::media::renditions::ask(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Some(user.id),
-        AuditAction::MediaUpload,
-        &id.to_string(),
-        json!({ "alt": d.alt.trim(), "bytes": kept.bytes, "format": kept.inspected.format.as_str() }),
-    )
-    .await?;
+    record_new(&mut tx, id, &kept, d, user.id).await?;
     tx.commit().await?;
     state.job_added();
     if json {
@@ -255,6 +231,42 @@ pub async fn upload(
             .into_response());
     }
     Ok(Redirect::to(&format!("/editor/media/{id}?sent=1")).into_response())
+}
+
+/// Writes a new image kept as `kept`, with its words `d`, sent by `by`: its row, the job that
+/// makes its renditions, and the audit event, in the caller's transaction.
+pub(in crate::web) async fn record_new(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    kept: &Kept,
+    d: &Details,
+    by: Uuid,
+) -> Result<(), sqlx::Error> {
+    store::media::insert(
+        conn,
+        &store::media::NewMedia {
+            id,
+            original_key: &kept.key,
+            original_bytes: kept.bytes,
+            format: kept.inspected.format.as_str(),
+            width: dimension(kept.inspected.width),
+            height: dimension(kept.inspected.height),
+            alt: d.alt.trim(),
+            caption: d.caption.trim(),
+            credit: d.credit.trim(),
+            uploaded_by: Some(by),
+        },
+    )
+    .await?;
+    crate::media::renditions::ask(conn, id).await?;
+    audit::record(
+        conn,
+        Some(by),
+        AuditAction::MediaUpload,
+        &id.to_string(),
+        json!({ "alt": d.alt.trim(), "bytes": kept.bytes, "format": kept.inspected.format.as_str() }),
+    )
+    .await
 }
 
 /// 422 with the reason: JSON for the script, the library page with the words kept for a form.
