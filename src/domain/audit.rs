@@ -21,6 +21,13 @@ pub enum AuditAction {
     ArticleUnpublish,
     ArticleWithdraw,
     ArticleArchive,
+    /// An embargo set or moved: not to come out before a time.
+    ArticleEmbargo,
+    /// An embargo lifted before its time, by an editor.
+    ArticleEmbargoLift,
+    /// A link for someone outside the newsroom to read the unpublished article.
+    PreviewLinkCreate,
+    PreviewLinkRevoke,
     TagCreate,
     TagUpdate,
     TagMerge,
@@ -85,6 +92,10 @@ impl AuditAction {
         Self::ArticleUnpublish,
         Self::ArticleWithdraw,
         Self::ArticleArchive,
+        Self::ArticleEmbargo,
+        Self::ArticleEmbargoLift,
+        Self::PreviewLinkCreate,
+        Self::PreviewLinkRevoke,
         Self::TagCreate,
         Self::TagUpdate,
         Self::TagMerge,
@@ -141,6 +152,10 @@ impl AuditAction {
             Self::ArticleUnpublish => "article.unpublish",
             Self::ArticleWithdraw => "article.withdraw",
             Self::ArticleArchive => "article.archive",
+            Self::ArticleEmbargo => "article.embargo",
+            Self::ArticleEmbargoLift => "article.embargo_lift",
+            Self::PreviewLinkCreate => "preview_link.create",
+            Self::PreviewLinkRevoke => "preview_link.revoke",
             Self::TagCreate => "tag.create",
             Self::TagUpdate => "tag.update",
             Self::TagMerge => "tag.merge",
@@ -202,6 +217,10 @@ impl AuditAction {
             Self::ArticleUnpublish => "mis hors ligne",
             Self::ArticleWithdraw => "retiré",
             Self::ArticleArchive => "archivé",
+            Self::ArticleEmbargo => "embargo posé",
+            Self::ArticleEmbargoLift => "embargo levé",
+            Self::PreviewLinkCreate => "lien d’aperçu créé",
+            Self::PreviewLinkRevoke => "lien d’aperçu révoqué",
             Self::TagCreate => "thème créé",
             Self::TagUpdate => "thème modifié",
             Self::TagMerge => "thèmes fusionnés",
@@ -258,6 +277,10 @@ impl AuditAction {
             | Self::ArticleSchedule
             | Self::ArticleUnpublish
             | Self::ArticleWithdraw
+            | Self::ArticleEmbargo
+            | Self::ArticleEmbargoLift
+            | Self::PreviewLinkCreate
+            | Self::PreviewLinkRevoke
             | Self::ArticleArchive => "article",
             Self::TagCreate | Self::TagUpdate | Self::TagMerge | Self::TagDelete => "tag",
             Self::UserCreate

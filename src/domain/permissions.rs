@@ -22,6 +22,14 @@ pub enum Permission {
     },
     /// Add a correction to a published article.
     AddCorrection,
+    /// Putting an article under embargo, or moving its end: its author and editors; moving
+    /// the end `earlier` (a partial lifting) editors only.
+    SetEmbargo { own: bool, earlier: bool },
+    /// Lifting an embargo before its time, so that the article may come out: editors.
+    LiftEmbargo,
+    /// Making (and revoking) a link for someone outside the newsroom to read the unpublished
+    /// article: its author and editors.
+    SharePreview { own: bool },
     /// Open the review queue.
     Review,
     /// Delete an article for good: admins any article; anyone their own draft readers never
@@ -55,7 +63,9 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ChangeStatus { own, from, action } => {
             (own || editor) && transition(from, action, role).is_ok()
         }
-        AddCorrection | Review | ManageRegulations => editor,
+        AddCorrection | Review | ManageRegulations | LiftEmbargo => editor,
+        SetEmbargo { own, earlier } => editor || (own && !earlier),
+        SharePreview { own } => own || editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
         ManageTags | ManageUsers | ReadAudit | DeleteRegulation | ManageWebhooks => admin,
     }
@@ -102,6 +112,22 @@ mod tests {
         };
         assert!(!may(Journalist, publish));
         assert!(may(Editor, publish));
+    }
+
+    #[test]
+    fn authors_set_and_extend_embargoes_and_editors_lift_them() {
+        use Permission::*;
+        let set = |own, earlier| SetEmbargo { own, earlier };
+        assert!(may(Journalist, set(true, false)));
+        assert!(!may(Journalist, set(true, true)));
+        assert!(!may(Journalist, set(false, false)));
+        assert!(may(Editor, set(false, true)));
+        assert!(!may(Journalist, LiftEmbargo));
+        assert!(may(Editor, LiftEmbargo));
+        assert!(may(Admin, LiftEmbargo));
+        assert!(may(Journalist, SharePreview { own: true }));
+        assert!(!may(Journalist, SharePreview { own: false }));
+        assert!(may(Editor, SharePreview { own: false }));
     }
 
     #[test]

@@ -113,10 +113,22 @@ impl fmt::Debug for NewToken {
 
 /// Makes a token from the system's random source (`None` if it cannot be read).
 pub fn generate() -> Option<NewToken> {
-    let mut bytes = [0u8; RANDOM_CHARS];
+    let random = random_text(RANDOM_CHARS)?;
+    let secret = format!("{PREFIX}{random}{}", checksum(&random));
+    Some(NewToken {
+        hash: hash(&secret),
+        hint: format!("{}…", &secret[..PREFIX.len() + 4]),
+        secret,
+    })
+}
+
+/// `n` characters drawn evenly from the 62 letters and digits, from the system's random source
+/// (`None` if it cannot be read).
+pub fn random_text(n: usize) -> Option<String> {
+    let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).ok()?;
     // 256 is 4 × 62 + 8: rejecting the last 8 values keeps every character equally likely.
-    let mut random = String::with_capacity(RANDOM_CHARS);
+    let mut random = String::with_capacity(n);
     let mut more = [0u8; 1];
     for mut b in bytes {
         while b >= 248 {
@@ -125,12 +137,24 @@ pub fn generate() -> Option<NewToken> {
         }
         random.push(char::from(ALPHABET[usize::from(b % 62)]));
     }
-    let secret = format!("{PREFIX}{random}{}", checksum(&random));
-    Some(NewToken {
-        hash: hash(&secret),
-        hint: format!("{}…", &secret[..PREFIX.len() + 4]),
-        secret,
-    })
+    Some(random)
+}
+
+/// The length of a preview link's secret: 32 letters and digits, 190 bits.
+pub const PREVIEW_CHARS: usize = 32;
+
+/// A preview link's secret (the last part of `/apercu/…`) and the SHA-256 it is kept as.
+pub fn preview_secret() -> Option<(String, [u8; 32])> {
+    let secret = random_text(PREVIEW_CHARS)?;
+    let hash = hash(&secret);
+    Some((secret, hash))
+}
+
+/// The hash to look a preview link up by, if `secret` has the shape of one: anything else is
+/// refused before a lookup.
+pub fn recognise_preview(secret: &str) -> Option<[u8; 32]> {
+    (secret.len() == PREVIEW_CHARS && secret.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| hash(secret))
 }
 
 /// The SHA-256 a token is stored and looked up by.
@@ -229,6 +253,17 @@ mod tests {
             assert_eq!(Scope::parse(scope.as_str()), Some(*scope));
         }
         assert_eq!(Scope::parse("articles:*"), None);
+    }
+
+    #[test]
+    fn preview_secrets_are_long_random_and_recognised_by_shape() {
+        let (secret, hash) = preview_secret().unwrap();
+        assert_eq!(secret.len(), PREVIEW_CHARS);
+        assert_eq!(recognise_preview(&secret), Some(hash));
+        assert_ne!(preview_secret().unwrap().0, secret);
+        assert_eq!(recognise_preview(&secret[1..]), None);
+        assert_eq!(recognise_preview(&format!("{}-", &secret[1..])), None);
+        assert_eq!(recognise_preview("../../etc/passwd"), None);
     }
 
     #[test]

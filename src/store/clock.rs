@@ -56,3 +56,18 @@ pub async fn is_future(pool: &PgPool, local: PrimitiveDateTime, tz: &str) -> sql
     .fetch_one(pool)
     .await
 }
+
+/// The instant a wall-clock time `local` in time zone `tz` names.
+pub async fn instant(
+    pool: &PgPool,
+    local: PrimitiveDateTime,
+    tz: &str,
+) -> sqlx::Result<OffsetDateTime> {
+    sqlx::query_scalar!(
+        r#"select ($1::timestamp at time zone $2) as "at!""#,
+        local,
+        tz
+    )
+    .fetch_one(pool)
+    .await
+}

@@ -17,6 +17,8 @@ pub struct Waiting {
     pub title: String,
     pub author_name: String,
     pub since: OffsetDateTime,
+    /// Not to come out before this time.
+    pub embargo_until: Option<OffsetDateTime>,
 }
 
 /// Articles in review, the longest-waiting first.
@@ -24,7 +26,8 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<Waiting>, sqlx::Error> {
     sqlx::query_as!(
         Waiting,
         r#"
-        select a.id, a.title, u.display_name as author_name, a.updated_at as since
+        select a.id, a.title, u.display_name as author_name, a.updated_at as since,
+               a.embargo_until
         from article a join app_user u on u.id = a.author_id
         where a.status = 'in_review'
         order by a.updated_at, a.id

@@ -206,6 +206,11 @@ pub struct Article {
     pub ai_use: String,
     #[serde(default)]
     pub tdm_open: bool,
+    /// Not to come out before this time, and why (absent from older archives).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub embargo_until: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub embargo_note: String,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]

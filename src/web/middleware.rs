@@ -75,7 +75,8 @@ pub fn router(state: AppState) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             hsts(&state.config),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // A page may ask for less (a preview link's: no referrer at all).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))

@@ -93,6 +93,8 @@ fn table() -> Vec<Entry> {
         GET "/api/{*rest}" Public => api::not_found,
         // Media files: cached for ever by their hashed names, never through the render cache.
         GET "/media/{file}" Open => public::media_file,
+        // A preview link: an unpublished article for whoever holds the link, never cached.
+        GET "/apercu/{token}" Open => public::preview_link,
         GET "/images/{id}" Open => public::image,
         GET "/static/vigie.css" Open => assets::stylesheet,
         GET "/static/editor.js" Open => assets::editor_script,
@@ -160,6 +162,10 @@ fn table() -> Vec<Entry> {
         GET "/editor/articles/{id}/diff" Needs(UseEditor) => editor::diff,
         POST "/editor/articles/{id}/corrections" Needs(UseEditor) => editor::add_correction,
         POST "/editor/articles/{id}/delete" Needs(UseEditor) => editor::delete,
+        POST "/editor/articles/{id}/embargo" Needs(UseEditor) => editor::set_embargo,
+        POST "/editor/articles/{id}/embargo/lift" Needs(UseEditor) => editor::lift_embargo,
+        POST "/editor/articles/{id}/previews" Needs(UseEditor) => editor::create_preview_link,
+        POST "/editor/articles/{id}/previews/{link}/revoke" Needs(UseEditor) => editor::revoke_preview_link,
         // Review: editors and admins.
         GET "/admin/review" Needs(Review) => admin::queue,
         GET "/admin/review/{id}" Needs(Review) => admin::review,

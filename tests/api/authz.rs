@@ -359,6 +359,40 @@ fn matrix() -> Vec<Case> {
         },
         case(
             "POST",
+            "/editor/articles/{id}/embargo",
+            "",
+            &[("until", "2099-01-01T09:00"), ("note", "Rapport")],
+            THEIRS_POST,
+        ),
+        Case {
+            fixture: "embargoed",
+            ..case(
+                "POST",
+                "/editor/articles/{id}/embargo/lift",
+                "",
+                &[("reason", "Sorti ailleurs")],
+                [SignIn, Status(404), Status(303), Status(303), SignIn],
+            )
+        },
+        case(
+            "POST",
+            "/editor/articles/{id}/previews",
+            "",
+            &[("label", "Une source"), ("hours", "48")],
+            [SignIn, Status(404), Status(200), Status(200), SignIn],
+        ),
+        Case {
+            fixture: "preview",
+            ..case(
+                "POST",
+                "/editor/articles/{id}/previews/{link}/revoke",
+                "",
+                &[],
+                THEIRS_POST,
+            )
+        },
+        case(
+            "POST",
             "/editor/articles/{id}/delete",
             "",
             &[("confirm", "yes")],
@@ -992,6 +1026,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/{*rest}"),
     ("GET", "/media/{file}"),
+    ("GET", "/apercu/{token}"),
     ("GET", "/images/{id}"),
     ("GET", "/static/vigie.css"),
     ("GET", "/static/editor.js"),
@@ -1058,6 +1093,16 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
 
 /// `path` with `{milestone}` made the fixture regulation's milestone.
 async fn with_milestone(app: &TestApp, path: String, regulation: uuid::Uuid) -> String {
+    if path.contains("{link}") {
+        // The fixture article's preview link.
+        let link: uuid::Uuid =
+            sqlx::query_scalar("select id from preview_link where article_id = $1")
+                .bind(regulation)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        return path.replace("{link}", &link.to_string());
+    }
     if !path.contains("{milestone}") {
         return path;
     }
@@ -1209,6 +1254,30 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let slug = app
         .article_by(author.id, "Le brouillon d’un autre", "Texte.", None)
         .await;
+    if status == "embargoed" || status == "preview" {
+        // A draft under embargo; with a link to it, for the second.
+        sqlx::query("update article set embargo_until = now() + interval '1 day' where slug = $1")
+            .bind(&slug)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        if status == "preview" {
+            sqlx::query(
+                "insert into preview_link (article_id, token_hash, label, expires_at)
+                 select id, sha256(gen_random_uuid()::text::bytea), 'Matrice', now() + interval '1 day'
+                 from article where slug = $1",
+            )
+            .bind(&slug)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+        return sqlx::query_as("select a.id, r.id from article a join article_revision r on r.article_id = a.id where a.slug = $1")
+            .bind(slug)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    }
     sqlx::query("update article set status = $2, published_at = case when $2 = 'published' then now() end where slug = $1")
         .bind(&slug)
         .bind(status)
@@ -1342,6 +1411,7 @@ async fn fingerprint(app: &TestApp) -> String {
         "regulation_milestone",
         "regulation_change",
         "api_token",
+        "preview_link",
         "webhook_endpoint",
         "webhook_delivery",
     ] {

@@ -27,6 +27,7 @@ const STATES: &[(&str, &str)] = &[
     ("unpublished", "MARQUEDEPUBLIE"),
     ("withdrawn", "MARQUERETIRE"),
     ("archived", "MARQUEARCHIVE"),
+    ("embargoed", "MARQUEEMBARGO"),
 ];
 
 async fn sql(app: &TestApp, query: &'static str, id: Uuid) {
@@ -137,6 +138,8 @@ async fn nothing_unpublished_is_on_any_public_route() {
             "unpublished" => sql(&app, "update article set status = 'draft', published_at = now() - interval '3 days' where id = $1", id).await,
             "withdrawn" => sql(&app, "update article set status = 'draft', withdrawn = true, published_at = now() - interval '3 days' where id = $1", id).await,
             "archived" => sql(&app, "update article set status = 'archived', published_at = now() - interval '3 days' where id = $1", id).await,
+            // Approved and scheduled for the end of its embargo.
+            "embargoed" => sql(&app, "update article set status = 'published', published_at = now() + interval '2 days', embargo_until = now() + interval '2 days' where id = $1", id).await,
             other => panic!("{other}"),
         }
         sqlx::query("insert into article_tag (article_id, tag_id, position) values ($1, $2, 0)")

@@ -11,7 +11,7 @@ use vigie::domain::Role;
 use crate::helpers::{Browser, TestApp};
 
 /// A token made by `browser`'s person on their tokens page with `scopes`.
-async fn token(browser: &Browser, name: &str, scopes: &[&str]) -> String {
+pub(crate) async fn token(browser: &Browser, name: &str, scopes: &[&str]) -> String {
     let mut fields = vec![("name", name), ("days", "30")];
     fields.extend(scopes.iter().map(|s| ("scopes", *s)));
     let page = browser.post_signed("/account/tokens", &fields).await;

@@ -124,7 +124,7 @@ pub enum DemoError {
     Database(#[from] sqlx::Error),
     #[error("the demo content is invalid: {0}")]
     Invalid(#[from] TextError),
-    #[error("the demo regulation tracker is invalid: {0}")]
+    #[error("the demo content is inconsistent: {0}")]
     Tracker(&'static str),
     #[error("storing the demo picture failed: {0:#}")]
     Media(anyhow::Error),
@@ -204,7 +204,12 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;
         if let Some(at) = demo.published_at {
             let seen = (ArticleStatus::Draft, created.version);
-            status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None).await?;
+            let changed =
+                status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None)
+                    .await?;
+            if !changed.done() {
+                return Err(DemoError::Tracker("a demo article could not be published"));
+            }
         }
     }
     tracker::load(&mut tx, site_url).await?;

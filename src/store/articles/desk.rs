@@ -25,6 +25,8 @@ pub struct Row {
     pub last_editor_name: Option<String>,
     /// The reviewer's note when the article was sent back.
     pub review_note: String,
+    /// Not to come out before this time.
+    pub embargo_until: Option<OffsetDateTime>,
 }
 
 /// Which articles the list shows.
@@ -53,7 +55,8 @@ pub async fn list(
         r#"
         select a.id, a.slug, a.title, a.status as "status: ArticleStatus", a.published_at,
                a.withdrawn, a.updated_at,
-               au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note
+               au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note,
+               a.embargo_until
         from article a
         join app_user au on au.id = a.author_id
         left join app_user le on le.id = a.last_editor_id
@@ -129,6 +132,9 @@ pub struct Editable {
     pub featured_media_id: Option<Uuid>,
     pub ai_use: AiUse,
     pub tdm_open: bool,
+    /// Not to come out before this time (see `embargo.rs`), and why.
+    pub embargo_until: Option<OffsetDateTime>,
+    pub embargo_note: String,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -144,6 +150,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
                a.withdrawn, a.withdrawn_reason, a.social_title, a.social_description,
                a.featured_media_id, a.ai_use as "ai_use: AiUse", a.tdm_open,
+               a.embargo_until, a.embargo_note,
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)

@@ -7,13 +7,16 @@
 //! - [`write`]: the one write path of the text (create, save, delete), with [`kept`] (text
 //!   kept as revisions without being saved: conflicts, autosaves), [`links`] (tags, related and
 //!   inline links) and [`lock`] (the soft lock) as its parts;
-//! - [`status`]: the one way an article changes status, publishing included.
+//! - [`status`]: the one way an article changes status, publishing included; [`embargo`]
+//!   (not before a time) and [`previews`] (links for someone outside the newsroom) beside it.
 
 pub mod desk;
 pub mod discover;
+pub mod embargo;
 pub mod kept;
 pub mod links;
 pub mod lock;
+pub mod previews;
 pub mod public;
 pub mod status;
 pub mod write;

@@ -71,22 +71,60 @@ impl<'a> Step<'a> {
     }
 }
 
+/// What became of a change asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Changed {
+    Done,
+    /// The article was no longer at the status and version the decision was made on.
+    Stale,
+    /// Under embargo until then: not published (nor scheduled) before that time.
+    Embargoed(OffsetDateTime),
+}
+
+impl Changed {
+    pub fn done(self) -> bool {
+        self == Changed::Done
+    }
+}
+
 /// Applies `step` to article `id` done by `actor` (none: the system itself), if it is still at
 /// `seen` (status and version): a concurrent change wins, and this one is refused rather than
-/// applied to something nobody looked at. False when it was no longer at `seen`.
+/// applied to something nobody looked at. A publication (now or at a time) before the
+/// article's embargo ends is refused: the row is locked while that is checked, so an embargo
+/// set meanwhile is seen.
 pub async fn change(
     conn: &mut PgConnection,
     id: Uuid,
     seen: (ArticleStatus, i32),
     step: Step<'_>,
     actor: Option<Uuid>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Changed, sqlx::Error> {
     let to = step.action().target();
     let (at, local, zone) = match step {
         Step::Publish(When::At(at)) => (Some(at), None, None),
         Step::Publish(When::Local(local, zone)) => (None, Some(local), Some(zone)),
         _ => (None, None, None),
     };
+    if let Step::Publish(_) = step {
+        let embargo = sqlx::query_scalar!(
+            r#"
+            select embargo_until as "until!" from article
+            where id = $1
+              and embargo_until > coalesce($2::timestamptz, $3::timestamp at time zone $4, now())
+            for update
+            "#,
+            id,
+            at,
+            local,
+            zone
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(until) = embargo {
+            return Ok(Changed::Embargoed(until));
+        }
+    }
     let note = match step {
         Step::SendBack(note) => note,
         _ => None,
@@ -105,8 +143,10 @@ pub async fn change(
                                 when $2 <> 'published' then published_at
                                 when $6::timestamptz is not null then $6
                                 when $7::timestamp is not null then $7::timestamp at time zone $8
-                                -- Publishing again keeps the first date; a missing or future one becomes now.
-                                when published_at is null or published_at > now() then now()
+                                -- Publishing again keeps the first date; a missing or future one
+                                -- becomes now, and so does one before an embargo since set.
+                                when published_at is null or published_at > now()
+                                     or published_at < embargo_until then now()
                                 else published_at end,
             published_version = case when $2 = 'published' then version else published_version end,
             -- Withdrawn (410) only what readers saw; publishing again lifts it.
@@ -136,7 +176,7 @@ pub async fn change(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(changed) = changed else {
-        return Ok(false);
+        return Ok(Changed::Stale);
     };
     let (action, details) = match step {
         Step::Publish(_) => {
@@ -171,5 +211,5 @@ pub async fn change(
         ),
     };
     audit::record(conn, actor, action, &id.to_string(), details).await?;
-    Ok(true)
+    Ok(Changed::Done)
 }

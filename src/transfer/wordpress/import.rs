@@ -130,6 +130,8 @@ fn article_from(
         },
         ai_use: "none".to_owned(),
         tdm_open: false,
+        embargo_until: None,
+        embargo_note: String::new(),
         author_id: author,
         last_editor_id: None,
         published_at,

@@ -121,6 +121,42 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             ("a retiré", true, tail)
         }
         A::ArticleArchive => ("a archivé", true, String::new()),
+        A::ArticleEmbargo => {
+            let until = time::OffsetDateTime::parse(
+                &text("until"),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map(|at| format!(" jusqu’au {}", state.moment_text(at)))
+            .unwrap_or_default();
+            ("a mis sous embargo", true, until)
+        }
+        A::ArticleEmbargoLift => (
+            "a levé l’embargo de",
+            true,
+            format!(" (motif : {})", text("reason")),
+        ),
+        A::PreviewLinkCreate => (
+            "a créé un lien d’aperçu de",
+            true,
+            format!(
+                " pour « {} »{}",
+                text("label"),
+                if e.details
+                    .get("through_embargo")
+                    .and_then(serde_json::Value::as_bool)
+                    == Some(true)
+                {
+                    ", lisible même sous embargo"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        A::PreviewLinkRevoke => (
+            "a révoqué un lien d’aperçu de",
+            true,
+            format!(" (« {} »)", text("label")),
+        ),
         A::TagCreate => ("a créé le thème", true, String::new()),
         A::TagUpdate => ("a modifié le thème", true, String::new()),
         A::TagMerge => ("a fusionné un thème dans un autre", false, String::new()),

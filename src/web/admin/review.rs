@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::diff::{Piece, word_diff};
 use crate::domain::{Action, Permission, Standing};
 use crate::store::articles::desk::{self, Editable};
-use crate::store::articles::status::{self, Step, When};
+use crate::store::articles::status::{self, Changed, Step, When};
 use crate::store::clock;
 use crate::store::review::{self, Waiting};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -26,6 +26,8 @@ pub struct Line {
     pub title: String,
     pub author_name: String,
     pub waiting: String,
+    /// The end of its embargo, while one holds.
+    pub embargo: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -55,6 +57,10 @@ pub async fn queue(
         .into_iter()
         .map(|w: Waiting| Line {
             waiting: waited(w.since),
+            embargo: w
+                .embargo_until
+                .filter(|until| *until > OffsetDateTime::now_utc())
+                .map(|until| state.moment_text(until)),
             id: w.id,
             title: w.title,
             author_name: w.author_name,
@@ -79,9 +85,11 @@ pub struct ReviewPage {
     timezone: String,
     /// When it comes out, if it is scheduled.
     scheduled: Option<String>,
+    /// The end of its embargo, while one holds.
+    embargo: Option<String>,
     /// The names of its tags, in order.
     tags: Vec<String>,
-    error: Option<&'static str>,
+    error: Option<String>,
     note: String,
     at: String,
 }
@@ -110,10 +118,21 @@ async fn review_page(
     state: &AppState,
     user: &CurrentUser,
     article: Editable,
-    error: Option<&'static str>,
+    error: Option<String>,
     note: String,
-    at: String,
+    mut at: String,
 ) -> Result<ReviewPage, AppError> {
+    // Under embargo, the scheduling field starts at the embargo's end.
+    let embargo = article
+        .embargo_until
+        .filter(|until| *until > OffsetDateTime::now_utc());
+    if let Some(until) = embargo
+        && at.is_empty()
+    {
+        let local = state.local_time(until);
+        at = format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute());
+    }
+    let embargo = embargo.map(|until| state.moment_text(until));
     let rendered = state.render(&article.body_markdown, article.lang).await?;
     let (body_html, featured) = state
         .as_readers_see(rendered, article.featured_media_id)
@@ -147,6 +166,7 @@ async fn review_page(
         changes,
         timezone: state.config.timezone.clone(),
         scheduled,
+        embargo,
         tags,
         article,
         error,
@@ -199,7 +219,7 @@ pub async fn decide(
     if !user.may(Permission::ChangeStatus { own, from, action }) {
         return Err(AppError::Forbidden);
     }
-    let again = |error: &'static str, article: Editable| {
+    let again = |error: String, article: Editable| {
         let (note, at) = (form.note.clone(), form.at.clone());
         let state = state.clone();
         let user = user.clone();
@@ -219,7 +239,7 @@ pub async fn decide(
             let Some(local) = local_time(&form.at) else {
                 drop(tx);
                 return again(
-                    "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).",
+                    "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).".to_owned(),
                     article,
                 )
                 .await;
@@ -227,7 +247,8 @@ pub async fn decide(
             if !clock::is_future(&state.pool, local, &state.config.timezone).await? {
                 drop(tx);
                 return again(
-                    "Cette date est passée : choisissez un moment à venir, ou publiez maintenant.",
+                    "Cette date est passée : choisissez un moment à venir, ou publiez maintenant."
+                        .to_owned(),
                     article,
                 )
                 .await;
@@ -241,7 +262,8 @@ pub async fn decide(
             if note.is_empty() || note.chars().count() > 2000 || note.contains('\0') {
                 drop(tx);
                 return again(
-                    "Expliquez à l’auteur ce qu’il faut changer (2 000 caractères au plus).",
+                    "Expliquez à l’auteur ce qu’il faut changer (2 000 caractères au plus)."
+                        .to_owned(),
                     article,
                 )
                 .await;
@@ -250,6 +272,11 @@ pub async fn decide(
             status::change(&mut tx, id, seen, send_back, Some(user.id)).await?
         }
     };
+    if let Changed::Embargoed(until) = done {
+        drop(tx);
+        return again(crate::web::editor::embargo_refusal(&state, until), article).await;
+    }
+    let done = done.done();
     if done {
         let (action, note) = match form.decision.as_str() {
             "publish" | "schedule" => (Some(Action::Publish), None),
@@ -266,7 +293,7 @@ pub async fn decide(
         drop(tx);
         // Shown again with the article as it is now, and what the editor typed.
         let current = in_review(&state, id).await?;
-        let error = "L’article a changé depuis que vous l’avez ouvert : relisez cette version avant de décider.";
+        let error = "L’article a changé depuis que vous l’avez ouvert : relisez cette version avant de décider.".to_owned();
         let page = review_page(
             &state,
             &user,

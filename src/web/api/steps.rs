@@ -16,7 +16,7 @@ use super::request::{answered, field, if_match, json_body};
 use super::wire::ErrorBody;
 use super::write::{DeskArticle, desk_article, stale, visible};
 use crate::domain::{Permission, Standing, transition};
-use crate::store::articles::status::{self, Step, When};
+use crate::store::articles::status::{self, Changed, Step, When};
 use crate::store::review;
 use crate::web::AppState;
 
@@ -213,7 +213,7 @@ async fn change_status(
     }
     let mut tx = state.pool.begin().await?;
     caller.sign(&mut tx).await?;
-    if !status::change(
+    match status::change(
         &mut tx,
         article.id,
         (from, version),
@@ -222,9 +222,21 @@ async fn change_status(
     )
     .await?
     {
-        drop(tx);
-        let current = visible(state, caller, key).await?;
-        return Err(stale(current.version));
+        Changed::Done => {}
+        Changed::Stale => {
+            drop(tx);
+            let current = visible(state, caller, key).await?;
+            return Err(stale(current.version));
+        }
+        Changed::Embargoed(until) => {
+            return Err(ApiError::Conflict(format!(
+                "This article is under embargo until {}: it cannot come out before. Schedule it \
+                 for that time or later, or have an editor lift the embargo.",
+                until
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            )));
+        }
     }
     state
         .review_notice(&mut tx, article.id, action, caller.user_id, step.note())

@@ -5,14 +5,14 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::PrimitiveDateTime;
 use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::page::{Extras, refused_on_page};
 use super::{editable, visible};
 use crate::domain::{Permission, Standing, transition};
-use crate::store::articles::status::{self, Step, When};
+use crate::store::articles::status::{self, Changed, Step, When};
 use crate::store::articles::{lock, write};
 use crate::store::clock;
 use crate::store::review;
@@ -64,7 +64,16 @@ pub async fn change_status(
         super::standing_of(&article),
         Standing::Published | Standing::Archived
     );
-    let step = match step_asked(&state, &form.action, &form.reason, &form.at, live).await? {
+    let step = match step_asked(
+        &state,
+        &form.action,
+        &form.reason,
+        &form.at,
+        live,
+        article.embargo_until,
+    )
+    .await?
+    {
         Ok(step) => step,
         Err(error) => {
             let extras = Extras {
@@ -81,11 +90,22 @@ pub async fn change_status(
     }
     transition(from, action, user.role).map_err(|_| AppError::Forbidden)?;
     let mut tx = state.pool.begin().await?;
-    if !status::change(&mut tx, id, (from, form.version), step, Some(user.id)).await? {
-        return Err(AppError::Conflict(
-            "L’article a changé depuis que vous l’avez ouvert : rechargez-le avant de décider."
-                .to_owned(),
-        ));
+    match status::change(&mut tx, id, (from, form.version), step, Some(user.id)).await? {
+        Changed::Done => {}
+        Changed::Stale => {
+            return Err(AppError::Conflict(
+                "L’article a changé depuis que vous l’avez ouvert : rechargez-le avant de décider."
+                    .to_owned(),
+            ));
+        }
+        Changed::Embargoed(until) => {
+            drop(tx);
+            let extras = Extras {
+                workflow_error: Some(super::embargo::refusal(&state, until)),
+                ..Extras::default()
+            };
+            return refused_on_page(&state, &user, &article, extras).await;
+        }
     }
     state
         .review_notice(&mut tx, id, action, user.id, step.note())
@@ -106,7 +126,8 @@ pub(super) fn done_name(asked: &str, step: Step<'_>) -> &'static str {
 
 /// The status change a workflow button asks for, with what goes with it: the reason given
 /// for withdrawing, the time asked for scheduling. Either the step, or what is wrong with the
-/// request in the newsroom's words (a date that is not one, or is past; a reason too long).
+/// request in the newsroom's words (a date that is not one, or is past, or before the
+/// article's embargo ends; a reason too long).
 pub(super) async fn step_asked<'a>(
     state: &'a AppState,
     name: &str,
@@ -114,35 +135,46 @@ pub(super) async fn step_asked<'a>(
     at: &str,
     // Readers see the article now.
     live: bool,
-) -> Result<Result<Step<'a>, &'static str>, AppError> {
+    embargo_until: Option<OffsetDateTime>,
+) -> Result<Result<Step<'a>, String>, AppError> {
+    let refused = |why: &str| Ok(Err(why.to_owned()));
+    let embargo = embargo_until.filter(|until| *until > OffsetDateTime::now_utc());
     Ok(Ok(match name {
         // Its date is what readers were told; moving it into the future would take it down.
         "schedule" if live => {
-            return Ok(Err(
+            return refused(
                 "Cet article est en ligne : pour le faire sortir à un autre moment, mettez-le d’abord hors ligne.",
-            ));
+            );
         }
         "submit" => Step::Submit,
         "retract" => Step::Retract,
         "request_changes" => Step::SendBack(None),
-        "publish" => Step::Publish(When::Now),
+        "publish" => {
+            if let Some(until) = embargo {
+                return Ok(Err(super::embargo::refusal(state, until)));
+            }
+            Step::Publish(When::Now)
+        }
         "schedule" => {
             let Some(local) = local_time(at) else {
-                return Ok(Err(
-                    "Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).",
-                ));
+                return refused("Indiquez la date et l’heure de publication (jj/mm/aaaa hh:mm).");
             };
             if !clock::is_future(&state.pool, local, &state.config.timezone).await? {
-                return Ok(Err(
+                return refused(
                     "Cette date est passée : choisissez un moment à venir, ou publiez maintenant.",
-                ));
+                );
+            }
+            if let Some(until) = embargo
+                && clock::instant(&state.pool, local, &state.config.timezone).await? < until
+            {
+                return Ok(Err(super::embargo::refusal(state, until)));
             }
             Step::Publish(When::Local(local, state.config.timezone.as_str()))
         }
         "unpublish" => Step::Unpublish,
         "withdraw" => {
             if reason.chars().count() > 2000 || reason.contains('\0') {
-                return Ok(Err("Le motif compte 2 000 caractères au plus."));
+                return refused("Le motif compte 2 000 caractères au plus.");
             }
             Step::Withdraw(reason)
         }

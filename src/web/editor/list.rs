@@ -38,6 +38,8 @@ pub struct Line {
     pub last_editor_name: String,
     pub updated: String,
     pub review_note: String,
+    /// The end of its embargo, while one holds.
+    pub embargo: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -93,6 +95,10 @@ pub async fn list(
                 } else {
                     String::new()
                 },
+                embargo: r
+                    .embargo_until
+                    .filter(|until| *until > now)
+                    .map(|until| state.moment_text(until)),
                 standing: standing.key(),
                 standing_label: standing_label(&state, standing),
                 updated: state.moment_text(r.updated_at),

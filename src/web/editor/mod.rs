@@ -4,6 +4,7 @@
 mod actions;
 mod autosave;
 mod conflict;
+mod embargo;
 pub(in crate::web) mod form;
 mod list;
 mod lookup;
@@ -12,12 +13,15 @@ mod page;
 mod preview;
 mod revisions;
 mod save;
+mod share;
 mod upload;
 mod view;
 
 pub(crate) use actions::local_time;
 pub use actions::{add_correction, change_status, delete, take_over};
 pub use autosave::{autosave, autosave_new};
+pub(in crate::web) use embargo::refusal as embargo_refusal;
+pub use embargo::{lift as lift_embargo, set as set_embargo};
 pub use list::list;
 pub use lookup::{articles as lookup_articles, paste, tags as lookup_tags, token};
 pub(in crate::web) use media::Details as MediaDetails;
@@ -26,10 +30,12 @@ pub use media::{
     update as media_update,
 };
 pub use page::{by_slug, edit, new};
+pub(in crate::web) use preview::{ReaderView, reader_view};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
 pub(in crate::web) use save::{featured_problem, slug_taken};
+pub use share::{create as create_preview_link, revoke as revoke_preview_link};
 pub(in crate::web) use upload::{
     Failed as UploadFailed, keep as keep_upload, record_new as record_new_image,
 };

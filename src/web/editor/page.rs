@@ -41,8 +41,15 @@ pub(super) struct Extras {
     /// A correction that could not be added, with why.
     pub correction: Option<(String, &'static str)>,
     pub delete_error: Option<&'static str>,
-    /// What keeps a workflow button's request from being done (a schedule's date…).
-    pub workflow_error: Option<&'static str>,
+    /// What keeps a workflow button's request from being done (a schedule's date, an
+    /// embargo…).
+    pub workflow_error: Option<String>,
+    /// An embargo form that could not be done, as typed.
+    pub embargo: Option<super::embargo::Typed>,
+    /// A preview link that could not be made, as asked.
+    pub share: Option<super::share::Typed>,
+    /// A preview link just made, shown this once.
+    pub new_link: Option<String>,
 }
 
 pub(super) async fn form_page(
@@ -148,6 +155,13 @@ pub(super) async fn form_page(
         Some((text, error)) => (text, Some(error)),
         None => (String::new(), None),
     };
+    let embargo = article.map(|a| super::embargo::EmbargoBox::new(state, user, a, extras.embargo));
+    let sharing = match article {
+        Some(a) => {
+            Some(super::share::ShareBox::new(state, user, a, extras.share, extras.new_link).await?)
+        }
+        None => None,
+    };
     let actions = article.map(|a| buttons(state, user, a)).unwrap_or_else(|| {
         // A new article can be saved and sent for review in one go.
         vec![ActionButton::now(
@@ -193,6 +207,8 @@ pub(super) async fn form_page(
         tdm_reserved: state.config.tdm.reserved,
         delete_error: extras.delete_error,
         workflow_error: extras.workflow_error,
+        embargo,
+        sharing,
         words,
         reading_minutes: markdown::reading_minutes(words),
         excerpt_placeholder: derived_excerpt,
@@ -393,6 +409,11 @@ pub async fn edit(
                     "C’est fait : l’article est revenu en brouillon, vous pouvez le modifier."
                 }
                 "correction" => "Correction publiée sous l’article.",
+                "embargo" => "C’est fait : l’embargo est enregistré.",
+                "embargo_lifted" => "C’est fait : l’embargo est levé, l’article peut sortir.",
+                "no_embargo" => "L’article n’était pas sous embargo.",
+                "embargoed" => "Article enregistré, mais pas publié : il est sous embargo.",
+                "link_revoked" => "C’est fait : le lien d’aperçu ne fonctionne plus.",
                 _ => "C’est fait : brouillon.",
             }
             .to_owned(),
@@ -431,6 +452,24 @@ pub(super) async fn refused_on_page(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The article's page as stored, with something to show this once (200).
+pub(super) async fn shown(
+    state: &AppState,
+    user: &CurrentUser,
+    article: &Editable,
+    extras: Extras,
+) -> Result<Response, AppError> {
+    let page = form_page(
+        state,
+        user,
+        Some(article),
+        ArticleForm::from_article(article),
+        extras,
+    )
+    .await?;
+    Ok(page.into_response())
 }
 
 /// `/editor/by-slug/{slug}`: the "Modifier" link of a public page, to the article's page in

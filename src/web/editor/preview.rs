@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::form::{ArticleForm, body_error};
 use super::{standing_label, standing_of, visible};
 use crate::domain::{Lang, Standing, TagKind};
-use crate::store::articles::desk;
+use crate::store::articles::desk::{self, Editable};
 use crate::web::auth::{CurrentUser, SignedForm};
 use crate::web::error::{PathId, Verbatim};
 use crate::web::{AppError, AppState, Page};
@@ -62,6 +62,27 @@ fn reader_date(state: &AppState, published_at: Option<OffsetDateTime>) -> String
     state.date_text(published_at.unwrap_or_else(OffsetDateTime::now_utc))
 }
 
+/// The stored article as readers will see it (the staff's preview, a preview link's page).
+pub(in crate::web) async fn reader_view(
+    state: &AppState,
+    article: &Editable,
+) -> Result<ReaderView, AppError> {
+    let rendered = state.render(&article.body_markdown, article.lang).await?;
+    let (body_html, featured) = state
+        .as_readers_see(rendered, article.featured_media_id)
+        .await?;
+    Ok(ReaderView {
+        featured,
+        tags: tag_names(state, &article.tags.0).await?,
+        date: reader_date(state, article.published_at),
+        title: article.title.clone(),
+        dek: article.dek.clone(),
+        lang: article.lang,
+        author_name: article.author_name.clone(),
+        body_html,
+    })
+}
+
 /// `GET /editor/articles/{id}/preview`: the article as stored, as readers will see it.
 pub async fn preview(
     State(state): State<AppState>,
@@ -81,20 +102,7 @@ pub async fn preview(
             standing_label(&state, standing).to_lowercase()
         ),
     };
-    let rendered = state.render(&article.body_markdown, article.lang).await?;
-    let (body_html, featured) = state
-        .as_readers_see(rendered, article.featured_media_id)
-        .await?;
-    let view = ReaderView {
-        featured,
-        tags: tag_names(&state, &article.tags.0).await?,
-        date: reader_date(&state, article.published_at),
-        title: article.title,
-        dek: article.dek,
-        lang: article.lang,
-        author_name: article.author_name,
-        body_html,
-    };
+    let view = reader_view(&state, &article).await?;
     let mut page = state.page_for(&user, format!("Aperçu — {}", view.title));
     page.lang = view.lang.to_string();
     Ok(PreviewPage {

@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::store::articles::desk::{self, Editable};
 use crate::store::articles::lock;
-use crate::store::articles::status::{self, Step};
+use crate::store::articles::status::{self, Changed, Step};
 use crate::store::articles::write::{self, Outcome};
 use crate::store::{tags, violates};
 use crate::web::auth::{CurrentUser, SignedForm};
@@ -134,7 +134,9 @@ pub async fn create(
     lock::take(&mut tx, created.id, user.id).await?;
     let seen = (ArticleStatus::Draft, created.version);
     let submitted = form.intent == "status:submit"
-        && status::change(&mut tx, created.id, seen, Step::Submit, Some(user.id)).await?;
+        && status::change(&mut tx, created.id, seen, Step::Submit, Some(user.id))
+            .await?
+            .done();
     if submitted {
         state
             .review_notice(&mut tx, created.id, Action::Submit, user.id, None)
@@ -253,8 +255,15 @@ async fn save_form(
     // A workflow button of the form: what it asks is checked before anything is written.
     let asked = match form.intent.strip_prefix("status:") {
         None => None,
-        Some(name) => match step_asked(state, name, &form.reason, &form.at, live_now(&article))
-            .await?
+        Some(name) => match step_asked(
+            state,
+            name,
+            &form.reason,
+            &form.at,
+            live_now(&article),
+            article.embargo_until,
+        )
+        .await?
         {
             Ok(step) => Some((name.to_owned(), step)),
             Err(error) => {
@@ -332,12 +341,18 @@ async fn save_form(
                 if !allowed {
                     return Err(AppError::Forbidden);
                 }
-                if status::change(&mut tx, id, (from, version), step, Some(user.id)).await? {
-                    state
-                        .review_notice(&mut tx, id, action, user.id, step.note())
-                        .await?;
+                match status::change(&mut tx, id, (from, version), step, Some(user.id)).await? {
+                    Changed::Done => {
+                        state
+                            .review_notice(&mut tx, id, action, user.id, step.note())
+                            .await?;
+                        done = format!("status={}", done_name(&name, step));
+                    }
+                    // Put under embargo between the check above and now: the text is saved,
+                    // the publication is not done.
+                    Changed::Embargoed(_) => done = "status=embargoed".to_owned(),
+                    Changed::Stale => done = format!("status={}", done_name(&name, step)),
                 }
-                done = format!("status={}", done_name(&name, step));
             }
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}?{done}")).into_response())

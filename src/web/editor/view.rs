@@ -159,8 +159,12 @@ pub struct EditPage {
     pub excerpt_placeholder: String,
     pub can_delete: bool,
     pub delete_error: Option<&'static str>,
-    /// What keeps a workflow button's request from being done (a schedule's date…).
-    pub workflow_error: Option<&'static str>,
+    /// What keeps a workflow button's request from being done (a schedule's date, an
+    /// embargo…).
+    pub workflow_error: Option<String>,
+    /// The embargo box and the preview links box, for a stored article.
+    pub embargo: Option<super::embargo::EmbargoBox>,
+    pub sharing: Option<super::share::ShareBox>,
     /// `VIGIE_TIMEZONE`, for the scheduling field.
     pub timezone: String,
     pub script: &'static str,

@@ -435,7 +435,7 @@ impl TestApp {
                 status::change(&mut tx, created.id, seen, Step::Publish(When::At(at)), None)
                     .await
                     .expect("publish");
-            assert!(published, "a new draft publishes");
+            assert!(published.done(), "a new draft publishes");
         }
         tx.commit().await.expect("commit");
         created.slug.to_string()
