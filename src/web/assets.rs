@@ -91,6 +91,15 @@ pub static READER_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The newsroom's logo (the publisher's in articles' structured data).
+pub static LOGO: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "/static/logo.svg",
+        include_str!("../../static/logo.svg"),
+        "image/svg+xml",
+    )
+});
+
 #[derive(Deserialize)]
 pub struct Version {
     v: Option<String>,
@@ -106,4 +115,8 @@ pub async fn editor_script(Query(q): Query<Version>, headers: HeaderMap) -> Resp
 
 pub async fn reader_script(Query(q): Query<Version>, headers: HeaderMap) -> Response {
     READER_SCRIPT.serve(q.v.as_deref(), &headers)
+}
+
+pub async fn logo(Query(q): Query<Version>, headers: HeaderMap) -> Response {
+    LOGO.serve(q.v.as_deref(), &headers)
 }

@@ -99,6 +99,7 @@ fn table() -> Vec<Entry> {
         GET "/static/vigie.css" Open => assets::stylesheet,
         GET "/static/editor.js" Open => assets::editor_script,
         GET "/static/reader.js" Open => assets::reader_script,
+        GET "/static/logo.svg" Open => assets::logo,
         GET "/healthz" Open => health::alive,
         GET "/readyz" Open => health::ready,
         // Signing in, first-run setup.

@@ -376,8 +376,27 @@ async fn article_pages_describe_themselves_to_search_engines_and_social_sites() 
         "Anthropic et Washington : rester ferme sur la sécurité de l’IA"
     );
     assert_eq!(ld["datePublished"], "2026-02-27T08:00:00Z");
-    assert_eq!(ld["author"]["name"], "Camille Martin");
+    // Every author (a list, for co-authors), each with their page; what Google News asks of
+    // the publisher and of access.
+    assert_eq!(ld["author"][0]["name"], "Camille Martin");
+    assert_eq!(
+        ld["author"][0]["url"],
+        format!("{base}/authors/camille-martin")
+    );
     assert_eq!(ld["publisher"]["name"], "Vigie");
+    assert_eq!(ld["publisher"]["@type"], "NewsMediaOrganization");
+    let logo = ld["publisher"]["logo"]["url"].as_str().unwrap();
+    assert_eq!(logo, format!("{base}/static/logo.svg"));
+    let (status, headers, bytes) = app.browser().get_bytes(logo).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/svg+xml");
+    assert!(String::from_utf8(bytes).unwrap().contains("<svg"));
+    assert_eq!(ld["isAccessibleForFree"], true);
+    assert!(ld["dateModified"].as_str().unwrap() >= "2026-02-27T08:00:00Z");
+    assert_eq!(
+        page.attrs("meta[name=robots]", "content"),
+        ["max-image-preview:large"]
+    );
     assert_eq!(ld["inLanguage"], "fr");
     assert_eq!(ld["keywords"].as_array().unwrap().len(), 4);
     assert!(ld.get("correction").is_none());

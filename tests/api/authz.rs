@@ -1031,6 +1031,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/static/vigie.css"),
     ("GET", "/static/editor.js"),
     ("GET", "/static/reader.js"),
+    ("GET", "/static/logo.svg"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 ];

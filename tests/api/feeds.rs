@@ -149,7 +149,8 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
         texts(&doc, "loc"),
         [
             format!("{base}/sitemaps/0.xml"),
-            format!("{base}/sitemaps/1.xml")
+            format!("{base}/sitemaps/1.xml"),
+            format!("{base}/sitemaps/news.xml")
         ]
     );
 
@@ -391,4 +392,121 @@ async fn feeds_say_each_field_exactly_with_hostile_text_escaped() {
         links(feed, "alternate"),
         [format!("{base}/authors/{author_slug}")]
     );
+}
+
+/// What `xmllint` says of `xml` against the sitemap schema with the Google News extension
+/// (`tests/fixtures/sitemaps/`): `Ok` when it validates.
+fn schema_check(xml: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("vigie-sitemap-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sitemap.xml");
+    std::fs::write(&file, xml).unwrap();
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sitemaps/sitemap.xsd");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian's libxml2-utils)");
+    std::fs::remove_dir_all(&dir).unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn the_news_sitemap_lists_the_last_two_days_and_validates_against_its_schema() {
+    let app = TestApp::with_demo().await;
+    let base = app.base_url();
+    let now = OffsetDateTime::now_utc();
+    let fresh = app
+        .article(
+            "Le Conseil d’État & l’IA : « décision » attendue",
+            "Texte.",
+            Some(now - time::Duration::hours(3)),
+        )
+        .await;
+    let old = app
+        .article(
+            "Une nouvelle d’avant-hier",
+            "Texte.",
+            Some(now - time::Duration::hours(50)),
+        )
+        .await;
+    let coming = app
+        .article(
+            "Une nouvelle programmée",
+            "Texte.",
+            Some(now + time::Duration::hours(3)),
+        )
+        .await;
+    let english = app
+        .article(
+            "Fresh news in English",
+            "Text.",
+            Some(now - time::Duration::hours(1)),
+        )
+        .await;
+    sqlx::query("update article set lang = 'en' where slug = $1")
+        .bind(&english)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let index = app.get("/sitemap.xml").await;
+    assert!(
+        texts(&parse(&index.body), "loc").contains(&format!("{base}/sitemaps/news.xml").as_str())
+    );
+    let news = app.get("/sitemaps/news.xml").await;
+    assert_eq!(news.status, 200);
+    assert_eq!(
+        news.header("content-type"),
+        "application/xml; charset=utf-8"
+    );
+    schema_check(&news.body).unwrap_or_else(|e| panic!("{e}\n{}", news.body));
+    let doc = parse(&news.body);
+    assert_eq!(
+        texts(&doc, "loc"),
+        [
+            format!("{base}/articles/{english}"),
+            format!("{base}/articles/{fresh}")
+        ],
+        "the last two days' public articles, newest first"
+    );
+    assert_eq!(
+        texts(&doc, "title"),
+        [
+            "Fresh news in English",
+            // French typography: narrow no-break spaces before the colon and inside guillemets.
+            "Le Conseil d’État & l’IA\u{202f}: «\u{202f}décision\u{202f}» attendue"
+        ]
+    );
+    assert_eq!(texts(&doc, "language"), ["en", "fr"]);
+    assert_eq!(texts(&doc, "name"), ["Vigie", "Vigie"]);
+    for date in texts(&doc, "publication_date") {
+        OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|e| panic!("{date}: {e}"));
+    }
+    assert!(!news.body.contains(&old) && !news.body.contains(&coming));
+    // The other sitemap pages validate against the same schema.
+    for path in ["/sitemaps/0.xml", "/sitemaps/1.xml"] {
+        let page = app.get(path).await;
+        schema_check(&page.body).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    // And the check can fail: an entry without its title, or with a language that is not one,
+    // is refused.
+    let untitled = news
+        .body
+        .replacen("<news:title>Fresh news in English</news:title>", "", 1);
+    assert!(schema_check(&untitled).is_err());
+    let wrong = news.body.replacen(
+        "<news:language>en</news:language>",
+        "<news:language>English</news:language>",
+        1,
+    );
+    assert!(schema_check(&wrong).is_err());
 }

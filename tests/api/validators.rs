@@ -42,6 +42,35 @@ async fn pages_pass_the_nu_html_checker() {
         .unwrap();
     let dir = std::env::temp_dir().join(format!("vigie-html-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
+    // The demo's draft under embargo, with a preview link just made (shown once), and the page
+    // that link opens.
+    let draft = app.article_id(DRAFT).await;
+    let embargoed = editor
+        .post_signed(
+            &format!("/editor/articles/{draft}/embargo"),
+            &[
+                ("until", "2099-01-01T09:00"),
+                ("note", "Rapport sous embargo"),
+            ],
+        )
+        .await;
+    assert_eq!(embargoed.status, 303);
+    let shared = editor
+        .post_signed(
+            &format!("/editor/articles/{draft}/previews"),
+            &[
+                ("label", "Me Dupont"),
+                ("hours", "48"),
+                ("through_embargo", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(shared.status, 200);
+    std::fs::write(dir.join("editor-shared.html"), &shared.body).unwrap();
+    let link = shared.attrs(".link-once", "value").remove(0);
+    let opened = app.get(&link[link.find("/apercu/").unwrap()..]).await;
+    assert_eq!(opened.status, 200);
+    std::fs::write(dir.join("preview-link.html"), &opened.body).unwrap();
     let public = [
         ("home", "/", 200),
         ("article", &format!("/articles/{SAMPLE}") as &str, 200),

@@ -138,6 +138,32 @@ pub async fn sitemap_articles(
     .await
 }
 
+/// An article of the news sitemap (Google News).
+#[derive(Debug, Clone)]
+pub struct NewsUrl {
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub published_at: OffsetDateTime,
+}
+
+/// The public articles of the last two days, newest first, at most 1 000: what Google News
+/// reads from a news sitemap.
+pub async fn news_articles(pool: &PgPool) -> Result<Vec<NewsUrl>, sqlx::Error> {
+    sqlx::query_as!(
+        NewsUrl,
+        r#"
+        select slug as "slug!", title as "title!", lang as "lang!", published_at as "published_at!"
+        from public_article
+        where published_at > now() - interval '2 days'
+        order by published_at desc, id
+        limit 1000
+        "#
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Tag and author pages that have public articles, with their newest article's date; the
 /// regulation hubs and the pages of jurisdictions that have public regulations.
 pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Error> {

@@ -68,8 +68,14 @@ fn news_article(
         "inLanguage": article.lang.as_str(),
         "mainEntityOfPage": url,
         "url": url,
-        "author": { "@type": "Person", "name": article.author_name, "url": format!("{base}/authors/{}", article.author_slug) },
-        "publisher": { "@type": "Organization", "name": "Vigie", "url": format!("{base}/") },
+        "author": [{ "@type": "Person", "name": article.author_name, "url": format!("{base}/authors/{}", article.author_slug) }],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": "Vigie",
+            "url": format!("{base}/"),
+            "logo": { "@type": "ImageObject", "url": format!("{base}/static/logo.svg"), "width": 600, "height": 60 },
+        },
+        "isAccessibleForFree": true,
         "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
     });
     if let Some(image) = featured {

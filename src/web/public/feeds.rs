@@ -277,7 +277,37 @@ struct SitemapPage {
     urls: Vec<(String, String)>,
 }
 
-/// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000).
+#[derive(Template)]
+#[template(path = "public/sitemap-news.xml")]
+struct NewsSitemap {
+    base: String,
+    /// Path, title, language, publication time (RFC 3339).
+    urls: Vec<(String, String, String, String)>,
+}
+
+/// `/sitemaps/news.xml`: the Google News sitemap, the articles of the last two days.
+async fn news_sitemap(state: &AppState) -> Result<Response, AppError> {
+    let urls = discover::news_articles(&state.pool)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                format!("/articles/{}", a.slug),
+                a.title,
+                a.lang,
+                a.published_at.format(&Rfc3339).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let page = NewsSitemap {
+        base: state.config.base_url.clone(),
+        urls,
+    };
+    Ok(xml("application/xml; charset=utf-8", page.render()?))
+}
+
+/// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000,
+/// and the news sitemap).
 pub async fn sitemap_index(State(state): State<AppState>) -> Result<Response, AppError> {
     let count = discover::public_count(&state.pool).await?;
     let article_pages =
@@ -295,6 +325,9 @@ pub async fn sitemap_page(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
+    if file == "news.xml" {
+        return news_sitemap(&state).await;
+    }
     let n: i64 = file
         .strip_suffix(".xml")
         .and_then(|n| n.parse().ok())
