@@ -28,6 +28,13 @@ pub enum AuditAction {
     /// A link for someone outside the newsroom to read the unpublished article.
     PreviewLinkCreate,
     PreviewLinkRevoke,
+    /// Who signs it changed: its author, its co-authors.
+    ArticleBylines,
+    /// A public article's change said to be one of substance ("Mis à jour le …").
+    ArticleRevised,
+    /// A guest contributor (a byline without an account) added or changed.
+    ContributorCreate,
+    ContributorUpdate,
     TagCreate,
     TagUpdate,
     TagMerge,
@@ -96,6 +103,10 @@ impl AuditAction {
         Self::ArticleEmbargoLift,
         Self::PreviewLinkCreate,
         Self::PreviewLinkRevoke,
+        Self::ArticleBylines,
+        Self::ArticleRevised,
+        Self::ContributorCreate,
+        Self::ContributorUpdate,
         Self::TagCreate,
         Self::TagUpdate,
         Self::TagMerge,
@@ -154,8 +165,12 @@ impl AuditAction {
             Self::ArticleArchive => "article.archive",
             Self::ArticleEmbargo => "article.embargo",
             Self::ArticleEmbargoLift => "article.embargo_lift",
-            Self::PreviewLinkCreate => "preview_link.create",
-            Self::PreviewLinkRevoke => "preview_link.revoke",
+            Self::PreviewLinkCreate => "article.preview_link",
+            Self::PreviewLinkRevoke => "article.preview_link_revoke",
+            Self::ArticleBylines => "article.bylines",
+            Self::ArticleRevised => "article.revised",
+            Self::ContributorCreate => "contributor.create",
+            Self::ContributorUpdate => "contributor.update",
             Self::TagCreate => "tag.create",
             Self::TagUpdate => "tag.update",
             Self::TagMerge => "tag.merge",
@@ -221,6 +236,10 @@ impl AuditAction {
             Self::ArticleEmbargoLift => "embargo levé",
             Self::PreviewLinkCreate => "lien d’aperçu créé",
             Self::PreviewLinkRevoke => "lien d’aperçu révoqué",
+            Self::ArticleBylines => "signatures changées",
+            Self::ArticleRevised => "mise à jour de fond signalée",
+            Self::ContributorCreate => "contributeur invité ajouté",
+            Self::ContributorUpdate => "contributeur invité modifié",
             Self::TagCreate => "thème créé",
             Self::TagUpdate => "thème modifié",
             Self::TagMerge => "thèmes fusionnés",
@@ -281,8 +300,11 @@ impl AuditAction {
             | Self::ArticleEmbargoLift
             | Self::PreviewLinkCreate
             | Self::PreviewLinkRevoke
+            | Self::ArticleBylines
+            | Self::ArticleRevised
             | Self::ArticleArchive => "article",
             Self::TagCreate | Self::TagUpdate | Self::TagMerge | Self::TagDelete => "tag",
+            Self::ContributorCreate | Self::ContributorUpdate => "contributor",
             Self::UserCreate
             | Self::UserRole
             | Self::UserDisable

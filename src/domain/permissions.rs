@@ -30,6 +30,11 @@ pub enum Permission {
     /// Making (and revoking) a link for someone outside the newsroom to read the unpublished
     /// article: its author and editors.
     SharePreview { own: bool },
+    /// Choosing who signs an article: its co-authors (its authors and editors), its author
+    /// (`author`: editors only).
+    SetBylines { own: bool, author: bool },
+    /// Keep the list of guest contributors (bylines without an account): editors.
+    ManageContributors,
     /// Open the review queue.
     Review,
     /// Delete an article for good: admins any article; anyone their own draft readers never
@@ -63,7 +68,8 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ChangeStatus { own, from, action } => {
             (own || editor) && transition(from, action, role).is_ok()
         }
-        AddCorrection | Review | ManageRegulations | LiftEmbargo => editor,
+        AddCorrection | Review | ManageRegulations | LiftEmbargo | ManageContributors => editor,
+        SetBylines { own, author } => editor || (own && !author),
         SetEmbargo { own, earlier } => editor || (own && !earlier),
         SharePreview { own } => own || editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
@@ -128,6 +134,37 @@ mod tests {
         assert!(may(Journalist, SharePreview { own: true }));
         assert!(!may(Journalist, SharePreview { own: false }));
         assert!(may(Editor, SharePreview { own: false }));
+        // Bylines: authors add co-authors; only editors give an article another author.
+        assert!(may(
+            Journalist,
+            SetBylines {
+                own: true,
+                author: false
+            }
+        ));
+        assert!(!may(
+            Journalist,
+            SetBylines {
+                own: true,
+                author: true
+            }
+        ));
+        assert!(!may(
+            Journalist,
+            SetBylines {
+                own: false,
+                author: false
+            }
+        ));
+        assert!(may(
+            Editor,
+            SetBylines {
+                own: false,
+                author: true
+            }
+        ));
+        assert!(!may(Journalist, ManageContributors));
+        assert!(may(Editor, ManageContributors));
     }
 
     #[test]

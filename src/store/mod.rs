@@ -6,6 +6,7 @@
 pub mod articles;
 pub mod audit;
 pub mod clock;
+pub mod contributors;
 pub mod jobs;
 pub mod media;
 pub mod regulations;
@@ -25,6 +26,26 @@ use serde::Deserialize;
 /// Whether `error` is the violation of the named unique or check constraint.
 pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.constraint() == Some(constraint))
+}
+
+/// A name an article is signed with: an account's, or a guest contributor's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct Byline {
+    pub name: String,
+    pub slug: String,
+    /// A guest contributor (no account): their page is `/contributors/{slug}`.
+    pub guest: bool,
+}
+
+impl Byline {
+    /// The byline's page on the site.
+    pub fn path(&self) -> String {
+        if self.guest {
+            format!("/contributors/{}", self.slug)
+        } else {
+            format!("/authors/{}", self.slug)
+        }
+    }
 }
 
 /// A tag as shown next to an article.

@@ -26,7 +26,8 @@ pub async fn public_author(pool: &PgPool, slug: &Slug) -> Result<Option<Author>,
         where u.slug = $1
           and exists (
               select 1 from article a
-              where a.author_id = u.id and article_is_listed(a.status, a.published_at)
+              where article_signed_by(a.id, a.author_id, u.id)
+                and article_is_listed(a.status, a.published_at)
           )
         "#,
         slug.as_str()
@@ -52,7 +53,7 @@ pub async fn public_authors(pool: &PgPool) -> Result<Vec<PublicAuthor>, sqlx::Er
         r#"
         select u.slug, u.display_name, u.bio, count(*) as "articles!"
         from app_user u
-        join article a on a.author_id = u.id
+        join article a on article_signed_by(a.id, a.author_id, u.id)
         where article_is_listed(a.status, a.published_at)
         group by u.id
         order by lower(u.display_name), u.slug
@@ -443,4 +444,18 @@ pub async fn forget_password_tokens(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Every active account, by name: who may sign an article.
+pub async fn signers(pool: &PgPool) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select id, display_name from app_user
+        where disabled_at is null
+        order by lower(display_name), id
+        "#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
 }

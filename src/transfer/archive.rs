@@ -1,5 +1,5 @@
 //! Vigie's own export format, version 1: one JSON document holding every user (without password
-//! hash), tag, image of the library (its original file inside, in base64: one file holds the
+//! hash), tag, guest contributor, image of the library (its original file inside, in base64: one file holds the
 //! whole site, and is written whole or not at all), jurisdiction and regulation of the tracker
 //! (with its milestones and history), article (with its tags, links, old
 //! addresses, corrections and every revision) and audit event. Written one record per line, in a fixed order, so that exporting the same
@@ -23,6 +23,7 @@ pub const VERSION: u32 = 1;
 pub enum Record {
     User(User),
     Tag(Tag),
+    Contributor(Contributor),
     Media(Box<Media>),
     Jurisdiction(Jurisdiction),
     Regulation(Box<Regulation>),
@@ -64,6 +65,26 @@ pub struct Tag {
     pub updated_at: OffsetDateTime,
     /// Old addresses that lead to this tag.
     pub redirects: Vec<Redirect>,
+}
+
+/// A guest contributor: a byline without an account.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contributor {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// A co-author of an article, in order: an account or a guest contributor.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coauthor {
+    pub user_id: Option<Uuid>,
+    pub contributor_id: Option<Uuid>,
 }
 
 /// An image of the library, with its original file (renditions are made again on import).
@@ -211,6 +232,12 @@ pub struct Article {
     pub embargo_until: Option<OffsetDateTime>,
     #[serde(default)]
     pub embargo_note: String,
+    /// Who signs after the author, in order, and when it last changed in substance (absent
+    /// from older archives).
+    #[serde(default)]
+    pub coauthors: Vec<Coauthor>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub revised_at: Option<OffsetDateTime>,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -304,6 +331,7 @@ pub struct AuditEvent {
 const SECTIONS: &[&str] = &[
     "users",
     "tags",
+    "contributors",
     "media",
     "jurisdictions",
     "regulations",
@@ -311,7 +339,7 @@ const SECTIONS: &[&str] = &[
     "audit",
 ];
 /// Sections older exports do not have.
-const OPTIONAL: &[&str] = &["media", "jurisdictions", "regulations"];
+const OPTIONAL: &[&str] = &["contributors", "media", "jurisdictions", "regulations"];
 
 /// Whether every section from `from` up to (not including) `to` may be missing.
 fn skippable(from: usize, to: usize) -> bool {
@@ -400,6 +428,9 @@ impl<'de, F: FnMut(Record) -> Result<(), String>> serde::de::Visitor<'de> for Wh
                     match section {
                         "users" => map.next_value_seed(Section(take, Record::User))?,
                         "tags" => map.next_value_seed(Section(take, Record::Tag))?,
+                        "contributors" => {
+                            map.next_value_seed(Section(take, Record::Contributor))?
+                        }
                         "media" => {
                             map.next_value_seed(Section(take, |m| Record::Media(Box::new(m))))?
                         }
@@ -577,7 +608,7 @@ mod tests {
         );
         assert!(
             error_of(r#"{"format":"vigie","version":1,"tags":[],"users":[]}"#).starts_with(
-                "the sections must come in this order: users, tags, media, jurisdictions, regulations, articles, audit"
+                "the sections must come in this order: users, tags, contributors, media, jurisdictions, regulations, articles, audit"
             )
         );
         assert!(

@@ -79,6 +79,13 @@ pub async fn export(pool: &PgPool, media: &MediaStore, out: impl Write) -> anyho
         w.record(&tag)?;
         counts.tags += 1;
     }
+    w.section("contributors")?;
+    for c in store::contributors(&mut tx)
+        .await
+        .context("reading contributors")?
+    {
+        w.record(&c)?;
+    }
     w.section("media")?;
     for m in store::media(&mut tx).await.context("reading images")? {
         let original = media
@@ -253,6 +260,11 @@ async fn import_archive(
                         .await
                         .with_context(|| format!("tag {} ({})", tag.slug, tag.id))?;
                     counts.tags += 1;
+                }
+                Record::Contributor(c) => {
+                    store::insert_contributor(&mut tx, &c)
+                        .await
+                        .with_context(|| format!("contributor {} ({})", c.slug, c.id))?;
                 }
                 Record::Media(m) => {
                     let original = BASE64.decode(&m.original).with_context(|| {

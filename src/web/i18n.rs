@@ -14,6 +14,12 @@ pub struct Words {
     pub older: &'static str,
     pub newest: &'static str,
     pub by: &'static str,
+    /// Between the last two names of a byline.
+    pub and: &'static str,
+    /// "Mis à jour le", before a date.
+    pub revised: &'static str,
+    /// The heading of a guest contributor's page.
+    pub contributor_intro: &'static str,
     pub related: &'static str,
     pub tags: &'static str,
     pub tag_intro: &'static str,
@@ -83,6 +89,9 @@ pub static FR: Words = Words {
     older: "Articles plus anciens",
     newest: "Revenir aux articles les plus récents",
     by: "Par",
+    and: "et",
+    revised: "Mis à jour le",
+    contributor_intro: "Contributeur invité",
     related: "À lire aussi",
     tags: "Thèmes",
     tag_intro: "Articles classés sous",
@@ -147,6 +156,9 @@ pub static EN: Words = Words {
     older: "Older articles",
     newest: "Back to the newest articles",
     by: "By",
+    and: "and",
+    revised: "Updated",
+    contributor_intro: "Guest contributor",
     related: "Read also",
     tags: "Topics",
     tag_intro: "Articles filed under",

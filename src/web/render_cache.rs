@@ -60,6 +60,7 @@ impl CacheDeps {
             format!("article:{}", article.id),
             format!("user:{}", article.author_id),
         ];
+        deps.extend(article.coauthor_ids.iter().map(|u| format!("user:{u}")));
         deps.extend(related.iter().map(|r| format!("article:{}", r.id)));
         deps.extend(article.linked_ids.iter().map(|l| format!("article:{l}")));
         deps.extend(article.tag_ids.iter().map(|t| format!("tag:{t}")));

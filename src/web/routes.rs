@@ -41,8 +41,8 @@ fn table() -> Vec<Entry> {
     };
     use Access::{Bearer, Needs, Open, Public, Visitor};
     use Permission::{
-        DeleteRegulation, ManageOwnAccount, ManageRegulations, ManageTags, ManageUsers,
-        ManageWebhooks, ReadAudit, Review, UseEditor,
+        DeleteRegulation, ManageContributors, ManageOwnAccount, ManageRegulations, ManageTags,
+        ManageUsers, ManageWebhooks, ReadAudit, Review, UseEditor,
     };
     entries![
         // Readers.
@@ -50,6 +50,7 @@ fn table() -> Vec<Entry> {
         GET "/articles/{slug}" Public => public::article,
         GET "/tags/{slug}" Public => public::tag,
         GET "/authors/{slug}" Public => public::author,
+        GET "/contributors/{slug}" Public => public::contributor,
         GET "/corrections" Public => public::corrections,
         GET "/regulations" Public => public::regulations,
         GET "/regulations/calendar.ics" Public => public::regulations_calendar,
@@ -163,6 +164,7 @@ fn table() -> Vec<Entry> {
         GET "/editor/articles/{id}/diff" Needs(UseEditor) => editor::diff,
         POST "/editor/articles/{id}/corrections" Needs(UseEditor) => editor::add_correction,
         POST "/editor/articles/{id}/delete" Needs(UseEditor) => editor::delete,
+        POST "/editor/articles/{id}/bylines" Needs(UseEditor) => editor::set_bylines,
         POST "/editor/articles/{id}/embargo" Needs(UseEditor) => editor::set_embargo,
         POST "/editor/articles/{id}/embargo/lift" Needs(UseEditor) => editor::lift_embargo,
         POST "/editor/articles/{id}/previews" Needs(UseEditor) => editor::create_preview_link,
@@ -175,6 +177,9 @@ fn table() -> Vec<Entry> {
         GET "/admin/audit" Needs(ReadAudit) => admin::audit,
         GET "/admin/jobs" Needs(ReadAudit) => admin::jobs::list,
         POST "/admin/jobs/{id}/retry" Needs(ReadAudit) => admin::jobs::retry,
+        GET "/admin/contributors" Needs(ManageContributors) => admin::contributors::list,
+        POST "/admin/contributors" Needs(ManageContributors) => admin::contributors::create,
+        POST "/admin/contributors/{id}" Needs(ManageContributors) => admin::contributors::update,
         GET "/admin/tags" Needs(Review) => admin::tags::list,
         POST "/admin/tags" Needs(Review) => admin::tags::create,
         POST "/admin/tags/{id}" Needs(ManageTags) => admin::tags::update,

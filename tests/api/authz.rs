@@ -359,6 +359,37 @@ fn matrix() -> Vec<Case> {
         },
         case(
             "POST",
+            "/editor/articles/{id}/bylines",
+            "",
+            &[("coauthor", "")],
+            THEIRS_POST,
+        ),
+        case(
+            "GET",
+            "/admin/contributors",
+            "",
+            &[],
+            [SignIn, Status(403), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/admin/contributors",
+            "",
+            &[("name", "Une invitée"), ("bio", "Chercheuse.")],
+            [SignIn, Status(403), Status(303), Status(303), SignIn],
+        ),
+        Case {
+            fixture: "contributor",
+            ..case(
+                "POST",
+                "/admin/contributors/{id}",
+                "",
+                &[("name", "Un invité renommé"), ("bio", "")],
+                [SignIn, Status(403), Status(303), Status(303), SignIn],
+            )
+        },
+        case(
+            "POST",
             "/editor/articles/{id}/embargo",
             "",
             &[("until", "2099-01-01T09:00"), ("note", "Rapport")],
@@ -998,6 +1029,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/articles/{slug}"),
     ("GET", "/tags/{slug}"),
     ("GET", "/authors/{slug}"),
+    ("GET", "/contributors/{slug}"),
     ("GET", "/corrections"),
     ("GET", "/regulations"),
     ("GET", "/regulations/calendar.ics"),
@@ -1240,6 +1272,15 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
         .unwrap();
         return (id, 0);
     }
+    if status == "contributor" {
+        let id = sqlx::query_scalar(
+            "insert into contributor (slug, name) values ('invite-' || md5(random()::text), 'Un invité') returning id",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        return (id, 0);
+    }
     if status == "no-jurisdiction" {
         // Made again by each request.
         sqlx::query("delete from jurisdiction where name = 'Matrice'")
@@ -1413,6 +1454,8 @@ async fn fingerprint(app: &TestApp) -> String {
         "regulation_change",
         "api_token",
         "preview_link",
+        "contributor",
+        "article_coauthor",
         "webhook_endpoint",
         "webhook_delivery",
     ] {

@@ -17,6 +17,7 @@ mod audit;
 mod authz;
 mod bad_input;
 mod browser;
+mod bylines;
 mod caching;
 mod cli;
 mod content_api;

@@ -92,7 +92,7 @@ async fn a_preview_link_shows_the_draft_to_its_holder_until_it_ends() {
         .await
         .unwrap();
     assert!(!dump.contains(secret));
-    let (actor, target) = audited(&app, "preview_link.create").await;
+    let (actor, target) = audited(&app, "article.preview_link").await;
     assert_eq!((actor, target), (Some(writer.id), id.to_string()));
 
     // Anyone holding it reads the article as it will look: no account, nothing kept.
@@ -160,7 +160,7 @@ async fn a_preview_link_shows_the_draft_to_its_holder_until_it_ends() {
     assert!(!gone.body.contains("MARQUEAPERCU"));
     assert!(gone.body.contains("expiré ou a été révoqué"));
     assert_eq!(gone.header("cache-control"), "no-store, private");
-    audited(&app, "preview_link.revoke").await;
+    audited(&app, "article.preview_link_revoke").await;
 
     // Expired: the same.
     let second = path_of(&share(&author, id, "Source anonyme", false).await);
@@ -217,7 +217,7 @@ async fn a_preview_link_does_not_pass_an_embargo_unless_it_says_so() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Le texte MARQUEPASSE."));
     let details: String = sqlx::query_scalar(
-        "select details::text from audit_event where action = 'preview_link.create' order by id desc limit 1",
+        "select details::text from audit_event where action = 'article.preview_link' order by id desc limit 1",
     )
     .fetch_one(&app.pool)
     .await

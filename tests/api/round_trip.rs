@@ -34,6 +34,9 @@ const CARRIED: &[(&str, &[&str])] = &[
     ("regulation", &[]),
     ("regulation_milestone", &[]),
     ("regulation_change", &[]),
+    // Bylines: guest contributors and co-authors.
+    ("contributor", &[]),
+    ("article_coauthor", &[]),
 ];
 
 /// Tables an export leaves out: secrets, sessions and state that is rebuilt or short-lived.
@@ -203,8 +206,32 @@ async fn every_kind_of_row(app: &TestApp) {
     set(&mut fields, "ai_use", "translation");
     set(&mut fields, "tdm_open", "yes");
     set(&mut fields, "intent", "save");
+    // A change of substance: its page says when.
+    fields.push(("substantive".to_owned(), "yes".to_owned()));
     let saved = post(&editor, &format!("/editor/articles/{english}"), &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+    // Co-signed by a colleague and a guest contributor.
+    let added = editor
+        .post_signed(
+            "/admin/contributors",
+            &[("name", "Ada Invitée"), ("bio", "Juriste.")],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let guest: Uuid = sqlx::query_scalar("select id from contributor")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let signed = editor
+        .post_signed(
+            &format!("/editor/articles/{english}/bylines"),
+            &[
+                ("coauthor", &format!("c:{guest}")),
+                ("coauthor", &format!("u:{}", editor_account.id)),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
 
     // A draft under embargo, with its note.
     let under_embargo = app

@@ -543,3 +543,70 @@ async fn a_bad_wordpress_item_stops_the_import_unless_told_to_skip_it() {
     assert_eq!(app.get("/articles/dsa-plateformes").await.status, 200);
     assert_eq!(app.get("/articles/cadre-2025").await.status, 404);
 }
+
+/// A WordPress export with Co-Authors Plus: one post signed by its author, a colleague with a
+/// WordPress account, and a guest author.
+const COAUTHORS_WXR: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <link>https://blog.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://blog.example</wp:base_site_url>
+  <wp:author><wp:author_login><![CDATA[zoe]]></wp:author_login><wp:author_email>zoe@example.org</wp:author_email><wp:author_display_name><![CDATA[Zoé Martin]]></wp:author_display_name></wp:author>
+  <wp:author><wp:author_login><![CDATA[marc]]></wp:author_login><wp:author_email>marc@example.org</wp:author_email><wp:author_display_name><![CDATA[Marc Petit]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Une enquête à plusieurs mains</title>
+    <link>https://blog.example/2026/01/enquete/</link>
+    <dc:creator><![CDATA[zoe]]></dc:creator>
+    <content:encoded><![CDATA[Le texte de l’enquête.]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2026-01-05 09:00:00</wp:post_date_gmt>
+    <wp:post_name><![CDATA[enquete]]></wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="author" nicename="cap-zoe"><![CDATA[zoe]]></category>
+    <category domain="author" nicename="cap-marc"><![CDATA[marc]]></category>
+    <category domain="author" nicename="cap-ines-invitee"><![CDATA[Inès Invitée]]></category>
+  </item>
+</channel>
+</rss>"#;
+
+#[tokio::test]
+async fn co_authors_plus_bylines_become_co_authors_and_guest_contributors() {
+    let app = TestApp::spawn().await;
+    let path = scratch("coauthors.xml");
+    std::fs::write(&path, COAUTHORS_WXR).unwrap();
+    let out = vigie(&app, &["import", path.to_str().unwrap()]);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = app.get("/articles/enquete").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts(".article .byline a"),
+        ["Zoé Martin", "Marc Petit", "Inès Invitée"]
+    );
+    // The colleague's page holds it; the guest has a page of their own.
+    let marc: String =
+        sqlx::query_scalar("select slug from app_user where email = 'marc@example.org'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        app.get(&format!("/authors/{marc}"))
+            .await
+            .body
+            .contains("Une enquête à plusieurs mains")
+    );
+    let guest = app.get("/contributors/ines-invitee").await;
+    assert_eq!(guest.status, 200);
+    assert!(guest.body.contains("Une enquête à plusieurs mains"));
+    // The plugin's bylines are not tags.
+    let tags: i64 = sqlx::query_scalar("select count(*) from tag")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(tags, 0);
+}

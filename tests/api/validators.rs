@@ -71,8 +71,32 @@ async fn pages_pass_the_nu_html_checker() {
     let opened = app.get(&link[link.find("/apercu/").unwrap()..]).await;
     assert_eq!(opened.status, 200);
     std::fs::write(dir.join("preview-link.html"), &opened.body).unwrap();
+    // The sample co-signed by a guest contributor: the article's byline, the guest's page.
+    let added = editor
+        .post_signed(
+            "/admin/contributors",
+            &[
+                ("name", "Ada Invitée"),
+                ("bio", "Juriste, spécialiste de l’IA."),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let sample = app.article_id(SAMPLE).await;
+    let guest: uuid::Uuid = sqlx::query_scalar("select id from contributor")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let signed = editor
+        .post_signed(
+            &format!("/editor/articles/{sample}/bylines"),
+            &[("coauthor", &format!("c:{guest}"))],
+        )
+        .await;
+    assert_eq!(signed.status, 303);
     let public = [
         ("home", "/", 200),
+        ("contributor", "/contributors/ada-invitee", 200),
         ("article", &format!("/articles/{SAMPLE}") as &str, 200),
         ("tag", "/tags/securite-de-l-ia", 200),
         ("author", "/authors/camille-martin", 200),
@@ -97,6 +121,7 @@ async fn pages_pass_the_nu_html_checker() {
         ("editor-new", "/editor/new"),
         ("review", "/admin/review"),
         ("tags", "/admin/tags"),
+        ("contributors", "/admin/contributors"),
         ("account", "/account"),
         ("regulations-admin", "/admin/regulations"),
         ("regulation-new", "/admin/regulations/new"),

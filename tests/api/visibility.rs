@@ -119,6 +119,26 @@ async fn nothing_unpublished_is_on_any_public_route() {
     .await
     .unwrap();
 
+    // A guest contributor co-signs the published article and every hidden one: their page
+    // lists only the first.
+    let guest: Uuid = sqlx::query_scalar(
+        "insert into contributor (slug, name) values ('invitee', 'Une invitée') returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let cosign = |id: Uuid| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query("insert into article_coauthor (article_id, position, contributor_id) values ($1, 1, $2)")
+                .bind(id)
+                .bind(guest)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    cosign(shown_id).await;
     let mut hidden = Vec::new();
     for (position, (state, marker)) in STATES.iter().enumerate() {
         let title = format!("{marker} titre");
@@ -148,6 +168,7 @@ async fn nothing_unpublished_is_on_any_public_route() {
             .execute(&app.pool)
             .await
             .unwrap();
+        cosign(id).await;
         // Picked under the published article: the related list must leave it out.
         sqlx::query(
             "insert into article_link (from_article_id, to_article_id, position, origin) values ($1, $2, $3, 'picked')",
@@ -177,6 +198,11 @@ async fn nothing_unpublished_is_on_any_public_route() {
         ("/tags/{slug}", "/tags/partage".to_owned(), 200),
         ("/tags/{slug}", "/tags/seulement-programme".to_owned(), 404),
         ("/authors/{slug}", format!("/authors/{author_slug}"), 200),
+        (
+            "/contributors/{slug}",
+            "/contributors/invitee".to_owned(),
+            200,
+        ),
         ("/corrections", "/corrections".to_owned(), 200),
         ("/feed.atom", "/feed.atom".to_owned(), 200),
         ("/rss.xml", "/rss.xml".to_owned(), 200),

@@ -60,7 +60,7 @@ pub async fn list(
         from article a
         join app_user au on au.id = a.author_id
         left join app_user le on le.id = a.last_editor_id
-        where ($1::uuid is null or a.author_id = $1)
+        where ($1::uuid is null or article_signed_by(a.id, a.author_id, $1))
           and (case $2::text
                  when 'scheduled' then a.status = 'published' and a.published_at > now()
                  when 'published' then article_is_listed(a.status, a.published_at)
@@ -135,9 +135,27 @@ pub struct Editable {
     /// Not to come out before this time (see `embargo.rs`), and why.
     pub embargo_until: Option<OffsetDateTime>,
     pub embargo_note: String,
+    /// Who signs after the author, in order.
+    pub coauthors: Json<Vec<CoauthorRef>>,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
+}
+
+/// A co-author as the editor shows them.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CoauthorRef {
+    pub user_id: Option<Uuid>,
+    pub contributor_id: Option<Uuid>,
+    pub name: String,
+}
+
+impl Editable {
+    /// Whether `user` signs the article: its author, or a co-author with an account. They may
+    /// do with it what its author may.
+    pub fn is_by(&self, user: Uuid) -> bool {
+        self.author_id == user || self.coauthors.0.iter().any(|c| c.user_id == Some(user))
+    }
 }
 
 pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>, sqlx::Error> {
@@ -151,6 +169,12 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                a.withdrawn, a.withdrawn_reason, a.social_title, a.social_description,
                a.featured_media_id, a.ai_use as "ai_use: AiUse", a.tdm_open,
                a.embargo_until, a.embargo_note,
+               coalesce((select json_agg(json_build_object('user_id', c.user_id, 'contributor_id', c.contributor_id,
+                                                           'name', coalesce(cu.display_name, g.name))
+                                         order by c.position)
+                         from article_coauthor c left join app_user cu on cu.id = c.user_id
+                         left join contributor g on g.id = c.contributor_id
+                         where c.article_id = a.id), '[]') as "coauthors!: Json<Vec<CoauthorRef>>",
                coalesce((select json_agg(x.tag_id order by x.position)
                          from article_tag x where x.article_id = a.id), '[]') as "tags!: Json<Vec<Uuid>>",
                coalesce((select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title)

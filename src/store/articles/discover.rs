@@ -176,9 +176,15 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         group by t.slug
         union all
         select '/authors/' || u.slug, max(a.updated_at)
-        from app_user u join article a on a.author_id = u.id
+        from app_user u join article a on article_signed_by(a.id, a.author_id, u.id)
         where article_is_listed(a.status, a.published_at)
         group by u.slug
+        union all
+        select '/contributors/' || g.slug, max(a.updated_at)
+        from contributor g join article_coauthor c on c.contributor_id = g.id
+        join article a on a.id = c.article_id
+        where article_is_listed(a.status, a.published_at)
+        group by g.slug
         union all
         select '/regulations', max(r.updated_at) from public_regulation r having count(*) > 0
         union all
@@ -232,7 +238,8 @@ pub async fn search(
               and ($2::text is null or exists (
                       select 1 from article_tag x join tag t on t.id = x.tag_id
                       where x.article_id = a.id and t.slug = $2))
-              and ($3::text is null or a.author_id = (select id from app_user where slug = $3))
+              and ($3::text is null
+                   or article_signed_by(a.id, a.author_id, (select id from app_user where slug = $3)))
             order by a.published_at desc
             limit 300
         ),

@@ -7,9 +7,11 @@
 //! - [`write`]: the one write path of the text (create, save, delete), with [`kept`] (text
 //!   kept as revisions without being saved: conflicts, autosaves), [`links`] (tags, related and
 //!   inline links) and [`lock`] (the soft lock) as its parts;
+//! - [`bylines`]: who signs an article (its author first, then co-authors, accounts or guests);
 //! - [`status`]: the one way an article changes status, publishing included; [`embargo`]
 //!   (not before a time) and [`previews`] (links for someone outside the newsroom) beside it.
 
+pub mod bylines;
 pub mod desk;
 pub mod discover;
 pub mod embargo;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::db;
 use crate::domain::regulation::AiUse;
 use crate::domain::{Lang, Slug};
-use crate::store::TagRef;
+use crate::store::{Byline, TagRef};
 
 /// An article in a public list.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct Summary {
     pub updated_at: OffsetDateTime,
     pub author_name: String,
     pub author_slug: String,
+    /// Every byline, the author first.
+    pub bylines: Json<Vec<Byline>>,
     pub tags: Json<Vec<TagRef>>,
     pub featured_media_id: Option<Uuid>,
 }
@@ -131,13 +133,14 @@ pub async fn list_published(
             r#"
             select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
                    a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
-                   a.author_name as "author_name!", a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>",
+                   a.author_name as "author_name!", a.author_slug as "author_slug!",
+                   a.bylines as "bylines!: Json<Vec<Byline>>", a.tags as "tags!: Json<Vec<TagRef>>",
                    a.featured_media_id
             from article_tag x
             join public_article a on a.id = x.article_id
             -- The tag's copy of the rule walks its date index; the view's rule decides.
             where x.tag_id = $1 and article_tag_is_listed(x.published_at)
-              and article_matches(a.author_id, a.lang, a.search, $2, $6, $7)
+              and article_matches(a.id, a.author_id, a.lang, a.search, $2, $6, $7)
               and (x.published_at, x.article_id) < ($3, $4)
             order by x.published_at desc, x.article_id desc
             limit $5
@@ -149,11 +152,12 @@ pub async fn list_published(
             r#"
             select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
                    lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
-                   author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>",
-               featured_media_id
+                   author_name as "author_name!", author_slug as "author_slug!",
+                   bylines as "bylines!: Json<Vec<Byline>>", tags as "tags!: Json<Vec<TagRef>>",
+                   featured_media_id
             from public_article
             where $1::uuid is null
-              and article_matches(author_id, lang, search, $2, $6, $7)
+              and article_matches(id, author_id, lang, search, $2, $6, $7)
               and (published_at, id) < ($3, $4)
             order by published_at desc, id desc
             limit $5
@@ -170,7 +174,8 @@ async fn latest(pool: &PgPool, before: Cursor, limit: i64) -> Result<Vec<Summary
         r#"
         select id as "id!", slug as "slug!", title as "title!", dek as "dek!", excerpt as "excerpt!",
                lang as "lang!: Lang", published_at as "published_at!", updated_at as "updated_at!",
-               author_name as "author_name!", author_slug as "author_slug!", tags as "tags!: Json<Vec<TagRef>>",
+               author_name as "author_name!", author_slug as "author_slug!",
+               bylines as "bylines!: Json<Vec<Byline>>", tags as "tags!: Json<Vec<TagRef>>",
                featured_media_id
         from public_article
         where (published_at, id) < ($1, $2)
@@ -202,6 +207,12 @@ pub struct Published {
     pub author_id: Uuid,
     pub author_name: String,
     pub author_slug: String,
+    /// Every byline, the author first.
+    pub bylines: Json<Vec<Byline>>,
+    /// When it last changed in substance, as the editor who saved it said.
+    pub revised_at: Option<OffsetDateTime>,
+    /// The accounts among its co-authors (their names are on its page).
+    pub coauthor_ids: Vec<Uuid>,
     pub tags: Json<Vec<TagRef>>,
     pub tag_ids: Vec<Uuid>,
     /// Every article it links to (picked or in the body), public or not yet: its related list
@@ -251,6 +262,9 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                a.published_at as "published_at!", a.updated_at as "updated_at!",
                a.status = 'archived' as "archived!", a.author_id as "author_id!",
                a.author_name as "author_name!", a.author_slug as "author_slug!",
+               a.bylines as "bylines!: Json<Vec<Byline>>", a.revised_at,
+               array(select c.user_id from article_coauthor c
+                     where c.article_id = a.id and c.user_id is not null) as "coauthor_ids!: Vec<Uuid>",
                a.tags as "tags!: Json<Vec<TagRef>>",
                array(select x.tag_id from article_tag x where x.article_id = a.id) as "tag_ids!",
                array(select l.to_article_id from article_link l where l.from_article_id = a.id) as "linked_ids!",
@@ -286,6 +300,38 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
     .fetch_optional(pool)
     .await?;
     Ok(withdrawn.map_or(Lookup::Missing, Lookup::Withdrawn))
+}
+
+/// Up to `limit` public articles guest contributor `id` co-signed, newest first, older than
+/// `before`.
+pub async fn by_contributor(
+    pool: &PgPool,
+    id: Uuid,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Summary>, sqlx::Error> {
+    let before = before.unwrap_or(Cursor::FIRST);
+    sqlx::query_as!(
+        Summary,
+        r#"
+        select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!", a.excerpt as "excerpt!",
+               a.lang as "lang!: Lang", a.published_at as "published_at!", a.updated_at as "updated_at!",
+               a.author_name as "author_name!", a.author_slug as "author_slug!",
+               a.bylines as "bylines!: Json<Vec<Byline>>", a.tags as "tags!: Json<Vec<TagRef>>",
+               a.featured_media_id
+        from article_coauthor c
+        join public_article a on a.id = c.article_id
+        where c.contributor_id = $1 and (a.published_at, a.id) < ($2, $3)
+        order by a.published_at desc, a.id desc
+        limit $4
+        "#,
+        id,
+        before.published_at,
+        before.id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// The slug of the public article that had the old address `path` (see the `legacy_urls`

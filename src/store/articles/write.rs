@@ -454,3 +454,23 @@ pub async fn delete(conn: &mut PgConnection, id: Uuid, actor: Uuid) -> Result<bo
     .await?;
     Ok(true)
 }
+
+/// Says that article `id` just changed in substance (its page shows "Mis à jour le …"), as
+/// `actor` decided when saving it; the audit log keeps who.
+pub async fn mark_revised(
+    conn: &mut PgConnection,
+    id: Uuid,
+    actor: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("update article set revised_at = now() where id = $1", id)
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        Some(actor),
+        AuditAction::ArticleRevised,
+        &id.to_string(),
+        serde_json::json!({}),
+    )
+    .await
+}

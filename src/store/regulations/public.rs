@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::{HistoryRow, Milestone};
 use crate::domain::regulation::{LegalForm, MilestoneDate, Precision, RegulationStatus};
 use crate::domain::{Lang, Slug};
-use crate::store::TagRef;
 use crate::store::articles::public::Summary;
+use crate::store::{Byline, TagRef};
 
 /// A regulation's hub page.
 #[derive(Debug, Clone)]
@@ -199,8 +199,8 @@ pub async fn articles_about(
         select a.id as "id!", a.slug as "slug!", a.title as "title!", a.dek as "dek!",
                a.excerpt as "excerpt!", a.lang as "lang!: Lang", a.published_at as "published_at!",
                a.updated_at as "updated_at!", a.author_name as "author_name!",
-               a.author_slug as "author_slug!", a.tags as "tags!: Json<Vec<TagRef>>",
-               a.featured_media_id
+               a.author_slug as "author_slug!", a.bylines as "bylines!: Json<Vec<Byline>>",
+               a.tags as "tags!: Json<Vec<TagRef>>", a.featured_media_id
         from public_article a
         where exists (select 1 from article_tag x where x.article_id = a.id and x.tag_id = any($1))
         order by a.published_at desc, a.id desc

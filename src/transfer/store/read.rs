@@ -7,8 +7,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::super::archive::{
-    Article, AuditEvent, Correction, Jurisdiction, LegacyUrl, Link, Milestone, Redirect,
-    Regulation, RegulationChange, Revision, Tag, User,
+    Article, AuditEvent, Coauthor, Contributor, Correction, Jurisdiction, LegacyUrl, Link,
+    Milestone, Redirect, Regulation, RegulationChange, Revision, Tag, User,
 };
 use crate::domain::{Slug, Title};
 
@@ -34,6 +34,16 @@ pub async fn users(conn: &mut PgConnection) -> Result<Vec<User>, sqlx::Error> {
         "#
     )
     .fetch_all(&mut *conn)
+    .await
+}
+
+/// Every guest contributor, by slug.
+pub async fn contributors(conn: &mut PgConnection) -> Result<Vec<Contributor>, sqlx::Error> {
+    sqlx::query_as!(
+        Contributor,
+        "select id, slug, name, bio, created_at from contributor order by slug"
+    )
+    .fetch_all(conn)
     .await
 }
 
@@ -218,7 +228,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
                withdrawn_reason, social_title, social_description, author_id, last_editor_id, published_at, published_version, version, created_at,
-               updated_at, featured_media_id, ai_use, tdm_open, embargo_until, embargo_note,
+               updated_at, featured_media_id, ai_use, tdm_open, embargo_until, embargo_note, revised_at,
                array(select m.media_id from article_media m where m.article_id = article.id
                      order by m.media_id) as "media!"
         from article
@@ -244,6 +254,27 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
         .fetch_all(&mut *conn)
         .await?,
         |r| (r.article_id, r.tag_id),
+    );
+    let mut coauthors = grouped(
+        sqlx::query!(
+            r#"
+            select article_id, user_id, contributor_id from article_coauthor
+            where article_id = any($1)
+            order by article_id, position
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Coauthor {
+                    user_id: r.user_id,
+                    contributor_id: r.contributor_id,
+                },
+            )
+        },
     );
     let mut links = grouped(
         sqlx::query!(
@@ -387,6 +418,8 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             tdm_open: r.tdm_open,
             embargo_until: r.embargo_until,
             embargo_note: r.embargo_note,
+            coauthors: coauthors.remove(&r.id).unwrap_or_default(),
+            revised_at: r.revised_at,
             author_id: r.author_id,
             last_editor_id: r.last_editor_id,
             published_at: r.published_at,

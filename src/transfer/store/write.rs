@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::super::archive::{
-    Article, AuditEvent, Jurisdiction, Link, Media, Regulation, Tag, User,
+    Article, AuditEvent, Contributor, Jurisdiction, Link, Media, Regulation, Tag, User,
 };
 use crate::domain::{Lang, RevisionKind, Slug, markdown};
 use crate::store::articles::{links, write};
@@ -29,6 +29,53 @@ pub async fn insert_user(conn: &mut PgConnection, u: &User) -> Result<(), sqlx::
     .execute(conn)
     .await?;
     Ok(())
+}
+
+pub async fn insert_contributor(
+    conn: &mut PgConnection,
+    c: &Contributor,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into contributor (id, slug, name, bio, created_at) values ($1, $2, $3, $4, $5)",
+        c.id,
+        c.slug,
+        c.name,
+        c.bio,
+        c.created_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The guest contributor named `name` (a WordPress guest author): the one of that name, or a
+/// new one (its slug from the name, numbered if taken).
+pub async fn guest_contributor(conn: &mut PgConnection, name: &str) -> Result<Uuid, sqlx::Error> {
+    let name: String = name.trim().chars().take(120).collect();
+    if let Some(id) = sqlx::query_scalar!(
+        "select id from contributor where lower(name) = lower($1) order by created_at limit 1",
+        name
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    {
+        return Ok(id);
+    }
+    let base = Slug::derive_or(&name, "contributeur").as_str().to_owned();
+    sqlx::query_scalar!(
+        r#"
+        insert into contributor (slug, name)
+        select case when n = 1 then $1 else $1 || '-' || n end, $2
+        from generate_series(1, 1000) n
+        where not exists (select 1 from contributor where slug = case when n = 1 then $1 else $1 || '-' || n end)
+        order by n limit 1
+        returning id
+        "#,
+        base,
+        name
+    )
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn insert_tag(conn: &mut PgConnection, t: &Tag) -> Result<(), sqlx::Error> {
@@ -75,9 +122,9 @@ pub async fn insert_article(
                              review_note, withdrawn, author_id, last_editor_id, published_at,
                              published_version, version, created_at, updated_at, withdrawn_reason,
                              social_title, social_description, featured_media_id, ai_use,
-                             tdm_open, embargo_until, embargo_note)
+                             tdm_open, embargo_until, embargo_note, revised_at)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22, $23, $24, $25, $26)
+                $20, $21, $22, $23, $24, $25, $26, $27)
         "#,
         a.id,
         a.slug,
@@ -104,7 +151,8 @@ pub async fn insert_article(
         a.ai_use,
         a.tdm_open,
         a.embargo_until,
-        a.embargo_note
+        a.embargo_note,
+        a.revised_at
     )
     .execute(conn)
     .await?;
@@ -144,6 +192,23 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
         "#,
         a.id,
         &a.tags
+    )
+    .execute(&mut *conn)
+    .await?;
+    let (users, guests): (Vec<Option<Uuid>>, Vec<Option<Uuid>>) = a
+        .coauthors
+        .iter()
+        .map(|c| (c.user_id, c.contributor_id))
+        .unzip();
+    sqlx::query!(
+        r#"
+        insert into article_coauthor (article_id, position, user_id, contributor_id)
+        select $1, t.position, t.user_id, t.contributor_id
+        from unnest($2::uuid[], $3::uuid[]) with ordinality as t(user_id, contributor_id, position)
+        "#,
+        a.id,
+        &users as &[Option<Uuid>],
+        &guests as &[Option<Uuid>]
     )
     .execute(&mut *conn)
     .await?;

@@ -132,6 +132,8 @@ fn article_from(
         tdm_open: false,
         embargo_until: None,
         embargo_note: String::new(),
+        coauthors: Vec::new(),
+        revised_at: None,
         author_id: author,
         last_editor_id: None,
         published_at,
@@ -237,6 +239,8 @@ pub(in crate::transfer) async fn import_wordpress(
             .map(|s| s.as_str().to_owned())
     };
 
+    // Co-Authors Plus's guest authors (no WordPress account) become guest contributors.
+    let mut guests: HashMap<String, Uuid> = HashMap::new();
     let mut library = Library::new(
         site,
         media,
@@ -273,7 +277,7 @@ pub(in crate::transfer) async fn import_wordpress(
                 undescribed += 1;
             }
         }
-        let article = article_from(
+        let mut article = article_from(
             site,
             plan,
             author,
@@ -282,6 +286,36 @@ pub(in crate::transfer) async fn import_wordpress(
             &article_for,
             &images,
         );
+        // Co-Authors Plus: the bylines after the author, in the plugin's order.
+        for name in &post.coauthors {
+            let coauthor = match authors.get(name) {
+                Some(user) if *user == author => continue,
+                Some(user) => archive::Coauthor {
+                    user_id: Some(*user),
+                    contributor_id: None,
+                },
+                None => {
+                    let id = match guests.get(name) {
+                        Some(id) => *id,
+                        None => {
+                            let id = store::guest_contributor(&mut tx, name).await?;
+                            guests.insert(name.clone(), id);
+                            id
+                        }
+                    };
+                    archive::Coauthor {
+                        user_id: None,
+                        contributor_id: Some(id),
+                    }
+                }
+            };
+            let known = article.coauthors.iter().any(|c| {
+                c.user_id == coauthor.user_id && c.contributor_id == coauthor.contributor_id
+            });
+            if !known && article.coauthors.len() < 20 {
+                article.coauthors.push(coauthor);
+            }
+        }
         let links_out = store::insert_imported(&mut tx, &article, site_url)
             .await
             .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;

@@ -96,6 +96,9 @@ pub struct Post {
     pub date: OffsetDateTime,
     pub modified: OffsetDateTime,
     pub author_login: String,
+    /// Co-Authors Plus's bylines (`<category domain="author">`), in order: each the login
+    /// of a WordPress user, or the name of one of its guest authors. Empty without the plugin.
+    pub coauthors: Vec<String>,
     pub html: String,
     /// Plain text, on one line.
     pub excerpt: String,
@@ -348,8 +351,16 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
             description: String::new(),
         })
         .collect();
+    let coauthors = item
+        .children()
+        .filter(|n| n.has_tag_name("category") && ns(*n) == Ns::None)
+        .filter(|n| n.attribute("domain") == Some("author"))
+        .map(|n| plain(n.text().unwrap_or_default()))
+        .filter(|name| !name.trim().is_empty())
+        .collect();
     site.posts.push(Post {
         wp_id,
+        coauthors,
         line,
         title,
         slug: decode_slug(&field(item, Ns::Wp, "post_name").unwrap_or_default()),
@@ -499,6 +510,8 @@ Second, avec <a href="https://blog.example/?p=7">un lien</a>.]]></content:encode
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
     <category domain="category" nicename="saisons"><![CDATA[Saisons]]></category>
+    <category domain="author" nicename="cap-zoe"><![CDATA[zoe]]></category>
+    <category domain="author" nicename="cap-ines-invitee"><![CDATA[Inès Invitée]]></category>
   </item>
   <item>
     <title>À propos</title>
@@ -519,6 +532,9 @@ Second, avec <a href="https://blog.example/?p=7">un lien</a>.]]></content:encode
         assert_eq!(post.fate, Fate::Published);
         assert_eq!(post.date, time::macros::datetime!(2026-01-05 09:00 UTC));
         assert_eq!(post.terms[0].name, "Saisons");
+        // Co-Authors Plus's bylines are not tags: they are read apart, in order.
+        assert_eq!(post.terms.len(), 1);
+        assert_eq!(post.coauthors, ["zoe", "Inès Invitée"]);
         assert_eq!(site.left_out.get("pages"), Some(&1));
         assert!(site.problems.is_empty());
     }

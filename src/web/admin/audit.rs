@@ -152,6 +152,34 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
                 }
             ),
         ),
+        A::ArticleBylines => {
+            let names: Vec<&str> = e
+                .details
+                .get("coauthors")
+                .and_then(serde_json::Value::as_array)
+                .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+                .unwrap_or_default();
+            let tail = if names.is_empty() {
+                " : sans co-auteur".to_owned()
+            } else {
+                format!(" : avec {}", names.join(", "))
+            };
+            ("a changé les signatures de", true, tail)
+        }
+        A::ArticleRevised => (
+            "a signalé aux lecteurs une mise à jour de fond de",
+            true,
+            String::new(),
+        ),
+        A::ContributorCreate | A::ContributorUpdate => (
+            if e.action == A::ContributorCreate {
+                "a ajouté le contributeur invité"
+            } else {
+                "a modifié le contributeur invité"
+            },
+            false,
+            format!(" « {} »", text("name")),
+        ),
         A::PreviewLinkRevoke => (
             "a révoqué un lien d’aperçu de",
             true,

@@ -2,6 +2,7 @@
 //! the audit log, the background jobs.
 
 mod audit;
+pub mod contributors;
 pub mod jobs;
 pub mod milestones;
 mod record_form;

@@ -204,7 +204,7 @@ pub async fn decide(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = in_review(&state, id).await?;
-    let own = article.author_id == user.id;
+    let own = article.is_by(user.id);
     let from = article.status;
     let action = match form.decision.as_str() {
         "publish" | "schedule" => Action::Publish,

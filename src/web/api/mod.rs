@@ -256,6 +256,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
                     .and_then(|id| images.get(&id).cloned())
                     .map(ApiImage::from),
                 url: format!("{base}/articles/{}", a.slug),
+                authors: authors(base, &a.bylines.0),
                 author: byline(base, a.author_slug, a.author_name),
                 tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
                 slug: a.slug,
@@ -269,6 +270,19 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
             .collect(),
         next_cursor,
     })
+}
+
+/// Every byline of an article, for the API.
+fn authors(base: &str, bylines: &[crate::store::Byline]) -> Vec<wire::ApiSigner> {
+    bylines
+        .iter()
+        .map(|b| wire::ApiSigner {
+            url: format!("{base}{}", b.path()),
+            slug: b.slug.clone(),
+            name: b.name.clone(),
+            guest: b.guest,
+        })
+        .collect()
 }
 
 fn byline(base: &str, slug: String, name: String) -> ApiByline {
@@ -362,6 +376,8 @@ pub(crate) async fn api_article(
     let open = a.tdm_open && config.tdm.reserved;
     let article = ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
+        authors: authors(base, &a.bylines.0),
+        revised_at: a.revised_at,
         author: byline(base, a.author_slug, a.author_name),
         tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
         related: related

@@ -197,7 +197,7 @@ async fn change_status(
         Op::Unpublish => Step::Unpublish,
         Op::Withdraw(reason) => Step::Withdraw(reason),
     };
-    let own = article.author_id == caller.user_id;
+    let own = article.is_by(caller.user_id);
     let (from, action) = (article.status, step.action());
     if let Err(crate::domain::TransitionError::NotFrom(from)) =
         transition(from, action, caller.role)

@@ -56,6 +56,17 @@ pub struct ApiByline {
     pub url: String,
 }
 
+/// One of an article's bylines, in order (the author first).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiSigner {
+    pub slug: String,
+    pub name: String,
+    /// Their page on the site (`/authors/…`, or `/contributors/…` for a guest).
+    pub url: String,
+    /// A guest contributor, without an account.
+    pub guest: bool,
+}
+
 /// An article in a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleSummary {
@@ -71,7 +82,10 @@ pub struct ArticleSummary {
     pub published_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// The first byline (kept for clients of the first version).
     pub author: ApiByline,
+    /// Every byline, in order: the author, then the co-authors.
+    pub authors: Vec<ApiSigner>,
     pub tags: Vec<ApiTagRef>,
     /// The featured image, once its files are made.
     pub image: Option<ApiImage>,
@@ -151,7 +165,13 @@ pub struct ApiArticle {
     pub updated_at: OffsetDateTime,
     /// Kept online for the record, no longer updated.
     pub archived: bool,
+    /// The first byline (kept for clients of the first version).
     pub author: ApiByline,
+    /// Every byline, in order: the author, then the co-authors.
+    pub authors: Vec<ApiSigner>,
+    /// When it last changed in substance, as the newsroom says ("Mis à jour le …"), if it did.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revised_at: Option<OffsetDateTime>,
     pub tags: Vec<ApiTagRef>,
     /// The text as sanitised HTML, as the site shows it (its images as plain `<img>`).
     pub body_html: String,

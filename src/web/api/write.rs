@@ -271,7 +271,7 @@ pub async fn update(
     let input: ArticleInput = json_body(&headers, &body)?;
     let article = visible(&state, &caller, &key).await?;
     if !caller.may(Permission::EditArticle {
-        own: article.author_id == caller.user_id,
+        own: article.is_by(caller.user_id),
         status: article.status,
     }) {
         return Err(ApiError::Forbidden(
@@ -388,7 +388,7 @@ pub(super) async fn visible(
     .ok_or_else(not_found)?;
     let mut conn = state.pool.acquire().await?;
     let article = desk::load(&mut conn, id).await?.ok_or_else(not_found)?;
-    let own = article.author_id == caller.user_id;
+    let own = article.is_by(caller.user_id);
     if caller.may(Permission::ViewArticle { own }) {
         Ok(article)
     } else {

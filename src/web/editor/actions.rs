@@ -83,7 +83,7 @@ pub async fn change_status(
             return refused_on_page(&state, &user, &article, extras).await;
         }
     };
-    let own = article.author_id == user.id;
+    let own = article.is_by(user.id);
     let (from, action) = (article.status, step.action());
     if !user.may(Permission::ChangeStatus { own, from, action }) {
         return Err(AppError::Forbidden);

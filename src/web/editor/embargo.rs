@@ -53,7 +53,7 @@ impl EmbargoBox {
         article: &Editable,
         typed: Option<Typed>,
     ) -> Self {
-        let own = article.author_id == user.id;
+        let own = article.is_by(user.id);
         let now = OffsetDateTime::now_utc();
         let until_value = article
             .embargo_until
@@ -113,7 +113,7 @@ pub async fn set(
 ) -> Result<Response, AppError> {
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
-    let own = article.author_id == user.id;
+    let own = article.is_by(user.id);
     if !user.may(Permission::SetEmbargo {
         own,
         earlier: false,

@@ -35,6 +35,9 @@ pub struct ArticleForm {
     pub ai_use: Option<String>,
     /// Ticked: left open to text-and-data mining.
     pub tdm_open: Option<String>,
+    /// Ticked when saving an article readers see: the change is one of substance, and the page
+    /// says "Mis à jour le …".
+    pub substantive: Option<String>,
     /// Checked existing tags.
     #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,

@@ -3,6 +3,7 @@
 
 mod actions;
 mod autosave;
+mod bylines;
 mod conflict;
 mod embargo;
 pub(in crate::web) mod form;
@@ -20,6 +21,7 @@ mod view;
 pub(crate) use actions::local_time;
 pub use actions::{add_correction, change_status, delete, take_over};
 pub use autosave::{autosave, autosave_new};
+pub use bylines::set as set_bylines;
 pub(in crate::web) use embargo::refusal as embargo_refusal;
 pub use embargo::{lift as lift_embargo, set as set_embargo};
 pub use list::list;
@@ -53,7 +55,7 @@ use crate::store::articles::desk::{self, Editable};
 async fn visible(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Editable, AppError> {
     let mut conn = state.pool.acquire().await?;
     let article = desk::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let own = article.author_id == user.id;
+    let own = article.is_by(user.id);
     if user.may(Permission::ViewArticle { own }) {
         Ok(article)
     } else {
@@ -75,7 +77,7 @@ async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Edit
 /// Whether `user` may change `article`'s text.
 fn may_edit(user: &CurrentUser, article: &Editable) -> bool {
     user.may(Permission::EditArticle {
-        own: article.author_id == user.id,
+        own: article.is_by(user.id),
         status: article.status,
     })
 }
@@ -83,6 +85,7 @@ fn may_edit(user: &CurrentUser, article: &Editable) -> bool {
 /// What deleting `article` asks of `user`'s role.
 fn delete_permission(user: &CurrentUser, article: &Editable) -> Permission {
     Permission::DeleteArticle {
+        // Its author's notes only: a co-author does not delete them.
         own: article.author_id == user.id,
         unseen_draft: article.status == crate::domain::ArticleStatus::Draft
             && article.published_at.is_none(),

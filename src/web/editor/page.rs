@@ -50,6 +50,8 @@ pub(super) struct Extras {
     pub share: Option<super::share::Typed>,
     /// A preview link just made, shown this once.
     pub new_link: Option<String>,
+    /// Why the bylines could not be changed.
+    pub bylines_error: Option<&'static str>,
 }
 
 pub(super) async fn form_page(
@@ -128,7 +130,11 @@ pub(super) async fn form_page(
             standing: standing.key(),
             standing_label: standing_label(state, standing),
             live: matches!(standing, Standing::Published | Standing::Archived),
-            author_name: a.author_name.clone(),
+            // Every byline, the author first.
+            author_name: std::iter::once(a.author_name.as_str())
+                .chain(a.coauthors.0.iter().map(|c| c.name.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
             slug: a.slug.clone(),
             // Readers' page, asked afresh (never this browser's older copy of it).
             public_url: matches!(standing, Standing::Published | Standing::Archived)
@@ -156,6 +162,12 @@ pub(super) async fn form_page(
         None => (String::new(), None),
     };
     let embargo = article.map(|a| super::embargo::EmbargoBox::new(state, user, a, extras.embargo));
+    let bylines = match article {
+        Some(a) => {
+            Some(super::bylines::BylinesBox::new(state, user, a, extras.bylines_error).await?)
+        }
+        None => None,
+    };
     let sharing = match article {
         Some(a) => {
             Some(super::share::ShareBox::new(state, user, a, extras.share, extras.new_link).await?)
@@ -209,6 +221,7 @@ pub(super) async fn form_page(
         workflow_error: extras.workflow_error,
         embargo,
         sharing,
+        bylines,
         words,
         reading_minutes: markdown::reading_minutes(words),
         excerpt_placeholder: derived_excerpt,
@@ -230,7 +243,7 @@ fn held_by_other(state: &AppState, article: &Editable, user: &CurrentUser) -> Op
 /// The workflow buttons this user's role allows on this article now, in the newsroom's words;
 /// those that change what readers see ask first.
 fn buttons(state: &AppState, user: &CurrentUser, article: &Editable) -> Vec<ActionButton> {
-    let own = article.author_id == user.id;
+    let own = article.is_by(user.id);
     let from = article.status;
     let standing = standing_of(article);
     let scheduled = matches!(standing, Standing::Scheduled(_));
@@ -414,6 +427,7 @@ pub async fn edit(
                 "no_embargo" => "L’article n’était pas sous embargo.",
                 "embargoed" => "Article enregistré, mais pas publié : il est sous embargo.",
                 "link_revoked" => "C’est fait : le lien d’aperçu ne fonctionne plus.",
+                "bylines" => "C’est fait : les signatures sont enregistrées.",
                 _ => "C’est fait : brouillon.",
             }
             .to_owned(),

@@ -331,10 +331,14 @@ async fn save_form(
     };
     match outcome {
         Outcome::Saved { version, .. } => {
+            // Readers are told a public article changed in substance when its editor says so.
+            if form.substantive.as_deref() == Some("yes") && live_now(&article) {
+                write::mark_revised(&mut tx, id, user.id).await?;
+            }
             // A workflow button of the form: the text is saved first, then the status moves.
             let mut done = "saved=1".to_owned();
             if let Some((name, step)) = asked {
-                let own = article.author_id == user.id;
+                let own = article.is_by(user.id);
                 let (from, action) = (article.status, step.action());
                 let allowed = transition(from, action, user.role).is_ok()
                     && user.may(Permission::ChangeStatus { own, from, action });

@@ -71,7 +71,7 @@ impl ShareBox {
         new_link: Option<String>,
     ) -> Result<Self, AppError> {
         let can_share = user.may(Permission::SharePreview {
-            own: article.author_id == user.id,
+            own: article.is_by(user.id),
         });
         let now = OffsetDateTime::now_utc();
         let links = if can_share {
@@ -141,7 +141,7 @@ pub async fn create(
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
     if !user.may(Permission::SharePreview {
-        own: article.author_id == user.id,
+        own: article.is_by(user.id),
     }) {
         return Err(AppError::Forbidden);
     }
@@ -207,7 +207,7 @@ pub async fn revoke(
     let user = signed.user;
     let article = visible(&state, &user, id).await?;
     if !user.may(Permission::SharePreview {
-        own: article.author_id == user.id,
+        own: article.is_by(user.id),
     }) {
         return Err(AppError::Forbidden);
     }

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use uuid::Uuid;
 
+use super::bylines::BylinesBox;
 use super::form::{ArticleForm, Errors};
 use crate::domain::TagKind;
 use crate::domain::diff::{Piece, word_diff};
@@ -165,6 +166,7 @@ pub struct EditPage {
     /// The embargo box and the preview links box, for a stored article.
     pub embargo: Option<super::embargo::EmbargoBox>,
     pub sharing: Option<super::share::ShareBox>,
+    pub bylines: Option<super::bylines::BylinesBox>,
     /// `VIGIE_TIMEZONE`, for the scheduling field.
     pub timezone: String,
     pub script: &'static str,

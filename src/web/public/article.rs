@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{TagLink, When, tag_links};
+use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::{Slug, legacy_path};
 use crate::media::picture::{self, Shown, Style};
 use crate::store::articles::discover;
@@ -45,6 +45,10 @@ pub struct ArticleTemplate {
     /// A box for each regulation it is about.
     regulations: Vec<super::regulations::Item>,
     ai_disclosure: Option<&'static str>,
+    /// Every byline, linked: "A, B et C".
+    bylines: Vec<BylineLink>,
+    /// "Mis à jour le …": when it last changed in substance, if it did after it came out.
+    revised: Option<When>,
 }
 
 /// schema.org `NewsArticle` for search engines, with the corrections when there are any.
@@ -68,7 +72,9 @@ fn news_article(
         "inLanguage": article.lang.as_str(),
         "mainEntityOfPage": url,
         "url": url,
-        "author": [{ "@type": "Person", "name": article.author_name, "url": format!("{base}/authors/{}", article.author_slug) }],
+        "author": article.bylines.0.iter()
+            .map(|b| serde_json::json!({ "@type": "Person", "name": b.name, "url": format!("{base}{}", b.path()) }))
+            .collect::<Vec<_>>(),
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": "Vigie",
@@ -227,7 +233,13 @@ pub async fn show(
         featured.as_ref(),
         &regulations,
     );
+    let revised = article
+        .revised_at
+        .filter(|at| *at > article.published_at)
+        .map(|at| state.when(at));
     let page = ArticleTemplate {
+        bylines: byline_links(&article.bylines.0, state.words().and),
+        revised,
         page,
         regulations,
         ai_disclosure: article.ai_use.disclosure(state.config.lang),

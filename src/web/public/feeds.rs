@@ -32,8 +32,8 @@ pub struct Entry {
     pub updated: String,
     /// RFC 2822, for RSS.
     pub pub_date: String,
-    pub author_name: String,
-    pub author_url: String,
+    /// Every byline: name and page.
+    pub authors: Vec<(String, String)>,
     pub tags: Vec<TagRef>,
     /// The featured image's JPEG: address and bytes (Atom and RSS enclosures).
     pub image: Option<(String, i64)>,
@@ -120,10 +120,14 @@ fn entry(
             .format(&Rfc3339)
             .unwrap_or_default(),
         pub_date: e.published_at.format(&Rfc2822).unwrap_or_default(),
-        author_url: format!("{base}/authors/{}", e.author_slug),
+        authors: e
+            .bylines
+            .0
+            .iter()
+            .map(|b| (b.name.clone(), format!("{base}{}", b.path())))
+            .collect(),
         title: e.title,
         body_html,
-        author_name: e.author_name,
         tags: e.tags.0,
     }
 }

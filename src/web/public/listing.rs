@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{TagLink, When, tag_links};
+use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::Slug;
 use crate::store::articles::public::{self, Cursor, Filter, Summary};
-use crate::store::{tags, users};
+use crate::store::{contributors, tags, users};
 use crate::web::{AppError, AppState, Page};
 
 /// One article in a list.
@@ -21,8 +21,8 @@ pub struct Card {
     /// The dek, or the excerpt when there is no dek.
     pub summary: String,
     pub when: When,
-    pub author_name: String,
-    pub author_slug: String,
+    /// Every byline, linked: "A, B et C".
+    pub bylines: Vec<BylineLink>,
     pub tags: Vec<TagLink>,
     /// Its featured image, when it has one (and its files are made).
     pub image: Option<crate::media::picture::Shown>,
@@ -49,8 +49,7 @@ pub(super) async fn cards(state: &AppState, rows: Vec<Summary>) -> Result<Vec<Ca
             when: state.when(a.published_at),
             slug: a.slug,
             title: a.title,
-            author_name: a.author_name,
-            author_slug: a.author_slug,
+            bylines: byline_links(&a.bylines.0, state.words().and),
             tags: tag_links(a.tags.0),
         })
         .collect())
@@ -189,6 +188,58 @@ pub async fn author(
     Ok(AuthorTemplate {
         page,
         author,
+        listing,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/contributor.html")]
+pub struct ContributorTemplate {
+    page: Page,
+    contributor: contributors::Contributor,
+    listing: Listing,
+}
+
+/// `/contributors/{slug}`: a guest contributor's page, the public articles they co-sign.
+pub async fn contributor(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<ContributorTemplate, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let contributor = contributors::public(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = match query.get("before") {
+        None => None,
+        Some(raw) => Some(
+            Cursor::parse(raw)
+                .ok_or_else(|| AppError::BadRequest(state.words().bad_cursor.to_owned()))?,
+        ),
+    };
+    let page_size = i64::from(state.config.page_size);
+    let mut rows =
+        public::by_contributor(&state.pool, contributor.id, before, page_size + 1).await?;
+    let older = if rows.len() as i64 > page_size {
+        rows.truncate(page_size as usize);
+        rows.last().map(|last| Cursor::after(last).encode())
+    } else {
+        None
+    };
+    let listing = Listing {
+        cards: cards(&state, rows).await?,
+        older,
+        paged: before.is_some(),
+    };
+    let mut page = state.page(format!("{} — Vigie", contributor.name));
+    page.description = contributor.bio.clone();
+    page.canonical = Some(format!(
+        "{}/contributors/{}",
+        state.config.base_url, contributor.slug
+    ));
+    Ok(ContributorTemplate {
+        page,
+        contributor,
         listing,
     })
 }

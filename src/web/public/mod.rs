@@ -21,7 +21,7 @@ pub use feeds::{
     author_atom, security_policy, security_txt, site_atom, site_rss, sitemap_index, sitemap_page,
     tag_atom,
 };
-pub use listing::{author, home, tag};
+pub use listing::{author, contributor, home, tag};
 pub use machines::{left_open, robots, tdm_header, tdmrep};
 pub use media::{file as media_file, image};
 pub use preview_link::preview_link;
@@ -45,6 +45,31 @@ impl AppState {
             text: self.date_text(at),
         }
     }
+}
+
+/// One name of a byline, linked to its page, with what comes before it ("", ", ", " et ").
+pub struct BylineLink {
+    pub name: String,
+    pub path: String,
+    pub sep: String,
+}
+
+/// "A, B et C": every byline, linked, joined as the site's language joins names.
+fn byline_links(bylines: &[crate::store::Byline], and: &'static str) -> Vec<BylineLink> {
+    let last = bylines.len().saturating_sub(1);
+    bylines
+        .iter()
+        .enumerate()
+        .map(|(i, b)| BylineLink {
+            name: b.name.clone(),
+            path: b.path(),
+            sep: match i {
+                0 => String::new(),
+                i if i == last => format!(" {and}"),
+                _ => ",".to_owned(),
+            },
+        })
+        .collect()
 }
 
 /// A tag link, with its kind for styling.
