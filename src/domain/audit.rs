@@ -32,6 +32,8 @@ pub enum AuditAction {
     ArticleBylines,
     /// A public article's change said to be one of substance ("Mis à jour le …").
     ArticleRevised,
+    /// Made the translation of another article, or no longer one.
+    ArticleTranslation,
     /// A guest contributor (a byline without an account) added or changed.
     ContributorCreate,
     ContributorUpdate,
@@ -105,6 +107,7 @@ impl AuditAction {
         Self::PreviewLinkRevoke,
         Self::ArticleBylines,
         Self::ArticleRevised,
+        Self::ArticleTranslation,
         Self::ContributorCreate,
         Self::ContributorUpdate,
         Self::TagCreate,
@@ -169,6 +172,7 @@ impl AuditAction {
             Self::PreviewLinkRevoke => "article.preview_link_revoke",
             Self::ArticleBylines => "article.bylines",
             Self::ArticleRevised => "article.revised",
+            Self::ArticleTranslation => "article.translation",
             Self::ContributorCreate => "contributor.create",
             Self::ContributorUpdate => "contributor.update",
             Self::TagCreate => "tag.create",
@@ -238,6 +242,7 @@ impl AuditAction {
             Self::PreviewLinkRevoke => "lien d’aperçu révoqué",
             Self::ArticleBylines => "signatures changées",
             Self::ArticleRevised => "mise à jour de fond signalée",
+            Self::ArticleTranslation => "traduction liée ou déliée",
             Self::ContributorCreate => "contributeur invité ajouté",
             Self::ContributorUpdate => "contributeur invité modifié",
             Self::TagCreate => "thème créé",
@@ -302,6 +307,7 @@ impl AuditAction {
             | Self::PreviewLinkRevoke
             | Self::ArticleBylines
             | Self::ArticleRevised
+            | Self::ArticleTranslation
             | Self::ArticleArchive => "article",
             Self::TagCreate | Self::TagUpdate | Self::TagMerge | Self::TagDelete => "tag",
             Self::ContributorCreate | Self::ContributorUpdate => "contributor",

@@ -20,6 +20,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself, as a language switch offers it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
     /// The BCP 47 code, as stored and as written in `<html lang>`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -30,9 +30,13 @@ pub enum Permission {
     /// Making (and revoking) a link for someone outside the newsroom to read the unpublished
     /// article: its author and editors.
     SharePreview { own: bool },
-    /// Choosing who signs an article: its co-authors (its authors and editors), its author
-    /// (`author`: editors only).
-    SetBylines { own: bool, author: bool },
+    /// Choosing who signs an article: its co-authors (its authors, while it is their draft, as
+    /// for its text; editors always), its author (`author`: editors only).
+    SetBylines {
+        own: bool,
+        author: bool,
+        status: ArticleStatus,
+    },
     /// Keep the list of guest contributors (bylines without an account): editors.
     ManageContributors,
     /// Open the review queue.
@@ -69,7 +73,11 @@ pub fn may(role: Role, permission: Permission) -> bool {
             (own || editor) && transition(from, action, role).is_ok()
         }
         AddCorrection | Review | ManageRegulations | LiftEmbargo | ManageContributors => editor,
-        SetBylines { own, author } => editor || (own && !author),
+        SetBylines {
+            own,
+            author,
+            status,
+        } => editor || (own && !author && status == ArticleStatus::Draft),
         SetEmbargo { own, earlier } => editor || (own && !earlier),
         SharePreview { own } => own || editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
@@ -134,35 +142,19 @@ mod tests {
         assert!(may(Journalist, SharePreview { own: true }));
         assert!(!may(Journalist, SharePreview { own: false }));
         assert!(may(Editor, SharePreview { own: false }));
-        // Bylines: authors add co-authors; only editors give an article another author.
-        assert!(may(
-            Journalist,
-            SetBylines {
-                own: true,
-                author: false
-            }
-        ));
-        assert!(!may(
-            Journalist,
-            SetBylines {
-                own: true,
-                author: true
-            }
-        ));
-        assert!(!may(
-            Journalist,
-            SetBylines {
-                own: false,
-                author: false
-            }
-        ));
-        assert!(may(
-            Editor,
-            SetBylines {
-                own: false,
-                author: true
-            }
-        ));
+        // Bylines: authors add co-authors to their draft (not once it is submitted or out);
+        // only editors give an article another author.
+        let bylines = |own, author, status| SetBylines {
+            own,
+            author,
+            status,
+        };
+        assert!(may(Journalist, bylines(true, false, Draft)));
+        assert!(!may(Journalist, bylines(true, false, Published)));
+        assert!(!may(Journalist, bylines(true, false, InReview)));
+        assert!(!may(Journalist, bylines(true, true, Draft)));
+        assert!(!may(Journalist, bylines(false, false, Draft)));
+        assert!(may(Editor, bylines(false, true, Published)));
         assert!(!may(Journalist, ManageContributors));
         assert!(may(Editor, ManageContributors));
     }

@@ -63,9 +63,10 @@ pub async fn create(
     let id = sqlx::query_scalar!(
         r#"
         insert into contributor (slug, name, bio)
-        select case when n = 1 then $1 else $1 || '-' || n end, $2, $3
+        select case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end, $2, $3
         from generate_series(1, 1000) n
-        where not exists (select 1 from contributor where slug = case when n = 1 then $1 else $1 || '-' || n end)
+        where not exists (select 1 from contributor
+                          where slug = case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end)
         order by n limit 1
         returning id
         "#,

@@ -9,6 +9,8 @@ pub mod clock;
 pub mod contributors;
 pub mod jobs;
 pub mod media;
+pub mod notes;
+pub mod notifications;
 pub mod regulations;
 pub mod review;
 

@@ -34,6 +34,8 @@ pub struct SessionUser {
     pub csrf_token: String,
     /// How many articles wait for review (the menu shows it to those who review).
     pub waiting: i64,
+    /// How many of their notifications they have not read.
+    pub unread: i64,
     /// Whether they sign in with a second factor.
     pub two_factor: bool,
     /// Whether they proved who they are in this session within `RECENT`.
@@ -216,6 +218,8 @@ pub async fn touch(
           and not s.second_factor_pending
         returning s.user_id, s.csrf_token, u.email, u.display_name, u.slug, u.role as "role: Role",
                   (select count(*) from article where status = 'in_review') as "waiting!",
+                  (select count(*) from notification n
+                   where n.user_id = s.user_id and n.read_at is null and n.due_at <= now()) as "unread!",
                   exists (select 1 from user_totp t
                           where t.user_id = s.user_id and t.confirmed_at is not null) as "two_factor!",
                   s.authenticated_at > now() - make_interval(secs => $3) as "recent!"
@@ -234,6 +238,7 @@ pub async fn touch(
         slug: r.slug,
         csrf_token: r.csrf_token,
         waiting: r.waiting,
+        unread: r.unread,
         two_factor: r.two_factor,
         recent: r.recent,
     }))

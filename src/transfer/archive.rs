@@ -256,6 +256,9 @@ pub struct Article {
     /// Addresses it had on the site it was imported from.
     pub legacy_urls: Vec<LegacyUrl>,
     pub corrections: Vec<Correction>,
+    /// The newsroom's notes on it, oldest first (absent from older archives).
+    #[serde(default)]
+    pub notes: Vec<Note>,
     /// Oldest first.
     pub revisions: Vec<Revision>,
 }
@@ -289,6 +292,23 @@ pub struct Correction {
     #[serde(with = "time::serde::rfc3339")]
     pub noted_at: OffsetDateTime,
     pub body: String,
+}
+
+/// An editorial note (staff only): a thread's first note, or a reply to one.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub paragraph: Option<i32>,
+    pub quote: String,
+    pub body: String,
+    pub author_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub resolved_at: Option<OffsetDateTime>,
+    pub resolved_by: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -20,6 +20,8 @@ pub struct Words {
     pub revised: &'static str,
     /// The heading of a guest contributor's page.
     pub contributor_intro: &'static str,
+    /// Before the links to an article's translations.
+    pub also_in: &'static str,
     pub related: &'static str,
     pub tags: &'static str,
     pub tag_intro: &'static str,
@@ -92,6 +94,7 @@ pub static FR: Words = Words {
     and: "et",
     revised: "Mis à jour le",
     contributor_intro: "Contributeur invité",
+    also_in: "Cet article existe aussi en :",
     related: "À lire aussi",
     tags: "Thèmes",
     tag_intro: "Articles classés sous",
@@ -159,6 +162,7 @@ pub static EN: Words = Words {
     and: "and",
     revised: "Updated",
     contributor_intro: "Guest contributor",
+    also_in: "This article is also in:",
     related: "Read also",
     tags: "Topics",
     tag_intro: "Articles filed under",

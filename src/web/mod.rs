@@ -14,6 +14,7 @@ mod health;
 mod i18n;
 mod middleware;
 mod notices;
+mod notifications;
 mod page;
 mod public;
 pub(crate) mod render_cache;

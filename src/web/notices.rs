@@ -1,4 +1,5 @@
-//! Who hears of what by e-mail, queued in the caller's transaction (sent once it commits): the
+//! Who hears of what: in the staff menu (`store::notifications`), and by e-mail, queued in the
+//! caller's transaction (sent once it commits): the
 //! review notices (submitted → editors and admins; sent back and published → the author) and
 //! the security notices (a password or second factor changed, a sign-in from a new browser).
 //! Nothing is queued without a mail server (`VIGIE_SMTP_URL`), and nobody hears of their own
@@ -12,6 +13,7 @@ use crate::domain::Action;
 use crate::mail::messages::{self, Security, To};
 use crate::mail::{self, Outgoing};
 use crate::store::articles::desk;
+use crate::store::notifications::{self, Kind};
 use crate::store::users::{self, Recipient};
 
 impl AppState {
@@ -54,6 +56,21 @@ impl AppState {
         actor: Uuid,
         note: Option<&str>,
     ) -> Result<(), sqlx::Error> {
+        // In the staff menu first: whether or not mail is on.
+        let told = match action {
+            Action::Submit => Some((notifications::reviewers(conn).await?, Kind::Submitted)),
+            Action::RequestChanges => {
+                Some((notifications::signers(conn, id).await?, Kind::SentBack))
+            }
+            // A scheduled article's signers hear of it when it comes out (a trigger's doing).
+            Action::Publish if !desk::scheduled(conn, id).await? => {
+                Some((notifications::signers(conn, id).await?, Kind::Published))
+            }
+            _ => None,
+        };
+        if let Some((users, kind)) = told {
+            notifications::notify(conn, &users, kind, id, actor).await?;
+        }
         if self.mailer.is_none() {
             return Ok(());
         }

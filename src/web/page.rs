@@ -63,6 +63,8 @@ pub struct AccountNav {
     pub reviewer: bool,
     /// How many articles wait for review.
     pub waiting: i64,
+    /// How many notifications they have not read.
+    pub unread: i64,
     /// Admins get the audit log.
     pub auditor: bool,
 }

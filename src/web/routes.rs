@@ -8,7 +8,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use super::auth::{self, Access};
-use super::{AppState, admin, api, assets, editor, health, public};
+use super::{AppState, admin, api, assets, editor, health, notifications, public};
 use crate::domain::Permission;
 
 /// One route as the matrix test sees it.
@@ -129,6 +129,8 @@ fn table() -> Vec<Entry> {
         POST "/account/two-factor/codes" Needs(ManageOwnAccount) => auth::new_recovery_codes,
         POST "/account/two-factor/remove" Needs(ManageOwnAccount) => auth::remove_two_factor,
         POST "/account/sessions/{id}/end" Needs(ManageOwnAccount) => auth::end_session,
+        GET "/notifications" Needs(ManageOwnAccount) => notifications::list,
+        POST "/notifications/read" Needs(ManageOwnAccount) => notifications::read,
         GET "/account/tokens" Needs(ManageOwnAccount) => auth::tokens_page,
         POST "/account/tokens" Needs(ManageOwnAccount) => auth::create_token,
         POST "/account/tokens/{id}/revoke" Needs(ManageOwnAccount) => auth::revoke_token,
@@ -165,6 +167,9 @@ fn table() -> Vec<Entry> {
         POST "/editor/articles/{id}/corrections" Needs(UseEditor) => editor::add_correction,
         POST "/editor/articles/{id}/delete" Needs(UseEditor) => editor::delete,
         POST "/editor/articles/{id}/bylines" Needs(UseEditor) => editor::set_bylines,
+        POST "/editor/articles/{id}/notes" Needs(UseEditor) => editor::add_note,
+        POST "/editor/articles/{id}/notes/{note}/resolve" Needs(UseEditor) => editor::resolve_note,
+        POST "/editor/articles/{id}/translation" Needs(UseEditor) => editor::set_translation,
         POST "/editor/articles/{id}/embargo" Needs(UseEditor) => editor::set_embargo,
         POST "/editor/articles/{id}/embargo/lift" Needs(UseEditor) => editor::lift_embargo,
         POST "/editor/articles/{id}/previews" Needs(UseEditor) => editor::create_preview_link,

@@ -365,6 +365,44 @@ fn matrix() -> Vec<Case> {
             THEIRS_POST,
         ),
         case(
+            "POST",
+            "/editor/articles/{id}/notes",
+            "",
+            &[("text", "Une note de la matrice.")],
+            THEIRS_POST,
+        ),
+        Case {
+            fixture: "noted",
+            ..case(
+                "POST",
+                "/editor/articles/{id}/notes/{note}/resolve",
+                "",
+                &[],
+                THEIRS_POST,
+            )
+        },
+        case(
+            "POST",
+            "/editor/articles/{id}/translation",
+            "",
+            &[("unlink", "yes")],
+            THEIRS_POST,
+        ),
+        case(
+            "GET",
+            "/notifications",
+            "",
+            &[],
+            [SignIn, Status(200), Status(200), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/notifications/read",
+            "",
+            &[],
+            [SignIn, Status(303), Status(303), Status(303), SignIn],
+        ),
+        case(
             "GET",
             "/admin/contributors",
             "",
@@ -1126,6 +1164,15 @@ async fn browser_for(app: &TestApp, who: Who) -> (Browser, Option<String>) {
 
 /// `path` with `{milestone}` made the fixture regulation's milestone.
 async fn with_milestone(app: &TestApp, path: String, regulation: uuid::Uuid) -> String {
+    if path.contains("{note}") {
+        // The fixture article's note.
+        let note: i64 = sqlx::query_scalar("select id from article_note where article_id = $1")
+            .bind(regulation)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        return path.replace("{note}", &note.to_string());
+    }
     if path.contains("{link}") {
         // The fixture article's preview link.
         let link: uuid::Uuid =
@@ -1296,6 +1343,20 @@ async fn theirs(app: &TestApp, status: &str) -> (uuid::Uuid, i64) {
     let slug = app
         .article_by(author.id, "Le brouillon d’un autre", "Texte.", None)
         .await;
+    if status == "noted" {
+        sqlx::query(
+            "insert into article_note (article_id, body) select id, 'Une note.' from article where slug = $1",
+        )
+        .bind(&slug)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        return sqlx::query_as("select a.id, r.id from article a join article_revision r on r.article_id = a.id where a.slug = $1")
+            .bind(slug)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    }
     if status == "embargoed" || status == "preview" {
         // A draft under embargo; with a link to it, for the second.
         sqlx::query("update article set embargo_until = now() + interval '1 day' where slug = $1")
@@ -1456,6 +1517,8 @@ async fn fingerprint(app: &TestApp) -> String {
         "preview_link",
         "contributor",
         "article_coauthor",
+        "article_note",
+        "notification",
         "webhook_endpoint",
         "webhook_delivery",
     ] {

@@ -360,7 +360,10 @@ async fn the_review_queue_length_is_in_the_editors_menu() {
         303
     );
     assert_eq!(
-        editor.get("/editor").await.texts(".account-nav .count"),
+        editor
+            .get("/editor")
+            .await
+            .texts(".account-nav a[href='/admin/review'] .count"),
         ["1"]
     );
     // Journalists have no review menu.

@@ -396,7 +396,7 @@ async fn feeds_say_each_field_exactly_with_hostile_text_escaped() {
 
 /// What `xmllint` says of `xml` against the sitemap schema with the Google News extension
 /// (`tests/fixtures/sitemaps/`): `Ok` when it validates.
-fn schema_check(xml: &str) -> Result<(), String> {
+pub(crate) fn schema_check(xml: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("vigie-sitemap-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("sitemap.xml");

@@ -37,6 +37,8 @@ const CARRIED: &[(&str, &[&str])] = &[
     // Bylines: guest contributors and co-authors.
     ("contributor", &[]),
     ("article_coauthor", &[]),
+    // The newsroom's notes on its articles.
+    ("article_note", &[]),
 ];
 
 /// Tables an export leaves out: secrets, sessions and state that is rebuilt or short-lived.
@@ -67,6 +69,8 @@ const NOT_CARRIED: &[&str] = &[
     "webhook_attempt",
     // Preview links are keys handed to people outside; a restored site makes new ones.
     "preview_link",
+    // What people were told belongs to the running site.
+    "notification",
 ];
 
 /// Every row of `table` as JSON, without `left_out`, in a fixed order.
@@ -233,6 +237,34 @@ async fn every_kind_of_row(app: &TestApp) {
         .await;
     assert_eq!(signed.status, 303, "{}", signed.body);
 
+    // A note thread on the English article, answered and resolved.
+    let noted = editor
+        .post_signed(
+            &format!("/editor/articles/{english}/notes"),
+            &[("paragraph", "0"), ("text", "Vérifier la date.")],
+        )
+        .await;
+    assert_eq!(noted.status, 303, "{}", noted.body);
+    let thread: i64 = sqlx::query_scalar("select id from article_note where article_id = $1")
+        .bind(english)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let thread_s = thread.to_string();
+    let replied = author
+        .post_signed(
+            &format!("/editor/articles/{english}/notes"),
+            &[("parent", thread_s.as_str()), ("text", "Vérifiée.")],
+        )
+        .await;
+    assert_eq!(replied.status, 303, "{}", replied.body);
+    let resolved = editor
+        .post_signed(
+            &format!("/editor/articles/{english}/notes/{thread}/resolve"),
+            &[],
+        )
+        .await;
+    assert_eq!(resolved.status, 303);
     // A draft under embargo, with its note.
     let under_embargo = app
         .article_by(editor_account.id, "Sous embargo", "Pas avant jeudi.", None)

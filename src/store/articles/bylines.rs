@@ -47,6 +47,10 @@ pub async fn set(
     coauthors: &[Coauthor],
     actor: Uuid,
 ) -> Result<bool, sqlx::Error> {
+    // One change of an article's bylines at a time.
+    sqlx::query!("select id from article where id = $1 for update", id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let mut kept: Vec<Coauthor> = Vec::new();
     for c in coauthors {
         if *c != Coauthor::Account(author) && !kept.contains(c) {

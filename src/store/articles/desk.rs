@@ -193,6 +193,17 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
     .await
 }
 
+/// Whether article `id` is scheduled: published, its time to come.
+pub async fn scheduled(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"select status = 'published' and published_at > now() as "scheduled!" from article where id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .unwrap_or(false))
+}
+
 /// The article at `slug` now, whatever its status.
 pub async fn id_of(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!("select id from article where slug = $1", slug)

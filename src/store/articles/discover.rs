@@ -2,6 +2,7 @@
 //! addresses. Like `public`, every query reads through the visibility rule; none writes.
 
 use sqlx::PgPool;
+use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -122,13 +123,22 @@ pub async fn sitemap_articles(
     pool: &PgPool,
     offset: i64,
     limit: i64,
-) -> Result<Vec<SitemapUrl>, sqlx::Error> {
+) -> Result<Vec<SitemapArticle>, sqlx::Error> {
     sqlx::query_as!(
-        SitemapUrl,
+        SitemapArticle,
         r#"
-        select '/articles/' || slug as "path!", updated_at as "lastmod!"
-        from public_article
-        order by published_at, id
+        select '/articles/' || a.slug as "path!", a.updated_at as "lastmod!",
+               -- Its language versions readers can read (itself included), when it has any.
+               case when x.translation_of is not null
+                         or exists (select 1 from article t where t.translation_of = a.id)
+                    then (select json_agg(json_build_object('lang', g.lang, 'slug', g.slug)
+                                          order by g.lang, g.slug)
+                          from public_article g join article gx on gx.id = g.id
+                          where gx.id = coalesce(x.translation_of, x.id)
+                             or gx.translation_of = coalesce(x.translation_of, x.id))
+               end as "alternates: Json<Vec<Alternate>>"
+        from public_article a join article x on x.id = a.id
+        order by a.published_at, a.id
         offset $1 limit $2
         "#,
         offset,
@@ -136,6 +146,22 @@ pub async fn sitemap_articles(
     )
     .fetch_all(pool)
     .await
+}
+
+/// An article's address for the sitemap, with its language versions.
+#[derive(Debug, Clone)]
+pub struct SitemapArticle {
+    pub path: String,
+    pub lastmod: OffsetDateTime,
+    /// Every public language version, itself included; `None` when it has no translation.
+    pub alternates: Option<Json<Vec<Alternate>>>,
+}
+
+/// A language version of an article.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Alternate {
+    pub lang: String,
+    pub slug: String,
 }
 
 /// An article of the news sitemap (Google News).
@@ -175,9 +201,14 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         where article_is_listed(a.status, a.published_at)
         group by t.slug
         union all
-        select '/authors/' || u.slug, max(a.updated_at)
-        from app_user u join article a on article_signed_by(a.id, a.author_id, u.id)
-        where article_is_listed(a.status, a.published_at)
+        select '/authors/' || u.slug, max(s.updated_at)
+        from app_user u
+        join (select a.author_id as user_id, a.updated_at from article a
+              where article_is_listed(a.status, a.published_at)
+              union all
+              select c.user_id, a.updated_at from article_coauthor c join article a on a.id = c.article_id
+              where c.user_id is not null and article_is_listed(a.status, a.published_at)) s
+          on s.user_id = u.id
         group by u.slug
         union all
         select '/contributors/' || g.slug, max(a.updated_at)

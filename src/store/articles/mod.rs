@@ -8,6 +8,7 @@
 //!   kept as revisions without being saved: conflicts, autosaves), [`links`] (tags, related and
 //!   inline links) and [`lock`] (the soft lock) as its parts;
 //! - [`bylines`]: who signs an article (its author first, then co-authors, accounts or guests);
+//! - [`translations`]: translation groups (a source and one article per other language);
 //! - [`status`]: the one way an article changes status, publishing included; [`embargo`]
 //!   (not before a time) and [`previews`] (links for someone outside the newsroom) beside it.
 
@@ -21,4 +22,5 @@ pub mod lock;
 pub mod previews;
 pub mod public;
 pub mod status;
+pub mod translations;
 pub mod write;

@@ -107,11 +107,13 @@ pub async fn change(
         _ => (None, None, None),
     };
     if let Step::Publish(_) = step {
-        let embargo = sqlx::query_scalar!(
+        // The row is locked whatever its embargo: one set meanwhile waits for this change, or
+        // this change sees it.
+        let row = sqlx::query!(
             r#"
-            select embargo_until as "until!" from article
-            where id = $1
-              and embargo_until > coalesce($2::timestamptz, $3::timestamp at time zone $4, now())
+            select embargo_until,
+                   coalesce($2::timestamptz, $3::timestamp at time zone $4, now()) as "target!"
+            from article where id = $1
             for update
             "#,
             id,
@@ -121,7 +123,7 @@ pub async fn change(
         )
         .fetch_optional(&mut *conn)
         .await?;
-        if let Some(until) = embargo {
+        if let Some(until) = row.and_then(|r| r.embargo_until.filter(|until| *until > r.target)) {
             return Ok(Changed::Embargoed(until));
         }
     }

@@ -251,7 +251,10 @@ async fn write_text(
             social_title = coalesce($11, social_title),
             social_description = coalesce($12, social_description),
             featured_media_id = case when $13 then $14 else featured_media_id end,
-            ai_use = coalesce($15, ai_use), tdm_open = coalesce($16, tdm_open)
+            ai_use = coalesce($15, ai_use), tdm_open = coalesce($16, tdm_open),
+            -- A translation saved is up to date with its source as it is now.
+            translated_from = case when translation_of is null then null
+                                   else latest_saved_revision(translation_of) end
         where id = $1
         returning version
         "#,

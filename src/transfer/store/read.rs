@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::super::archive::{
     Article, AuditEvent, Coauthor, Contributor, Correction, Jurisdiction, LegacyUrl, Link,
-    Milestone, Redirect, Regulation, RegulationChange, Revision, Tag, User,
+    Milestone, Note, Redirect, Regulation, RegulationChange, Revision, Tag, User,
 };
 use crate::domain::{Slug, Title};
 
@@ -359,6 +359,34 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             )
         },
     );
+    let mut notes = grouped(
+        sqlx::query!(
+            r#"
+            select id, article_id, parent_id, paragraph, quote, body, author_id, created_at,
+                   resolved_at, resolved_by
+            from article_note where article_id = any($1) order by id
+            "#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        |r| {
+            (
+                r.article_id,
+                Note {
+                    id: r.id,
+                    parent_id: r.parent_id,
+                    paragraph: r.paragraph,
+                    quote: r.quote,
+                    body: r.body,
+                    author_id: r.author_id,
+                    created_at: r.created_at,
+                    resolved_at: r.resolved_at,
+                    resolved_by: r.resolved_by,
+                },
+            )
+        },
+    );
     let mut revisions = grouped(
         sqlx::query!(
             r#"
@@ -398,6 +426,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             redirects: redirects.remove(&r.id).unwrap_or_default(),
             legacy_urls: legacy_urls.remove(&r.id).unwrap_or_default(),
             corrections: corrections.remove(&r.id).unwrap_or_default(),
+            notes: notes.remove(&r.id).unwrap_or_default(),
             revisions: revisions.remove(&r.id).unwrap_or_default(),
             id: r.id,
             slug: r.slug,

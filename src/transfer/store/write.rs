@@ -65,9 +65,10 @@ pub async fn guest_contributor(conn: &mut PgConnection, name: &str) -> Result<Uu
     sqlx::query_scalar!(
         r#"
         insert into contributor (slug, name)
-        select case when n = 1 then $1 else $1 || '-' || n end, $2
+        select case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end, $2
         from generate_series(1, 1000) n
-        where not exists (select 1 from contributor where slug = case when n = 1 then $1 else $1 || '-' || n end)
+        where not exists (select 1 from contributor
+                          where slug = case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end)
         order by n limit 1
         returning id
         "#,
@@ -254,6 +255,27 @@ pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Resul
             c.author_id,
             c.noted_at,
             c.body
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for n in &a.notes {
+        sqlx::query!(
+            r#"
+                insert into article_note (id, article_id, parent_id, paragraph, quote, body, author_id,
+                                          created_at, resolved_at, resolved_by)
+                overriding system value values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            "#,
+            n.id,
+            a.id,
+            n.parent_id,
+            n.paragraph,
+            n.quote,
+            n.body,
+            n.author_id,
+            n.created_at,
+            n.resolved_at,
+            n.resolved_by
         )
         .execute(&mut *conn)
         .await?;
@@ -492,7 +514,9 @@ pub async fn renumber_after_import(conn: &mut PgConnection) -> Result<(), sqlx::
                setval(pg_get_serial_sequence('audit_event', 'id'),
                       coalesce((select max(id) from audit_event), 0) + 1, false) as events,
                setval(pg_get_serial_sequence('regulation_change', 'id'),
-                      coalesce((select max(id) from regulation_change), 0) + 1, false) as changes
+                      coalesce((select max(id) from regulation_change), 0) + 1, false) as changes,
+               setval(pg_get_serial_sequence('article_note', 'id'),
+                      coalesce((select max(id) from article_note), 0) + 1, false) as notes
         "#
     )
     .fetch_one(conn)

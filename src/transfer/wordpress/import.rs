@@ -156,6 +156,7 @@ fn article_from(
             })
             .collect(),
         corrections: Vec::new(),
+        notes: Vec::new(),
         revisions: Vec::new(),
     }
 }

@@ -166,6 +166,18 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             };
             ("a changé les signatures de", true, tail)
         }
+        A::ArticleTranslation => (
+            if e.details
+                .get("source")
+                .is_some_and(serde_json::Value::is_null)
+            {
+                "a délié de son original la traduction"
+            } else {
+                "a fait de cet article une traduction :"
+            },
+            true,
+            String::new(),
+        ),
         A::ArticleRevised => (
             "a signalé aux lecteurs une mise à jour de fond de",
             true,

@@ -87,6 +87,8 @@ pub struct ReviewPage {
     scheduled: Option<String>,
     /// The end of its embargo, while one holds.
     embargo: Option<String>,
+    /// The newsroom's notes still open on it.
+    open_notes: Vec<crate::web::editor::NoteThread>,
     /// The names of its tags, in order.
     tags: Vec<String>,
     error: Option<String>,
@@ -133,6 +135,13 @@ async fn review_page(
         at = format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute());
     }
     let embargo = embargo.map(|until| state.moment_text(until));
+    let open_notes = crate::web::editor::note_threads(
+        state,
+        crate::store::notes::of_article(&state.pool, article.id).await?,
+    )
+    .into_iter()
+    .filter(|t| t.open)
+    .collect();
     let rendered = state.render(&article.body_markdown, article.lang).await?;
     let (body_html, featured) = state
         .as_readers_see(rendered, article.featured_media_id)
@@ -167,6 +176,7 @@ async fn review_page(
         timezone: state.config.timezone.clone(),
         scheduled,
         embargo,
+        open_notes,
         tags,
         article,
         error,
@@ -269,7 +279,12 @@ pub async fn decide(
                 .await;
             }
             let send_back = Step::SendBack(Some(note));
-            status::change(&mut tx, id, seen, send_back, Some(user.id)).await?
+            let changed = status::change(&mut tx, id, seen, send_back, Some(user.id)).await?;
+            // What to change is also a note on the article, where the author answers it.
+            if changed.done() {
+                crate::store::notes::add(&mut tx, id, None, None, "", note, user.id).await?;
+            }
+            changed
         }
     };
     if let Changed::Embargoed(until) = done {

@@ -361,6 +361,20 @@ pub(crate) async fn api_article(
     let related = discover::related(pool, found.id, limit).await?;
     let base = &config.base_url;
     let mut deps = CacheDeps::article_page(&found, &related);
+    let group = crate::store::articles::translations::group(pool, found.id).await?;
+    deps.0
+        .extend(group.iter().map(|m| format!("article:{}", m.id)));
+    let translations = group
+        .into_iter()
+        .filter(|m| m.public && m.id != found.id)
+        .map(|m| wire::ApiTranslation {
+            url: format!("{base}/articles/{}", m.slug),
+            lang: m.lang.to_string(),
+            slug: m.slug,
+            title: m.title,
+            original: m.source,
+        })
+        .collect();
     let mut media_ids = found.media_ids.clone();
     media_ids.extend(found.featured_media_id);
     deps.0
@@ -377,7 +391,8 @@ pub(crate) async fn api_article(
     let article = ApiArticle {
         url: format!("{base}/articles/{}", a.slug),
         authors: authors(base, &a.bylines.0),
-        revised_at: a.revised_at,
+        revised_at: a.revised_at.filter(|at| *at > a.published_at),
+        translations,
         author: byline(base, a.author_slug, a.author_name),
         tags: a.tags.0.into_iter().map(ApiTagRef::from).collect(),
         related: related

@@ -56,6 +56,18 @@ pub struct ApiByline {
     pub url: String,
 }
 
+/// Another language version of an article that readers can read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTranslation {
+    /// BCP 47 language code (`fr`, `en`).
+    pub lang: String,
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    /// The version the others translate.
+    pub original: bool,
+}
+
 /// One of an article's bylines, in order (the author first).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiSigner {
@@ -172,6 +184,8 @@ pub struct ApiArticle {
     /// When it last changed in substance, as the newsroom says ("Mis à jour le …"), if it did.
     #[serde(with = "time::serde::rfc3339::option")]
     pub revised_at: Option<OffsetDateTime>,
+    /// Its other language versions readers can read (empty when it has none).
+    pub translations: Vec<ApiTranslation>,
     pub tags: Vec<ApiTagRef>,
     /// The text as sanitised HTML, as the site shows it (its images as plain `<img>`).
     pub body_html: String,

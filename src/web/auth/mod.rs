@@ -74,6 +74,8 @@ pub struct CurrentUser {
     pub role: Role,
     /// How many articles wait for review, as the request began.
     pub waiting: i64,
+    /// How many of their notifications they have not read, as the request began.
+    pub unread: i64,
     /// Whether they sign in with a second factor.
     pub two_factor: bool,
     /// Whether they proved who they are in this session within the last minutes (see
@@ -122,6 +124,7 @@ impl CurrentUser {
             slug: u.slug,
             role: u.role,
             waiting: u.waiting,
+            unread: u.unread,
             two_factor: u.two_factor,
             recent: u.recent,
             csrf_token: u.csrf_token,
@@ -423,6 +426,7 @@ impl AppState {
             csrf_token: user.csrf_token().to_owned(),
             reviewer: user.may(crate::domain::Permission::Review),
             waiting: user.waiting,
+            unread: user.unread,
             auditor: user.may(crate::domain::Permission::ReadAudit),
         });
         page

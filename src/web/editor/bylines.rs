@@ -42,7 +42,12 @@ impl BylinesBox {
         error: Option<&'static str>,
     ) -> Result<Self, AppError> {
         let own = article.is_by(user.id);
-        let can_set = user.may(Permission::SetBylines { own, author: false });
+        let status = article.status;
+        let can_set = user.may(Permission::SetBylines {
+            own,
+            author: false,
+            status,
+        });
         let mut slots: Vec<String> = article
             .coauthors
             .0
@@ -66,7 +71,11 @@ impl BylinesBox {
         };
         Ok(Self {
             can_set,
-            can_reassign: user.may(Permission::SetBylines { own, author: true }),
+            can_reassign: user.may(Permission::SetBylines {
+                own,
+                author: true,
+                status,
+            }),
             author: article.author_id,
             accounts,
             guests,
@@ -98,7 +107,12 @@ pub async fn set(
     let SignedForm { user, form } = signed;
     let article = visible(&state, &user, id).await?;
     let own = article.is_by(user.id);
-    if !user.may(Permission::SetBylines { own, author: false }) {
+    let status = article.status;
+    if !user.may(Permission::SetBylines {
+        own,
+        author: false,
+        status,
+    }) {
         return Err(AppError::Forbidden);
     }
     let author = match form.author.trim() {
@@ -106,7 +120,13 @@ pub async fn set(
         typed => Uuid::parse_str(typed)
             .map_err(|_| AppError::BadRequest("Cet auteur n’existe pas.".to_owned()))?,
     };
-    if author != article.author_id && !user.may(Permission::SetBylines { own, author: true }) {
+    if author != article.author_id
+        && !user.may(Permission::SetBylines {
+            own,
+            author: true,
+            status,
+        })
+    {
         return Err(AppError::Forbidden);
     }
     let mut chosen = Vec::new();

@@ -10,11 +10,13 @@ pub(in crate::web) mod form;
 mod list;
 mod lookup;
 mod media;
+mod notes;
 mod page;
 mod preview;
 mod revisions;
 mod save;
 mod share;
+mod translation;
 mod upload;
 mod view;
 
@@ -31,6 +33,8 @@ pub use media::{
     delete as media_delete, item as media_item, library as media_library, lookup as lookup_media,
     update as media_update,
 };
+pub(in crate::web) use notes::{Thread as NoteThread, threads as note_threads};
+pub use notes::{add as add_note, resolve as resolve_note};
 pub use page::{by_slug, edit, new};
 pub(in crate::web) use preview::{ReaderView, reader_view};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
@@ -38,6 +42,7 @@ pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
 pub(in crate::web) use save::{featured_problem, slug_taken};
 pub use share::{create as create_preview_link, revoke as revoke_preview_link};
+pub use translation::set as set_translation;
 pub(in crate::web) use upload::{
     Failed as UploadFailed, keep as keep_upload, record_new as record_new_image,
 };

@@ -52,6 +52,10 @@ pub(super) struct Extras {
     pub new_link: Option<String>,
     /// Why the bylines could not be changed.
     pub bylines_error: Option<&'static str>,
+    /// A source typed in the translation box that could not be linked, and why.
+    pub translation: Option<(String, String)>,
+    /// A note that could not be added, as typed.
+    pub note: Option<super::notes::Typed>,
 }
 
 pub(super) async fn form_page(
@@ -168,6 +172,16 @@ pub(super) async fn form_page(
         }
         None => None,
     };
+    let translation = match article {
+        Some(a) => {
+            Some(super::translation::TranslationBox::new(state, user, a, extras.translation).await?)
+        }
+        None => None,
+    };
+    let notes = match article {
+        Some(a) => Some(super::notes::NotesBox::new(state, a, extras.note).await?),
+        None => None,
+    };
     let sharing = match article {
         Some(a) => {
             Some(super::share::ShareBox::new(state, user, a, extras.share, extras.new_link).await?)
@@ -222,6 +236,8 @@ pub(super) async fn form_page(
         embargo,
         sharing,
         bylines,
+        translation,
+        notes,
         words,
         reading_minutes: markdown::reading_minutes(words),
         excerpt_placeholder: derived_excerpt,
@@ -428,6 +444,9 @@ pub async fn edit(
                 "embargoed" => "Article enregistré, mais pas publié : il est sous embargo.",
                 "link_revoked" => "C’est fait : le lien d’aperçu ne fonctionne plus.",
                 "bylines" => "C’est fait : les signatures sont enregistrées.",
+                "linked" => "C’est fait : l’article est lié à son original.",
+                "note" => "Note ajoutée.",
+                "unlinked" => "C’est fait : l’article n’est plus lié à un original.",
                 _ => "C’est fait : brouillon.",
             }
             .to_owned(),

@@ -78,7 +78,11 @@ pub(in crate::web) async fn reader_view(
         title: article.title.clone(),
         dek: article.dek.clone(),
         lang: article.lang,
-        author_name: article.author_name.clone(),
+        // Every byline, the author first.
+        author_name: std::iter::once(article.author_name.as_str())
+            .chain(article.coauthors.0.iter().map(|c| c.name.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
         body_html,
     })
 }

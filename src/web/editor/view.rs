@@ -167,6 +167,8 @@ pub struct EditPage {
     pub embargo: Option<super::embargo::EmbargoBox>,
     pub sharing: Option<super::share::ShareBox>,
     pub bylines: Option<super::bylines::BylinesBox>,
+    pub translation: Option<super::translation::TranslationBox>,
+    pub notes: Option<super::notes::NotesBox>,
     /// `VIGIE_TIMEZONE`, for the scheduling field.
     pub timezone: String,
     pub script: &'static str,

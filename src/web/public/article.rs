@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::{Slug, legacy_path};
 use crate::media::picture::{self, Shown, Style};
-use crate::store::articles::discover;
 use crate::store::articles::public::{self, Lookup, Published};
+use crate::store::articles::{discover, translations};
 use crate::store::review;
 use crate::web::page::SocialImage;
 use crate::web::render_cache::CacheDeps;
@@ -49,6 +49,19 @@ pub struct ArticleTemplate {
     bylines: Vec<BylineLink>,
     /// "Mis à jour le …": when it last changed in substance, if it did after it came out.
     revised: Option<When>,
+    /// Every public version of it, itself included (`hreflang` alternates), when it has a
+    /// public translation; and the one for readers of any other language (`x-default`).
+    versions: Vec<Version>,
+    x_default: Option<String>,
+}
+
+/// One language version of an article, for `hreflang` and the language switch.
+pub struct Version {
+    pub lang: &'static str,
+    pub name: &'static str,
+    /// Absolute.
+    pub url: String,
+    pub current: bool,
 }
 
 /// schema.org `NewsArticle` for search engines, with the corrections when there are any.
@@ -57,7 +70,6 @@ fn news_article(
     article: &Published,
     tags: &[TagLink],
     corrections: &[CorrectionNote],
-    modified: &str,
     featured: Option<&Shown>,
     regulations: &[super::regulations::Item],
 ) -> String {
@@ -68,7 +80,10 @@ fn news_article(
         "headline": article.title,
         "description": if article.dek.is_empty() { &article.excerpt } else { &article.dek },
         "datePublished": article.published_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "dateModified": modified,
+        // The date readers are shown ("Mis à jour le"), or the publication's.
+        "dateModified": article.revised_at.filter(|at| *at > article.published_at)
+            .unwrap_or(article.published_at)
+            .format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "inLanguage": article.lang.as_str(),
         "mainEntityOfPage": url,
         "url": url,
@@ -162,7 +177,11 @@ pub async fn show(
         i64::from(state.config.related_count),
     )
     .await?;
+    let group = translations::group(&state.pool, article.id).await?;
     let mut deps = CacheDeps::article_page(&article, &related);
+    // Its translations' pages list its language, and its own lists theirs.
+    deps.0
+        .extend(group.iter().map(|m| format!("article:{}", m.id)));
     let mut media_ids = article.media_ids.clone();
     media_ids.extend(article.featured_media_id);
     deps.0
@@ -229,10 +248,31 @@ pub async fn show(
         &article,
         &tags,
         &corrections,
-        &modified,
         featured.as_ref(),
         &regulations,
     );
+    let base = &state.config.base_url;
+    let public_versions: Vec<_> = group.iter().filter(|m| m.public).collect();
+    let versions: Vec<Version> = if public_versions.len() > 1 {
+        public_versions
+            .iter()
+            .map(|m| Version {
+                lang: m.lang.as_str(),
+                name: m.lang.native_name(),
+                url: format!("{base}/articles/{}", m.slug),
+                current: m.id == article.id,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Readers of another language get the original, or this one when it is not public.
+    let x_default = (!versions.is_empty()).then(|| {
+        public_versions.iter().find(|m| m.source).map_or_else(
+            || format!("{base}/articles/{}", article.slug),
+            |m| format!("{base}/articles/{}", m.slug),
+        )
+    });
     let revised = article
         .revised_at
         .filter(|at| *at > article.published_at)
@@ -240,6 +280,8 @@ pub async fn show(
     let page = ArticleTemplate {
         bylines: byline_links(&article.bylines.0, state.words().and),
         revised,
+        versions,
+        x_default,
         page,
         regulations,
         ai_disclosure: article.ai_use.disclosure(state.config.lang),

@@ -274,11 +274,15 @@ struct SitemapIndex {
     pages: Vec<usize>,
 }
 
+/// A sitemap entry: path, last change, and the language versions (`hreflang`, absolute
+/// address).
+type SitemapEntry = (String, String, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "public/sitemap.xml")]
 struct SitemapPage {
     base: String,
-    urls: Vec<(String, String)>,
+    urls: Vec<SitemapEntry>,
 }
 
 #[derive(Template)]
@@ -307,7 +311,14 @@ async fn news_sitemap(state: &AppState) -> Result<Response, AppError> {
         base: state.config.base_url.clone(),
         urls,
     };
-    Ok(xml("application/xml; charset=utf-8", page.render()?))
+    // Its window moves with the clock, not only with changes: a policy of its own keeps it out
+    // of the render cache (which only a change empties), read afresh every five minutes.
+    let mut response = xml("application/xml; charset=utf-8", page.render()?);
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(response)
 }
 
 /// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000,
@@ -337,8 +348,16 @@ pub async fn sitemap_page(
         .and_then(|n| n.parse().ok())
         .filter(|n| *n >= 0)
         .ok_or(AppError::NotFound)?;
-    let rows: Vec<SitemapUrl> = if n == 0 {
-        discover::sitemap_sections(&state.pool).await?
+    let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
+    let base = &state.config.base_url;
+    let urls: Vec<SitemapEntry> = if n == 0 {
+        let mut urls: Vec<_> = discover::sitemap_sections(&state.pool)
+            .await?
+            .into_iter()
+            .map(|u: SitemapUrl| (u.path, stamp(u.lastmod), Vec::new()))
+            .collect();
+        urls.insert(0, ("/".to_owned(), String::new(), Vec::new()));
+        urls
     } else {
         // A page past any the site could have names nothing (and must not overflow the offset).
         let offset = (n - 1)
@@ -348,15 +367,20 @@ pub async fn sitemap_page(
         if rows.is_empty() && n > 1 {
             return Err(AppError::NotFound);
         }
-        rows
+        rows.into_iter()
+            .map(|a| {
+                let versions = a
+                    .alternates
+                    .map(|v| v.0)
+                    .filter(|v| v.len() > 1)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|v| (v.lang, format!("{base}/articles/{}", v.slug)))
+                    .collect();
+                (a.path, stamp(a.lastmod), versions)
+            })
+            .collect()
     };
-    let mut urls: Vec<(String, String)> = rows
-        .into_iter()
-        .map(|u| (u.path, u.lastmod.format(&Rfc3339).unwrap_or_default()))
-        .collect();
-    if n == 0 {
-        urls.insert(0, ("/".to_owned(), String::new()));
-    }
     let page = SitemapPage {
         base: state.config.base_url.clone(),
         urls,
