@@ -34,6 +34,8 @@ pub enum AuditAction {
     ArticleRevised,
     /// Made the translation of another article, or no longer one.
     ArticleTranslation,
+    /// The site's menu changed.
+    SiteMenu,
     /// A guest contributor (a byline without an account) added or changed.
     ContributorCreate,
     ContributorUpdate,
@@ -108,6 +110,7 @@ impl AuditAction {
         Self::ArticleBylines,
         Self::ArticleRevised,
         Self::ArticleTranslation,
+        Self::SiteMenu,
         Self::ContributorCreate,
         Self::ContributorUpdate,
         Self::TagCreate,
@@ -173,6 +176,7 @@ impl AuditAction {
             Self::ArticleBylines => "article.bylines",
             Self::ArticleRevised => "article.revised",
             Self::ArticleTranslation => "article.translation",
+            Self::SiteMenu => "site.menu",
             Self::ContributorCreate => "contributor.create",
             Self::ContributorUpdate => "contributor.update",
             Self::TagCreate => "tag.create",
@@ -243,6 +247,7 @@ impl AuditAction {
             Self::ArticleBylines => "signatures changées",
             Self::ArticleRevised => "mise à jour de fond signalée",
             Self::ArticleTranslation => "traduction liée ou déliée",
+            Self::SiteMenu => "menu du site changé",
             Self::ContributorCreate => "contributeur invité ajouté",
             Self::ContributorUpdate => "contributeur invité modifié",
             Self::TagCreate => "thème créé",
@@ -324,7 +329,7 @@ impl AuditAction {
             | Self::Login
             | Self::LoginFailed
             | Self::Logout => "user",
-            Self::ImportWordpress => "site",
+            Self::ImportWordpress | Self::SiteMenu => "site",
             Self::MediaUpload | Self::MediaUpdate | Self::MediaReplace | Self::MediaDelete => {
                 "media"
             }

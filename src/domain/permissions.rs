@@ -39,6 +39,8 @@ pub enum Permission {
     },
     /// Keep the list of guest contributors (bylines without an account): editors.
     ManageContributors,
+    /// The site's menu and sections: admins.
+    ManageSite,
     /// Open the review queue.
     Review,
     /// Delete an article for good: admins any article; anyone their own draft readers never
@@ -81,7 +83,9 @@ pub fn may(role: Role, permission: Permission) -> bool {
         SetEmbargo { own, earlier } => editor || (own && !earlier),
         SharePreview { own } => own || editor,
         DeleteArticle { own, unseen_draft } => admin || (own && unseen_draft),
-        ManageTags | ManageUsers | ReadAudit | DeleteRegulation | ManageWebhooks => admin,
+        ManageTags | ManageUsers | ReadAudit | DeleteRegulation | ManageWebhooks | ManageSite => {
+            admin
+        }
     }
 }
 

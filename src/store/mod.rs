@@ -16,6 +16,7 @@ pub mod review;
 
 pub mod sessions;
 pub mod setup;
+pub mod site;
 pub mod tags;
 pub mod throttle;
 pub mod tokens;

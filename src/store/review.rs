@@ -119,7 +119,7 @@ pub async fn public_corrections(
         r#"
         select a.slug, a.title, c.noted_at, c.body
         from correction c join article a on a.id = c.article_id
-        where article_is_listed(a.status, a.published_at)
+        where article_is_listed(a.status, a.published_at) and a.kind = 'article'
         order by c.noted_at desc, c.id desc
         limit $1
         "#,

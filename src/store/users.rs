@@ -25,9 +25,9 @@ pub async fn public_author(pool: &PgPool, slug: &Slug) -> Result<Option<Author>,
         from app_user u
         where u.slug = $1
           and (exists (select 1 from article a
-                       where a.author_id = u.id and article_is_listed(a.status, a.published_at))
+                       where a.author_id = u.id and article_is_listed(a.status, a.published_at) and a.kind = 'article')
                or exists (select 1 from article_coauthor c join article a on a.id = c.article_id
-                          where c.user_id = u.id and article_is_listed(a.status, a.published_at)))
+                          where c.user_id = u.id and article_is_listed(a.status, a.published_at) and a.kind = 'article'))
         "#,
         slug.as_str()
     )
@@ -53,10 +53,10 @@ pub async fn public_authors(pool: &PgPool) -> Result<Vec<PublicAuthor>, sqlx::Er
         select u.slug, u.display_name, u.bio, count(*) as "articles!"
         from app_user u
         join (select a.author_id as user_id from article a
-              where article_is_listed(a.status, a.published_at)
+              where article_is_listed(a.status, a.published_at) and a.kind = 'article'
               union all
               select c.user_id from article_coauthor c join article a on a.id = c.article_id
-              where c.user_id is not null and article_is_listed(a.status, a.published_at)) s
+              where c.user_id is not null and article_is_listed(a.status, a.published_at) and a.kind = 'article') s
           on s.user_id = u.id
         group by u.id
         order by lower(u.display_name), u.slug

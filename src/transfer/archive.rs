@@ -238,6 +238,9 @@ pub struct Article {
     pub coauthors: Vec<Coauthor>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub revised_at: Option<OffsetDateTime>,
+    /// `article`, or `page` (a standalone page; older archives have only articles).
+    #[serde(default = "an_article")]
+    pub kind: String,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -261,6 +264,10 @@ pub struct Article {
     pub notes: Vec<Note>,
     /// Oldest first.
     pub revisions: Vec<Revision>,
+}
+
+fn an_article() -> String {
+    "article".to_owned()
 }
 
 fn no_ai_use() -> String {

@@ -22,6 +22,8 @@ pub struct Words {
     pub contributor_intro: &'static str,
     /// Before the links to an article's translations.
     pub also_in: &'static str,
+    /// Before the date a standalone page last changed.
+    pub page_updated: &'static str,
     pub related: &'static str,
     pub tags: &'static str,
     pub tag_intro: &'static str,
@@ -95,6 +97,7 @@ pub static FR: Words = Words {
     revised: "Mis à jour le",
     contributor_intro: "Contributeur invité",
     also_in: "Cet article existe aussi en :",
+    page_updated: "Dernière mise à jour :",
     related: "À lire aussi",
     tags: "Thèmes",
     tag_intro: "Articles classés sous",
@@ -163,6 +166,7 @@ pub static EN: Words = Words {
     revised: "Updated",
     contributor_intro: "Guest contributor",
     also_in: "This article is also in:",
+    page_updated: "Last updated:",
     related: "Read also",
     tags: "Topics",
     tag_intro: "Articles filed under",

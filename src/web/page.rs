@@ -43,6 +43,7 @@ impl AppState {
             image: None,
             tdm_reservation: self.config.tdm.reserved.then_some("1"),
             tdm_policy: self.config.tdm.policy.clone(),
+            menu: self.cache.menu(),
         }
     }
 }
@@ -93,4 +94,6 @@ pub struct Page {
     /// reserves nothing.
     pub tdm_reservation: Option<&'static str>,
     pub tdm_policy: Option<String>,
+    /// The site's menu (`/admin/menu`); empty: the regulation tracker alone.
+    pub menu: std::sync::Arc<Vec<crate::store::site::MenuItem>>,
 }

@@ -32,6 +32,7 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, oneshot};
 
 use crate::store::clock;
+use crate::store::site::{self, MenuItem};
 
 /// The channel the triggers announce changes on.
 const CHANNEL: &str = "vigie_content";
@@ -117,6 +118,9 @@ pub struct RenderCache {
     /// The webhook deliverer's bell, rung when a delivery is written anywhere (`vigie_jobs`
     /// with `webhook`).
     webhooks: std::sync::Weak<Notify>,
+    /// The site's menu, which every public page shows: read when the listener connects and
+    /// again before the pages drawn with the old one are dropped (`menu` is announced).
+    menu: std::sync::RwLock<Arc<Vec<MenuItem>>>,
 }
 
 impl RenderCache {
@@ -144,7 +148,25 @@ impl RenderCache {
             waiting: Mutex::new(HashMap::new()),
             jobs,
             webhooks,
+            menu: std::sync::RwLock::new(Arc::new(Vec::new())),
         }
+    }
+
+    /// The site's menu as last read.
+    pub fn menu(&self) -> Arc<Vec<MenuItem>> {
+        self.menu
+            .read()
+            .map(|m| Arc::clone(&m))
+            .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
+    }
+
+    async fn load_menu(&self, pool: &PgPool) -> sqlx::Result<()> {
+        let menu = Arc::new(site::menu(pool).await?);
+        match self.menu.write() {
+            Ok(mut m) => *m = menu,
+            Err(e) => *e.into_inner() = menu,
+        }
+        Ok(())
     }
 
     /// Returns once this instance has handled every change committed before the call: a
@@ -272,7 +294,8 @@ impl RenderCache {
             return true;
         }
         let changed: HashSet<String> = payload.split(',').map(str::to_owned).collect();
-        if changed.contains("all") {
+        // The menu is on every page.
+        if changed.contains("all") || changed.contains("menu") {
             self.forget_all();
             return true;
         }
@@ -304,6 +327,10 @@ impl RenderCache {
                 }
             };
             // Anything may have changed while nobody listened.
+            if self.load_menu(&pool).await.is_err() {
+                tokio::time::sleep(RECONNECT).await;
+                continue;
+            }
             self.forget_all();
             let Ok(mut due) = self.refresh(&pool, &timezone).await else {
                 tokio::time::sleep(RECONNECT).await;
@@ -331,6 +358,12 @@ impl RenderCache {
                             continue;
                         }
                         Ok(Some(notification)) => {
+                            // A new menu is read before the pages drawn with the old one go.
+                            if notification.payload().split(',').any(|p| p == "menu")
+                                && self.load_menu(&pool).await.is_err()
+                            {
+                                break;
+                            }
                             if !self.forget(notification.payload()) {
                                 continue;
                             }

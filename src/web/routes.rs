@@ -41,8 +41,8 @@ fn table() -> Vec<Entry> {
     };
     use Access::{Bearer, Needs, Open, Public, Visitor};
     use Permission::{
-        DeleteRegulation, ManageContributors, ManageOwnAccount, ManageRegulations, ManageTags,
-        ManageUsers, ManageWebhooks, ReadAudit, Review, UseEditor,
+        DeleteRegulation, ManageContributors, ManageOwnAccount, ManageRegulations, ManageSite,
+        ManageTags, ManageUsers, ManageWebhooks, ReadAudit, Review, UseEditor,
     };
     entries![
         // Readers.
@@ -52,6 +52,7 @@ fn table() -> Vec<Entry> {
         GET "/authors/{slug}" Public => public::author,
         GET "/contributors/{slug}" Public => public::contributor,
         GET "/corrections" Public => public::corrections,
+        GET "/pages/{slug}" Public => public::site_page,
         GET "/regulations" Public => public::regulations,
         GET "/regulations/calendar.ics" Public => public::regulations_calendar,
         GET "/regulations/changes.atom" Public => public::regulation_changes,
@@ -182,6 +183,8 @@ fn table() -> Vec<Entry> {
         GET "/admin/audit" Needs(ReadAudit) => admin::audit,
         GET "/admin/jobs" Needs(ReadAudit) => admin::jobs::list,
         POST "/admin/jobs/{id}/retry" Needs(ReadAudit) => admin::jobs::retry,
+        GET "/admin/menu" Needs(ManageSite) => admin::menu::show,
+        POST "/admin/menu" Needs(ManageSite) => admin::menu::save,
         GET "/admin/contributors" Needs(ManageContributors) => admin::contributors::list,
         POST "/admin/contributors" Needs(ManageContributors) => admin::contributors::create,
         POST "/admin/contributors/{id}" Needs(ManageContributors) => admin::contributors::update,

@@ -404,6 +404,20 @@ fn matrix() -> Vec<Case> {
         ),
         case(
             "GET",
+            "/admin/menu",
+            "",
+            &[],
+            [SignIn, Status(403), Status(403), Status(200), SignIn],
+        ),
+        case(
+            "POST",
+            "/admin/menu",
+            "",
+            &[("label", ""), ("href", "")],
+            [SignIn, Status(403), Status(403), Status(303), SignIn],
+        ),
+        case(
+            "GET",
             "/admin/contributors",
             "",
             &[],
@@ -1069,6 +1083,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/authors/{slug}"),
     ("GET", "/contributors/{slug}"),
     ("GET", "/corrections"),
+    ("GET", "/pages/{slug}"),
     ("GET", "/regulations"),
     ("GET", "/regulations/calendar.ics"),
     ("GET", "/regulations/changes.atom"),
@@ -1519,6 +1534,7 @@ async fn fingerprint(app: &TestApp) -> String {
         "article_coauthor",
         "article_note",
         "notification",
+        "site_menu",
         "webhook_endpoint",
         "webhook_delivery",
     ] {

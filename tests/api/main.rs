@@ -37,6 +37,7 @@ mod logging;
 mod mail;
 mod media;
 mod notes;
+mod pages;
 mod previews;
 mod regulations;
 mod render_cache;

@@ -71,6 +71,8 @@ const NOT_CARRIED: &[&str] = &[
     "preview_link",
     // What people were told belongs to the running site.
     "notification",
+    // The menu names pages and sections by address: set again after a restore.
+    "site_menu",
 ];
 
 /// Every row of `table` as JSON, without `left_out`, in a fixed order.
@@ -265,6 +267,20 @@ async fn every_kind_of_row(app: &TestApp) {
         )
         .await;
     assert_eq!(resolved.status, 303);
+    // A standalone page, published.
+    let page = author
+        .post_signed(
+            "/editor/new",
+            &[
+                ("title", "Mentions légales"),
+                ("lang", "fr"),
+                ("body", "Éditeur : Vigie."),
+                ("kind", "page"),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
     // A draft under embargo, with its note.
     let under_embargo = app
         .article_by(editor_account.id, "Sous embargo", "Pas avant jeudi.", None)

@@ -28,6 +28,8 @@ const STATES: &[(&str, &str)] = &[
     ("withdrawn", "MARQUERETIRE"),
     ("archived", "MARQUEARCHIVE"),
     ("embargoed", "MARQUEEMBARGO"),
+    // A standalone page: readable at `/pages/…`, in no list.
+    ("page", "MARQUEPAGE"),
 ];
 
 async fn sql(app: &TestApp, query: &'static str, id: Uuid) {
@@ -139,6 +141,12 @@ async fn nothing_unpublished_is_on_any_public_route() {
         }
     };
     cosign(shown_id).await;
+    // A public page of the site, with none of the hidden words.
+    let about = app
+        .article_by(author, "À propos", "Qui nous sommes.", None)
+        .await;
+    let about_id = app.article_id(&about).await;
+    sql(&app, "update article set kind = 'page', status = 'published', published_at = now() - interval '1 day' where id = $1", about_id).await;
     let mut hidden = Vec::new();
     for (position, (state, marker)) in STATES.iter().enumerate() {
         let title = format!("{marker} titre");
@@ -160,6 +168,7 @@ async fn nothing_unpublished_is_on_any_public_route() {
             "archived" => sql(&app, "update article set status = 'archived', published_at = now() - interval '3 days' where id = $1", id).await,
             // Approved and scheduled for the end of its embargo.
             "embargoed" => sql(&app, "update article set status = 'published', published_at = now() + interval '2 days', embargo_until = now() + interval '2 days' where id = $1", id).await,
+            "page" => sql(&app, "update article set kind = 'page', status = 'published', published_at = now() - interval '3 days' where id = $1", id).await,
             other => panic!("{other}"),
         }
         sqlx::query("insert into article_tag (article_id, tag_id, position) values ($1, $2, 0)")
@@ -204,6 +213,7 @@ async fn nothing_unpublished_is_on_any_public_route() {
             200,
         ),
         ("/corrections", "/corrections".to_owned(), 200),
+        ("/pages/{slug}", format!("/pages/{about}"), 200),
         ("/feed.atom", "/feed.atom".to_owned(), 200),
         ("/rss.xml", "/rss.xml".to_owned(), 200),
         (
@@ -339,9 +349,13 @@ async fn nothing_unpublished_is_on_any_public_route() {
     for (_, path, status) in &lists {
         let page = app.get(path).await;
         // The archived article may be read at its own address, and nowhere else.
+        // (And the page is among the site's pages in the sitemap: it is public, in no list.)
         let allowed = hidden
             .iter()
-            .find(|h| h.state == "archived" && path.ends_with(&format!("/{}", h.slug)))
+            .find(|h| {
+                (h.state == "archived" && path.ends_with(&format!("/{}", h.slug)))
+                    || (h.state == "page" && path == "/sitemaps/0.xml")
+            })
             .map(|h| h.marker);
         check(&page, path, *status, &hidden, allowed);
     }

@@ -27,6 +27,8 @@ pub struct Row {
     pub review_note: String,
     /// Not to come out before this time.
     pub embargo_until: Option<OffsetDateTime>,
+    /// `article`, or `page`.
+    pub kind: String,
 }
 
 /// Which articles the list shows.
@@ -56,7 +58,7 @@ pub async fn list(
         select a.id, a.slug, a.title, a.status as "status: ArticleStatus", a.published_at,
                a.withdrawn, a.updated_at,
                au.display_name as author_name, le.display_name as "last_editor_name?", a.review_note,
-               a.embargo_until
+               a.embargo_until, a.kind
         from article a
         join app_user au on au.id = a.author_id
         left join app_user le on le.id = a.last_editor_id
@@ -137,6 +139,8 @@ pub struct Editable {
     pub embargo_note: String,
     /// Who signs after the author, in order.
     pub coauthors: Json<Vec<CoauthorRef>>,
+    /// `article`, or `page` (a standalone page at `/pages/…`, in no list).
+    pub kind: String,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -168,7 +172,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
                a.withdrawn, a.withdrawn_reason, a.social_title, a.social_description,
                a.featured_media_id, a.ai_use as "ai_use: AiUse", a.tdm_open,
-               a.embargo_until, a.embargo_note,
+               a.embargo_until, a.embargo_note, a.kind,
                coalesce((select json_agg(json_build_object('user_id', c.user_id, 'contributor_id', c.contributor_id,
                                                            'name', coalesce(cu.display_name, g.name))
                                          order by c.position)

@@ -44,7 +44,7 @@ pub async fn related(
                    case when l.origin = 'picked' then 0 else 1 end as grp, l.position::float8 as k1
             from article_link l join article r on r.id = l.to_article_id
             where l.from_article_id = $1
-              and article_is_listed(r.status, r.published_at)
+              and article_is_listed(r.status, r.published_at) and r.kind = 'article'
         ),
         -- Candidates come from each of its tags' own date index: the 200 newest published
         -- articles of each tag, so that the cost does not grow with the biggest tag. Shared
@@ -69,7 +69,7 @@ pub async fn related(
         suggested as (
             select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
             from shared s join article r on r.id = s.id
-            where article_is_listed(r.status, r.published_at)
+            where article_is_listed(r.status, r.published_at) and r.kind = 'article'
         )
         select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (
@@ -198,24 +198,26 @@ pub async fn sitemap_sections(pool: &PgPool) -> Result<Vec<SitemapUrl>, sqlx::Er
         r#"
         select '/tags/' || t.slug as "path!", max(a.updated_at) as "lastmod!"
         from tag t join article_tag x on x.tag_id = t.id join article a on a.id = x.article_id
-        where article_is_listed(a.status, a.published_at)
+        where article_is_listed(a.status, a.published_at) and a.kind = 'article'
         group by t.slug
         union all
         select '/authors/' || u.slug, max(s.updated_at)
         from app_user u
         join (select a.author_id as user_id, a.updated_at from article a
-              where article_is_listed(a.status, a.published_at)
+              where article_is_listed(a.status, a.published_at) and a.kind = 'article'
               union all
               select c.user_id, a.updated_at from article_coauthor c join article a on a.id = c.article_id
-              where c.user_id is not null and article_is_listed(a.status, a.published_at)) s
+              where c.user_id is not null and article_is_listed(a.status, a.published_at) and a.kind = 'article') s
           on s.user_id = u.id
         group by u.slug
         union all
         select '/contributors/' || g.slug, max(a.updated_at)
         from contributor g join article_coauthor c on c.contributor_id = g.id
         join article a on a.id = c.article_id
-        where article_is_listed(a.status, a.published_at)
+        where article_is_listed(a.status, a.published_at) and a.kind = 'article'
         group by g.slug
+        union all
+        select '/pages/' || p.slug, p.updated_at from readable_page p
         union all
         select '/regulations', max(r.updated_at) from public_regulation r having count(*) > 0
         union all
@@ -261,7 +263,7 @@ pub async fn search(
         matches as (
             select a.id
             from article a
-            where article_is_listed(a.status, a.published_at)
+            where article_is_listed(a.status, a.published_at) and a.kind = 'article'
               -- The words themselves, not `q.q`: planned with the actual words, a common one
               -- walks the date index and stops at the 300th match, a rare one uses the
               -- text index.

@@ -94,7 +94,7 @@ pub(super) async fn set_picked_links(
         select $1, t.id, t.position, 'picked'
         from unnest($2::uuid[]) with ordinality as t(id, position)
         join article a on a.id = t.id
-            and article_is_listed(a.status, a.published_at)
+            and article_is_listed(a.status, a.published_at) and a.kind = 'article'
         on conflict do nothing
         "#,
         article,
@@ -120,7 +120,7 @@ async fn resolve_links<'e>(
     let rows = sqlx::query!(
         r#"
         select s.slug as "slug!", a.id as "id?",
-               coalesce(article_is_listed(a.status, a.published_at), false) as "public!"
+               coalesce(article_is_listed(a.status, a.published_at) and a.kind = 'article', false) as "public!"
         from unnest($1::text[]) with ordinality as s(slug, position)
         left join article a on a.slug = s.slug
         order by s.position

@@ -477,3 +477,11 @@ pub async fn mark_revised(
     )
     .await
 }
+
+/// Makes article `id` (just created) a standalone page: at `/pages/{slug}`, in no list.
+pub async fn make_page(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("update article set kind = 'page' where id = $1", id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

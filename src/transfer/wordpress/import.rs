@@ -134,6 +134,7 @@ fn article_from(
         embargo_note: String::new(),
         coauthors: Vec::new(),
         revised_at: None,
+        kind: "article".to_owned(),
         author_id: author,
         last_editor_id: None,
         published_at,

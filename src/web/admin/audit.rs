@@ -166,6 +166,7 @@ fn sentence(state: &AppState, e: &Entry) -> (String, bool, String) {
             };
             ("a changé les signatures de", true, tail)
         }
+        A::SiteMenu => ("a changé le menu du site", false, String::new()),
         A::ArticleTranslation => (
             if e.details
                 .get("source")

@@ -4,6 +4,7 @@
 mod audit;
 pub mod contributors;
 pub mod jobs;
+pub mod menu;
 pub mod milestones;
 mod record_form;
 pub mod regulation;

@@ -38,6 +38,8 @@ pub struct ArticleForm {
     /// Ticked when saving an article readers see: the change is one of substance, and the page
     /// says "Mis à jour le …".
     pub substantive: Option<String>,
+    /// `page` for a new standalone page (À propos, Mentions légales…), else an article.
+    pub kind: String,
     /// Checked existing tags.
     #[serde(deserialize_with = "lenient_ids")]
     pub tags: Vec<Uuid>,

@@ -40,6 +40,8 @@ pub struct Line {
     pub review_note: String,
     /// The end of its embargo, while one holds.
     pub embargo: Option<String>,
+    /// A standalone page.
+    pub page: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -95,6 +97,7 @@ pub async fn list(
                 } else {
                     String::new()
                 },
+                page: r.kind == "page",
                 embargo: r
                     .embargo_until
                     .filter(|until| *until > now)

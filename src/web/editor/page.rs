@@ -125,6 +125,7 @@ pub(super) async fn form_page(
     let warnings = describe(&links::link_warnings(&state.pool, &links).await?);
     let title = match article {
         Some(a) => format!("{} — éditeur", a.title),
+        None if form.kind == "page" => "Nouvelle page — éditeur".to_owned(),
         None => "Nouvel article — éditeur".to_owned(),
     };
     let meta = article.map(|a| {
@@ -141,8 +142,14 @@ pub(super) async fn form_page(
                 .join(", "),
             slug: a.slug.clone(),
             // Readers' page, asked afresh (never this browser's older copy of it).
-            public_url: matches!(standing, Standing::Published | Standing::Archived)
-                .then(|| format!("/articles/{}?v={}", a.slug, a.version)),
+            public_url: matches!(standing, Standing::Published | Standing::Archived).then(|| {
+                if a.kind == "page" {
+                    format!("/pages/{}?v={}", a.slug, a.version)
+                } else {
+                    format!("/articles/{}?v={}", a.slug, a.version)
+                }
+            }),
+            page: a.kind == "page",
             withdrawn_reason: (standing == Standing::Withdrawn).then(|| a.withdrawn_reason.clone()),
         }
     });
@@ -329,9 +336,25 @@ fn buttons(state: &AppState, user: &CurrentUser, article: &Editable) -> Vec<Acti
     buttons
 }
 
-pub async fn new(State(state): State<AppState>, user: CurrentUser) -> Result<EditPage, AppError> {
+#[derive(Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+/// `/editor/new`, or `/editor/new?kind=page` for a standalone page.
+pub async fn new(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> Result<EditPage, AppError> {
     let form = ArticleForm {
         lang: state.config.lang.as_str().to_owned(),
+        kind: if q.kind == "page" {
+            "page".to_owned()
+        } else {
+            String::new()
+        },
         ..ArticleForm::default()
     };
     form_page(&state, &user, None, form, Extras::default()).await

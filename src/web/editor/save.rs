@@ -132,6 +132,9 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     };
     lock::take(&mut tx, created.id, user.id).await?;
+    if form.kind == "page" {
+        write::make_page(&mut tx, created.id).await?;
+    }
     let seen = (ArticleStatus::Draft, created.version);
     let submitted = form.intent == "status:submit"
         && status::change(&mut tx, created.id, seen, Step::Submit, Some(user.id))

@@ -72,6 +72,8 @@ pub struct Meta {
     pub slug: String,
     /// The public address, once it is public.
     pub public_url: Option<String>,
+    /// A standalone page (`/pages/…`), not an article.
+    pub page: bool,
 }
 
 /// Someone else has the article open.

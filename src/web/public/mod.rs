@@ -6,6 +6,7 @@ mod feeds;
 mod listing;
 mod machines;
 mod media;
+mod pages;
 mod preview_link;
 mod regulations;
 mod search;
@@ -24,6 +25,7 @@ pub use feeds::{
 pub use listing::{author, contributor, home, tag};
 pub use machines::{left_open, robots, tdm_header, tdmrep};
 pub use media::{file as media_file, image};
+pub use pages::show as site_page;
 pub use preview_link::preview_link;
 pub use regulations::{jurisdiction, regulation, regulations};
 pub use search::{search, search_words};
