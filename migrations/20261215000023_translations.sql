@@ -4,7 +4,9 @@
 -- the source has a newer saved revision, the translation is "à mettre à jour", and the editor
 -- shows the source's changes since then.
 alter table article
-    add column translation_of uuid references article(id) on delete set null,
+    -- Deferred: an import brings articles in any order, a translation before its original.
+    add column translation_of uuid references article(id) on delete set null
+        deferrable initially deferred,
     add column translated_from bigint,
     add constraint article_translation_check check (translation_of is null or translation_of <> id);
 create index article_translation_idx on article (translation_of) where translation_of is not null;

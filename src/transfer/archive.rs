@@ -241,6 +241,11 @@ pub struct Article {
     /// `article`, or `page` (a standalone page; older archives have only articles).
     #[serde(default = "an_article")]
     pub kind: String,
+    /// The article it translates, and that one's revision it was last saved against.
+    #[serde(default)]
+    pub translation_of: Option<Uuid>,
+    #[serde(default)]
+    pub translated_from: Option<i64>,
     pub author_id: Uuid,
     pub last_editor_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339::option")]

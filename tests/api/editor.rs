@@ -608,8 +608,8 @@ async fn the_list_filters_by_status_tag_author_and_title() {
     let titles = |page: &Page| page.texts(".editor-list tbody td:first-child");
     assert_eq!(
         titles(&editor.get("/editor").await).len(),
-        5,
-        "everyone's, drafts included"
+        12,
+        "everyone's, drafts and pages included"
     );
     assert_eq!(
         titles(&editor.get("/editor?status=draft").await),
@@ -639,7 +639,7 @@ async fn the_list_filters_by_status_tag_author_and_title() {
     );
     assert_eq!(
         titles(&editor.get("/editor?q=%00").await).len(),
-        6,
+        13,
         "a NUL is ignored, not a 500"
     );
     // Newest change first: editing the oldest brings it to the top.

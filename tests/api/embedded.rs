@@ -162,7 +162,7 @@ async fn without_database_url_vigie_runs_its_own_postgresql_and_stops_it() {
         .text()
         .await
         .expect("body");
-    assert_eq!(body.matches("class=\"article-card\"").count(), 4);
+    assert_eq!(body.matches("class=\"article-card\"").count(), 6);
     assert_eq!(body.matches(&format!("/articles/{SAMPLE}\"")).count(), 1);
     stop(child);
     assert!(!data.join("postgres/postmaster.pid").exists());

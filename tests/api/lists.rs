@@ -12,25 +12,33 @@ async fn home_lists_published_articles_newest_first_with_dates_authors_and_tags(
     assert_eq!(
         page.texts(".article-card h2"),
         [
+            "Anthropic and Washington: standing firm on AI safety",
             "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
             "ChatGPT hors service : une panne touche de nombreux utilisateurs",
+            "Le Colorado repousse son AI Act",
             "OpenAI : dernières nouveautés",
             "Des accusations de copie de modèles d’IA et Yiaho : un miroir de l’avenir de l’IA",
         ]
     );
     assert_eq!(
-        page.attrs(".article-card h2 a", "href")[0],
+        page.attrs(".article-card h2 a", "href")[1],
         format!("/articles/{SAMPLE}")
     );
     assert_eq!(page.texts(".article-card time")[0], "27 février 2026");
     assert_eq!(page.texts(".article-card .byline a")[0], "Camille Martin");
+    // The co-signed article names its guest contributor, linked to their page.
+    assert!(
+        page.texts(".article-card .byline")
+            .concat()
+            .contains("Camille Martin et Inès Durand")
+    );
     assert_eq!(
         page.texts(".article-card:first-child .tags a"),
         ["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"]
     );
     // An article without a dek shows its excerpt instead.
     assert!(
-        page.texts(".article-card .dek")[2].starts_with("OpenAI"),
+        page.texts(".article-card .dek")[4].starts_with("OpenAI"),
         "{:?}",
         page.texts(".article-card .dek")
     );
@@ -114,7 +122,8 @@ async fn a_tag_page_lists_only_that_tags_published_articles() {
     );
     let accents = app.get("/tags/etats-unis").await;
     assert_eq!(accents.texts("h1"), ["États-Unis"]);
-    assert_eq!(accents.texts(".article-card").len(), 2);
+    // The sample, its English version, the Colorado article, OpenAI's news.
+    assert_eq!(accents.texts(".article-card").len(), 4);
 }
 
 #[tokio::test]
@@ -124,7 +133,7 @@ async fn an_author_page_shows_the_bio_and_their_published_articles() {
     assert_eq!(page.status, 200);
     assert_eq!(page.texts("h1"), ["Camille Martin"]);
     assert!(page.texts(".page-header .dek")[0].contains("régulation"));
-    assert_eq!(page.texts(".article-card").len(), 4);
+    assert_eq!(page.texts(".article-card").len(), 6);
     // Someone who has published nothing has no public page.
     app.article("Pas encore", "brouillon", None).await;
     assert_eq!(app.get("/authors/alex-test").await.status, 404);
@@ -136,7 +145,7 @@ async fn tag_and_author_pages_paginate_too() {
     vigie::seed::demo::load(&app.pool, &app.state().media, &app.base_url())
         .await
         .unwrap();
-    for (path, expected) in [("/tags/openai", 2), ("/authors/camille-martin", 4)] {
+    for (path, expected) in [("/tags/openai", 2), ("/authors/camille-martin", 6)] {
         let mut seen = Vec::new();
         let mut next = path.to_owned();
         loop {

@@ -128,7 +128,10 @@ async fn a_hub_shows_status_timeline_history_and_articles_with_legislation_json_
     let titles = hub.texts(".regulation-articles .article-card h2");
     assert_eq!(
         titles,
-        ["Anthropic et Washington : rester ferme sur la sécurité de l’IA"]
+        [
+            "Anthropic and Washington: standing firm on AI safety",
+            "Anthropic et Washington : rester ferme sur la sécurité de l’IA"
+        ]
     );
     assert!(!hub.body.contains(DRAFT) && !hub.body.contains(DRAFT_WORD));
 
@@ -975,7 +978,10 @@ async fn a_merged_tag_keeps_its_regulation_and_a_long_name_needs_a_short_one() {
     let hub = app.get("/regulations/ai-act").await;
     assert_eq!(
         hub.texts(".regulation-articles .article-card h2"),
-        ["Anthropic et Washington : rester ferme sur la sécurité de l’IA"],
+        [
+            "Anthropic and Washington: standing firm on AI safety",
+            "Anthropic et Washington : rester ferme sur la sécurité de l’IA"
+        ],
         "the regulation followed its tag"
     );
     assert_eq!(

@@ -142,7 +142,8 @@ async fn deleting_a_tag_in_use_needs_a_confirmation_and_editors_may_create() {
         .post_signed(&format!("/admin/tags/{used}/delete"), &[])
         .await;
     assert_eq!(refused.status, 422);
-    assert!(refused.texts(".form-error")[0].contains("1 article"));
+    // The sample and its English version.
+    assert!(refused.texts(".form-error")[0].contains("2 article(s)"));
     let deleted = admin
         .post_signed(&format!("/admin/tags/{used}/delete"), &[("confirm", "yes")])
         .await;

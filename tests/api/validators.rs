@@ -83,10 +83,11 @@ async fn pages_pass_the_nu_html_checker() {
         .await;
     assert_eq!(added.status, 303);
     let sample = app.article_id(SAMPLE).await;
-    let guest: uuid::Uuid = sqlx::query_scalar("select id from contributor")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let guest: uuid::Uuid =
+        sqlx::query_scalar("select id from contributor where name = 'Ada Invitée'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let signed = editor
         .post_signed(
             &format!("/editor/articles/{sample}/bylines"),
@@ -190,10 +191,10 @@ async fn feeds_parse_cleanly_with_feedparser_and_hold_only_published_articles() 
     let app = TestApp::with_demo().await;
     let base = app.base_url();
     for (path, version, count) in [
-        ("/feed.atom", "atom10", 4),
-        ("/rss.xml", "rss20", 4),
-        ("/tags/securite-de-l-ia/feed.atom", "atom10", 2),
-        ("/authors/camille-martin/feed.atom", "atom10", 4),
+        ("/feed.atom", "atom10", 6),
+        ("/rss.xml", "rss20", 6),
+        ("/tags/securite-de-l-ia/feed.atom", "atom10", 3),
+        ("/authors/camille-martin/feed.atom", "atom10", 6),
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 200, "{path}");
@@ -219,7 +220,13 @@ async fn feeds_parse_cleanly_with_feedparser_and_hold_only_published_articles() 
             if version == "atom10" {
                 assert_eq!(e["updated"], true, "{path}: Atom requires <updated>");
             }
-            assert_eq!(e["author"], "Camille Martin", "{path}");
+            // Every entry is Camille Martin's, one co-signed with a guest (feedparser names
+            // the last author of those).
+            assert!(
+                ["Camille Martin", "Inès Durand"].contains(&e["author"].as_str().unwrap()),
+                "{path}: {}",
+                e["author"]
+            );
             assert!(
                 !e["content"].as_str().unwrap().is_empty(),
                 "{path}: full text"

@@ -1,7 +1,9 @@
 //! The demo content `vigie serve --demo` loads: the first real article (French, with its table
-//! and its three inline links), the three articles it links to, an author, tags of every kind,
-//! a draft that must never be public, one picture (drawn by `picture`) as the sample's
-//! featured image, and the regulation tracker's first records (`tracker`). Shipped inside the binary; loaded once.
+//! and its three inline links) and its English translation, the three articles it links to,
+//! an author, a guest contributor co-signing one more article, tags of every kind, a draft that
+//! must never be public, an article in review under embargo, the site's pages (À propos,
+//! Mentions légales…) and its menu, one picture (drawn by `picture`) as the sample's featured
+//! image, and the regulation tracker's first records (`tracker`). Shipped inside the binary; loaded once.
 
 mod picture;
 mod tracker;
@@ -16,18 +18,52 @@ use crate::domain::{DisplayName, Email, Lang, Role, TagKind, TextError, Title};
 use crate::media::MediaStore;
 use crate::store::articles::status::{self, Step, When};
 use crate::store::articles::write::{self, Draft};
+use crate::store::articles::{bylines, embargo, translations};
 use crate::store::{self, tags, users};
 
 struct DemoArticle {
     title: &'static str,
     dek: &'static str,
     body: &'static str,
+    lang: Lang,
     tags: &'static [&'static str],
-    /// `None`: stays a draft.
+    /// `None`: stays a draft (or in review, `submitted`).
     published_at: Option<OffsetDateTime>,
     /// Shows the demo's picture as its featured image.
     featured: bool,
+    /// Co-signed by the demo's guest contributor.
+    guest: bool,
+    /// The title of the article (loaded before) it translates.
+    translates: Option<&'static str>,
+    /// Sent for review, under an embargo ending this many days after the demo is loaded.
+    embargo_days: Option<i64>,
+    /// A standalone page (`/pages/…`), in the site's menu with this label.
+    page: Option<&'static str>,
 }
+
+impl DemoArticle {
+    const fn new(title: &'static str, body: &'static str) -> Self {
+        Self {
+            title,
+            dek: "",
+            body,
+            lang: Lang::Fr,
+            tags: &[],
+            published_at: None,
+            featured: false,
+            guest: false,
+            translates: None,
+            embargo_days: None,
+            page: None,
+        }
+    }
+}
+
+/// The guest contributor (a byline without an account) of the co-signed demo article.
+const GUEST: (&str, &str) = (
+    "Inès Durand",
+    "Juriste, spécialiste du droit du numérique et de la régulation américaine de l’IA. Contributrice invitée.",
+);
 
 const TAGS: &[(&str, TagKind, &str)] = &[
     (
@@ -75,45 +111,109 @@ const TAGS: &[(&str, TagKind, &str)] = &[
 /// In load order: the articles the sample links to come first, so its links resolve.
 const ARTICLES: &[DemoArticle] = &[
     DemoArticle {
-        title: "Des accusations de copie de modèles d’IA et Yiaho : un miroir de l’avenir de l’IA",
         dek: "La « distillation » de modèles concurrents interroge le droit autant que l’éthique.",
-        body: include_str!("accusations-copie-yiaho.md"),
         tags: &["Droit d’auteur", "Sécurité de l’IA"],
         published_at: Some(datetime!(2026-02-12 09:30 UTC)),
-        featured: false,
+        ..DemoArticle::new(
+            "Des accusations de copie de modèles d’IA et Yiaho : un miroir de l’avenir de l’IA",
+            include_str!("accusations-copie-yiaho.md"),
+        )
     },
     DemoArticle {
-        title: "OpenAI : dernières nouveautés",
-        dek: "",
-        body: include_str!("openai-nouveautes.md"),
         tags: &["OpenAI", "États-Unis"],
         published_at: Some(datetime!(2026-02-19 14:00 UTC)),
-        featured: false,
+        ..DemoArticle::new(
+            "OpenAI : dernières nouveautés",
+            include_str!("openai-nouveautes.md"),
+        )
     },
     DemoArticle {
-        title: "ChatGPT hors service : une panne touche de nombreux utilisateurs",
         dek: "Une interruption rappelle la dépendance des organisations à quelques fournisseurs.",
-        body: include_str!("chatgpt-panne.md"),
         tags: &["OpenAI", "Fiabilité des services"],
         published_at: Some(datetime!(2026-02-24 17:45 UTC)),
-        featured: false,
+        ..DemoArticle::new(
+            "ChatGPT hors service : une panne touche de nombreux utilisateurs",
+            include_str!("chatgpt-panne.md"),
+        )
     },
     DemoArticle {
-        title: "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
         dek: "Face aux pressions de l’administration américaine, Anthropic affirme que ses choix de sécurité ne suivront pas le calendrier politique.",
-        body: include_str!("anthropic-washington.md"),
         tags: &["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"],
         published_at: Some(datetime!(2026-02-27 08:00 UTC)),
         featured: true,
+        ..DemoArticle::new(
+            "Anthropic et Washington : rester ferme sur la sécurité de l’IA",
+            include_str!("anthropic-washington.md"),
+        )
     },
     DemoArticle {
-        title: "L’AI Act face aux modèles de fondation",
-        dek: "",
-        body: include_str!("brouillon-ai-act.md"),
         tags: &["Union européenne", "AI Act"],
-        published_at: None,
-        featured: false,
+        ..DemoArticle::new(
+            "L’AI Act face aux modèles de fondation",
+            include_str!("brouillon-ai-act.md"),
+        )
     },
+    // The sample's English version, linked both ways.
+    DemoArticle {
+        dek: "Under pressure from the US administration, Anthropic says its safety choices will not follow the political calendar.",
+        lang: Lang::En,
+        tags: &["Anthropic", "États-Unis", "Sécurité de l’IA", "AI Act"],
+        published_at: Some(datetime!(2026-02-27 09:00 UTC)),
+        featured: true,
+        translates: Some("Anthropic et Washington : rester ferme sur la sécurité de l’IA"),
+        ..DemoArticle::new(
+            "Anthropic and Washington: standing firm on AI safety",
+            include_str!("anthropic-washington.en.md"),
+        )
+    },
+    // Co-signed with a guest contributor.
+    DemoArticle {
+        dek: "Le premier État américain doté d’une loi générale sur l’IA prend le temps de la revoir.",
+        tags: &["États-Unis"],
+        published_at: Some(datetime!(2026-02-20 10:00 UTC)),
+        guest: true,
+        ..DemoArticle::new(
+            "Le Colorado repousse son AI Act",
+            include_str!("colorado-report.md"),
+        )
+    },
+    // Ready, in review, and under embargo: it may not come out before its time.
+    DemoArticle {
+        tags: &["Union européenne"],
+        embargo_days: Some(3),
+        ..DemoArticle::new(
+            "Ce que la CNIL recommande pour entraîner les modèles d’IA",
+            include_str!("embargo-cnil.md"),
+        )
+    },
+    // The site's pages, in its menu.
+    DemoArticle {
+        published_at: Some(datetime!(2026-01-05 09:00 UTC)),
+        page: Some("À propos"),
+        ..DemoArticle::new("À propos", include_str!("page-a-propos.md"))
+    },
+    DemoArticle {
+        published_at: Some(datetime!(2026-01-05 09:00 UTC)),
+        page: Some("Charte éditoriale"),
+        ..DemoArticle::new("Charte éditoriale", include_str!("page-charte.md"))
+    },
+    DemoArticle {
+        published_at: Some(datetime!(2026-01-05 09:00 UTC)),
+        page: Some("Contact"),
+        ..DemoArticle::new("Contact", include_str!("page-contact.md"))
+    },
+    DemoArticle {
+        published_at: Some(datetime!(2026-01-05 09:00 UTC)),
+        page: Some("Mentions légales"),
+        ..DemoArticle::new("Mentions légales", include_str!("page-mentions-legales.md"))
+    },
+];
+
+/// The menu's sections (tags with public articles) and the tracker, before the pages.
+const MENU: &[(&str, &str)] = &[
+    ("Réglementations", "/regulations"),
+    ("États-Unis", "/tags/etats-unis"),
+    ("Sécurité de l’IA", "/tags/securite-de-l-ia"),
 ];
 
 const AUTHOR_EMAIL: &str = "camille.martin@vigie.example";
@@ -172,6 +272,15 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
     media.put(&key, picture).await.map_err(DemoError::Media)?;
     store::media::insert(&mut tx, &new_media).await?;
     crate::media::renditions::ask(&mut tx, picture_id).await?;
+    let guest = crate::store::contributors::create(&mut tx, GUEST.0, GUEST.1, author).await?;
+    let mut made: Vec<(&str, Uuid)> = Vec::new();
+    let mut menu: Vec<crate::store::site::MenuItem> = MENU
+        .iter()
+        .map(|(label, href)| crate::store::site::MenuItem {
+            label: (*label).to_owned(),
+            href: (*href).to_owned(),
+        })
+        .collect();
     let mut tag_ids = Vec::new();
     for (name, kind, description) in TAGS {
         tag_ids.push((
@@ -190,7 +299,7 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
             title: &title,
             dek: demo.dek,
             slug: None,
-            lang: Lang::Fr,
+            lang: demo.lang,
             excerpt: "",
             body_markdown: demo.body,
             tags: &tags,
@@ -200,8 +309,42 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
             featured: Some(demo.featured.then_some(picture_id)),
             disclosure: None,
         };
-        let rendered = crate::domain::markdown::render(demo.body, site_url, Lang::Fr);
+        let rendered = crate::domain::markdown::render(demo.body, site_url, demo.lang);
         let created = write::create(&mut tx, author, None, &draft, &rendered).await?;
+        made.push((demo.title, created.id));
+        if let Some(label) = demo.page {
+            write::make_page(&mut tx, created.id).await?;
+            menu.push(crate::store::site::MenuItem {
+                label: label.to_owned(),
+                href: format!("/pages/{}", created.slug.as_str()),
+            });
+        }
+        if demo.guest {
+            let guests = [bylines::Coauthor::Guest(guest)];
+            bylines::set(&mut tx, created.id, author, &guests, author).await?;
+        }
+        if let Some(source) = demo
+            .translates
+            .and_then(|title| made.iter().find(|(t, _)| *t == title))
+        {
+            translations::link(&mut tx, created.id, source.1, author)
+                .await?
+                .map_err(|_| DemoError::Tracker("the demo translation could not be linked"))?;
+        }
+        if let Some(days) = demo.embargo_days {
+            let until = OffsetDateTime::now_utc() + time::Duration::days(days);
+            let note = "Avis de la CNIL sous embargo (communiqué aux rédactions).";
+            embargo::set(&mut tx, created.id, until, note, author)
+                .await?
+                .map_err(|_| DemoError::Tracker("the demo embargo could not be set"))?;
+            let seen = (ArticleStatus::Draft, created.version);
+            let changed = status::change(&mut tx, created.id, seen, Step::Submit, None).await?;
+            if !changed.done() {
+                return Err(DemoError::Tracker(
+                    "the embargoed demo article could not be submitted",
+                ));
+            }
+        }
         if let Some(at) = demo.published_at {
             let seen = (ArticleStatus::Draft, created.version);
             let changed =
@@ -213,6 +356,7 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
         }
     }
     tracker::load(&mut tx, site_url).await?;
+    crate::store::site::set_menu(&mut tx, &menu, author).await?;
     tx.commit().await?;
     tracing::info!(articles = ARTICLES.len(), "demo content loaded");
     Ok(())

@@ -66,10 +66,13 @@ pub async fn related(
             order by shared desc, published_at desc
             limit 50
         ),
+        -- Its own translations (and it, theirs) are language versions, not further reading.
         suggested as (
             select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
             from shared s join article r on r.id = s.id
             where article_is_listed(r.status, r.published_at) and r.kind = 'article'
+              and coalesce(r.translation_of, r.id)
+                  <> (select coalesce(a.translation_of, a.id) from article a where a.id = $1)
         )
         select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
         from (

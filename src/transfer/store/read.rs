@@ -228,7 +228,7 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
         r#"
         select id, slug, title, dek, body_markdown, excerpt, lang, status, review_note, withdrawn,
                withdrawn_reason, social_title, social_description, author_id, last_editor_id, published_at, published_version, version, created_at,
-               updated_at, featured_media_id, ai_use, tdm_open, embargo_until, embargo_note, revised_at, kind,
+               updated_at, featured_media_id, ai_use, tdm_open, embargo_until, embargo_note, revised_at, kind, translation_of, translated_from,
                array(select m.media_id from article_media m where m.article_id = article.id
                      order by m.media_id) as "media!"
         from article
@@ -450,6 +450,8 @@ pub async fn articles(conn: &mut PgConnection, after: Uuid) -> Result<Vec<Articl
             coauthors: coauthors.remove(&r.id).unwrap_or_default(),
             revised_at: r.revised_at,
             kind: r.kind,
+            translation_of: r.translation_of,
+            translated_from: r.translated_from,
             author_id: r.author_id,
             last_editor_id: r.last_editor_id,
             published_at: r.published_at,

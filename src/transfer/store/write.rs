@@ -123,9 +123,10 @@ pub async fn insert_article(
                              review_note, withdrawn, author_id, last_editor_id, published_at,
                              published_version, version, created_at, updated_at, withdrawn_reason,
                              social_title, social_description, featured_media_id, ai_use,
-                             tdm_open, embargo_until, embargo_note, revised_at, kind)
+                             tdm_open, embargo_until, embargo_note, revised_at, kind,
+                             translation_of, translated_from)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22, $23, $24, $25, $26, $27, $28)
+                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
         "#,
         a.id,
         a.slug,
@@ -154,7 +155,9 @@ pub async fn insert_article(
         a.embargo_until,
         a.embargo_note,
         a.revised_at,
-        a.kind
+        a.kind,
+        a.translation_of,
+        a.translated_from
     )
     .execute(conn)
     .await?;

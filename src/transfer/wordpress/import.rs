@@ -135,6 +135,8 @@ fn article_from(
         coauthors: Vec::new(),
         revised_at: None,
         kind: "article".to_owned(),
+        translation_of: None,
+        translated_from: None,
         author_id: author,
         last_editor_id: None,
         published_at,
