@@ -91,3 +91,62 @@ create trigger article_published_to_tags after update of status, published_at, k
                        or old.published_at is distinct from new.published_at
                        or old.kind is distinct from new.kind)
     execute function article_published_to_tags();
+
+-- Webhooks announce articles, not pages: the `embargo_previews` migration's function, with
+-- pages left out.
+create or replace function article_webhooks() returns trigger language plpgsql as $$
+declare
+    subject jsonb;
+    was_public boolean;
+    is_public boolean;
+    embargoed boolean;
+begin
+    -- A standalone page is no article: receivers hear of articles only.
+    if (tg_op = 'DELETE' and old.kind = 'page') or (tg_op <> 'DELETE' and new.kind = 'page') then
+        return coalesce(new, old);
+    end if;
+    if tg_op = 'DELETE' then
+        -- A scheduled article deleted never comes out.
+        delete from webhook_event
+        where article_id = old.id and type = 'article.published' and due_at > now();
+        -- Only what readers may have seen is news to the outside.
+        if old.published_at <= now() then
+            perform webhook_emit('article.deleted', old.id, null,
+                jsonb_build_object('id', old.id, 'slug', old.slug, 'title', old.title),
+                clock_timestamp());
+        end if;
+        return old;
+    end if;
+    subject := jsonb_build_object('id', new.id, 'slug', new.slug, 'title', new.title);
+    was_public := article_is_public(old.status, old.published_at);
+    is_public := article_is_public(new.status, new.published_at);
+    embargoed := coalesce(new.embargo_until > now(), false);
+    -- A coming-out that no longer holds (unscheduled, or moved): its waiting event goes.
+    if old.status = 'published' and old.published_at > now()
+       and (new.status <> 'published' or new.published_at is distinct from old.published_at) then
+        delete from webhook_event
+        where article_id = new.id and type = 'article.published' and due_at > now();
+    end if;
+    if new.status = 'in_review' and old.status <> 'in_review' and not embargoed then
+        perform webhook_emit('article.submitted', new.id, null, subject, clock_timestamp());
+    end if;
+    if new.status = 'published'
+       and (old.status <> 'published' or new.published_at is distinct from old.published_at) then
+        if new.published_at > now() then
+            if not embargoed then
+                perform webhook_emit('article.scheduled', new.id, null, subject, clock_timestamp());
+            end if;
+            perform webhook_emit('article.published', new.id, null, subject, new.published_at);
+        elsif not was_public then
+            perform webhook_emit('article.published', new.id, null, subject, clock_timestamp());
+        end if;
+    elsif was_public and not is_public then
+        perform webhook_emit(
+            case when new.withdrawn then 'article.withdrawn' else 'article.unpublished' end,
+            new.id, null, subject, clock_timestamp());
+    elsif was_public and is_public and new.status = old.status and new.version <> old.version then
+        perform webhook_emit('article.updated', new.id, null, subject, clock_timestamp());
+    end if;
+    return new;
+end;
+$$;

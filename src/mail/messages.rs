@@ -218,6 +218,30 @@ pub fn published(to: &To<'_>, title: &str, editor: &str, link: &str) -> Outgoing
     }
 }
 
+/// A colleague mentioned the recipient (`@nom`) in a note on an article.
+pub fn mentioned(to: &To<'_>, title: &str, by: &str, note: &str, link: &str) -> Outgoing {
+    match to.lang {
+        Lang::Fr => message(
+            to,
+            format!("{by} vous mentionne : {title}"),
+            vec![
+                format!("{by} vous a mentionné dans une note sur « {title} » :"),
+                note.to_owned(),
+            ],
+            Some(("Voir la note", link)),
+        ),
+        Lang::En => message(
+            to,
+            format!("{by} mentioned you: {title}"),
+            vec![
+                format!("{by} mentioned you in a note on “{title}”:"),
+                note.to_owned(),
+            ],
+            Some(("See the note", link)),
+        ),
+    }
+}
+
 /// A change to how one signs in: the password, the second factor. `what` says which.
 pub fn security_notice(to: &To<'_>, what: Security, account: &str) -> Outgoing {
     let (subject, said) = match (to.lang, what) {

@@ -437,3 +437,35 @@ async fn a_new_password_link_an_admin_asks_for_goes_to_the_person_not_the_admin(
     assert_eq!(mail.rcpt, std::slice::from_ref(&colleague.email));
     assert!(mail.text.contains("vous envoie un lien"));
 }
+
+#[tokio::test]
+async fn a_colleague_mentioned_in_a_note_is_told_by_mail_too() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (author, writer) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    let id = new_article(&author, "Une note pour vous", "Texte.").await;
+    let body = format!("@{} : la source de ce chiffre ?", writer.slug);
+    let noted = editor
+        .post_signed(&format!("/editor/articles/{id}/notes"), &[("text", &body)])
+        .await;
+    assert_eq!(noted.status, 303, "{}", noted.body);
+    let mail = server.wait_for(1).await.remove(0);
+    assert!(
+        mail.subject.contains("vous mentionne : Une note pour vous"),
+        "{}",
+        mail.subject
+    );
+    assert!(
+        mail.text.contains("la source de ce chiffre ?"),
+        "{}",
+        mail.text
+    );
+    assert!(
+        mail.text.contains(&format!("/editor/articles/{id}#notes")),
+        "{}",
+        mail.text
+    );
+    queue_empty(&app).await;
+    assert_eq!(server.received().len(), 1, "only the person mentioned");
+}

@@ -67,7 +67,15 @@ async fn a_legal_page_has_its_revisions_its_address_and_no_place_in_lists() {
     let desk = admin.get("/editor").await;
     assert!(desk.texts("td .standing").contains(&"Page".to_owned()));
 
-    // Not readable before it is published; then at its address, and nowhere else.
+    // Not readable before it is published; then at its address, and nowhere else — nor
+    // announced to webhook receivers, who hear of articles.
+    sqlx::query(
+        "insert into webhook_endpoint (url, events, secret) values ('https://hooks.example.org/v',
+         array['article.published'], 'whsec_dGVzdA==')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(app.get("/pages/mentions-legales").await.status, 404);
     let v = version(&app, id).await;
     let published = admin
@@ -77,6 +85,13 @@ async fn a_legal_page_has_its_revisions_its_address_and_no_place_in_lists() {
         )
         .await;
     assert_eq!(published.status, 303, "{}", published.body);
+    let announced: i64 =
+        sqlx::query_scalar("select count(*) from webhook_event where article_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(announced, 0, "a page is no article for receivers");
     let page = app.get("/pages/mentions-legales").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.texts("h1"), ["Mentions légales"]);

