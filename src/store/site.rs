@@ -78,6 +78,10 @@ pub async fn set_menu(
         .iter()
         .map(|i| (i.label.clone(), i.href.clone()))
         .unzip();
+    // One menu saved at a time: the second waits, then replaces the first's.
+    sqlx::query!("lock table site_menu in exclusive mode")
+        .execute(&mut *conn)
+        .await?;
     sqlx::query!("delete from site_menu")
         .execute(&mut *conn)
         .await?;

@@ -229,3 +229,108 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
     assert_eq!(unlinked.status, 303);
     assert!(alternates(&app.get(&format!("/articles/{fr}")).await).is_empty());
 }
+
+#[tokio::test]
+async fn a_translation_shows_nothing_of_an_original_its_translator_may_not_see() {
+    let app = TestApp::spawn().await;
+    let (translator, writer) = app.signed_in(Role::Journalist).await;
+    let (_, colleague) = app.signed_in(Role::Journalist).await;
+    let (editor, _) = app.signed_in(Role::Editor).await;
+    // A colleague's original, still a draft; the translator's English draft.
+    let fr = app
+        .article_by(
+            colleague.id,
+            "Brouillon MARQUECACHE",
+            "Texte MARQUECACHE.",
+            None,
+        )
+        .await;
+    let fr_id = app.article_id(&fr).await;
+    let en = app
+        .article_by(writer.id, "Hidden original's translation", "Text.", None)
+        .await;
+    let en_id = app.article_id(&en).await;
+    sqlx::query("update article set lang = 'en' where id = $1")
+        .bind(en_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // The translator cannot link to what they may not see.
+    let refused = translator
+        .post_signed(
+            &format!("/editor/articles/{en_id}/translation"),
+            &[("source", &format!("/editor/articles/{fr_id}"))],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Aucun article à cette adresse"));
+    // An editor links them; the original changes: the translator is told it changed, and
+    // sees neither its title, nor its text, nor a link to it.
+    let linked = editor
+        .post_signed(
+            &format!("/editor/articles/{en_id}/translation"),
+            &[("source", &format!("/editor/articles/{fr_id}"))],
+        )
+        .await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    for change in [
+        "update article set body_markdown = body_markdown || ' MARQUENOUVEAU' where id = $1",
+        "insert into article_revision (article_id, version, title, dek, body_markdown, kind)
+         select id, version, title, dek, body_markdown, 'save' from article where id = $1",
+    ] {
+        sqlx::query(change)
+            .bind(fr_id)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let page = translator.get(&format!("/editor/articles/{en_id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.texts("#translation-stale")
+            .concat()
+            .contains("Traduction à mettre à jour")
+    );
+    for hidden in ["MARQUECACHE", "MARQUENOUVEAU", &fr_id.to_string()] {
+        assert!(!page.body.contains(hidden), "the translator sees {hidden}");
+    }
+    // The editor sees both.
+    let desk = editor.get(&format!("/editor/articles/{en_id}")).await;
+    assert!(desk.body.contains("MARQUENOUVEAU"));
+
+    // A standalone page takes no part in translation groups.
+    let about = app.article("À propos", "Qui nous sommes.", None).await;
+    let about_id = app.article_id(&about).await;
+    sqlx::query("update article set kind = 'page' where id = $1")
+        .bind(about_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page_link = editor
+        .post_signed(
+            &format!("/editor/articles/{en_id}/translation"),
+            &[("unlink", "yes")],
+        )
+        .await;
+    assert_eq!(page_link.status, 303);
+    let refused = editor
+        .post_signed(
+            &format!("/editor/articles/{en_id}/translation"),
+            &[("source", &format!("/editor/articles/{about_id}"))],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("Une page du site n’a pas de traduction")
+    );
+    // A NUL in the address is an address of nothing, not an error.
+    let nul = editor
+        .post_signed(
+            &format!("/editor/articles/{en_id}/translation"),
+            &[("source", "/articles/a\u{0}b")],
+        )
+        .await;
+    assert!(nul.status == 400 || nul.status == 422, "{}", nul.status);
+}

@@ -141,6 +141,8 @@ pub struct Editable {
     pub coauthors: Json<Vec<CoauthorRef>>,
     /// `article`, or `page` (a standalone page at `/pages/…`, in no list).
     pub kind: String,
+    /// The article it translates, if it is a translation.
+    pub translation_of: Option<Uuid>,
     pub tags: Json<Vec<Uuid>>,
     /// Picked related articles, in order.
     pub picked: Json<Vec<Pick>>,
@@ -172,7 +174,7 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> Result<Option<Editable>,
                lk.user_id as "locked_by?", lu.display_name as "locked_by_name?", lk.locked_at as "locked_at?", a.review_note,
                a.withdrawn, a.withdrawn_reason, a.social_title, a.social_description,
                a.featured_media_id, a.ai_use as "ai_use: AiUse", a.tdm_open,
-               a.embargo_until, a.embargo_note, a.kind,
+               a.embargo_until, a.embargo_note, a.kind, a.translation_of,
                coalesce((select json_agg(json_build_object('user_id', c.user_id, 'contributor_id', c.contributor_id,
                                                            'name', coalesce(cu.display_name, g.name))
                                          order by c.position)

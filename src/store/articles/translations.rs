@@ -19,8 +19,9 @@ pub struct Member {
     pub lang: Lang,
     /// The group's source (the others are its translations).
     pub source: bool,
-    /// Readers can read it.
+    /// Readers can read it (a published article: pages are in no group).
     pub public: bool,
+    pub author_id: Uuid,
 }
 
 /// The group article `id` belongs to, the source first, then by language; empty when it is
@@ -31,7 +32,8 @@ pub async fn group(pool: &PgPool, id: Uuid) -> Result<Vec<Member>, sqlx::Error> 
         r#"
         with root as (select coalesce(translation_of, id) as id from article where id = $1)
         select a.id, a.slug, a.title, a.lang as "lang: Lang", a.id = root.id as "source!",
-               article_is_listed(a.status, a.published_at) as "public!"
+               article_is_listed(a.status, a.published_at) and a.kind = 'article' as "public!",
+               a.author_id
         from article a, root
         where (a.id = root.id or a.translation_of = root.id)
           and exists (select 1 from article t where t.translation_of = root.id)
@@ -64,6 +66,8 @@ pub enum Refused {
     LanguageTaken(String),
     /// The article has translations of its own: it is a source already.
     IsSource,
+    /// A standalone page: pages have no translations.
+    Page,
 }
 
 /// Makes article `id` a translation of `source` (or of `source`'s own source, when `source` is
@@ -74,11 +78,13 @@ pub async fn link(
     source: Uuid,
     actor: Uuid,
 ) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    // The original's row is locked: two links to one group are decided one after the other.
     let Some(root) = sqlx::query!(
         r#"
-        select coalesce(s.translation_of, s.id) as "id!", a.lang as source_lang
-        from article s join article a on a.id = coalesce(s.translation_of, s.id)
-        where s.id = $1
+        select a.id, a.lang as source_lang, a.kind
+        from article a
+        where a.id = (select coalesce(s.translation_of, s.id) from article s where s.id = $1)
+        for update
         "#,
         source
     )
@@ -87,18 +93,24 @@ pub async fn link(
     else {
         return Ok(Err(Refused::NoSource));
     };
+    if root.kind == "page" {
+        return Ok(Err(Refused::Page));
+    }
     if root.id == id {
         return Ok(Err(Refused::Itself));
     }
     let me = sqlx::query!(
         r#"
-        select lang, exists (select 1 from article t where t.translation_of = a.id) as "is_source!"
+        select lang, kind, exists (select 1 from article t where t.translation_of = a.id) as "is_source!"
         from article a where a.id = $1 for update
         "#,
         id
     )
     .fetch_one(&mut *conn)
     .await?;
+    if me.kind == "page" {
+        return Ok(Err(Refused::Page));
+    }
     if me.is_source {
         return Ok(Err(Refused::IsSource));
     }

@@ -123,7 +123,7 @@ pub async fn save(
         let label = row.label.trim();
         if row.href.is_empty() {
             error = Some("Choisissez où mène chaque entrée qui a un libellé.");
-        } else if label.is_empty() || label.chars().count() > 40 {
+        } else if label.is_empty() || label.chars().count() > 40 || label.contains('\0') {
             error = Some("Chaque entrée a un libellé de 40 caractères au plus.");
         } else {
             items.push(MenuItem {

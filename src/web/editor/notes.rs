@@ -198,7 +198,7 @@ pub async fn add(
         parent,
         error,
     };
-    if body.is_empty() || body.chars().count() > 4000 {
+    if body.is_empty() || body.chars().count() > 4000 || body.contains('\0') {
         return refused(
             &state,
             &user,

@@ -46,9 +46,15 @@ impl TranslationBox {
     ) -> Result<Self, AppError> {
         let group = translations::group(&state.pool, article.id).await?;
         let is_translation = group.iter().any(|m| m.source && m.id != article.id);
+        // A version this person may not see in the editor (a colleague's draft, for a
+        // journalist) is neither listed nor shown, as it would be "not found" at its address.
+        let everyone = user.may(Permission::ViewArticle { own: false });
+        let may_see = |m: &translations::Member| everyone || m.public || m.author_id == user.id;
+        let source_visible = group.iter().any(|m| m.source && may_see(m));
         let siblings = group
-            .into_iter()
-            .filter(|m| m.id != article.id)
+            .iter()
+            .filter(|m| m.id != article.id && may_see(m))
+            .cloned()
             .map(|m| Sibling {
                 id: m.id,
                 title: m.title,
@@ -57,11 +63,13 @@ impl TranslationBox {
             })
             .collect();
         let stale = match translations::stale(&state.pool, article.id).await? {
-            Some(s) => {
+            Some(s) if source_visible => {
                 let (before, now) = (s.before, s.now);
                 let pieces = state.text_work(move || word_diff(&before, &now)).await?;
                 Some((s.source_title, pieces))
             }
+            // The original changed, but is not this person's to read: said, not shown.
+            Some(_) => Some(("l’original".to_owned(), Vec::new())),
             None => None,
         };
         let (source_value, error) = match typed {
@@ -119,33 +127,42 @@ pub async fn set(
     if !may_edit(&user, &article) {
         return Err(AppError::Forbidden);
     }
-    let mut tx = state.pool.begin().await?;
     if form.unlink == "yes" {
+        let mut tx = state.pool.begin().await?;
         translations::unlink(&mut tx, id, user.id).await?;
         tx.commit().await?;
         return Ok(Redirect::to(&format!("/editor/articles/{id}?status=unlinked")).into_response());
     }
     // A source this person may not see (a colleague's draft, for a journalist) is "not found",
-    // like the article itself would be.
-    let source = match source_named(&state, &form.source).await? {
+    // like the article itself would be; and so is its original, which the link is made to.
+    let typed = form.source.trim();
+    let typed_source = if typed.contains('\0') || typed.chars().count() > 300 {
+        None
+    } else {
+        source_named(&state, typed).await?
+    };
+    let source = match typed_source {
         Some(source) => {
             let mut conn = state.pool.acquire().await?;
+            let may_see = |s: &Editable| {
+                user.may(Permission::ViewArticle {
+                    own: s.is_by(user.id),
+                }) || matches!(standing_of(s), Standing::Published | Standing::Archived)
+            };
             match desk::load(&mut conn, source).await? {
-                Some(s)
-                    if user.may(Permission::ViewArticle {
-                        own: s.is_by(user.id),
-                    }) || matches!(
-                        standing_of(&s),
-                        Standing::Published | Standing::Archived
-                    ) =>
-                {
-                    Some(s.id)
-                }
+                Some(s) if may_see(&s) => match s.translation_of {
+                    None => Some(s.id),
+                    Some(root) => match desk::load(&mut conn, root).await? {
+                        Some(r) if may_see(&r) => Some(s.id),
+                        _ => None,
+                    },
+                },
                 _ => None,
             }
         }
         None => None,
     };
+    let mut tx = state.pool.begin().await?;
     let refused = match source {
         None => Some(Refused::NoSource),
         Some(source) => translations::link(&mut tx, id, source, user.id)
@@ -158,7 +175,8 @@ pub async fn set(
             Refused::NoSource => "Aucun article à cette adresse : collez l’adresse de l’original (sur le site ou dans l’éditeur), ou son identifiant d’adresse.".to_owned(),
             Refused::Itself => "Un article n’est pas sa propre traduction.".to_owned(),
             Refused::SameLanguage => "L’original est dans la même langue : changez d’abord la langue de cet article (Réglages).".to_owned(),
-            Refused::LanguageTaken(slug) => format!("L’original a déjà une traduction dans cette langue : « {slug} »."),
+            Refused::LanguageTaken(_) => "L’original a déjà une traduction dans cette langue.".to_owned(),
+            Refused::Page => "Une page du site n’a pas de traduction liée : seuls les articles en ont.".to_owned(),
             Refused::IsSource => "Cet article a lui-même des traductions : c’est un original.".to_owned(),
         };
         let extras = Extras {

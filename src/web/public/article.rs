@@ -267,12 +267,14 @@ pub async fn show(
         Vec::new()
     };
     // Readers of another language get the original, or this one when it is not public.
-    let x_default = (!versions.is_empty()).then(|| {
-        public_versions.iter().find(|m| m.source).map_or_else(
-            || format!("{base}/articles/{}", article.slug),
-            |m| format!("{base}/articles/{}", m.slug),
-        )
-    });
+    // The same on every page of the group: it lists its original first, then by language.
+    let x_default = (!versions.is_empty())
+        .then(|| {
+            public_versions
+                .first()
+                .map(|m| format!("{base}/articles/{}", m.slug))
+        })
+        .flatten();
     let revised = article
         .revised_at
         .filter(|at| *at > article.published_at)
