@@ -75,7 +75,7 @@ async fn an_embargoed_article_comes_out_at_its_time_and_never_before() {
     let (editor, _) = app.signed_in(Role::Editor).await;
     // A receiver subscribed to everything: what it would be told is in the outbox.
     sqlx::query(
-        "insert into webhook_endpoint (url, events, secret) values ('https://hooks.example.org/vigie',
+        "insert into webhook_endpoint (url, events, secret) values ('https://127.0.0.1:9/vigie',
          array['article.published', 'article.scheduled', 'article.submitted'], 'whsec_dGVzdA==')",
     )
     .execute(&app.pool)

@@ -70,7 +70,7 @@ async fn a_legal_page_has_its_revisions_its_address_and_no_place_in_lists() {
     // Not readable before it is published; then at its address, and nowhere else — nor
     // announced to webhook receivers, who hear of articles.
     sqlx::query(
-        "insert into webhook_endpoint (url, events, secret) values ('https://hooks.example.org/v',
+        "insert into webhook_endpoint (url, events, secret) values ('https://127.0.0.1:9/v',
          array['article.published'], 'whsec_dGVzdA==')",
     )
     .execute(&app.pool)
