@@ -253,7 +253,10 @@ async fn serve(config: Config, load_demo: bool) -> anyhow::Result<()> {
                 config.base_url
             );
         }
-        tracing::info!(addr = %app.address(), base_url = %config.base_url, "Vigie is serving");
+        let metrics = app
+            .metrics_address()
+            .map_or_else(|| "off".to_owned(), |a| a.to_string());
+        tracing::info!(addr = %app.address(), base_url = %config.base_url, metrics = %metrics, "Vigie is serving");
         app.run_until(shutdown).await.context("serving HTTP")
     }
     .await;

@@ -32,12 +32,19 @@ impl fmt::Debug for Secret {
 }
 
 /// Everything Vigie reads from its environment.
+/// The render cache's default budget: at about 5 KiB a compressed article page, some 50 000
+/// pages, the busy part of a large archive.
+pub const DEFAULT_RENDER_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `DATABASE_URL`; `None` means the embedded PostgreSQL under `data_dir`.
     pub database_url: Option<Secret>,
     /// `VIGIE_BIND`, default `127.0.0.1:3000`.
     pub bind: SocketAddr,
+    /// `VIGIE_METRICS_BIND`: where `/metrics` (Prometheus text format) is served, on a listener
+    /// of its own so that it can stay private; unset (the default): not served.
+    pub metrics_bind: Option<SocketAddr>,
     /// `VIGIE_BASE_URL` without trailing slash, used for absolute links; default from `bind`.
     pub base_url: String,
     /// `VIGIE_LANG`: the language of the site's own words (`fr` or `en`), default `fr`.
@@ -79,7 +86,8 @@ pub struct Config {
     /// `VIGIE_RENDER_CACHE`: keep rendered public answers in memory (`on`, the default, or
     /// `off` for measuring and debugging).
     pub render_cache: bool,
-    /// `VIGIE_RENDER_CACHE_BYTES`: the most memory those answers may take, default 64 MiB.
+    /// `VIGIE_RENDER_CACHE_BYTES`: the most memory those answers may take (compressed, as they
+    /// are kept), default 256 MiB.
     pub render_cache_bytes: u64,
     /// `VIGIE_DB_WAIT`: how long a request waits for a database connection before the
     /// answer is 503 (database unavailable), default 3 s.
@@ -206,6 +214,15 @@ impl Config {
                 .parse()
                 .map_err(|_| invalid("VIGIE_BIND", "expected an address like 127.0.0.1:3000"))?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let metrics_bind: Option<SocketAddr> = match lookup("VIGIE_METRICS_BIND") {
+            Some(v) => Some(v.trim().parse().map_err(|_| {
+                invalid(
+                    "VIGIE_METRICS_BIND",
+                    "expected an address like 127.0.0.1:9464",
+                )
+            })?),
+            None => None,
         };
         let base_url = match lookup("VIGIE_BASE_URL") {
             Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
@@ -432,7 +449,7 @@ impl Config {
                             "expected a size in bytes, at least 1048576",
                         )
                     })?,
-                None => 64 * 1024 * 1024,
+                None => DEFAULT_RENDER_CACHE_BYTES,
             },
             db_wait: duration("VIGIE_DB_WAIT", Duration::from_secs(3))?,
             statement_timeout: cache_duration("VIGIE_STATEMENT_TIMEOUT", Duration::from_secs(10))?,
@@ -440,6 +457,7 @@ impl Config {
             drain_timeout: duration("VIGIE_DRAIN_TIMEOUT", Duration::from_secs(30))?,
             database_url: lookup("DATABASE_URL").map(Secret::new),
             bind,
+            metrics_bind,
             base_url,
             lang,
             data_dir,

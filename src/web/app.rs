@@ -18,6 +18,8 @@ use crate::config::Config;
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    /// `/metrics`' own listener, when `VIGIE_METRICS_BIND` is set.
+    metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
     router: Router,
 }
@@ -40,11 +42,24 @@ impl Application {
         let address = listener
             .local_addr()
             .context("reading the listener's address")?;
+        let metrics = match config.metrics_bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {bind} (VIGIE_METRICS_BIND)"))?;
+                let address = listener
+                    .local_addr()
+                    .context("reading the metrics listener's address")?;
+                Some((listener, address))
+            }
+            None => None,
+        };
         let state = AppState::new(pool, config)?;
         let router = router(state.clone());
         Ok(Self {
             listener,
             address,
+            metrics,
             state,
             router,
         })
@@ -53,6 +68,11 @@ impl Application {
     /// The address it listens on (the real port when it was bound to port 0).
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Where `/metrics` is served, if it is.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
     }
 
     pub fn state(&self) -> &AppState {
@@ -70,8 +90,12 @@ impl Application {
             listener,
             state,
             router,
+            metrics,
             ..
         } = self;
+        // Served as long as the site is; it ends with it.
+        let metrics = metrics
+            .map(|(listener, _)| tokio::spawn(super::metrics::serve(listener, state.clone())));
         let config = std::sync::Arc::clone(&state.config);
         let grace = config.shutdown_grace;
         let stopping = async move {
@@ -85,14 +109,18 @@ impl Application {
                 tokio::time::sleep(grace).await;
             }
         };
-        serve(
+        let served = serve(
             listener,
             router,
             config.header_timeout,
             config.drain_timeout,
             stopping,
         )
-        .await
+        .await;
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
+        served
     }
 }
 

@@ -8,18 +8,20 @@
 //! `Last-Modified` is the site's content clock (see `store::clock`): coarser, as any change to
 //! the public side moves it, but never late. Staff pages never come here; they are `no-store`.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use super::render_cache::{CacheDeps, Cached};
+use super::auth::Access;
+use super::render_cache::{CacheDeps, Cached, Turn};
+use super::{AppState, routes};
 use crate::config::Config;
 use crate::store::clock;
 
@@ -36,10 +38,10 @@ struct Cacheable {
 
 /// The outermost layer: answers from the render cache before any other layer runs (a hit costs
 /// a lookup and a copy of the headers), and keeps public answers on their way out — with the
-/// headers every other layer added, compressed or not as the client asked.
+/// headers every other layer added, gzip-compressed once whatever the client took.
 pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    if !matches!(method, Method::GET | Method::HEAD) {
+    if !matches!(method, Method::GET | Method::HEAD) || !is_public(&req) {
         return next.run(req).await;
     }
     // A client whose Accept-Encoding we cannot read for sure is served afresh, never from
@@ -47,18 +49,31 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     let Some(coding) = wanted_coding(req.headers()) else {
         return next.run(req).await;
     };
-    let key = cache_key(&req, coding);
+    let identity_refused = refuses_identity(req.headers());
+    let key = cache_key(&req);
     let conditions = Conditions::of(req.headers());
-    if let Some(hit) = state.cache.get(&key) {
-        return answer(&hit, &conditions);
-    }
+    let turn = if state.cache.usable() {
+        Some(state.cache.turn(&key, signed_in(req.headers())).await)
+    } else {
+        None
+    };
+    let rendering = match turn {
+        Some(Turn::Serve(entry)) => {
+            if let Some(response) = answer(&entry, &conditions, coding, identity_refused) {
+                return response;
+            }
+            None
+        }
+        Some(Turn::Render(rendering)) => Some(rendering),
+        Some(Turn::RenderAlone) | None => None,
+    };
     let generation = state.cache.generation();
     let response = next.run(req).await;
     if response.status() == StatusCode::SERVICE_UNAVAILABLE
         && let Some(kept) = state.cache.stale(&key)
+        && let Some(mut response) = answer(&kept, &conditions, coding, identity_refused)
     {
         // The database is away: readers get the page as it last was rather than an error.
-        let mut response = answer(&kept, &conditions);
         response.headers_mut().insert(
             header::WARNING,
             HeaderValue::from_static("110 - \"Response is Stale\""),
@@ -72,31 +87,136 @@ pub async fn from_cache(State(state): State<AppState>, req: Request, next: Next)
     let Some(marker) = response.extensions().get::<Cacheable>().cloned() else {
         return response;
     };
-    // Never keep anything addressed to one person, nor a body coded otherwise than the key
-    // says (the compression layer decides for itself; the key only predicts it).
-    if response.headers().contains_key(header::SET_COOKIE)
-        || served_coding(response.headers()) != Some(coding)
-    {
+    // Never keep anything addressed to one person, nor a body in a coding we do not know.
+    if response.headers().contains_key(header::SET_COOKIE) {
         return response;
     }
+    let Some(served) = served_coding(response.headers()) else {
+        return response;
+    };
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, LARGEST_HASHED).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut headers = parts.headers.clone();
-    // Per request, or recomputed from the body by hyper.
+    // Per request, or set for each client.
     headers.remove("x-request-id");
     headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::CONTENT_ENCODING);
+    let (kept, gzip) = match served {
+        Coding::Gzip => (bytes.clone(), true),
+        Coding::Identity if compressible(&headers, bytes.len()) => {
+            match compress(bytes.clone()).await {
+                Some(compressed) => (compressed, true),
+                None => return Response::from_parts(parts, Body::from(bytes)),
+            }
+        }
+        Coding::Identity => (bytes.clone(), false),
+    };
+    if gzip {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let entry = Cached::new(
         headers,
-        bytes.clone(),
+        kept,
+        gzip,
         marker.etag,
         marker.changed_at,
         marker.deps,
     );
     state.cache.store(key, Arc::new(entry), generation);
+    state.cache.missed();
+    drop(rendering);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The public pages' route templates: only their answers are ever kept.
+static PUBLIC_ROUTES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    routes::list()
+        .into_iter()
+        .filter(|r| r.access == Access::Public && r.method == Method::GET)
+        .map(|r| r.path)
+        .collect()
+});
+
+fn is_public(req: &Request) -> bool {
+    req.extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|m| PUBLIC_ROUTES.contains(m.as_str()))
+}
+
+/// Whether a request carries a session cookie (see [`RenderCache::turn`]: whoever may have
+/// just changed something is not served a stale copy).
+fn signed_in(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.contains("vigie_session=")))
+}
+
+/// Whether the client takes a body only compressed (`identity;q=0`, or `*;q=0` without naming
+/// `identity`): a body kept plain cannot go to it.
+fn refuses_identity(headers: &HeaderMap) -> bool {
+    let Some(line) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut identity = None;
+    let mut any = None;
+    for item in line.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
+            .and_then(|(_, v)| qvalue(v.trim()))
+            .unwrap_or(1.0);
+        if coding.eq_ignore_ascii_case("identity") {
+            identity = Some(q);
+        } else if coding == "*" {
+            any = Some(q);
+        }
+    }
+    identity.or(any).is_some_and(|q| q <= 0.0)
+}
+
+/// Smaller answers gain little; images and the like are compressed already.
+fn compressible(headers: &HeaderMap, len: usize) -> bool {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    len >= 1024
+        && (kind.starts_with("text/")
+            || kind.starts_with("application/json")
+            || kind.starts_with("application/xml")
+            || kind.contains("+xml")
+            || kind.contains("+json")
+            || kind.starts_with("image/svg"))
+}
+
+/// gzip of a body, off the async threads when it is large (feeds can be).
+async fn compress(body: axum::body::Bytes) -> Option<axum::body::Bytes> {
+    fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+        use std::io::Write as _;
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(body.len() / 3),
+            flate2::Compression::default(),
+        );
+        encoder.write_all(body)?;
+        encoder.finish()
+    }
+    let compressed = if body.len() <= 64 * 1024 {
+        gzip(&body)
+    } else {
+        tokio::task::spawn_blocking(move || gzip(&body))
+            .await
+            .ok()?
+    };
+    compressed.ok().map(axum::body::Bytes::from)
 }
 
 /// How an answer's body is coded on the wire: the compressed and plain answers are kept apart.
@@ -185,26 +305,12 @@ fn served_coding(headers: &HeaderMap) -> Option<Coding> {
     }
 }
 
-/// Path and query, under the coding of the body.
-fn cache_key(req: &Request, coding: Coding) -> String {
-    let target = req
-        .uri()
+/// Path and query: one entry per address, whatever the client's coding.
+fn cache_key(req: &Request) -> String {
+    req.uri()
         .path_and_query()
-        .map_or_else(|| req.uri().path(), |pq| pq.as_str());
-    key_for(target, coding)
-}
-
-fn key_for(target: &str, coding: Coding) -> String {
-    let prefix = match coding {
-        Coding::Gzip => "gz ",
-        Coding::Identity => "id ",
-    };
-    format!("{prefix}{target}")
-}
-
-/// The key of `target`'s uncompressed answer.
-pub fn plain_key(target: &str) -> String {
-    key_for(target, Coding::Identity)
+        .map_or_else(|| req.uri().path(), |pq| pq.as_str())
+        .to_owned()
 }
 
 /// The middleware in front of every [`Access::Public`](super::auth::Access) route: validators,
@@ -286,8 +392,15 @@ impl Conditions {
     }
 }
 
-/// The kept answer, or `304` when the client's copy is current.
-fn answer(entry: &Cached, conditions: &Conditions) -> Response {
+/// The kept answer in the coding the client takes, or `304` when its copy is current; `None`
+/// when it cannot be given this one (a plain body to a client that refuses one, or a body
+/// that does not inflate).
+fn answer(
+    entry: &Cached,
+    conditions: &Conditions,
+    coding: Coding,
+    identity_refused: bool,
+) -> Option<Response> {
     let current = match &conditions.if_none_match {
         Some(tags) => matches(tags, &entry.etag),
         None => conditions.unmodified_since(entry.changed_at),
@@ -304,11 +417,22 @@ fn answer(entry: &Cached, conditions: &Conditions) -> Response {
                 response.headers_mut().insert(name, value.clone());
             }
         }
-        return response;
+        return Some(response);
     }
-    let mut response = Response::new(Body::from(entry.body.clone()));
+    let (body, gzip) = match (entry.is_gzip(), coding) {
+        (true, Coding::Gzip) => (entry.kept_body(), true),
+        (true, Coding::Identity) => (entry.plain_body().ok()?, false),
+        (false, _) if identity_refused => return None,
+        (false, _) => (entry.kept_body(), false),
+    };
+    let mut response = Response::new(Body::from(body));
     *response.headers_mut() = entry.headers.clone();
-    response
+    if gzip {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Some(response)
 }
 
 fn not_modified(etag: Option<HeaderValue>, changed_at: SystemTime, config: &Config) -> Response {
@@ -383,7 +507,7 @@ impl AppState {
     /// Whether the render cache would serve `target` (path and query) from memory now to a
     /// client that takes no compression (for the tests: see `RenderCache::holds`).
     pub fn holds(&self, target: &str) -> bool {
-        self.cache.holds(&plain_key(target))
+        self.cache.holds(target)
     }
 }
 

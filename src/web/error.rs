@@ -78,12 +78,19 @@ impl IntoResponse for AppError {
                 response
                     .extensions_mut()
                     .insert(ErrorPage { message: None });
+                response
+                    .extensions_mut()
+                    .insert(super::metrics::Counted::SignInThrottled);
                 return response;
             }
             AppError::Database(e) if unavailable(e) => {
                 // Not a bug: the database is restarting, unreachable or overloaded.
                 tracing::warn!(error = %e, "database unavailable");
-                return try_again_soon();
+                let mut response = try_again_soon();
+                if let Some(counted) = counted(e) {
+                    response.extensions_mut().insert(counted);
+                }
+                return response;
             }
             AppError::Busy => {
                 tracing::warn!("no free slot for slow work: answered 503");
@@ -133,6 +140,18 @@ pub fn unavailable(e: &sqlx::Error) -> bool {
             code.starts_with("08") || code.starts_with("57P") || code == "57014" || code == "53300"
         }),
         _ => false,
+    }
+}
+
+/// What a database error counts as in the metrics: a statement or a wait for a connection
+/// that ran out of time.
+pub fn counted(e: &sqlx::Error) -> Option<super::metrics::Counted> {
+    match e {
+        sqlx::Error::PoolTimedOut => Some(super::metrics::Counted::ConnectionTimeout),
+        sqlx::Error::Database(db) if db.code().is_some_and(|c| c == "57014") => {
+            Some(super::metrics::Counted::StatementTimeout)
+        }
+        _ => None,
     }
 }
 

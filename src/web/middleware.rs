@@ -1,4 +1,4 @@
-//! The router and its middleware stack, in one readable place: caching, sensitive headers,
+//! The router and its middleware stack, in one readable place: metrics, caching, sensitive headers,
 //! request ids and spans, security headers, compression, error pages, write settling,
 //! same-origin checks, panics, timeouts and body limits.
 
@@ -19,7 +19,7 @@ use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, caching, error, public, routes, same_origin};
+use super::{AppState, caching, error, metrics, public, routes, same_origin};
 use crate::config::Config;
 
 /// Request bodies larger than this are refused with 413 before any handler reads them: room
@@ -42,6 +42,8 @@ const CSP: &str = "default-src 'self'; img-src 'self' https: blob:; object-src '
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()
+        // Every request is timed by its route, cached or not.
+        .layer(from_fn_with_state(state.clone(), metrics::record))
         // Cached public answers leave here, already carrying every header below.
         .layer(from_fn_with_state(state.clone(), caching::from_cache))
         .layer(SetSensitiveRequestHeadersLayer::new([

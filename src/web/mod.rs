@@ -12,6 +12,7 @@ mod editor;
 pub mod error;
 mod health;
 mod i18n;
+mod metrics;
 mod middleware;
 mod notices;
 mod notifications;

@@ -11,15 +11,25 @@
 //! - every other answer (lists, feeds, search, sitemap) is dropped on any change;
 //! - `all` (announced once by a bulk import, see the `bulk_load` migration) drops everything.
 //!
+//! A change does not drop what it affects: it marks it stale. The next reader of a stale page
+//! renders it afresh while readers who come meanwhile are served the previous copy (unless
+//! they are signed in: whoever just changed something sees it), so a change to a busy page
+//! sends one request to the database, not every reader waiting for it. Readers of a page that
+//! is not kept at all wait for the one render already under way for it (see [`Turn`]).
+//!
+//! Pages are kept once each, gzip-compressed (what nearly every client takes); the rare
+//! client that takes no compression gets a copy inflated for it.
+//!
 //! Articles that come out at their scheduled time change nothing in the database, nor does
 //! midnight (regulation countdowns): the listener also sleeps until the next of those times and
 //! then drops everything. While the listener is
 //! not connected (start-up, database restart) the cache is bypassed — except that a page the
-//! database cannot produce meanwhile is served as it was kept, rather than a 503 — and it
-//! starts empty again once connected, so a notification missed meanwhile cannot leave a stale
-//! page behind.
+//! database cannot produce meanwhile is served as it was kept, rather than a 503 — and
+//! everything kept is marked stale once connected, so a notification missed meanwhile cannot
+//! leave an outdated page behind.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read as _;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -29,7 +39,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use time::OffsetDateTime;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, oneshot, watch};
 
 use crate::store::clock;
 use crate::store::site::{self, MenuItem};
@@ -43,6 +53,9 @@ const JOBS_CHANNEL: &str = "vigie_jobs";
 const RECONNECT: Duration = Duration::from_secs(1);
 /// How long a write waits for its changes to reach this instance's cache.
 const SYNC_WAIT: Duration = Duration::from_secs(2);
+/// How long a reader waits for another request's render of the same page before rendering
+/// it too.
+const SHARE_WAIT: Duration = Duration::from_secs(10);
 
 /// What an answer depends on, set by handlers as a response extension. Answers without one
 /// depend on everything.
@@ -72,19 +85,26 @@ impl CacheDeps {
 /// One rendered answer.
 #[derive(Debug)]
 pub struct Cached {
+    /// As sent, less `Content-Encoding` and `Content-Length` (set for each client).
     pub headers: HeaderMap,
-    pub body: Bytes,
+    /// gzip-compressed when `gzip`.
+    body: Bytes,
+    gzip: bool,
     pub etag: HeaderValue,
     /// The content clock when it was rendered, for `Last-Modified`.
     pub changed_at: SystemTime,
     /// `None`: depends on everything.
     deps: Option<Vec<String>>,
+    /// Something it shows has changed since it was rendered (see the module's notes).
+    stale: AtomicBool,
 }
 
 impl Cached {
+    /// `body` is gzip-compressed when `gzip` is true.
     pub fn new(
         headers: HeaderMap,
         body: Bytes,
+        gzip: bool,
         etag: HeaderValue,
         changed_at: SystemTime,
         deps: Option<CacheDeps>,
@@ -92,16 +112,100 @@ impl Cached {
         Self {
             headers,
             body,
+            gzip,
             etag,
             changed_at,
             deps: deps.map(|d| d.0),
+            stale: AtomicBool::new(false),
         }
     }
+
+    /// Whether the body is kept gzip-compressed.
+    pub fn is_gzip(&self) -> bool {
+        self.gzip
+    }
+
+    /// The body as kept (compressed when [`Cached::is_gzip`]).
+    pub fn kept_body(&self) -> Bytes {
+        self.body.clone()
+    }
+
+    /// The body without compression: inflated for the client that takes none.
+    pub fn plain_body(&self) -> std::io::Result<Bytes> {
+        if !self.gzip {
+            return Ok(self.body.clone());
+        }
+        let mut plain = Vec::with_capacity(self.body.len() * 4);
+        flate2::read::GzDecoder::new(&self.body[..]).read_to_end(&mut plain)?;
+        Ok(Bytes::from(plain))
+    }
+
+    pub fn is_stale(&self) -> bool {
+        self.stale.load(Ordering::Acquire)
+    }
+
+    fn mark_stale(&self) {
+        self.stale.store(true, Ordering::Release);
+    }
+}
+
+/// What a request that may be cached does about it (see [`RenderCache::turn`]).
+pub enum Turn<'a> {
+    /// Serve this kept answer (current, or stale while another request renders it afresh,
+    /// or just rendered by another request this one waited for).
+    Serve(Arc<Cached>),
+    /// Render it, and keep the result; others meanwhile wait for it or are served the stale
+    /// copy. Dropping the turn lets them go.
+    Render(Rendering<'a>),
+    /// Render it without keeping it in anyone's way (a signed-in reader of a stale page, or
+    /// a reader whose wait for another's render was not enough).
+    RenderAlone,
+}
+
+/// A render under way for one key: while it lives, other readers of the key wait for it.
+pub struct Rendering<'a> {
+    cache: &'a RenderCache,
+    key: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        // Removed under the lock: a reader either found it (and its receiver sees the sender
+        // go right after) or does not find it and renders itself.
+        self.cache.lock_rendering().remove(&self.key);
+    }
+}
+
+/// The cache's counters since the start, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    pub hits: u64,
+    pub stale: u64,
+    pub shared: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub entries: u64,
+    pub bytes: u64,
+    pub capacity: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    hits: AtomicU64,
+    stale: AtomicU64,
+    shared: AtomicU64,
+    misses: AtomicU64,
+    evictions: Arc<AtomicU64>,
 }
 
 pub struct RenderCache {
     enabled: bool,
     entries: moka::sync::Cache<String, Arc<Cached>>,
+    capacity: u64,
+    /// Renders under way, by key (see [`Turn::Render`]).
+    rendering: Mutex<HashMap<String, watch::Receiver<()>>>,
+    counters: Counters,
     /// Whether the listener is connected: only then may the cache be used.
     online: AtomicBool,
     /// Woken each time the listener comes online (see [`RenderCache::connected`]).
@@ -130,17 +234,26 @@ impl RenderCache {
         jobs: std::sync::Weak<Notify>,
         webhooks: std::sync::Weak<Notify>,
     ) -> Self {
+        let counters = Counters::default();
+        let evictions = Arc::clone(&counters.evictions);
         let entries = moka::sync::Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &String, value: &Arc<Cached>| {
                 let size = key.len() + value.body.len() + 512;
                 u32::try_from(size).unwrap_or(u32::MAX)
             })
-            .support_invalidation_closures()
+            .eviction_listener(move |_, _, cause| {
+                if cause == moka::notification::RemovalCause::Size {
+                    evictions.fetch_add(1, Ordering::Relaxed);
+                }
+            })
             .build();
         Self {
             enabled,
             entries,
+            capacity: max_bytes,
+            rendering: Mutex::new(HashMap::new()),
+            counters,
             online: AtomicBool::new(false),
             came_online: Notify::new(),
             generation: AtomicU64::new(0),
@@ -230,10 +343,83 @@ impl RenderCache {
         self.entries.get(key)
     }
 
-    /// Whether an answer is kept under `key` and would be served from memory now (for the
-    /// tests, which check that a page was cached before they change what it shows).
+    /// What a request for `key` does: serve what is kept, render (and keep), or wait for the
+    /// render another request has under way. `signed_in` readers are never served a stale
+    /// copy, so that whoever made a change sees it. Call only when [`RenderCache::usable`].
+    pub async fn turn(&self, key: &str, signed_in: bool) -> Turn<'_> {
+        let kept = self.entries.get(key);
+        if let Some(entry) = &kept
+            && !entry.is_stale()
+        {
+            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            return Turn::Serve(Arc::clone(entry));
+        }
+        let under_way = {
+            let mut rendering = self.lock_rendering();
+            match rendering.get(key) {
+                Some(receiver) => receiver.clone(),
+                None => {
+                    let (done, receiver) = watch::channel(());
+                    rendering.insert(key.to_owned(), receiver);
+                    return Turn::Render(Rendering {
+                        cache: self,
+                        key: key.to_owned(),
+                        _done: done,
+                    });
+                }
+            }
+        };
+        match kept {
+            Some(_) if signed_in => Turn::RenderAlone,
+            Some(entry) => {
+                self.counters.stale.fetch_add(1, Ordering::Relaxed);
+                Turn::Serve(entry)
+            }
+            None => {
+                let mut under_way = under_way;
+                // Ends when the render's turn is dropped (the sender goes).
+                let _ = tokio::time::timeout(SHARE_WAIT, under_way.changed()).await;
+                match self.get(key) {
+                    Some(entry) if !entry.is_stale() => {
+                        self.counters.shared.fetch_add(1, Ordering::Relaxed);
+                        Turn::Serve(entry)
+                    }
+                    _ => Turn::RenderAlone,
+                }
+            }
+        }
+    }
+
+    /// Counts a render that was kept (a miss).
+    pub fn missed(&self) {
+        self.counters.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> Stats {
+        // The sizes are counted as pending work is done.
+        self.entries.run_pending_tasks();
+        Stats {
+            hits: self.counters.hits.load(Ordering::Relaxed),
+            stale: self.counters.stale.load(Ordering::Relaxed),
+            shared: self.counters.shared.load(Ordering::Relaxed),
+            misses: self.counters.misses.load(Ordering::Relaxed),
+            evictions: self.counters.evictions.load(Ordering::Relaxed),
+            entries: self.entries.entry_count(),
+            bytes: self.entries.weighted_size(),
+            capacity: self.capacity,
+        }
+    }
+
+    fn lock_rendering(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Receiver<()>>> {
+        self.rendering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether a current answer is kept under `key` and would be served from memory now (for
+    /// the tests, which check that a page was cached before they change what it shows).
     pub fn holds(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.get(key).is_some_and(|e| !e.is_stale())
     }
 
     /// What was kept under `key` before the listener lost the database, however old: for
@@ -274,9 +460,12 @@ impl RenderCache {
         self.clock.store(at.unix_timestamp(), Ordering::Release);
     }
 
+    /// Marks every kept answer stale.
     fn forget_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.entries.invalidate_all();
+        for (_, entry) in &self.entries {
+            entry.mark_stale();
+        }
     }
 
     /// Drops what a change announced as `payload` affects; `false` for a sync marker, which
@@ -300,14 +489,14 @@ impl RenderCache {
             return true;
         }
         self.generation.fetch_add(1, Ordering::AcqRel);
-        let invalidated = self.entries.invalidate_entries_if(move |_, entry| {
-            entry
+        for (_, entry) in &self.entries {
+            if entry
                 .deps
                 .as_ref()
                 .is_none_or(|deps| deps.iter().any(|d| changed.contains(d)))
-        });
-        if invalidated.is_err() {
-            self.entries.invalidate_all();
+            {
+                entry.mark_stale();
+            }
         }
         true
     }
@@ -326,7 +515,7 @@ impl RenderCache {
                     continue;
                 }
             };
-            // Anything may have changed while nobody listened.
+            // Anything may have changed while nobody listened: everything kept is stale.
             if self.load_menu(&pool).await.is_err() {
                 tokio::time::sleep(RECONNECT).await;
                 continue;
@@ -418,6 +607,7 @@ mod tests {
         Arc::new(Cached::new(
             HeaderMap::new(),
             Bytes::from(vec![b'x'; bytes]),
+            false,
             HeaderValue::from_static("\"e\""),
             SystemTime::UNIX_EPOCH,
             deps.map(|d| CacheDeps(d.iter().map(|s| (*s).to_owned()).collect())),
@@ -448,6 +638,10 @@ mod tests {
         assert!(cache.holds("a") && cache.holds("b") && cache.holds("list"));
         assert!(cache.forget("article:z,tag:t"));
         assert!(!cache.holds("a"), "depends on the tag");
+        assert!(
+            cache.stale("a").is_some(),
+            "kept, as stale, until rendered afresh"
+        );
         assert!(cache.holds("b"), "depends on neither");
         assert!(!cache.holds("list"), "depends on everything");
         let now = cache.generation();
@@ -471,6 +665,77 @@ mod tests {
         assert!(!cache.holds("b"), "not stored while away");
     }
 
+    #[tokio::test]
+    async fn a_changed_page_is_rendered_by_one_reader_while_the_others_get_the_old_copy() {
+        let cache = online(1 << 20);
+        cache.store("/".into(), entry(10, None), cache.generation());
+        assert!(matches!(cache.turn("/", false).await, Turn::Serve(e) if !e.is_stale()));
+        assert!(cache.forget("article:a"));
+        let Turn::Render(rendering) = cache.turn("/", false).await else {
+            panic!("the first reader after the change renders it");
+        };
+        assert!(
+            matches!(cache.turn("/", false).await, Turn::Serve(e) if e.is_stale()),
+            "another reader meanwhile gets the old copy"
+        );
+        assert!(
+            matches!(cache.turn("/", true).await, Turn::RenderAlone),
+            "someone signed in (who may have made the change) sees it"
+        );
+        cache.store("/".into(), entry(12, None), cache.generation());
+        drop(rendering);
+        assert!(matches!(
+            cache.turn("/", false).await,
+            Turn::Serve(e) if !e.is_stale() && e.kept_body().len() == 12
+        ));
+        let stats = cache.stats();
+        assert_eq!((stats.hits, stats.stale), (2, 1));
+    }
+
+    #[tokio::test]
+    async fn readers_of_a_page_not_kept_wait_for_the_render_under_way() {
+        let cache = online(1 << 20);
+        let Turn::Render(rendering) = cache.turn("/tags/ia", false).await else {
+            panic!("the first reader renders");
+        };
+        let waiting = cache.turn("/tags/ia", false);
+        let rendered = async {
+            tokio::task::yield_now().await;
+            cache.store("/tags/ia".into(), entry(10, None), cache.generation());
+            drop(rendering);
+        };
+        let (turn, ()) = tokio::join!(waiting, rendered);
+        assert!(matches!(turn, Turn::Serve(e) if !e.is_stale()));
+        assert_eq!(cache.stats().shared, 1);
+        // A render that keeps nothing (an error page) lets the others render for themselves.
+        let Turn::Render(rendering) = cache.turn("/tags/vide", false).await else {
+            panic!("the first reader renders");
+        };
+        let (turn, ()) = tokio::join!(cache.turn("/tags/vide", false), async {
+            tokio::task::yield_now().await;
+            drop(rendering);
+        });
+        assert!(matches!(turn, Turn::RenderAlone));
+    }
+
+    #[test]
+    fn a_compressed_page_is_inflated_for_a_client_that_takes_no_compression() {
+        use std::io::Write as _;
+        let page = "<p>Le règlement européen sur l’IA</p>".repeat(100);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(page.as_bytes()).unwrap();
+        let kept = Cached::new(
+            HeaderMap::new(),
+            Bytes::from(gz.finish().unwrap()),
+            true,
+            HeaderValue::from_static("\"e\""),
+            SystemTime::UNIX_EPOCH,
+            None,
+        );
+        assert!(kept.kept_body().len() < page.len() / 4);
+        assert_eq!(kept.plain_body().unwrap(), Bytes::from(page));
+    }
+
     #[test]
     fn the_cache_stays_within_its_bytes() {
         let bound: u64 = 64 * 1024;
@@ -488,6 +753,7 @@ mod tests {
             .filter(|i| cache.holds(&format!("id /{i}")))
             .count();
         assert!(kept > 0 && kept < 100, "{kept} of 100 kept");
+        assert!(cache.stats().evictions > 0, "evictions are counted");
         // An answer larger than the whole cache is never kept.
         cache.store(
             "id /big".into(),

@@ -25,6 +25,8 @@ pub struct AppState {
     pub(super) zone: Arc<crate::domain::zone::Zone>,
     /// Rendered public answers, kept coherent by the content listener.
     pub(super) cache: Arc<render_cache::RenderCache>,
+    /// What `/metrics` tells (see `web::metrics`).
+    pub(super) metrics: Arc<super::metrics::Metrics>,
     /// Set when shutdown has begun: `/readyz` then fails, so load balancers move on.
     draining: Arc<AtomicBool>,
     /// Where media files are kept.
@@ -93,6 +95,7 @@ impl AppState {
             media,
             images,
             cache,
+            metrics: Arc::new(super::metrics::Metrics::new()),
             pool,
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config,

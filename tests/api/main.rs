@@ -36,6 +36,7 @@ mod lists;
 mod logging;
 mod mail;
 mod media;
+mod metrics;
 mod notes;
 mod pages;
 mod previews;

@@ -4,8 +4,6 @@
 //! To see whether an answer came from the cache, tests change an article "silently" (triggers
 //! off, so nobody is told): a page still showing the old text was served from memory.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
@@ -13,6 +11,7 @@ use time::macros::datetime;
 use uuid::Uuid;
 use vigie::domain::Role;
 
+use crate::helpers::Server;
 use crate::helpers::{Browser, SAMPLE, TestApp};
 use crate::helpers::{form_of, post, set};
 use crate::review::{change_status, submitted, version};
@@ -267,72 +266,10 @@ async fn a_scheduled_article_appears_on_cached_pages_at_its_time() {
     assert!(OffsetDateTime::now_utc() >= at, "and not a moment before");
 }
 
-/// A second Vigie process on the same database, stopped when dropped.
-struct OtherInstance {
-    child: Child,
-    base: String,
-}
-
-impl OtherInstance {
-    async fn start(app: &TestApp) -> Self {
-        // It picks its own port and says which: a port chosen here and freed for it could be
-        // taken by another process in between.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("serve")
-            .env("DATABASE_URL", app.database_url())
-            .env("VIGIE_BIND", "127.0.0.1:0")
-            .env("VIGIE_BASE_URL", app.base_url())
-            .env("VIGIE_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("vigie runs");
-        let stderr = child.stderr.take().expect("stderr");
-        let (addr, rest) = tokio::task::spawn_blocking(move || {
-            let mut lines = BufReader::new(stderr).lines();
-            loop {
-                let line = lines
-                    .next()
-                    .expect("vigie announces its address before exiting")
-                    .expect("log line");
-                if let Some(rest) = line.split("addr=").nth(1) {
-                    let addr = rest.split_whitespace().next().expect("address").to_owned();
-                    return (addr, lines);
-                }
-            }
-        })
-        .await
-        .unwrap();
-        // Keep reading its log so that it never blocks on a full pipe; warnings show up here.
-        std::thread::spawn(move || {
-            rest.map_while(Result::ok)
-                .filter(|l| l.contains("WARN") || l.contains("ERROR"))
-                .for_each(|l| eprintln!("instance B: {l}"));
-        });
-        let other = Self {
-            child,
-            base: format!("http://{addr}"),
-        };
-        until(&format!("{}/readyz", other.base), |status, _| status == 200).await;
-        other
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for OtherInstance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn a_second_instance_follows_publish_edit_and_unpublish() {
     let app = TestApp::with_demo().await;
-    let other = OtherInstance::start(&app).await;
+    let other = Server::start(&app, &[]).await;
     let (author, _) = app.signed_in(Role::Journalist).await;
     let (editor, _) = app.signed_in(Role::Editor).await;
     let sample = format!("/articles/{SAMPLE}");

@@ -114,7 +114,11 @@ impl IntoResponse for ApiError {
             ApiError::Busy => return later(retry_later),
             ApiError::Database(e) if unavailable(&e) => {
                 tracing::warn!(error = %e, "database unavailable");
-                return later(retry_later);
+                let mut response = later(retry_later);
+                if let Some(counted) = crate::web::error::counted(&e) {
+                    response.extensions_mut().insert(counted);
+                }
+                return response;
             }
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "API request failed");

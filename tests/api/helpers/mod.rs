@@ -6,7 +6,7 @@ mod forms;
 pub mod s3;
 pub mod smtp;
 
-pub use binary::{export_to, scratch, stderr, vigie};
+pub use binary::{Server, export_to, scratch, stderr, vigie};
 pub use forms::{form_of, id_from, new_article, post, set};
 
 use std::io::Write;

@@ -1,0 +1,394 @@
+//! `/metrics` in the Prometheus text format, on a listener of its own (`VIGIE_METRICS_BIND`,
+//! off by default) so that it never faces the public.
+//!
+//! Requests are timed by the outermost layer ([`record`]) under OpenTelemetry's HTTP server
+//! names (`http.server.request.duration`, with `http.request.method`, `http.route` — the route
+//! template, never the path — and `http.response.status_code`). What other parts count (the
+//! render cache, the pool) is read from them at each scrape; what only the database knows (the
+//! job queues) is asked of it then, briefly. Answers that stand for an event nobody else counts
+//! (a sign-in throttled, a statement or a connection wait that ran out of time) carry a
+//! [`Counted`] mark that [`record`] counts.
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Registry, Unit};
+use tokio::net::TcpListener;
+
+use super::AppState;
+use super::render_cache::Stats;
+
+/// OpenTelemetry's advice for `http.server.request.duration`, with finer buckets below 5 ms,
+/// where pages served from memory fall.
+const BUCKETS: [f64; 17] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
+    7.5, 10.0,
+];
+
+/// What a scrape may spend asking the database.
+const SCRAPE_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+
+type Labels = Vec<(&'static str, Cow<'static, str>)>;
+type DurationFamily = Family<Labels, Histogram, fn() -> Histogram>;
+
+/// An event an answer stands for, counted by [`record`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// A sign-in (or a code, a reset link) refused for too many attempts.
+    SignInThrottled,
+    /// A database statement ran past `VIGIE_STATEMENT_TIMEOUT`.
+    StatementTimeout,
+    /// No database connection came within `VIGIE_DB_WAIT`.
+    ConnectionTimeout,
+}
+
+/// The counters kept in the process.
+#[derive(Debug)]
+pub struct Metrics {
+    durations: DurationFamily,
+    throttled: Counter,
+    statement_timeouts: Counter,
+    connection_timeouts: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        Self {
+            durations: Family::new_with_constructor(|| Histogram::new(BUCKETS)),
+            throttled: Counter::default(),
+            statement_timeouts: Counter::default(),
+            connection_timeouts: Counter::default(),
+        }
+    }
+
+    fn observe(&self, method: &str, route: Option<&str>, status: StatusCode, took: Duration) {
+        // Methods outside the standard set are one value, as the convention says.
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT"
+            | "TRACE" => Cow::Owned(method.to_owned()),
+            _ => Cow::Borrowed("_OTHER"),
+        };
+        let mut labels: Labels = vec![
+            ("http_request_method", method),
+            (
+                "http_response_status_code",
+                Cow::Owned(status.as_u16().to_string()),
+            ),
+        ];
+        // No route for an address no route matched: raw paths would be unbounded.
+        if let Some(route) = route {
+            labels.push(("http_route", Cow::Owned(route.to_owned())));
+        }
+        self.durations
+            .get_or_create(&labels)
+            .observe(took.as_secs_f64());
+    }
+
+    fn count(&self, what: Counted) {
+        match what {
+            Counted::SignInThrottled => self.throttled.inc(),
+            Counted::StatementTimeout => self.statement_timeouts.inc(),
+            Counted::ConnectionTimeout => self.connection_timeouts.inc(),
+        };
+    }
+}
+
+/// The outermost layer: times every request by its route template.
+pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let response = next.run(req).await;
+    if let Some(counted) = response.extensions().get::<Counted>() {
+        state.metrics.count(*counted);
+    }
+    state.metrics.observe(
+        method.as_str(),
+        route.as_ref().map(MatchedPath::as_str),
+        response.status(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// Serves `/metrics` on `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, state: AppState) {
+    let app = axum::Router::new()
+        .route("/metrics", axum::routing::get(scrape))
+        .with_state(state);
+    if let Err(e) = axum::serve(listener, app).await {
+        tracing::warn!(error = %e, "the metrics listener stopped");
+    }
+}
+
+async fn scrape(State(state): State<AppState>) -> Response {
+    let queues = tokio::time::timeout(SCRAPE_QUERY_TIMEOUT, queues(&state.pool))
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let snapshot = Snapshot {
+        cache: state.cache.stats(),
+        pool_size: state.pool.size(),
+        pool_idle: u32::try_from(state.pool.num_idle()).unwrap_or(u32::MAX),
+        pool_max: state.pool.options().get_max_connections(),
+        queues,
+    };
+    let mut registry = Registry::default();
+    registry.register_with_unit(
+        "http_server_request_duration",
+        "Duration of HTTP server requests",
+        Unit::Seconds,
+        state.metrics.durations.clone(),
+    );
+    registry.register(
+        "vigie_sign_in_throttled",
+        "Sign-in attempts (passwords, codes, reset links) refused for too many tries",
+        state.metrics.throttled.clone(),
+    );
+    registry.register(
+        "vigie_statement_timeouts",
+        "Database statements stopped by VIGIE_STATEMENT_TIMEOUT",
+        state.metrics.statement_timeouts.clone(),
+    );
+    registry.register(
+        "db_client_connection_timeouts",
+        "Requests that got no database connection within VIGIE_DB_WAIT",
+        state.metrics.connection_timeouts.clone(),
+    );
+    registry.register(
+        "vigie_build",
+        "The running build",
+        Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]),
+    );
+    registry.register_collector(Box::new(snapshot));
+    let mut text = String::new();
+    if prometheus_client::encoding::prometheus_text::encode(&mut text, &registry).is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(prometheus_client::encoding::prometheus_text::CONTENT_TYPE),
+    );
+    response
+}
+
+/// Background work waiting, by queue.
+#[derive(Debug, Default)]
+struct Queues {
+    /// Jobs waiting or running, by kind.
+    jobs: Vec<(String, i64)>,
+    /// Jobs that gave up (kept for an admin to retry).
+    failed_jobs: i64,
+    /// Webhook deliveries not yet accepted, of endpoints that are on.
+    webhooks: i64,
+}
+
+async fn queues(pool: &sqlx::PgPool) -> sqlx::Result<Queues> {
+    let jobs = sqlx::query!(
+        r#"select kind as "kind!", count(*) as "count!" from job where not failed group by kind order by kind"#
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.kind, r.count))
+    .collect();
+    let failed_jobs = sqlx::query_scalar!(r#"select count(*) as "n!" from job where failed"#)
+        .fetch_one(pool)
+        .await?;
+    let webhooks = sqlx::query_scalar!(
+        r#"
+        select count(*) as "n!" from webhook_delivery d
+        join webhook_endpoint e on e.id = d.endpoint_id
+        where d.delivered_at is null and e.enabled
+        "#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Queues {
+        jobs,
+        failed_jobs,
+        webhooks,
+    })
+}
+
+/// What is read at the scrape.
+#[derive(Debug)]
+struct Snapshot {
+    cache: Stats,
+    pool_size: u32,
+    pool_idle: u32,
+    pool_max: u32,
+    /// `None` when the database did not answer in time.
+    queues: Option<Queues>,
+}
+
+fn gauge(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    unit: Option<&Unit>,
+    values: &[(&[(&str, &str)], i64)],
+) -> Result<(), std::fmt::Error> {
+    let mut metric = encoder.encode_descriptor(
+        name,
+        help,
+        unit,
+        prometheus_client::metrics::MetricType::Gauge,
+    )?;
+    for (labels, value) in values {
+        let labels = labels.to_vec();
+        ConstGauge::new(*value).encode(metric.encode_family(&labels)?)?;
+    }
+    Ok(())
+}
+
+fn counter(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    values: &[(&[(&str, &str)], u64)],
+) -> Result<(), std::fmt::Error> {
+    let mut metric = encoder.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Counter,
+    )?;
+    for (labels, value) in values {
+        let labels = labels.to_vec();
+        ConstCounter::new(*value).encode(metric.encode_family(&labels)?)?;
+    }
+    Ok(())
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Collector for Snapshot {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let c = &self.cache;
+        counter(
+            &mut encoder,
+            "vigie_render_cache_requests",
+            "Public answers asked of the render cache: hit (current), stale (served while \
+             another request renders it afresh), shared (after waiting for another request's \
+             render), miss (rendered and kept)",
+            &[
+                (&[("result", "hit")], c.hits),
+                (&[("result", "stale")], c.stale),
+                (&[("result", "shared")], c.shared),
+                (&[("result", "miss")], c.misses),
+            ],
+        )?;
+        counter(
+            &mut encoder,
+            "vigie_render_cache_evictions",
+            "Answers dropped from the render cache to stay within its bytes",
+            &[(&[], c.evictions)],
+        )?;
+        gauge(
+            &mut encoder,
+            "vigie_render_cache_entries",
+            "Answers kept in the render cache",
+            None,
+            &[(&[], signed(c.entries))],
+        )?;
+        gauge(
+            &mut encoder,
+            "vigie_render_cache_size",
+            "Memory the render cache's answers take (compressed, as kept)",
+            Some(&Unit::Bytes),
+            &[(&[], signed(c.bytes))],
+        )?;
+        gauge(
+            &mut encoder,
+            "vigie_render_cache_capacity",
+            "The most memory the render cache may take (VIGIE_RENDER_CACHE_BYTES)",
+            Some(&Unit::Bytes),
+            &[(&[], signed(c.capacity))],
+        )?;
+        let used = i64::from(self.pool_size.saturating_sub(self.pool_idle));
+        gauge(
+            &mut encoder,
+            "db_client_connection_count",
+            "Database connections of the pool, by state",
+            None,
+            &[
+                (
+                    &[
+                        ("db_client_connection_state", "used"),
+                        ("db_client_connection_pool_name", "primary"),
+                    ],
+                    used,
+                ),
+                (
+                    &[
+                        ("db_client_connection_state", "idle"),
+                        ("db_client_connection_pool_name", "primary"),
+                    ],
+                    i64::from(self.pool_idle),
+                ),
+            ],
+        )?;
+        gauge(
+            &mut encoder,
+            "db_client_connection_max",
+            "The most connections the pool opens",
+            None,
+            &[(
+                &[("db_client_connection_pool_name", "primary")],
+                i64::from(self.pool_max),
+            )],
+        )?;
+        if let Some(queues) = &self.queues {
+            let jobs: Vec<(Vec<(&str, &str)>, i64)> = queues
+                .jobs
+                .iter()
+                .map(|(kind, n)| (vec![("kind", kind.as_str())], *n))
+                .collect();
+            let jobs: Vec<(&[(&str, &str)], i64)> =
+                jobs.iter().map(|(l, n)| (l.as_slice(), *n)).collect();
+            gauge(
+                &mut encoder,
+                "vigie_jobs_queued",
+                "Background jobs waiting or running, by kind",
+                None,
+                &jobs,
+            )?;
+            gauge(
+                &mut encoder,
+                "vigie_jobs_failed",
+                "Background jobs that gave up, kept for an admin to retry",
+                None,
+                &[(&[], queues.failed_jobs)],
+            )?;
+            gauge(
+                &mut encoder,
+                "vigie_webhook_deliveries_queued",
+                "Webhook deliveries not yet accepted by endpoints that are on",
+                None,
+                &[(&[], queues.webhooks)],
+            )?;
+        }
+        Ok(())
+    }
+}
