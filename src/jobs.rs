@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::media::MediaStore;
+use crate::store::articles::suggestions;
 use crate::store::jobs::{self, Claimed, Kind};
 
 /// The longest the worker sleeps without looking at the queue.
@@ -28,7 +29,12 @@ pub struct Worker {
     /// For the links and words of mail made here (a password reset's).
     pub base_url: String,
     pub lang: crate::domain::Lang,
+    /// How many related articles a page shows (`VIGIE_RELATED_COUNT`).
+    pub related_count: u32,
 }
+
+/// How many articles' related suggestions the idle worker keeps at a time.
+const SUGGESTIONS_BATCH: i64 = 50;
 
 impl Worker {
     /// Runs until `wake` is dropped (its server is gone: tests start many).
@@ -41,6 +47,13 @@ impl Worker {
                 }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot read the job queue"),
+            }
+            // Nothing queued: lists of related articles that are missing or old, a few at a
+            // time (the queue is looked at again between batches).
+            match self.keep_due_suggestions().await {
+                Ok(0) => {}
+                Ok(_) => continue,
+                Err(e) => tracing::warn!(error = %e, "cannot keep related suggestions"),
             }
             let Some(wake) = wake.upgrade() else {
                 return;
@@ -58,6 +71,27 @@ impl Worker {
         }
     }
 
+    /// A `related` job: the article's list, then (when it spreads) the lists of the articles
+    /// it now suggests, where it may now belong.
+    async fn related(&self, payload: &serde_json::Value) -> anyhow::Result<()> {
+        let task = suggestions::Task::parse(payload)
+            .ok_or_else(|| anyhow::anyhow!("a related job without an article id"))?;
+        let kept = suggestions::keep(&self.pool, task.article, self.related_count).await?;
+        if task.spread && !kept.is_empty() {
+            suggestions::queue(&self.pool, &kept).await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the lists that are missing or old, up to a batch; returns how many.
+    async fn keep_due_suggestions(&self) -> Result<usize, sqlx::Error> {
+        let due = suggestions::due(&self.pool, SUGGESTIONS_BATCH).await?;
+        for article in &due {
+            suggestions::keep(&self.pool, *article, self.related_count).await?;
+        }
+        Ok(due.len())
+    }
+
     async fn handle(&self, job: Claimed) {
         let outcome = match job.kind {
             Some(Kind::Renditions) => crate::media::renditions::run(self, &job.payload).await,
@@ -66,6 +100,7 @@ impl Worker {
                 None => Err(anyhow::anyhow!("no mail server is set (VIGIE_SMTP_URL)")),
             },
             Some(Kind::PasswordReset) => crate::mail::reset::run(self, &job.payload).await,
+            Some(Kind::Related) => self.related(&job.payload).await,
             None => Err(anyhow::anyhow!("unknown kind of job")),
         };
         match outcome {

@@ -19,6 +19,9 @@ pub enum Kind {
     Mail,
     /// "Mot de passe oublié" for the address typed (`{"email": …}`), if it is an account's.
     PasswordReset,
+    /// Compute and keep one article's related suggestions (`{"article": id, "spread": bool}`;
+    /// queued by the triggers of the `related_suggestions` migration).
+    Related,
 }
 
 impl Kind {
@@ -27,6 +30,7 @@ impl Kind {
             Self::Renditions => "renditions",
             Self::Mail => "mail",
             Self::PasswordReset => "password_reset",
+            Self::Related => "related",
         }
     }
 
@@ -35,6 +39,7 @@ impl Kind {
             "renditions" => Some(Self::Renditions),
             "mail" => Some(Self::Mail),
             "password_reset" => Some(Self::PasswordReset),
+            "related" => Some(Self::Related),
             _ => None,
         }
     }
@@ -43,7 +48,7 @@ impl Kind {
     /// back-off reaches an hour between tries) still gets the mail.
     fn max_attempts(self) -> i32 {
         match self {
-            Self::Renditions => 5,
+            Self::Renditions | Self::Related => 5,
             Self::Mail | Self::PasswordReset => 20,
         }
     }

@@ -199,6 +199,8 @@ struct Queues {
     failed_jobs: i64,
     /// Webhook deliveries not yet accepted, of endpoints that are on.
     webhooks: i64,
+    /// Published articles whose related suggestions are not kept yet (after an import).
+    related_missing: i64,
 }
 
 async fn queues(pool: &sqlx::PgPool) -> sqlx::Result<Queues> {
@@ -222,10 +224,20 @@ async fn queues(pool: &sqlx::PgPool) -> sqlx::Result<Queues> {
     )
     .fetch_one(pool)
     .await?;
+    let related_missing = sqlx::query_scalar!(
+        r#"
+        select count(*) as "n!" from article a
+        where a.status = 'published' and a.kind = 'article'
+          and not exists (select 1 from article_suggestion s where s.article_id = a.id)
+        "#
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(Queues {
         jobs,
         failed_jobs,
         webhooks,
+        related_missing,
     })
 }
 
@@ -387,6 +399,13 @@ impl Collector for Snapshot {
                 "Webhook deliveries not yet accepted by endpoints that are on",
                 None,
                 &[(&[], queues.webhooks)],
+            )?;
+            gauge(
+                &mut encoder,
+                "vigie_related_lists_missing",
+                "Published articles whose related suggestions the worker has not kept yet",
+                None,
+                &[(&[], queues.related_missing)],
             )?;
         }
         Ok(())

@@ -73,6 +73,7 @@ impl AppState {
             media: media.clone(),
             images: Arc::clone(&images),
             media_max_bytes: config.media_max_bytes,
+            related_count: config.related_count,
         };
         tokio::spawn(worker.run(Arc::downgrade(&jobs)));
         let config = Arc::new(config);

@@ -41,6 +41,7 @@ mod notes;
 mod pages;
 mod previews;
 mod regulations;
+mod related;
 mod render_cache;
 mod review;
 mod round_trip;

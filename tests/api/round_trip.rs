@@ -73,6 +73,8 @@ const NOT_CARRIED: &[&str] = &[
     "notification",
     // The menu names pages and sections by address: set again after a restore.
     "site_menu",
+    // Related suggestions are derived from the articles: the worker computes them again.
+    "article_suggestion",
 ];
 
 /// Every row of `table` as JSON, without `left_out`, in a fixed order.

@@ -8,89 +8,17 @@ use uuid::Uuid;
 
 use crate::db;
 
-/// A related article under another one.
-#[derive(Debug, Clone)]
+/// A related article under another one, as `article_related` (the `related_suggestions`
+/// migration) lists them: those an editor picked, then those the body links to, then its
+/// suggestions as the related job kept them; only listed articles, never the article itself.
+/// Read with the article (`public::find_published`).
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Related {
     pub id: Uuid,
     pub slug: String,
     pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
-}
-
-/// The related articles readers see under `article`, up to `limit`, in one query: those an
-/// editor picked (in their order), then those the body links to, then published articles
-/// sharing the most tags with it, ties broken by how close their text is to its title, then by
-/// recency. The cost is bounded however big a tag grows: suggestions are drawn from the 200
-/// newest articles of each of its tags (all of a small tag's), and text closeness is weighed
-/// among the 50 sharing the most tags, newest first among equals. Only published articles,
-/// never the article itself.
-pub async fn related(
-    pool: &PgPool,
-    article: Uuid,
-    limit: i64,
-) -> Result<Vec<Related>, sqlx::Error> {
-    sqlx::query_as!(
-        Related,
-        r#"
-        with me as (
-            select id,
-                   -- The title's words, any of them: a similarity measure, not a filter.
-                   to_tsquery('french_unaccent',
-                              replace(plainto_tsquery('french_unaccent', title)::text, '&', '|')) as words
-            from article where id = $1
-        ),
-        explicit as (
-            select r.id, r.slug, r.title, r.published_at,
-                   case when l.origin = 'picked' then 0 else 1 end as grp, l.position::float8 as k1
-            from article_link l join article r on r.id = l.to_article_id
-            where l.from_article_id = $1
-              and article_is_listed(r.status, r.published_at) and r.kind = 'article'
-        ),
-        -- Candidates come from each of its tags' own date index: the 200 newest published
-        -- articles of each tag, so that the cost does not grow with the biggest tag. Shared
-        -- tags are counted among those, and only the best 50 are compared by text, which is
-        -- the costly part on long articles.
-        shared as (
-            select c.article_id as id, count(*) as shared, max(c.published_at) as published_at
-            from article_tag mine
-            cross join lateral (
-                select x.article_id, x.published_at
-                from article_tag x
-                where x.tag_id = mine.tag_id and article_tag_is_listed(x.published_at) and x.article_id <> $1
-                order by x.published_at desc, x.article_id desc
-                limit 200
-            ) c
-            where mine.article_id = $1
-              and c.article_id not in (select id from explicit)
-            group by c.article_id
-            order by shared desc, published_at desc
-            limit 50
-        ),
-        -- Its own translations (and it, theirs) are language versions, not further reading.
-        suggested as (
-            select r.id, r.slug, r.title, r.published_at, s.shared::float8 as shared
-            from shared s join article r on r.id = s.id
-            where article_is_listed(r.status, r.published_at) and r.kind = 'article'
-              and coalesce(r.translation_of, r.id)
-                  <> (select coalesce(a.translation_of, a.id) from article a where a.id = $1)
-        )
-        select id as "id!", slug as "slug!", title as "title!", published_at as "published_at!"
-        from (
-            select id, slug, title, published_at, grp, k1, 0::float8 as k2, 0::float8 as k3 from explicit
-            union all
-            select g.id, g.slug, g.title, g.published_at, 2, -g.shared,
-                   -ts_rank(x.search, (select words from me))::float8,
-                   -extract(epoch from g.published_at)::float8
-            from suggested g join article x on x.id = g.id
-        ) candidates
-        order by grp, k1, k2, k3
-        limit $2
-        "#,
-        article,
-        limit
-    )
-    .fetch_all(pool)
-    .await
 }
 
 /// An address for the sitemap, with when it last changed.

@@ -9,6 +9,7 @@
 //!   inline links) and [`lock`] (the soft lock) as its parts;
 //! - [`bylines`]: who signs an article (its author first, then co-authors, accounts or guests);
 //! - [`translations`]: translation groups (a source and one article per other language);
+//! - [`suggestions`]: the automatic related articles, kept by background jobs;
 //! - [`status`]: the one way an article changes status, publishing included; [`embargo`]
 //!   (not before a time) and [`previews`] (links for someone outside the newsroom) beside it.
 
@@ -22,5 +23,6 @@ pub mod lock;
 pub mod previews;
 pub mod public;
 pub mod status;
+pub mod suggestions;
 pub mod translations;
 pub mod write;

@@ -230,6 +230,12 @@ pub struct Published {
     pub ai_use: AiUse,
     /// Left open to text-and-data mining, against the site's reservation.
     pub tdm_open: bool,
+    /// What readers see under it (see [`super::discover::Related`]).
+    pub related: Json<Vec<super::discover::Related>>,
+    /// Its translation group, the source first (empty when it is in none).
+    pub translations: Json<Vec<super::translations::MemberRow>>,
+    /// Whether a public regulation is about one of its tags (its box then needs reading).
+    pub regulated: bool,
 }
 
 /// A correction under a published article.
@@ -252,8 +258,14 @@ pub enum Lookup {
     Missing,
 }
 
-/// The public article at `slug`, following old slugs to the current one.
-pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::Error> {
+/// The public article at `slug`, following old slugs to the current one, with everything its
+/// page shows but its images and regulation boxes, in one statement: tags, corrections, up to
+/// `related` related articles, its translations.
+pub async fn find_published(
+    pool: &PgPool,
+    slug: &Slug,
+    related: u32,
+) -> Result<Lookup, sqlx::Error> {
     let found = sqlx::query_as!(
         Published,
         r#"
@@ -276,13 +288,31 @@ pub async fn find_published(pool: &PgPool, slug: &Slug) -> Result<Lookup, sqlx::
                a.social_title as "social_title!", a.social_description as "social_description!",
                a.featured_media_id,
                array(select m.media_id from article_media m where m.article_id = a.id) as "media_ids!",
-               a.ai_use as "ai_use!: AiUse", a.tdm_open as "tdm_open!"
+               a.ai_use as "ai_use!: AiUse", a.tdm_open as "tdm_open!",
+               coalesce((
+                   select json_agg(json_build_object('id', r.id, 'slug', r.slug, 'title', r.title,
+                                                     'published_at', r.published_at) order by r.k)
+                   from article_related(a.id, $2) with ordinality r(id, slug, title, published_at, k)
+               ), '[]') as "related!: Json<Vec<super::discover::Related>>",
+               coalesce((
+                   select json_agg(json_build_object(
+                              'id', g.id, 'slug', g.slug, 'title', g.title, 'lang', g.lang,
+                              'source', g.id = f.root, 'author_id', g.author_id,
+                              'public', article_is_listed(g.status, g.published_at) and g.kind = 'article')
+                          order by g.id <> f.root, g.lang, g.id)
+                   from (select coalesce(x.translation_of, x.id) as root from article x where x.id = a.id) f
+                   join article g on g.id = f.root or g.translation_of = f.root
+                   where exists (select 1 from article t where t.translation_of = f.root)
+               ), '[]') as "translations!: Json<Vec<super::translations::MemberRow>>",
+               exists (select 1 from public_regulation r join article_tag t on t.tag_id = r.tag_id
+                       where t.article_id = a.id) as "regulated!"
         -- Archived articles stay readable (with a notice) at their address, and nowhere else.
         from readable_article a
         -- At this address, or at one it had (then it answers with its current one).
         where a.slug = $1 or a.id = (select r.article_id from slug_redirect r where r.old_slug = $1)
         "#,
-        slug.as_str()
+        slug.as_str(),
+        i32::try_from(related).unwrap_or(i32::MAX)
     )
     .fetch_optional(pool)
     .await?;

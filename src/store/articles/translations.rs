@@ -24,6 +24,33 @@ pub struct Member {
     pub author_id: Uuid,
 }
 
+/// A [`Member`] as the article page's statement reads it (in JSON).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct MemberRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub source: bool,
+    pub public: bool,
+    pub author_id: Uuid,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Self {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            // The column's check keeps to the languages Vigie knows.
+            lang: Lang::parse(&row.lang).unwrap_or(Lang::Fr),
+            source: row.source,
+            public: row.public,
+            author_id: row.author_id,
+        }
+    }
+}
+
 /// The group article `id` belongs to, the source first, then by language; empty when it is
 /// in none.
 pub async fn group(pool: &PgPool, id: Uuid) -> Result<Vec<Member>, sqlx::Error> {

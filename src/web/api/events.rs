@@ -52,7 +52,8 @@ async fn readable(pool: &PgPool, config: &Config, id: uuid::Uuid) -> anyhow::Res
     let Ok(slug) = Slug::parse(&noticed.slug) else {
         return Ok(None);
     };
-    let Lookup::Found(found) = public::find_published(pool, &slug).await? else {
+    let Lookup::Found(found) = public::find_published(pool, &slug, config.related_count).await?
+    else {
         return Ok(None);
     };
     let (shown, _) = super::api_article(pool, config, found).await?;

@@ -49,7 +49,6 @@ pub use write::{create, desk, update};
 
 use crate::domain::{Lang, Slug};
 use crate::media::picture;
-use crate::store::articles::discover;
 use crate::store::articles::public::{self, Cursor, Filter, Lookup};
 use crate::store::{tags, users};
 use crate::web::AppState;
@@ -315,7 +314,8 @@ pub async fn article(
     let Ok(slug) = Slug::parse(&slug) else {
         return Err(missing);
     };
-    let found = match public::find_published(&state.pool, &slug).await? {
+    let found = match public::find_published(&state.pool, &slug, state.config.related_count).await?
+    {
         Lookup::Found(article) => article,
         Lookup::Moved(current) => {
             let location = format!("/api/v1/articles/{current}");
@@ -355,13 +355,16 @@ pub(crate) struct Shown {
 pub(crate) async fn api_article(
     pool: &sqlx::PgPool,
     config: &crate::config::Config,
-    found: Box<public::Published>,
+    mut found: Box<public::Published>,
 ) -> Result<(Shown, CacheDeps), sqlx::Error> {
-    let limit = i64::from(config.related_count);
-    let related = discover::related(pool, found.id, limit).await?;
+    let related = std::mem::take(&mut found.related.0);
     let base = &config.base_url;
     let mut deps = CacheDeps::article_page(&found, &related);
-    let group = crate::store::articles::translations::group(pool, found.id).await?;
+    let group: Vec<crate::store::articles::translations::Member> =
+        std::mem::take(&mut found.translations.0)
+            .into_iter()
+            .map(Into::into)
+            .collect();
     deps.0
         .extend(group.iter().map(|m| format!("article:{}", m.id)));
     let translations = group

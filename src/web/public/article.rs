@@ -11,7 +11,7 @@ use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::{Slug, legacy_path};
 use crate::media::picture::{self, Shown, Style};
 use crate::store::articles::public::{self, Lookup, Published};
-use crate::store::articles::{discover, translations};
+use crate::store::articles::translations;
 use crate::store::review;
 use crate::web::page::SocialImage;
 use crate::web::render_cache::CacheDeps;
@@ -150,34 +150,33 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let mut article = match public::find_published(&state.pool, &slug).await? {
-        Lookup::Found(article) => article,
-        Lookup::Moved(current) => {
-            // 301, not axum's 308: what search engines and the design expect for a moved page.
-            let location = format!("/articles/{current}");
-            return Ok((
-                StatusCode::MOVED_PERMANENTLY,
-                [(header::LOCATION, location)],
-            )
-                .into_response());
-        }
-        Lookup::Withdrawn(reason) => {
-            let t = state.words();
-            let notice = match reason.trim() {
-                "" => t.withdrawn.to_owned(),
-                reason => format!("{} {} {reason}", t.withdrawn, t.withdrawn_reason),
-            };
-            return Err(AppError::Gone(notice));
-        }
-        Lookup::Missing => return Err(AppError::NotFound),
-    };
-    let related = discover::related(
-        &state.pool,
-        article.id,
-        i64::from(state.config.related_count),
-    )
-    .await?;
-    let group = translations::group(&state.pool, article.id).await?;
+    let mut article =
+        match public::find_published(&state.pool, &slug, state.config.related_count).await? {
+            Lookup::Found(article) => article,
+            Lookup::Moved(current) => {
+                // 301, not axum's 308: what search engines and the design expect for a moved page.
+                let location = format!("/articles/{current}");
+                return Ok((
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response());
+            }
+            Lookup::Withdrawn(reason) => {
+                let t = state.words();
+                let notice = match reason.trim() {
+                    "" => t.withdrawn.to_owned(),
+                    reason => format!("{} {} {reason}", t.withdrawn, t.withdrawn_reason),
+                };
+                return Err(AppError::Gone(notice));
+            }
+            Lookup::Missing => return Err(AppError::NotFound),
+        };
+    let related = std::mem::take(&mut article.related.0);
+    let group: Vec<translations::Member> = std::mem::take(&mut article.translations.0)
+        .into_iter()
+        .map(Into::into)
+        .collect();
     let mut deps = CacheDeps::article_page(&article, &related);
     // Its translations' pages list its language, and its own lists theirs.
     deps.0
@@ -187,7 +186,11 @@ pub async fn show(
     deps.0
         .extend(media_ids.iter().map(|id| format!("media:{id}")));
     let images = state.pictures(&media_ids).await?;
-    let regulations = super::regulations::boxes(&state, &article.tag_ids).await?;
+    let regulations = if article.regulated {
+        super::regulations::boxes(&state, &article.tag_ids).await?
+    } else {
+        Vec::new()
+    };
     deps.0
         .extend(regulations.iter().map(|r| format!("regulation:{}", r.id)));
     article.body_html = picture::expand(&article.body_html, &images, Style::Page);

@@ -346,17 +346,38 @@ impl TestApp {
 
     /// Returns once the server's render cache has taken in every change committed so far,
     /// however it was made (tests often write straight to the database): first its content
-    /// listener must be connected, or the change could not reach it at all.
+    /// listener must be connected, or the change could not reach it at all. The related
+    /// articles a change affects are computed in the background (`related` jobs): those due
+    /// are done first.
     pub async fn settle(&self) {
         if self.migrated {
             tokio::time::timeout(LISTENER_WAIT, self.state.content_listener())
                 .await
                 .expect("the content listener connects");
+            self.related_done().await;
             assert!(
                 self.state.sync_content().await,
                 "the render cache confirms the changes so far"
             );
         }
+    }
+
+    /// Returns once no `related` job is due or running.
+    pub async fn related_done(&self) {
+        for _ in 0..400 {
+            let waiting: bool = sqlx::query_scalar(
+                "select exists (select 1 from job where kind = 'related' and not failed
+                                and (run_after <= now() or lease_until > now()))",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .expect("the job queue reads");
+            if !waiting {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("related jobs still due after ten seconds");
     }
 
     /// Like [`TestApp::get_with`], after [`TestApp::settle`].
