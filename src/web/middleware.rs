@@ -43,9 +43,15 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let middleware = ServiceBuilder::new()
         // Every request is timed by its route, cached or not.
-        .layer(from_fn_with_state(state.clone(), metrics::record))
+        .layer(from_fn_with_state(
+            std::sync::Arc::clone(&state.metrics),
+            metrics::record,
+        ))
         // Cached public answers leave here, already carrying every header below.
-        .layer(from_fn_with_state(state.clone(), caching::from_cache))
+        .layer(from_fn_with_state(
+            std::sync::Arc::clone(&state.cache),
+            caching::from_cache,
+        ))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
             header::COOKIE,
