@@ -12,9 +12,21 @@ use tokio::sync::Semaphore;
 use super::render_cache;
 use crate::config::Config;
 
-/// What every handler can reach.
+/// What every handler can reach: one reference-counted [`Shared`], so that the many copies the
+/// router's layers take of it per request cost one count each, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub pool: PgPool,
     pub config: Arc<Config>,
     /// At most one password hash per core at a time, off the async threads.
@@ -89,7 +101,7 @@ impl AppState {
         };
         let deliverer = crate::webhooks::Deliverer::new(pool.clone(), rules, Arc::new(payloads))?;
         tokio::spawn(deliverer.run(Arc::downgrade(&webhooks)));
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             mailer,
             jobs,
             webhooks,
@@ -103,7 +115,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(cores)),
             rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
-        })
+        })))
     }
 
     /// Wakes this instance's background worker at once (a job was just committed here; other
