@@ -236,9 +236,9 @@ pub enum Coding {
 /// The coding of the kept answers this request may be given: gzip when the client takes it
 /// (`gzip`, `x-gzip` or `*`, any case, with a q-value above 0), else a plain body unless it
 /// refuses one. `None` (several header lines, an unreadable q-value, nothing acceptable) keeps
-/// the request away from the cache. This is only a prediction of what the compression layer
-/// does: an answer is kept only under the coding it was really sent with, so where the two
-/// differ (a client ranking a plain body above gzip) the cache is merely not used.
+/// the request away from the cache. It reads the header as the compression layer does, so that
+/// a kept answer reaches a client in the coding a fresh one would have; a client that ranks a
+/// plain body above gzip but takes gzip may get gzip from memory, which it accepts.
 pub fn wanted_coding(headers: &HeaderMap) -> Option<Coding> {
     let mut lines = headers.get_all(header::ACCEPT_ENCODING).iter();
     let Some(line) = lines.next() else {
