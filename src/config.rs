@@ -40,6 +40,12 @@ pub const DEFAULT_RENDER_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 pub struct Config {
     /// `DATABASE_URL`; `None` means the embedded PostgreSQL under `data_dir`.
     pub database_url: Option<Secret>,
+    /// `DATABASE_READ_URL`: PostgreSQL streaming replicas of `DATABASE_URL` (one or more,
+    /// comma-separated) that public reads go to; empty: every read goes to the primary.
+    pub database_read_urls: Vec<Secret>,
+    /// `VIGIE_REPLICA_MAX_LAG`: a replica further behind the primary than this serves no
+    /// reads until it catches up, default 5 s.
+    pub replica_max_lag: Duration,
     /// `VIGIE_BIND`, default `127.0.0.1:3000`.
     pub bind: SocketAddr,
     /// `VIGIE_METRICS_BIND`: where `/metrics` (Prometheus text format) is served, on a listener
@@ -396,6 +402,28 @@ impl Config {
             }
         };
         let mail_from = lookup("VIGIE_MAIL_FROM");
+        let database_url = lookup("DATABASE_URL").map(Secret::new);
+        let database_read_urls: Vec<Secret> = lookup("DATABASE_READ_URL")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(|url| Secret::new(url.to_owned()))
+            .collect();
+        if !database_read_urls.is_empty() && database_url.is_none() {
+            return Err(invalid(
+                "DATABASE_READ_URL",
+                "replicas need their primary: set DATABASE_URL too",
+            ));
+        }
+        if database_read_urls.iter().any(|url| {
+            !(url.expose().starts_with("postgres://") || url.expose().starts_with("postgresql://"))
+        }) {
+            return Err(invalid(
+                "DATABASE_READ_URL",
+                "expected postgres:// URLs, separated by commas",
+            ));
+        }
         Ok(Self {
             smtp_url,
             mail_from,
@@ -455,7 +483,9 @@ impl Config {
             statement_timeout: cache_duration("VIGIE_STATEMENT_TIMEOUT", Duration::from_secs(10))?,
             shutdown_grace: cache_duration("VIGIE_SHUTDOWN_GRACE", Duration::from_secs(5))?,
             drain_timeout: duration("VIGIE_DRAIN_TIMEOUT", Duration::from_secs(30))?,
-            database_url: lookup("DATABASE_URL").map(Secret::new),
+            database_read_urls,
+            replica_max_lag: duration("VIGIE_REPLICA_MAX_LAG", Duration::from_secs(5))?,
+            database_url,
             bind,
             metrics_bind,
             base_url,
@@ -709,6 +739,41 @@ mod tests {
             (0, 3600)
         );
         assert!(config(&[("VIGIE_CACHE_STALE", "longtemps")]).is_err());
+    }
+
+    #[test]
+    fn read_replicas_are_a_comma_separated_list_beside_a_primary() {
+        let c = config(&[]).unwrap();
+        assert!(c.database_read_urls.is_empty());
+        assert_eq!(c.replica_max_lag, Duration::from_secs(5));
+        let c = config(&[
+            ("DATABASE_URL", "postgres://db1/vigie"),
+            (
+                "DATABASE_READ_URL",
+                "postgres://u:pw@db2/vigie, postgresql://db3:5433/vigie,",
+            ),
+            ("VIGIE_REPLICA_MAX_LAG", "2s"),
+        ])
+        .unwrap();
+        let urls: Vec<&str> = c.database_read_urls.iter().map(Secret::expose).collect();
+        assert_eq!(
+            urls,
+            ["postgres://u:pw@db2/vigie", "postgresql://db3:5433/vigie"]
+        );
+        assert_eq!(c.replica_max_lag, Duration::from_secs(2));
+        assert!(
+            !format!("{c:?}").contains("pw@"),
+            "a replica's password never prints"
+        );
+        let alone = config(&[("DATABASE_READ_URL", "postgres://db2/vigie")]).unwrap_err();
+        assert!(alone.to_string().contains("DATABASE_URL"), "{alone}");
+        assert!(
+            config(&[
+                ("DATABASE_URL", "postgres://db1/vigie"),
+                ("DATABASE_READ_URL", "db2")
+            ])
+            .is_err()
+        );
     }
 
     #[test]

@@ -83,12 +83,7 @@ impl EmbeddedPostgres {
     /// takes over the one a killed Vigie left running there) and waits until it accepts
     /// connections. `bindir` overrides the search for the programs.
     pub fn start(dir: &Path, bindir: Option<&Path>) -> Result<Self, EmbeddedError> {
-        let bindir = find_bindir(bindir, std::env::var_os("PATH"), VERSIONED_ROOTS)?;
-        let run_as = if geteuid().is_root() {
-            Some(unprivileged_user()?)
-        } else {
-            None
-        };
+        let Programs { bindir, run_as } = Programs::find(bindir)?;
 
         fs::create_dir_all(dir).map_err(io_err("creating the data folder"))?;
         let dir = dir
@@ -269,6 +264,51 @@ impl EmbeddedPostgres {
 impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// PostgreSQL's programs and who runs them: the embedded server's, and those of tools that
+/// run clusters of their own (the tests start a primary and its streaming replica with them).
+#[derive(Debug, Clone)]
+pub struct Programs {
+    /// The folder the server programs really are in (links followed), where the other
+    /// programs of the same version (`pg_basebackup`…) are too.
+    pub bindir: PathBuf,
+    /// An unprivileged user to run them as, when this process is root (PostgreSQL refuses
+    /// to run as root).
+    pub run_as: Option<User>,
+}
+
+impl Programs {
+    /// Finds the programs (see [`find_bindir`]; `bindir` overrides the search).
+    pub fn find(bindir: Option<&Path>) -> Result<Self, EmbeddedError> {
+        let found = find_bindir(bindir, std::env::var_os("PATH"), VERSIONED_ROOTS)?;
+        let bindir = fs::canonicalize(found.join("postgres"))
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or(found);
+        let run_as = if geteuid().is_root() {
+            Some(unprivileged_user()?)
+        } else {
+            None
+        };
+        Ok(Self { bindir, run_as })
+    }
+
+    /// `program` of this folder, to be run as the clusters' owner.
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(self.bindir.join(program));
+        cmd.stdin(Stdio::null());
+        drop_privileges(&mut cmd, self.run_as.as_ref());
+        cmd
+    }
+
+    /// Makes `path` belong to whoever runs the programs (nothing to do when not root).
+    pub fn give(&self, path: &Path) -> Result<(), EmbeddedError> {
+        match &self.run_as {
+            Some(user) => give(path, user),
+            None => Ok(()),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! when missing, applying migrations, and the pool everyone else uses.
 
 pub mod embedded;
+pub mod replicas;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -147,9 +148,20 @@ pub async fn open_pool(options: PgConnectOptions, limits: PoolLimits) -> Result<
         .application_name("vigie")
         .options([("statement_timeout", statement_timeout.as_str())]);
     create_database_if_missing(&options).await?;
+    pool_options(limits.acquire)
+        .connect_with(options.clone())
+        .await
+        .map_err(|source| DbError::Connect {
+            target: describe(&options),
+            source,
+        })
+}
+
+/// A pool of up to 16 connections that waits `acquire` for one.
+pub(crate) fn pool_options(acquire: Duration) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(limits.acquire)
+        .acquire_timeout(acquire)
         // sqlx pings every connection it hands out by default: a round trip before each
         // query. Only a connection that sat idle may have been cut (a database restart) and
         // is checked; a busy one that breaks fails its query and is dropped on release.
@@ -161,12 +173,6 @@ pub async fn open_pool(options: PgConnectOptions, limits: PoolLimits) -> Result<
                 }
                 Ok(true)
             })
-        })
-        .connect_with(options.clone())
-        .await
-        .map_err(|source| DbError::Connect {
-            target: describe(&options),
-            source,
         })
 }
 

@@ -155,7 +155,7 @@ fn is_public(req: &Request) -> bool {
 
 /// Whether a request carries a session cookie (see [`RenderCache::turn`]: whoever may have
 /// just changed something is not served a stale copy).
-fn signed_in(headers: &HeaderMap) -> bool {
+pub(super) fn signed_in(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::COOKIE)
         .iter()

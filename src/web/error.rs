@@ -90,6 +90,9 @@ impl IntoResponse for AppError {
                 if let Some(counted) = counted(e) {
                     response.extensions_mut().insert(counted);
                 }
+                if read_elsewhere(e) {
+                    response.extensions_mut().insert(ReadFailed);
+                }
                 return response;
             }
             AppError::Busy => {
@@ -99,6 +102,12 @@ impl IntoResponse for AppError {
             AppError::Storage(e) => {
                 tracing::error!(error = %format!("{e:#}"), "media store unavailable");
                 return try_again_soon();
+            }
+            AppError::Database(e) if read_elsewhere(e) => {
+                tracing::warn!(error = %e, "read cancelled by the replica");
+                let mut response = try_again_soon();
+                response.extensions_mut().insert(ReadFailed);
+                return response;
             }
             AppError::Database(_) | AppError::Template(_) => {
                 // Logged here, inside the request's span, and never shown.
@@ -141,6 +150,22 @@ pub fn unavailable(e: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Set on the answer to a read that failed for want of a database, or that a replica
+/// cancelled: on a read replica, the primary may answer it instead (see `web::reads`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadFailed;
+
+/// Whether a read that failed with `e` on a replica may be asked of another database: the
+/// replica is unreachable, shutting down or refusing connections, or cancelled the statement
+/// for a conflict with what it replays (40001). Not a statement timeout (57014): the query
+/// itself is slow, and would be as slow on the primary.
+pub fn read_elsewhere(e: &sqlx::Error) -> bool {
+    let recovery_conflict =
+        matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c == "40001"));
+    recovery_conflict
+        || (unavailable(e) && counted(e) != Some(super::metrics::Counted::StatementTimeout))
 }
 
 /// What a database error counts as in the metrics: a statement or a wait for a connection

@@ -205,11 +205,16 @@ async fn scrape(State(state): State<AppState>) -> Response {
         .await
         .ok()
         .and_then(Result::ok);
+    let mut pools = vec![PoolCounts::of("primary", &state.pool)];
+    let mut replicas = Vec::new();
+    if let Some(set) = &state.replicas {
+        replicas = set.statuses();
+        pools.extend(set.pools().map(|(name, pool)| PoolCounts::of(name, pool)));
+    }
     let snapshot = Snapshot {
         cache: state.cache.stats(),
-        pool_size: state.pool.size(),
-        pool_idle: u32::try_from(state.pool.num_idle()).unwrap_or(u32::MAX),
-        pool_max: state.pool.options().get_max_connections(),
+        pools,
+        replicas,
         queues,
     };
     let mut registry = Registry::default();
@@ -335,11 +340,31 @@ async fn queues(pool: &sqlx::PgPool) -> sqlx::Result<Queues> {
 #[derive(Debug)]
 struct Snapshot {
     cache: Stats,
-    pool_size: u32,
-    pool_idle: u32,
-    pool_max: u32,
+    /// The primary's pool, then each replica's.
+    pools: Vec<PoolCounts>,
+    replicas: Vec<crate::db::replicas::Status>,
     /// `None` when the database did not answer in time.
     queues: Option<Queues>,
+}
+
+/// One pool's connections.
+#[derive(Debug)]
+struct PoolCounts {
+    name: String,
+    size: u32,
+    idle: u32,
+    max: u32,
+}
+
+impl PoolCounts {
+    fn of(name: &str, pool: &sqlx::PgPool) -> Self {
+        Self {
+            name: name.to_owned(),
+            size: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
 }
 
 fn gauge(
@@ -379,6 +404,13 @@ fn counter(
         ConstCounter::new(*value).encode(metric.encode_family(&labels)?)?;
     }
     Ok(())
+}
+
+/// Owned label lists as the borrowed ones [`gauge`] and [`counter`] take.
+fn slices<'a, T: Copy>(
+    values: &'a [(Vec<(&'a str, &'a str)>, T)],
+) -> Vec<(&'a [(&'a str, &'a str)], T)> {
+    values.iter().map(|(l, n)| (l.as_slice(), *n)).collect()
 }
 
 fn signed(n: u64) -> i64 {
@@ -428,53 +460,92 @@ impl Collector for Snapshot {
             Some(&Unit::Bytes),
             &[(&[], signed(c.capacity))],
         )?;
-        let used = i64::from(self.pool_size.saturating_sub(self.pool_idle));
+        let mut connections: Vec<(Vec<(&str, &str)>, i64)> = Vec::new();
+        let mut most: Vec<(Vec<(&str, &str)>, i64)> = Vec::new();
+        for pool in &self.pools {
+            let name = ("db_client_connection_pool_name", pool.name.as_str());
+            let used = i64::from(pool.size.saturating_sub(pool.idle));
+            connections.push((vec![("db_client_connection_state", "used"), name], used));
+            connections.push((
+                vec![("db_client_connection_state", "idle"), name],
+                i64::from(pool.idle),
+            ));
+            most.push((vec![name], i64::from(pool.max)));
+        }
         gauge(
             &mut encoder,
             "db_client_connection_count",
-            "Database connections of the pool, by state",
+            "Database connections of each pool (the primary, then each read replica), by state",
             None,
-            &[
-                (
-                    &[
-                        ("db_client_connection_state", "used"),
-                        ("db_client_connection_pool_name", "primary"),
-                    ],
-                    used,
-                ),
-                (
-                    &[
-                        ("db_client_connection_state", "idle"),
-                        ("db_client_connection_pool_name", "primary"),
-                    ],
-                    i64::from(self.pool_idle),
-                ),
-            ],
+            &slices(&connections),
         )?;
         gauge(
             &mut encoder,
             "db_client_connection_max",
-            "The most connections the pool opens",
+            "The most connections each pool opens",
             None,
-            &[(
-                &[("db_client_connection_pool_name", "primary")],
-                i64::from(self.pool_max),
-            )],
+            &slices(&most),
         )?;
+        if !self.replicas.is_empty() {
+            let mut metric = encoder.encode_descriptor(
+                "vigie_replica_lag",
+                "How long ago the primary wrote what each read replica has not replayed yet, \
+                 as of the last check",
+                Some(&Unit::Seconds),
+                prometheus_client::metrics::MetricType::Gauge,
+            )?;
+            for r in &self.replicas {
+                ConstGauge::new(r.lag.as_secs_f64())
+                    .encode(metric.encode_family(&[("replica", r.name.as_str())])?)?;
+            }
+            let serving: Vec<(Vec<(&str, &str)>, i64)> = self
+                .replicas
+                .iter()
+                .map(|r| (vec![("replica", r.name.as_str())], i64::from(r.serving)))
+                .collect();
+            gauge(
+                &mut encoder,
+                "vigie_replica_serving",
+                "1 while a read replica serves public reads (it answers, lags at most \
+                 VIGIE_REPLICA_MAX_LAG and has replayed the last change heard of), else 0",
+                None,
+                &slices(&serving),
+            )?;
+            let reads: Vec<(Vec<(&str, &str)>, u64)> = self
+                .replicas
+                .iter()
+                .map(|r| (vec![("replica", r.name.as_str())], r.reads))
+                .collect();
+            counter(
+                &mut encoder,
+                "vigie_replica_reads",
+                "Public requests whose reads went to each read replica",
+                &slices(&reads),
+            )?;
+            let failovers: Vec<(Vec<(&str, &str)>, u64)> = self
+                .replicas
+                .iter()
+                .map(|r| (vec![("replica", r.name.as_str())], r.failovers))
+                .collect();
+            counter(
+                &mut encoder,
+                "vigie_replica_failovers",
+                "Public requests a read replica failed, answered again from the primary",
+                &slices(&failovers),
+            )?;
+        }
         if let Some(queues) = &self.queues {
             let jobs: Vec<(Vec<(&str, &str)>, i64)> = queues
                 .jobs
                 .iter()
                 .map(|(kind, n)| (vec![("kind", kind.as_str())], *n))
                 .collect();
-            let jobs: Vec<(&[(&str, &str)], i64)> =
-                jobs.iter().map(|(l, n)| (l.as_slice(), *n)).collect();
             gauge(
                 &mut encoder,
                 "vigie_jobs_queued",
                 "Background jobs waiting or running, by kind",
                 None,
-                &jobs,
+                &slices(&jobs),
             )?;
             gauge(
                 &mut encoder,

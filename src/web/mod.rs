@@ -18,6 +18,7 @@ mod notices;
 mod notifications;
 mod page;
 mod public;
+mod reads;
 pub(crate) mod render_cache;
 pub mod routes;
 mod same_origin;

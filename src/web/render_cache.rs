@@ -503,7 +503,12 @@ impl RenderCache {
 
     /// Runs for the life of the process: listens for changes and keeps the cache and the
     /// clock in step with the database.
-    pub async fn listen(self: Arc<Self>, pool: PgPool, timezone: String) {
+    pub async fn listen(
+        self: Arc<Self>,
+        pool: PgPool,
+        timezone: String,
+        replicas: Option<Arc<crate::db::replicas::Replicas>>,
+    ) {
         // Ends when the server that owned the cache is gone (tests start many).
         while Arc::strong_count(&self) > 1 {
             self.online.store(false, Ordering::Release);
@@ -516,6 +521,12 @@ impl RenderCache {
                 }
             };
             // Anything may have changed while nobody listened: everything kept is stale.
+            if let Some(replicas) = &replicas
+                && replicas.caught_up_to_primary().await.is_err()
+            {
+                tokio::time::sleep(RECONNECT).await;
+                continue;
+            }
             if self.load_menu(&pool).await.is_err() {
                 tokio::time::sleep(RECONNECT).await;
                 continue;
@@ -550,6 +561,13 @@ impl RenderCache {
                             // A new menu is read before the pages drawn with the old one go.
                             if notification.payload().split(',').any(|p| p == "menu")
                                 && self.load_menu(&pool).await.is_err()
+                            {
+                                break;
+                            }
+                            // Replicas that have not replayed the change stop serving first: a page
+                            // rendered again from one of them would be kept with the old text.
+                            if let Some(replicas) = &replicas
+                                && replicas.caught_up_to_primary().await.is_err()
                             {
                                 break;
                             }

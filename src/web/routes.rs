@@ -250,9 +250,11 @@ pub fn list() -> Vec<Route> {
 pub(super) fn add_all(mut router: Router<AppState>, state: &AppState) -> Router<AppState> {
     for Entry { route, handler } in table() {
         let mut handler = match route.access {
-            Access::Public => {
-                handler.route_layer(from_fn_with_state(state.clone(), super::caching::public))
-            }
+            // Where reads go is chosen inside the caching layer, so that a page the primary
+            // answers after a replica failed is kept like any other.
+            Access::Public => handler
+                .route_layer(from_fn_with_state(state.clone(), super::reads::route))
+                .route_layer(from_fn_with_state(state.clone(), super::caching::public)),
             Access::Open => handler,
             access => handler.route_layer(from_fn_with_state((state.clone(), access), auth::gate)),
         };

@@ -27,7 +27,10 @@ impl std::ops::Deref for AppState {
 
 /// What [`AppState`] holds.
 pub struct Shared {
+    /// The primary: every write, and every read but public ones (see [`AppState::reads`]).
     pub pool: PgPool,
+    /// `DATABASE_READ_URL`'s replicas, when there are any.
+    pub(super) replicas: Option<Arc<crate::db::replicas::Replicas>>,
     pub config: Arc<Config>,
     /// At most one password hash per core at a time, off the async threads.
     hashing: Arc<Semaphore>,
@@ -65,6 +68,23 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         // Computed now, not on the first sign-in (on an async thread, doubling its time).
         std::sync::LazyLock::force(&crate::domain::password::DECOY_HASH);
+        let replicas = if config.database_read_urls.is_empty() {
+            None
+        } else {
+            let urls: Vec<&str> = config
+                .database_read_urls
+                .iter()
+                .map(|u| u.expose())
+                .collect();
+            let replicas = crate::db::replicas::Replicas::open(
+                pool.clone(),
+                &urls,
+                crate::db::PoolLimits::from_config(&config),
+                config.replica_max_lag,
+            )?;
+            tokio::spawn(Arc::clone(&replicas).watch());
+            Some(replicas)
+        };
         let jobs = Arc::new(tokio::sync::Notify::new());
         let webhooks = Arc::new(tokio::sync::Notify::new());
         let cache = Arc::new(render_cache::RenderCache::new(
@@ -73,7 +93,11 @@ impl AppState {
             Arc::downgrade(&jobs),
             Arc::downgrade(&webhooks),
         ));
-        tokio::spawn(Arc::clone(&cache).listen(pool.clone(), config.timezone.clone()));
+        tokio::spawn(Arc::clone(&cache).listen(
+            pool.clone(),
+            config.timezone.clone(),
+            replicas.clone(),
+        ));
         let media = crate::media::MediaStore::open(&config.media)?;
         let images = Arc::new(Semaphore::new(cores.saturating_sub(1).clamp(1, 2)));
         let mailer = crate::mail::Mailer::from_config(&config)?;
@@ -110,12 +134,19 @@ impl AppState {
             cache,
             metrics: Arc::new(super::metrics::Metrics::new()),
             pool,
+            replicas,
             zone: Arc::new(crate::domain::zone::Zone::load(&config.timezone)),
             config,
             hashing: Arc::new(Semaphore::new(cores)),
             rendering: Arc::new(Semaphore::new(cores)),
             draining: Arc::new(AtomicBool::new(false)),
         })))
+    }
+
+    /// The pool the current request's public reads use: a read replica the reads layer chose
+    /// for a reader's public GET (see `web::reads`), else the primary.
+    pub fn reads(&self) -> PgPool {
+        super::reads::current(&self.pool)
     }
 
     /// Wakes this instance's background worker at once (a job was just committed here; other
@@ -140,7 +171,7 @@ impl AppState {
         ids: &[uuid::Uuid],
     ) -> Result<std::collections::HashMap<uuid::Uuid, crate::media::picture::Shown>, sqlx::Error>
     {
-        let pictures = crate::store::media::pictures(&self.pool, ids).await?;
+        let pictures = crate::store::media::pictures(&self.reads(), ids).await?;
         Ok(crate::media::picture::by_id(&pictures, &self.media_base()))
     }
 

@@ -43,6 +43,7 @@ mod previews;
 mod regulations;
 mod related;
 mod render_cache;
+mod replicas;
 mod review;
 mod round_trip;
 mod saves;

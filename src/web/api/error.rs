@@ -118,6 +118,19 @@ impl IntoResponse for ApiError {
                 if let Some(counted) = crate::web::error::counted(&e) {
                     response.extensions_mut().insert(counted);
                 }
+                if crate::web::error::read_elsewhere(&e) {
+                    response
+                        .extensions_mut()
+                        .insert(crate::web::error::ReadFailed);
+                }
+                return response;
+            }
+            ApiError::Database(e) if crate::web::error::read_elsewhere(&e) => {
+                tracing::warn!(error = %e, "read cancelled by the replica");
+                let mut response = later(retry_later);
+                response
+                    .extensions_mut()
+                    .insert(crate::web::error::ReadFailed);
                 return response;
             }
             ApiError::Database(e) => {

@@ -213,7 +213,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         None => None,
         Some(raw) => {
             let slug = Slug::parse(raw).map_err(|_| not_found("No tag has this slug."))?;
-            let tag = tags::public_tag(&state.pool, &slug)
+            let tag = tags::public_tag(&state.reads(), &slug)
                 .await?
                 .ok_or_else(|| not_found("No tag has this slug."))?;
             Some(tag.id)
@@ -223,7 +223,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         None => None,
         Some(raw) => {
             let slug = Slug::parse(raw).map_err(|_| not_found("No author has this slug."))?;
-            let author = users::public_author(&state.pool, &slug)
+            let author = users::public_author(&state.reads(), &slug)
                 .await?
                 .ok_or_else(|| not_found("No author has this slug."))?;
             Some(author.id)
@@ -236,7 +236,7 @@ async fn load_articles(state: &AppState, params: ListParams) -> Result<ArticleLi
         words: words.as_deref(),
     };
     let mut rows =
-        public::list_published(&state.pool, filter, before, i64::from(limit) + 1).await?;
+        public::list_published(&state.reads(), filter, before, i64::from(limit) + 1).await?;
     let next_cursor = if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         rows.last().map(|last| Cursor::after(last).encode())
@@ -314,26 +314,26 @@ pub async fn article(
     let Ok(slug) = Slug::parse(&slug) else {
         return Err(missing);
     };
-    let found = match public::find_published(&state.pool, &slug, state.config.related_count).await?
-    {
-        Lookup::Found(article) => article,
-        Lookup::Moved(current) => {
-            let location = format!("/api/v1/articles/{current}");
-            let location = HeaderValue::from_str(&location).map_err(|_| missing)?;
-            let moved = (
-                StatusCode::MOVED_PERMANENTLY,
-                [(header::LOCATION, location)],
-            );
-            return Ok(moved.into_response());
-        }
-        Lookup::Withdrawn(_) => {
-            return Err(ApiError::Gone(
-                "This article was withdrawn by the newsroom.",
-            ));
-        }
-        Lookup::Missing => return Err(missing),
-    };
-    let (article, deps) = api_article(&state.pool, &state.config, found).await?;
+    let found =
+        match public::find_published(&state.reads(), &slug, state.config.related_count).await? {
+            Lookup::Found(article) => article,
+            Lookup::Moved(current) => {
+                let location = format!("/api/v1/articles/{current}");
+                let location = HeaderValue::from_str(&location).map_err(|_| missing)?;
+                let moved = (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, location)],
+                );
+                return Ok(moved.into_response());
+            }
+            Lookup::Withdrawn(_) => {
+                return Err(ApiError::Gone(
+                    "This article was withdrawn by the newsroom.",
+                ));
+            }
+            Lookup::Missing => return Err(missing),
+        };
+    let (article, deps) = api_article(&state.reads(), &state.config, found).await?;
     let open = article.ai_use_open;
     let article = Json(article.article);
     let mut response = (axum::Extension(deps), article).into_response();
@@ -446,7 +446,7 @@ pub(crate) async fn api_article(
 )]
 pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, ApiError> {
     let base = &state.config.base_url;
-    let rows = tags::public_tags(&state.pool).await?;
+    let rows = tags::public_tags(&state.reads()).await?;
     Ok(Json(TagList {
         tags: rows
             .into_iter()
@@ -471,7 +471,7 @@ pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, A
 )]
 pub async fn list_authors(State(state): State<AppState>) -> Result<Json<AuthorList>, ApiError> {
     let base = &state.config.base_url;
-    let rows = users::public_authors(&state.pool).await?;
+    let rows = users::public_authors(&state.reads()).await?;
     Ok(Json(AuthorList {
         authors: rows
             .into_iter()

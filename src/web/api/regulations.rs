@@ -132,7 +132,7 @@ pub async fn list_regulations(
     State(state): State<AppState>,
 ) -> Result<Json<RegulationList>, ApiError> {
     let base = &state.config.base_url;
-    let rows = public::listed(&state.pool, state.today(), Scope::default()).await?;
+    let rows = public::listed(&state.reads(), state.today(), Scope::default()).await?;
     Ok(Json(RegulationList {
         regulations: rows
             .into_iter()
@@ -189,11 +189,11 @@ pub async fn regulation(
 ) -> Result<Json<ApiRegulation>, ApiError> {
     let missing = ApiError::NotFound("No public regulation has this slug.");
     let slug = Slug::parse(&slug).map_err(|_| missing)?;
-    let hub = public::by_slug(&state.pool, &slug)
+    let hub = public::by_slug(&state.reads(), &slug)
         .await?
         .ok_or(ApiError::NotFound("No public regulation has this slug."))?;
     let base = &state.config.base_url;
-    let milestones = public::milestones(&state.pool, hub.id)
+    let milestones = public::milestones(&state.reads(), hub.id)
         .await?
         .into_iter()
         .map(|m| ApiMilestone {
@@ -206,7 +206,7 @@ pub async fn regulation(
             source_url: m.source_url,
         })
         .collect();
-    let history = public::history(&state.pool, Some(hub.id), 500)
+    let history = public::history(&state.reads(), Some(hub.id), 500)
         .await?
         .into_iter()
         .filter_map(|h| change(&state, h))

@@ -135,7 +135,7 @@ pub async fn old_address(
     let Some(path) = legacy_path(uri.path()) else {
         return Err(AppError::NotFound);
     };
-    match public::moved_from(&state.pool, &path).await? {
+    match public::moved_from(&state.reads(), &path).await? {
         Some(slug) => Ok((
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, format!("/articles/{slug}"))],
@@ -151,7 +151,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
     let mut article =
-        match public::find_published(&state.pool, &slug, state.config.related_count).await? {
+        match public::find_published(&state.reads(), &slug, state.config.related_count).await? {
             Lookup::Found(article) => article,
             Lookup::Moved(current) => {
                 // 301, not axum's 308: what search engines and the design expect for a moved page.
@@ -322,7 +322,7 @@ pub struct CorrectionsTemplate {
 
 /// `/corrections`: every correction of the site, newest first.
 pub async fn corrections(State(state): State<AppState>) -> Result<CorrectionsTemplate, AppError> {
-    let corrections = review::public_corrections(&state.pool, 200)
+    let corrections = review::public_corrections(&state.reads(), 200)
         .await?
         .into_iter()
         .map(|c| CorrectionEntry {

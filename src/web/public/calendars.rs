@@ -88,7 +88,7 @@ fn calendar(state: &AppState, name: String, url: String, rows: Vec<Dated>) -> Re
 
 /// `/regulations/calendar.ics`: every milestone of every public regulation.
 pub async fn regulations_calendar(State(state): State<AppState>) -> Result<Response, AppError> {
-    let rows = public::dated(&state.pool, None, None, None, EVENTS).await?;
+    let rows = public::dated(&state.reads(), None, None, None, EVENTS).await?;
     let url = format!("{}/regulations", state.config.base_url);
     Ok(calendar(
         &state,
@@ -104,10 +104,10 @@ pub async fn regulation_calendar(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let hub = public::by_slug(&state.pool, &slug)
+    let hub = public::by_slug(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows = public::dated(&state.pool, Some(hub.id), None, None, EVENTS).await?;
+    let rows = public::dated(&state.reads(), Some(hub.id), None, None, EVENTS).await?;
     let url = format!("{}/regulations/{}", state.config.base_url, hub.slug);
     Ok(calendar(&state, format!("Vigie — {}", hub.name), url, rows))
 }
@@ -118,10 +118,10 @@ pub async fn jurisdiction_calendar(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let place = public::jurisdiction(&state.pool, &slug)
+    let place = public::jurisdiction(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows = public::dated(&state.pool, None, Some(place.id), None, EVENTS).await?;
+    let rows = public::dated(&state.reads(), None, Some(place.id), None, EVENTS).await?;
     let url = format!("{}/jurisdictions/{}", state.config.base_url, place.slug);
     Ok(calendar(
         &state,

@@ -162,7 +162,7 @@ async fn load(
     state: &AppState,
     filter: Filter<'static>,
 ) -> Result<(Vec<FeedEntry>, OffsetDateTime), AppError> {
-    let rows = public::feed(&state.pool, filter, FEED_SIZE).await?;
+    let rows = public::feed(&state.reads(), filter, FEED_SIZE).await?;
     let updated = rows
         .iter()
         .map(|e| e.summary.updated_at.max(e.summary.published_at))
@@ -222,9 +222,9 @@ pub async fn tag_atom(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let Some(tag) = tags::public_tag(&state.pool, &slug).await? else {
+    let Some(tag) = tags::public_tag(&state.reads(), &slug).await? else {
         // Renamed or merged: feed readers follow a 301 and keep the subscription.
-        return match tags::moved_to(&state.pool, &slug).await? {
+        return match tags::moved_to(&state.reads(), &slug).await? {
             Some(current) => Ok((
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, format!("/tags/{current}/feed.atom"))],
@@ -251,7 +251,7 @@ pub async fn author_atom(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let author = users::public_author(&state.pool, &slug)
+    let author = users::public_author(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let scope = Scope {
@@ -295,7 +295,7 @@ struct NewsSitemap {
 
 /// `/sitemaps/news.xml`: the Google News sitemap, the articles of the last two days.
 async fn news_sitemap(state: &AppState) -> Result<Response, AppError> {
-    let urls = discover::news_articles(&state.pool)
+    let urls = discover::news_articles(&state.reads())
         .await?
         .into_iter()
         .map(|a| {
@@ -324,7 +324,7 @@ async fn news_sitemap(state: &AppState) -> Result<Response, AppError> {
 /// `/sitemap.xml`: the index of the sitemap pages (sections first, then articles by 50 000,
 /// and the news sitemap).
 pub async fn sitemap_index(State(state): State<AppState>) -> Result<Response, AppError> {
-    let count = discover::public_count(&state.pool).await?;
+    let count = discover::public_count(&state.reads()).await?;
     let article_pages =
         usize::try_from(((count + SITEMAP_PAGE - 1) / SITEMAP_PAGE).max(1)).unwrap_or(1);
     let index = SitemapIndex {
@@ -351,7 +351,7 @@ pub async fn sitemap_page(
     let stamp = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
     let base = &state.config.base_url;
     let urls: Vec<SitemapEntry> = if n == 0 {
-        let mut urls: Vec<_> = discover::sitemap_sections(&state.pool)
+        let mut urls: Vec<_> = discover::sitemap_sections(&state.reads())
             .await?
             .into_iter()
             .map(|u: SitemapUrl| (u.path, stamp(u.lastmod), Vec::new()))
@@ -363,7 +363,7 @@ pub async fn sitemap_page(
         let offset = (n - 1)
             .checked_mul(SITEMAP_PAGE)
             .ok_or(AppError::NotFound)?;
-        let rows = discover::sitemap_articles(&state.pool, offset, SITEMAP_PAGE).await?;
+        let rows = discover::sitemap_articles(&state.reads(), offset, SITEMAP_PAGE).await?;
         if rows.is_empty() && n > 1 {
             return Err(AppError::NotFound);
         }

@@ -68,7 +68,7 @@ async fn load(
         ),
     };
     let page_size = i64::from(state.config.page_size);
-    let mut rows = public::list_published(&state.pool, filter, before, page_size + 1).await?;
+    let mut rows = public::list_published(&state.reads(), filter, before, page_size + 1).await?;
     let older = if rows.len() as i64 > page_size {
         rows.truncate(page_size as usize);
         rows.last().map(|last| Cursor::after(last).encode())
@@ -102,7 +102,7 @@ pub async fn home(
     // `/?p=123`: WordPress's own link to a post, which works whatever its permalinks were;
     // an imported post keeps it (see the `legacy_urls` migration).
     if let Some(id) = query.get("p").and_then(|p| p.parse::<u64>().ok()) {
-        return match public::moved_from(&state.pool, &format!("/?p={id}")).await? {
+        return match public::moved_from(&state.reads(), &format!("/?p={id}")).await? {
             Some(slug) => Ok((
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, format!("/articles/{slug}"))],
@@ -138,9 +138,9 @@ pub async fn tag(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let Some(tag) = tags::public_tag(&state.pool, &slug).await? else {
+    let Some(tag) = tags::public_tag(&state.reads(), &slug).await? else {
         // Renamed or merged: its old address leads to where it is now.
-        return match tags::moved_to(&state.pool, &slug).await? {
+        return match tags::moved_to(&state.reads(), &slug).await? {
             Some(current) => Ok((
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, format!("/tags/{current}"))],
@@ -174,7 +174,7 @@ pub async fn author(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<AuthorTemplate, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let author = users::public_author(&state.pool, &slug)
+    let author = users::public_author(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let filter = Filter {
@@ -207,7 +207,7 @@ pub async fn contributor(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<ContributorTemplate, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let contributor = contributors::public(&state.pool, &slug)
+    let contributor = contributors::public(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let before = match query.get("before") {
@@ -219,7 +219,7 @@ pub async fn contributor(
     };
     let page_size = i64::from(state.config.page_size);
     let mut rows =
-        public::by_contributor(&state.pool, contributor.id, before, page_size + 1).await?;
+        public::by_contributor(&state.reads(), contributor.id, before, page_size + 1).await?;
     let older = if rows.len() as i64 > page_size {
         rows.truncate(page_size as usize);
         rows.last().map(|last| Cursor::after(last).encode())

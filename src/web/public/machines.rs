@@ -85,7 +85,7 @@ pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError>
         for agent in AI_CRAWLERS {
             body.push_str(&format!("User-agent: {agent}\n"));
         }
-        for path in discover::open_to_mining(&state.pool, MOST_OPEN).await? {
+        for path in discover::open_to_mining(&state.reads(), MOST_OPEN).await? {
             body.push_str(&format!("Allow: {path}\n"));
         }
         body.push_str("Disallow: /\n\n");
@@ -106,7 +106,7 @@ pub async fn robots(State(state): State<AppState>) -> Result<Response, AppError>
 pub async fn tdmrep(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut rules = Vec::new();
     if state.config.tdm.reserved {
-        for path in discover::open_to_mining(&state.pool, MOST_OPEN).await? {
+        for path in discover::open_to_mining(&state.reads(), MOST_OPEN).await? {
             // The article's page and its API twin.
             let api = format!("/api/v1{path}");
             rules.push(serde_json::json!({ "location": path, "tdm-reservation": 0 }));

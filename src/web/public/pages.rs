@@ -27,7 +27,7 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let site_page = site::page(&state.pool, &slug)
+    let site_page = site::page(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut page = state.page(format!("{} — Vigie", site_page.title));

@@ -76,7 +76,7 @@ pub(super) async fn boxes(state: &AppState, tag_ids: &[Uuid]) -> Result<Vec<Item
         tags: Some(tag_ids),
         ..Scope::default()
     };
-    let rows = public::listed(&state.pool, state.today(), scope).await?;
+    let rows = public::listed(&state.reads(), state.today(), scope).await?;
     Ok(items(state, rows))
 }
 
@@ -93,22 +93,24 @@ pub struct Coming {
 pub(super) async fn coming(state: &AppState, limit: i64) -> Result<Vec<Coming>, AppError> {
     let lang = state.config.lang;
     let today = state.today();
-    Ok(public::dated(&state.pool, None, None, Some(today), limit)
-        .await?
-        .into_iter()
-        .map(|d| Coming {
-            when: d.date().text(lang),
-            iso: d.on_date.to_string(),
-            countdown: d.date().countdown(today, lang).unwrap_or_default(),
-            regulation: if d.regulation_short_name.is_empty() {
-                d.regulation_name
-            } else {
-                d.regulation_short_name
-            },
-            regulation_slug: d.regulation_slug,
-            label: d.label,
-        })
-        .collect())
+    Ok(
+        public::dated(&state.reads(), None, None, Some(today), limit)
+            .await?
+            .into_iter()
+            .map(|d| Coming {
+                when: d.date().text(lang),
+                iso: d.on_date.to_string(),
+                countdown: d.date().countdown(today, lang).unwrap_or_default(),
+                regulation: if d.regulation_short_name.is_empty() {
+                    d.regulation_name
+                } else {
+                    d.regulation_short_name
+                },
+                regulation_slug: d.regulation_slug,
+                label: d.label,
+            })
+            .collect(),
+    )
 }
 
 /// A group of the index: one jurisdiction's regulations.
@@ -137,7 +139,7 @@ pub async fn regulations(
     let wanted = query
         .get("status")
         .and_then(|s| RegulationStatus::parse(s.trim()));
-    let rows = public::listed(&state.pool, state.today(), Scope::default()).await?;
+    let rows = public::listed(&state.reads(), state.today(), Scope::default()).await?;
     let mut groups: Vec<Group> = Vec::new();
     for item in items(&state, rows) {
         if wanted.is_some_and(|w| w != item.status) {
@@ -198,7 +200,7 @@ pub(super) async fn history(
     limit: i64,
 ) -> Result<Vec<HistoryItem>, AppError> {
     let lang = state.config.lang;
-    Ok(public::history(&state.pool, regulation, limit)
+    Ok(public::history(&state.reads(), regulation, limit)
         .await?
         .into_iter()
         .filter_map(|h| {
@@ -282,13 +284,13 @@ pub async fn regulation(
     Path(slug): Path<String>,
 ) -> Result<HubTemplate, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let hub = public::by_slug(&state.pool, &slug)
+    let hub = public::by_slug(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = state.config.lang;
     let today = state.today();
     let mut next_seen = false;
-    let timeline: Vec<Step> = public::milestones(&state.pool, hub.id)
+    let timeline: Vec<Step> = public::milestones(&state.reads(), hub.id)
         .await?
         .into_iter()
         .map(|m| {
@@ -312,7 +314,7 @@ pub async fn regulation(
         .collect();
     let history = history(&state, Some(hub.id), 200).await?;
     let articles = match hub.tag_id {
-        Some(tag) => public::articles_about(&state.pool, &[tag], ARTICLES).await?,
+        Some(tag) => public::articles_about(&state.reads(), &[tag], ARTICLES).await?,
         None => Vec::new(),
     };
     let listing = Listing {
@@ -359,7 +361,7 @@ pub async fn jurisdiction(
     Path(slug): Path<String>,
 ) -> Result<JurisdictionTemplate, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let place = public::jurisdiction(&state.pool, &slug)
+    let place = public::jurisdiction(&state.reads(), &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let scope = Scope {
@@ -368,12 +370,12 @@ pub async fn jurisdiction(
     };
     let items = items(
         &state,
-        public::listed(&state.pool, state.today(), scope).await?,
+        public::listed(&state.reads(), state.today(), scope).await?,
     );
-    let tags = public::jurisdiction_tags(&state.pool, &place).await?;
+    let tags = public::jurisdiction_tags(&state.reads(), &place).await?;
     let cards: Vec<Card> = cards(
         &state,
-        public::articles_about(&state.pool, &tags, ARTICLES).await?,
+        public::articles_about(&state.reads(), &tags, ARTICLES).await?,
     )
     .await?;
     let mut page = state.page(format!("{} — Vigie", place.name));

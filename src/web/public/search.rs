@@ -108,7 +108,7 @@ pub async fn search(
     let mut more = false;
     if !words.is_empty() {
         let mut rows = discover::search(
-            &state.pool,
+            &state.reads(),
             &words,
             tag.as_deref(),
             author.as_deref(),

@@ -54,13 +54,18 @@ pub struct Server {
 impl Server {
     /// Starts it with `env` added, and returns once `/readyz` says 200.
     pub async fn start(app: &TestApp, env: &[(&str, &str)]) -> Self {
+        Self::start_at(&app.database_url(), &app.base_url(), env).await
+    }
+
+    /// Starts it on the database at `database_url`, with `env` added.
+    pub async fn start_at(database_url: &str, base_url: &str, env: &[(&str, &str)]) -> Self {
         // It picks its own port and says which: a port chosen here and freed for it could be
         // taken by another process in between.
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
             .arg("serve")
-            .env("DATABASE_URL", app.database_url())
+            .env("DATABASE_URL", database_url)
             .env("VIGIE_BIND", "127.0.0.1:0")
-            .env("VIGIE_BASE_URL", app.base_url())
+            .env("VIGIE_BASE_URL", base_url)
             .env("VIGIE_LOG", "info")
             .envs(env.iter().copied())
             .stdout(Stdio::null())

@@ -2,6 +2,7 @@
 //! read pages as a reader would.
 
 mod binary;
+pub mod cluster;
 mod forms;
 pub mod s3;
 pub mod smtp;
@@ -298,6 +299,11 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .expect("the article")
+    }
+
+    /// The name of this test's database.
+    pub fn db_name(&self) -> &str {
+        &self.db_name
     }
 
     /// A `DATABASE_URL` for this test's database, for running the binary against it.
