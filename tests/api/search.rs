@@ -133,3 +133,55 @@ async fn results_are_paginated_and_filtered() {
         "the first Alex Test"
     );
 }
+
+#[tokio::test]
+async fn a_phrase_is_found_in_its_order_anywhere_in_a_long_body() {
+    let app = TestApp::spawn().await;
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    // Far past the 2 000 characters passages are drawn from.
+    let filler = "Le texte continue sans rien dire de particulier. ".repeat(80);
+    let in_order = app
+        .article(
+            "Caméras dans les gares",
+            &format!("{filler}\n\nLa reconnaissance faciale arrive en gare."),
+            Some(an_hour_ago),
+        )
+        .await;
+    let apart = app
+        .article(
+            "Un autre sujet",
+            "Une reconnaissance tardive, et un visage dit faciale par erreur.",
+            Some(an_hour_ago),
+        )
+        .await;
+    let found = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!("/search?q={}", urlencoding(q)))
+                .await
+                .attrs(".search-results h2 a", "href")
+        }
+    };
+    assert_eq!(
+        found("\"reconnaissance faciale\"").await,
+        [format!("/articles/{in_order}")],
+        "the phrase, in its order, deep in the body"
+    );
+    let both = found("reconnaissance faciale").await;
+    assert_eq!(both.len(), 2, "both words, in any order: {both:?}");
+    assert_eq!(
+        found("faciale -gare").await,
+        [format!("/articles/{apart}")],
+        "a word left out"
+    );
+}
+
+/// `q` as a query-string value.
+fn urlencoding(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -174,8 +174,15 @@ pub struct Found {
     pub snippet: String,
 }
 
+/// How many of the newest matches are ranked: results are the best of them, ten pages' worth.
+pub const RANKED: i64 = 100;
+
 /// Public articles matching `words` (French stemming, accents ignored; any text is accepted),
-/// best first (title counts most) among the 300 newest matches, optionally in one tag or by one author.
+/// optionally in one tag or by one author: the [`RANKED`] newest matches, those whose title
+/// (then dek) matches first, then the newest. A phrase (`"…"`) is sought among the 1 000 newest
+/// articles holding all its words: its positions are read from each article's whole text
+/// vector, which is what a search costs most. Passages come from the first 2 000 characters of
+/// each result's text (`article.search_text`), for the shown results only.
 pub async fn search(
     pool: &PgPool,
     words: &str,
@@ -189,33 +196,48 @@ pub async fn search(
         Found,
         r#"
         with q as (select websearch_to_tsquery('french_unaccent', $1) as q),
-        -- Ranking reads each match's whole text vector: it is done on the newest 300
-        -- matches (30 pages), which bounds the cost of a word that half the archive contains.
-        matches as (
-            select a.id
+        -- The newest articles holding every word, straight from the indexes: the words
+        -- themselves, not `q.q`, so that the plan is made for them (a common word walks the
+        -- date index and stops early, a rarer one uses the text index). A phrase's words are
+        -- asked for together (`&`, which the text index answers alone); their order is checked
+        -- next, on at most 1 000 of them. A query with a negation is kept as typed (without a
+        -- phrase's order, "not this phrase" would exclude more).
+        holding as (
+            select a.id, a.published_at, a.search, a.search_head
             from article a
             where article_is_listed(a.status, a.published_at) and a.kind = 'article'
-              -- The words themselves, not `q.q`: planned with the actual words, a common one
-              -- walks the date index and stops at the 300th match, a rare one uses the
-              -- text index.
-              and a.search @@ websearch_to_tsquery('french_unaccent', $1)
+              and a.search @@ case
+                  when websearch_to_tsquery('french_unaccent', $1)::text like '%!%'
+                      then websearch_to_tsquery('french_unaccent', $1)
+                  else regexp_replace(websearch_to_tsquery('french_unaccent', $1)::text,
+                                      '<(-|[0-9]+)>', '&', 'g')::tsquery
+                  end
               and ($2::text is null or exists (
                       select 1 from article_tag x join tag t on t.id = x.tag_id
                       where x.article_id = a.id and t.slug = $2))
               and ($3::text is null
                    or article_signed_by(a.id, a.author_id, (select id from app_user where slug = $3)))
             order by a.published_at desc
-            limit 300
+            limit 1000
+        ),
+        -- Ranked by the title and dek's small vector, never the body's.
+        matches as (
+            select h.id, h.published_at,
+                   ts_rank_cd(h.search_head, websearch_to_tsquery('french_unaccent', $1)) as rank
+            from holding h
+            -- Only a phrase needs a second look (a constant once planned with the words).
+            where websearch_to_tsquery('french_unaccent', $1)::text !~ '<(-|[0-9]+)>'
+               or h.search @@ websearch_to_tsquery('french_unaccent', $1)
+            limit $6
         ),
         ranked as (
-            select a.id, ts_rank_cd(a.search, q.q) as rank, a.published_at
-            from matches m join article a on a.id = m.id, q
-            order by rank desc, a.published_at desc, a.id
+            select id, rank, published_at from matches
+            order by rank desc, published_at desc, id
             offset $4 limit $5
         )
         select a.slug, a.title, a.published_at as "published_at!",
                u.display_name as author_name, u.slug as author_slug,
-               ts_headline('french_unaccent', a.dek || ' ' || article_plain_text(a.body_html), q.q,
+               ts_headline('french_unaccent', a.search_text, q.q,
                            'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
                    as "snippet!"
         from ranked r
@@ -227,7 +249,8 @@ pub async fn search(
         tag,
         author,
         offset,
-        limit
+        limit,
+        RANKED
     )
     .fetch_all(&mut *planned)
     .await
