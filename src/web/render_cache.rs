@@ -602,6 +602,10 @@ impl RenderCache {
 
 async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
     let mut listener = PgListener::connect_with(pool).await?;
+    // A lost connection is said at once (`try_recv` gives `None`), so that the cache stops
+    // trusting what it keeps; reconnecting is `listen`'s (sqlx's own retries until the
+    // database is back, saying nothing meanwhile).
+    listener.eager_reconnect(false);
     listener.listen_all([CHANNEL, JOBS_CHANNEL]).await?;
     Ok(listener)
 }

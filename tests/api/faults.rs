@@ -233,3 +233,56 @@ async fn a_database_restart_under_reads_and_saves_loses_no_acknowledged_save() {
     stop_server(server).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reader who hangs up while their read is beginning (a client gone, a time limit) drops the
+/// request mid-way. The connection must not go back to the pool inside that read's transaction:
+/// the next user of it (a save, the webhook deliverer) would run inside a read-only transaction
+/// and fail, and so would every later user after the first error ("current transaction is
+/// aborted"). sqlx 0.9.0 left it so (transact-rs/sqlx#4393); seen under load at 100 000
+/// articles when wrk closed its connections.
+#[tokio::test]
+async fn a_read_cancelled_as_it_begins_leaves_no_transaction_behind() {
+    let app = TestApp::spawn().await;
+    // Two connections, so that the checks keep meeting the reads' connections (with one,
+    // sqlx's pool can miss the wake-up of a waiter when a cancelled acquire's connection
+    // comes back, and the check would time out for that reason instead).
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        // As Vigie's pools (see `db::pool_options`).
+        .test_before_acquire(false)
+        .connect_with(crate::helpers::server_options().database(app.db_name()))
+        .await
+        .unwrap();
+    let mut cancelled = 0;
+    for i in 0..400u64 {
+        // Given up after a few turns of the runtime (a timer is too coarse: a BEGIN's round
+        // trip is well under a millisecond), so that some reads end inside it.
+        let turns = i % 12 + 1;
+        // The read, given up (dropped) at the end of this block.
+        let done = {
+            let mut read = std::pin::pin!(vigie::db::planned_with_values(&pool));
+            let mut done = false;
+            for _ in 0..turns {
+                done = std::future::poll_fn(|cx| {
+                    std::task::Poll::Ready(read.as_mut().poll(cx).is_ready())
+                })
+                .await;
+                if done {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            done
+        };
+        if !done {
+            cancelled += 1;
+        }
+        // A write outside any transaction: refused inside a read-only one.
+        sqlx::raw_sql("create temp table probe (x int); drop table probe")
+            .execute(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("after {cancelled} cancelled reads (the last given {turns} turns), a connection is still in one: {e}"));
+    }
+    eprintln!("{cancelled} of 400 reads cancelled");
+    assert!(cancelled >= 20, "only {cancelled} reads were cancelled");
+}
