@@ -64,15 +64,7 @@ impl Cluster {
                     ])
                     .output(),
             );
-            let mut cluster = Self {
-                programs,
-                top,
-                dir,
-                port: 0,
-                running: false,
-            };
-            cluster.start_blocking();
-            cluster
+            Self::start_new(programs, top, dir)
         })
         .await
         .expect("primary starts")
@@ -95,15 +87,7 @@ impl Cluster {
                     .args(["-R", "-X", "stream", "-c", "fast"])
                     .output(),
             );
-            let mut cluster = Self {
-                programs,
-                top,
-                dir,
-                port: 0,
-                running: false,
-            };
-            cluster.start_blocking();
-            cluster
+            Self::start_new(programs, top, dir)
         })
         .await
         .expect("replica starts")
@@ -145,6 +129,19 @@ impl Cluster {
         tokio::task::spawn_blocking(move || stop(&programs, &dir, "immediate"))
             .await
             .expect("cluster stops");
+    }
+
+    /// The cluster in `dir`, started on a free port.
+    fn start_new(programs: Programs, top: PathBuf, dir: PathBuf) -> Self {
+        let mut cluster = Self {
+            programs,
+            top,
+            dir,
+            port: 0,
+            running: false,
+        };
+        cluster.start_blocking();
+        cluster
     }
 
     fn start_blocking(&mut self) {
