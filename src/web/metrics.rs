@@ -417,6 +417,19 @@ fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+impl Snapshot {
+    /// One value per read replica, labelled with its name.
+    fn per_replica<T>(
+        &self,
+        value: impl Fn(&crate::db::replicas::Status) -> T,
+    ) -> Vec<(Vec<(&str, &str)>, T)> {
+        self.replicas
+            .iter()
+            .map(|r| (vec![("replica", r.name.as_str())], value(r)))
+            .collect()
+    }
+}
+
 impl Collector for Snapshot {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let c = &self.cache;
@@ -498,11 +511,7 @@ impl Collector for Snapshot {
                 ConstGauge::new(r.lag.as_secs_f64())
                     .encode(metric.encode_family(&[("replica", r.name.as_str())])?)?;
             }
-            let serving: Vec<(Vec<(&str, &str)>, i64)> = self
-                .replicas
-                .iter()
-                .map(|r| (vec![("replica", r.name.as_str())], i64::from(r.serving)))
-                .collect();
+            let serving = self.per_replica(|r| i64::from(r.serving));
             gauge(
                 &mut encoder,
                 "vigie_replica_serving",
@@ -511,27 +520,17 @@ impl Collector for Snapshot {
                 None,
                 &slices(&serving),
             )?;
-            let reads: Vec<(Vec<(&str, &str)>, u64)> = self
-                .replicas
-                .iter()
-                .map(|r| (vec![("replica", r.name.as_str())], r.reads))
-                .collect();
             counter(
                 &mut encoder,
                 "vigie_replica_reads",
                 "Public requests whose reads went to each read replica",
-                &slices(&reads),
+                &slices(&self.per_replica(|r| r.reads)),
             )?;
-            let failovers: Vec<(Vec<(&str, &str)>, u64)> = self
-                .replicas
-                .iter()
-                .map(|r| (vec![("replica", r.name.as_str())], r.failovers))
-                .collect();
             counter(
                 &mut encoder,
                 "vigie_replica_failovers",
                 "Public requests a read replica failed, answered again from the primary",
-                &slices(&failovers),
+                &slices(&self.per_replica(|r| r.failovers)),
             )?;
         }
         if let Some(queues) = &self.queues {
