@@ -211,7 +211,8 @@ pub async fn import(
 }
 
 /// Streams a Vigie export into an empty database: records are inserted as they are read (the
-/// file is never whole in memory); links between articles, which may point forward, last.
+/// file is never whole in memory), articles and audit events by batches; links between
+/// articles, which may point forward, last.
 async fn import_archive(
     pool: &PgPool,
     media: &MediaStore,
@@ -229,25 +230,48 @@ async fn import_archive(
     store::begin_bulk_load(&mut tx).await?;
 
     let read_so_far = Arc::new(AtomicU64::new(0));
-    let (sender, mut records) = tokio::sync::mpsc::channel::<Record>(64);
+    // The reader parses the file and renders each article's body on its own thread, up to a
+    // batch ahead of the writes: the database's work and ours overlap.
+    let (sender, mut records) = tokio::sync::mpsc::channel::<Incoming>(1024);
     let reader = {
         let input = Counted {
             inner: std::io::BufReader::new(file),
             count: read_so_far.clone(),
         };
+        let site_url = site_url.to_owned();
         tokio::task::spawn_blocking(move || {
             archive::read(input, |record| {
+                let incoming = match record {
+                    Record::Article(article) => {
+                        Incoming::Article(Box::new(store::Ready::render(*article, &site_url)))
+                    }
+                    other => Incoming::Other(other),
+                };
                 sender
-                    .blocking_send(record)
+                    .blocking_send(incoming)
                     .map_err(|_| "the import stopped".to_owned())
             })
         })
     };
     let mut counts = Counts::default();
-    let mut links = Vec::new();
+    let mut articles = store::Batch::start(&mut tx, store::Source::Export).await?;
+    let mut events = store::Events::start();
     let mut bar = Progress::bytes("import", size);
     let inserted: anyhow::Result<()> = async {
-        while let Some(record) = records.recv().await {
+        while let Some(incoming) = records.recv().await {
+            let record = match incoming {
+                Incoming::Article(ready) => {
+                    counts.articles += 1;
+                    counts.revisions += ready.article.revisions.len();
+                    let name = format!("article {} ({})", ready.article.slug, ready.article.id);
+                    articles.add(&mut tx, *ready, name).await?;
+                    bar.set(read_so_far.load(Ordering::Relaxed));
+                    continue;
+                }
+                Incoming::Other(record) => record,
+            };
+            // Sections come in order: the articles are all in before the audit log.
+            articles.send(&mut tx).await?;
             match record {
                 Record::User(user) => {
                     store::insert_user(&mut tx, &user)
@@ -309,15 +333,7 @@ async fn import_archive(
                     counts.regulations += 1;
                 }
                 Record::NoTracker => store::records_from_tags(&mut tx).await?,
-                Record::Article(article) => {
-                    store::insert_article(&mut tx, &article, site_url)
-                        .await
-                        .and(store::insert_article_parts(&mut tx, &article).await)
-                        .with_context(|| format!("article {} ({})", article.slug, article.id))?;
-                    counts.articles += 1;
-                    counts.revisions += article.revisions.len();
-                    links.push((article.id, article.slug, article.links));
-                }
+                Record::Article(_) => unreachable!("the reader hands articles on rendered"),
                 Record::Audit(event) => {
                     // The log's page reads every action back as one it knows.
                     if AuditAction::parse(&event.action).is_none() {
@@ -327,9 +343,7 @@ async fn import_archive(
                             event.action
                         );
                     }
-                    store::insert_audit(&mut tx, &event)
-                        .await
-                        .with_context(|| format!("audit event {}", event.id))?;
+                    events.add(&mut tx, &event).await?;
                     counts.audit += 1;
                 }
             }
@@ -344,11 +358,8 @@ async fn import_archive(
     inserted?;
     // serde_json names the line and column of what it could not read.
     read.context("this Vigie export cannot be read")?;
-    for (id, slug, to) in &links {
-        store::insert_links(&mut tx, *id, to)
-            .await
-            .with_context(|| format!("article {slug} ({id})"))?;
-    }
+    articles.finish(&mut tx).await?;
+    events.send(&mut tx).await?;
     bar.finish();
     store::renumber_after_import(&mut tx).await?;
     store::end_bulk_load(&mut tx).await?;
@@ -356,6 +367,12 @@ async fn import_archive(
     Ok(Report {
         lines: vec![format!("imported {counts}")],
     })
+}
+
+/// What the reader thread hands on: an article already rendered, or another record.
+enum Incoming {
+    Article(Box<store::Ready>),
+    Other(Record),
 }
 
 /// A reader that counts the bytes read through it, for the progress bar.

@@ -213,10 +213,45 @@ async fn malformed_exports_name_the_place_and_import_nothing() {
     let text = String::from_utf8(export_to(&source, &scratch("demo.json"))).expect("UTF-8");
     let broken = text.replacen("\"status\":\"published\"", "\"status\":\"online\"", 1);
     let path = scratch("broken.json");
-    std::fs::write(&path, broken).expect("written");
+    std::fs::write(&path, &broken).expect("written");
+    let message = import_refused(&app, &path);
+    // Articles go in by batches: the error still names the one the database refused.
+    let line = broken
+        .lines()
+        .find(|l| l.contains("\"status\":\"online\""))
+        .expect("the broken article");
+    let record: serde_json::Value =
+        serde_json::from_str(line.trim_end_matches(',')).expect("one record per line");
+    let named = format!(
+        "article {} ({})",
+        record["slug"].as_str().unwrap(),
+        record["id"].as_str().unwrap()
+    );
+    assert!(
+        message.contains("article_status_check") && message.contains(&named),
+        "{named}: {message}"
+    );
+    assert_nothing_imported(&app).await;
+
+    // A link to an article the export does not hold: refused, naming the article it is in.
+    let at = text
+        .find("{\"to\":\"")
+        .expect("the demo export has links between articles");
+    let from = &text[text[..at].rfind('\n').expect("a line") + 1..];
+    let record: serde_json::Value =
+        serde_json::from_str(from[..from.find('\n').unwrap()].trim_end_matches(','))
+            .expect("one record per line");
+    let nowhere = Uuid::new_v4().to_string();
+    let dangling = format!("{}{}{}", &text[..at + 7], nowhere, &text[at + 7 + 36..]);
+    let path = scratch("dangling.json");
+    std::fs::write(&path, dangling).expect("written");
     let message = import_refused(&app, &path);
     assert!(
-        message.contains("article_status_check") && message.contains("article "),
+        message.contains(&format!(
+            "article {} ({}) links to {nowhere}, which is not in this import",
+            record["slug"].as_str().unwrap(),
+            record["id"].as_str().unwrap()
+        )),
         "{message}"
     );
     assert_nothing_imported(&app).await;

@@ -513,17 +513,23 @@ pub async fn article_slugs(conn: &mut PgConnection) -> Result<Vec<String>, sqlx:
     .await
 }
 
-/// Whether an article with this address and title exists (the same post, imported before).
-pub async fn article_exists(
+/// Which of the (address, title) pairs are already articles here (the same posts, imported
+/// before), in the pairs' order.
+pub async fn already_here(
     conn: &mut PgConnection,
-    slug: &Slug,
-    title: &Title,
-) -> Result<bool, sqlx::Error> {
+    pairs: &[(&Slug, &Title)],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let slugs: Vec<&str> = pairs.iter().map(|(s, _)| s.as_str()).collect();
+    let titles: Vec<&str> = pairs.iter().map(|(_, t)| t.as_str()).collect();
     sqlx::query_scalar!(
-        r#"select exists (select 1 from article where slug = $1 and title = $2) as "exists!""#,
-        slug.as_str(),
-        title.as_str()
+        r#"
+        select exists (select 1 from article a where a.slug = p.slug and a.title = p.title) as "here!"
+        from unnest($1::text[], $2::text[]) with ordinality as p(slug, title, n)
+        order by p.n
+        "#,
+        &slugs as &[&str],
+        &titles as &[&str]
     )
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await
 }

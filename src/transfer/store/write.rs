@@ -1,14 +1,12 @@
-//! Writing records back in: users, tags, articles with every part, audit events, in one
-//! bulk load whose triggers announce it once at the end.
+//! Writing records back in, one by one: users, tags, images, the tracker's records (articles
+//! and audit events go by batches: [`super::batch`]), in one bulk load whose triggers announce
+//! it once at the end.
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::super::archive::{
-    Article, AuditEvent, Contributor, Jurisdiction, Link, Media, Regulation, Tag, User,
-};
+use super::super::archive::{Contributor, Jurisdiction, Media, Regulation, Tag, User};
 use crate::domain::{Lang, RevisionKind, Slug, markdown};
-use crate::store::articles::{links, write};
 
 pub async fn insert_user(conn: &mut PgConnection, u: &User) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -108,209 +106,6 @@ pub async fn insert_tag(conn: &mut PgConnection, t: &Tag) -> Result<(), sqlx::Er
     Ok(())
 }
 
-/// The article row alone, its body rendered for `site_url`. Returns the articles its body
-/// links to.
-pub async fn insert_article(
-    conn: &mut PgConnection,
-    a: &Article,
-    site_url: &str,
-) -> Result<Vec<Slug>, sqlx::Error> {
-    let lang = Lang::parse(&a.lang).unwrap_or(Lang::Fr);
-    let rendered = markdown::render(&a.body_markdown, site_url, lang);
-    sqlx::query!(
-        r#"
-        insert into article (id, slug, title, dek, body_markdown, body_html, excerpt, lang, status,
-                             review_note, withdrawn, author_id, last_editor_id, published_at,
-                             published_version, version, created_at, updated_at, withdrawn_reason,
-                             social_title, social_description, featured_media_id, ai_use,
-                             tdm_open, embargo_until, embargo_note, revised_at, kind,
-                             translation_of, translated_from)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
-        "#,
-        a.id,
-        a.slug,
-        a.title,
-        a.dek,
-        a.body_markdown,
-        rendered.html,
-        a.excerpt,
-        a.lang,
-        a.status,
-        a.review_note,
-        a.withdrawn,
-        a.author_id,
-        a.last_editor_id,
-        a.published_at,
-        a.published_version,
-        a.version,
-        a.created_at,
-        a.updated_at,
-        a.withdrawn_reason,
-        a.social_title,
-        a.social_description,
-        a.featured_media_id,
-        a.ai_use,
-        a.tdm_open,
-        a.embargo_until,
-        a.embargo_note,
-        a.revised_at,
-        a.kind,
-        a.translation_of,
-        a.translated_from
-    )
-    .execute(conn)
-    .await?;
-    Ok(rendered.article_links)
-}
-
-/// The article's links to other articles (which must all be in).
-pub async fn insert_links(
-    conn: &mut PgConnection,
-    from: Uuid,
-    links: &[Link],
-) -> Result<(), sqlx::Error> {
-    let (to, origin): (Vec<Uuid>, Vec<String>) =
-        links.iter().map(|l| (l.to, l.origin.clone())).unzip();
-    sqlx::query!(
-        r#"
-        insert into article_link (from_article_id, to_article_id, position, origin)
-        select $1, t.id, t.position, t.origin
-        from unnest($2::uuid[], $3::text[]) with ordinality as t(id, origin, position)
-        "#,
-        from,
-        &to,
-        &origin
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// The article's tags, old addresses (its own and other sites'), corrections and revisions: all but its links
-/// ([`insert_links`]).
-pub async fn insert_article_parts(conn: &mut PgConnection, a: &Article) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"
-        insert into article_tag (article_id, tag_id, position)
-        select $1, t.id, t.position from unnest($2::uuid[]) with ordinality as t(id, position)
-        "#,
-        a.id,
-        &a.tags
-    )
-    .execute(&mut *conn)
-    .await?;
-    let (users, guests): (Vec<Option<Uuid>>, Vec<Option<Uuid>>) = a
-        .coauthors
-        .iter()
-        .map(|c| (c.user_id, c.contributor_id))
-        .unzip();
-    sqlx::query!(
-        r#"
-        insert into article_coauthor (article_id, position, user_id, contributor_id)
-        select $1, t.position, t.user_id, t.contributor_id
-        from unnest($2::uuid[], $3::uuid[]) with ordinality as t(user_id, contributor_id, position)
-        "#,
-        a.id,
-        &users as &[Option<Uuid>],
-        &guests as &[Option<Uuid>]
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "insert into article_media (article_id, media_id) select $1, unnest($2::uuid[])",
-        a.id,
-        &a.media
-    )
-    .execute(&mut *conn)
-    .await?;
-    for r in &a.redirects {
-        sqlx::query!(
-            "insert into slug_redirect (old_slug, article_id, created_at) values ($1, $2, $3)",
-            r.old_slug,
-            a.id,
-            r.created_at
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    for u in &a.legacy_urls {
-        // Another article (from another import) may have claimed the address first.
-        sqlx::query!(
-            r#"
-                insert into legacy_url (path, article_id, created_at) values ($1, $2, $3)
-                on conflict (path) do nothing
-            "#,
-            u.path,
-            a.id,
-            u.created_at
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    for c in &a.corrections {
-        sqlx::query!(
-            r#"
-                insert into correction (id, article_id, author_id, noted_at, body)
-                overriding system value values ($1, $2, $3, $4, $5)
-            "#,
-            c.id,
-            a.id,
-            c.author_id,
-            c.noted_at,
-            c.body
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    for n in &a.notes {
-        sqlx::query!(
-            r#"
-                insert into article_note (id, article_id, parent_id, paragraph, quote, body, author_id,
-                                          created_at, resolved_at, resolved_by)
-                overriding system value values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            "#,
-            n.id,
-            a.id,
-            n.parent_id,
-            n.paragraph,
-            n.quote,
-            n.body,
-            n.author_id,
-            n.created_at,
-            n.resolved_at,
-            n.resolved_by
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    for r in &a.revisions {
-        sqlx::query!(
-            r#"
-                insert into article_revision (id, article_id, version, kind, title, dek, body_markdown,
-                                              tags, related, editor_id, save_key, created_at)
-                overriding system value
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            "#,
-            r.id,
-            a.id,
-            r.version,
-            r.kind,
-            r.title,
-            r.dek,
-            r.body_markdown,
-            r.tags,
-            r.related,
-            r.editor_id,
-            r.save_key,
-            r.created_at
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// An image of the library, its original already stored under `original_key`; its renditions
 /// are asked of the background worker.
 pub async fn insert_media(
@@ -342,26 +137,6 @@ pub async fn insert_media(
     .execute(&mut *conn)
     .await?;
     crate::media::renditions::ask(conn, m.id).await
-}
-
-pub async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"
-        insert into audit_event (id, actor_id, action, target_type, target_id, details, at, token_name)
-        overriding system value values ($1, $2, $3, $4, $5, $6, $7, $8)
-        "#,
-        e.id,
-        e.actor_id,
-        e.action,
-        e.target_type,
-        e.target_id,
-        e.details,
-        e.at,
-        e.token_name
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub async fn insert_jurisdiction(
@@ -528,26 +303,23 @@ pub async fn renumber_after_import(conn: &mut PgConnection) -> Result<(), sqlx::
     Ok(())
 }
 
-/// An article brought in from elsewhere: its row, its tags, and a first revision (`create`,
-/// by nobody: the import) holding its text as it arrived. Returns the articles its body links
-/// to, for [`link_inline`] once they are all in.
-pub async fn insert_imported(
-    conn: &mut PgConnection,
-    a: &Article,
-    site_url: &str,
-) -> Result<Vec<Slug>, sqlx::Error> {
-    let links = insert_article(conn, a, site_url).await?;
-    insert_article_parts(conn, a).await?;
-    write::snapshot(conn, a.id, None, RevisionKind::Create, None).await?;
-    Ok(links)
-}
-
-/// Records the links from article `id`'s body to the articles behind `slugs`.
-pub async fn link_inline(
-    conn: &mut PgConnection,
-    id: Uuid,
-    slugs: &[Slug],
-) -> Result<(), sqlx::Error> {
-    links::set_inline_links(conn, id, slugs).await?;
+/// The first revision (`create`, by nobody: the import) of each of the articles `ids`, brought
+/// in from elsewhere, holding its text as it arrived.
+pub async fn first_revisions(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        insert into article_revision (article_id, version, title, dek, body_markdown, tags, related, kind)
+        select a.id, a.version, a.title, a.dek, a.body_markdown,
+               coalesce((select jsonb_agg(tag_id order by position) from article_tag where article_id = a.id), '[]'),
+               '[]', $2
+        from unnest($1::uuid[]) with ordinality as i(id, n)
+        join article a on a.id = i.id
+        order by i.n
+        "#,
+        ids,
+        RevisionKind::Create.as_str()
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -212,15 +212,28 @@ pub(in crate::transfer) async fn import_wordpress(
 
     // Slugs are kept where free; a post whose slug is taken gets `slug-2`, like a new article.
     let mut taken: HashSet<String> = store::article_slugs(&mut tx).await?.into_iter().collect();
+    let bases: Vec<Slug> = fine
+        .iter()
+        .map(|(_, post, title)| {
+            Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"))
+        })
+        .collect();
+    // Running the same import twice must not double the archive.
+    let here = store::already_here(
+        &mut tx,
+        &bases
+            .iter()
+            .zip(&fine)
+            .map(|(b, (_, _, t))| (b, t))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     let mut again = 0;
     let mut planned = Vec::new();
     // Where each post (by its index in the file) is or will be, for links between posts.
     let mut slug_of_post: HashMap<usize, Slug> = HashMap::new();
-    for (index, post, title) in fine {
-        let base =
-            Slug::derive(&post.slug).unwrap_or_else(|_| Slug::derive_or(title.as_str(), "article"));
-        // Running the same import twice must not double the archive.
-        if store::article_exists(&mut tx, &base, &title).await? {
+    for (((index, post, title), base), here) in fine.into_iter().zip(bases).zip(here) {
+        if here {
             slug_of_post.insert(index, base);
             again += 1;
             continue;
@@ -251,9 +264,10 @@ pub(in crate::transfer) async fn import_wordpress(
         options.uploads.as_deref(),
         options.media_max_bytes,
     );
-    let mut bar = Progress::new("articles", planned.len() as u64 * 2);
+    let mut bar = Progress::new("articles", planned.len() as u64);
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut imported = Vec::new();
+    let mut articles = store::Batch::start(&mut tx, store::Source::Elsewhere).await?;
+    let mut imported = 0;
     let mut undescribed = 0;
     let now = time::OffsetDateTime::now_utc();
     for plan in &planned {
@@ -320,18 +334,18 @@ pub(in crate::transfer) async fn import_wordpress(
                 article.coauthors.push(coauthor);
             }
         }
-        let links_out = store::insert_imported(&mut tx, &article, site_url)
+        let url = site_url.to_owned();
+        let ready = tokio::task::spawn_blocking(move || store::Ready::render(article, &url))
             .await
-            .with_context(|| format!("line {} (« {} »)", post.line, post.title))?;
+            .context("rendering a post")?;
+        let name = format!("line {} (« {} »)", post.line, post.title);
+        articles.add(&mut tx, ready, name).await?;
         *by_status.entry(shown_status(post, now)).or_default() += 1;
-        imported.push((article.id, links_out));
+        imported += 1;
         bar.advance(1);
     }
     // Links between imported posts resolve once every post is in.
-    for (id, links_out) in &imported {
-        store::link_inline(&mut tx, *id, links_out).await?;
-        bar.advance(1);
-    }
+    articles.finish(&mut tx).await?;
     bar.finish();
 
     let statuses: Vec<String> = by_status
@@ -340,7 +354,7 @@ pub(in crate::transfer) async fn import_wordpress(
         .collect();
     let mut lines = vec![format!(
         "imported {} articles{}, {} authors, {} tags",
-        imported.len(),
+        imported,
         if statuses.is_empty() {
             String::new()
         } else {
@@ -410,7 +424,7 @@ pub(in crate::transfer) async fn import_wordpress(
         AuditAction::ImportWordpress,
         site.base_urls.first().map_or("", String::as_str),
         serde_json::json!({
-            "articles": imported.len(),
+            "articles": imported,
             "authors": authors.len(),
             "tags": tag_ids.len(),
             "left_out": site.left_out,
