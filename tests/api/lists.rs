@@ -145,6 +145,47 @@ async fn tag_and_author_pages_paginate_too() {
     vigie::seed::demo::load(&app.pool, &app.state().media, &app.base_url())
         .await
         .unwrap();
+    // Two of Camille's older articles pass to another author,
+    // with Camille as co-author: her page lists them among her own, by date, across pages.
+    let other: uuid::Uuid = sqlx::query_scalar(
+        r#"
+        insert into app_user (email, display_name, slug, role)
+        values ('lou@example.org', 'Lou Bernard', 'lou-bernard', 'journalist') returning id
+        "#,
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let cosigned = sqlx::query(
+        r#"
+        with moved as (
+            update article set author_id = $1
+            where id in (select id from public_article order by published_at offset 1 limit 2)
+            returning id, $1 as lou)
+        insert into article_coauthor (article_id, position, user_id)
+        select m.id, coalesce((select max(c.position) from article_coauthor c where c.article_id = m.id), 0) + 1,
+               u.id
+        from moved m, app_user u where u.slug = 'camille-martin'
+        "#,
+    )
+    .bind(other)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(cosigned.rows_affected(), 2);
+    let newest_first: Vec<String> = sqlx::query_scalar(
+        r#"
+        select '/articles/' || p.slug from public_article p, app_user u
+        where u.slug = 'camille-martin'
+          and (p.author_id = u.id
+               or exists (select 1 from article_coauthor c where c.article_id = p.id and c.user_id = u.id))
+        order by p.published_at desc, p.id desc
+        "#,
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(newest_first.len(), 6);
     for (path, expected) in [("/tags/openai", 2), ("/authors/camille-martin", 6)] {
         let mut seen = Vec::new();
         let mut next = path.to_owned();
@@ -169,5 +210,8 @@ async fn tag_and_author_pages_paginate_too() {
             (expected, expected),
             "{path}: {seen:?}"
         );
+        if path.starts_with("/authors/") {
+            assert_eq!(seen, newest_first);
+        }
     }
 }

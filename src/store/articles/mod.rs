@@ -1,8 +1,8 @@
 //! Articles, by who reads or writes them:
 //!
-//! - [`public`] and [`discover`]: what readers see (lists, one article, feeds, related
-//!   articles, search, sitemap), always through the visibility rule of the `visibility`
-//!   migration;
+//! - [`public`], [`sections`] and [`discover`]: what readers see (lists, a tag's or an
+//!   author's page, one article, feeds, related articles, search, sitemap), always through the
+//!   visibility rule of the `visibility` migration;
 //! - [`desk`]: the newsroom's reads (the editor's list, the form, revisions);
 //! - [`write`]: the one write path of the text (create, save, delete), with [`kept`] (text
 //!   kept as revisions without being saved: conflicts, autosaves), [`links`] (tags, related and
@@ -22,6 +22,7 @@ pub mod links;
 pub mod lock;
 pub mod previews;
 pub mod public;
+pub mod sections;
 pub mod status;
 pub mod suggestions;
 pub mod translations;

@@ -262,37 +262,13 @@ impl Batch {
         Ok(())
     }
 
-    fn bytes(&self) -> usize {
+    fn bytes(&mut self) -> usize {
         self.tables().iter().map(|rows| rows.bytes()).sum()
     }
 
-    fn tables(&self) -> [&Rows; 10] {
+    /// Every table's rows, in the order they are sent (articles first: the rest point at them).
+    fn tables(&mut self) -> [&mut Rows; 10] {
         [
-            &self.article,
-            &self.tags,
-            &self.coauthors,
-            &self.media,
-            &self.redirects,
-            &self.legacy,
-            &self.corrections,
-            &self.notes,
-            &self.revisions,
-            &self.links,
-        ]
-    }
-
-    /// Sends the batch's rows, table by table (articles first: the rest point at them).
-    pub async fn send(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
-        let names = std::mem::take(&mut self.names);
-        let ids = std::mem::take(&mut self.ids);
-        if names.is_empty() {
-            return Ok(());
-        }
-        let name = |refused: Refused| match refused.owner.and_then(|i| names.get(i)) {
-            Some(name) => anyhow::Error::new(refused.error).context(name.clone()),
-            None => anyhow::Error::new(refused.error).context("articles"),
-        };
-        for rows in [
             &mut self.article,
             &mut self.tags,
             &mut self.coauthors,
@@ -303,7 +279,21 @@ impl Batch {
             &mut self.notes,
             &mut self.revisions,
             &mut self.links,
-        ] {
+        ]
+    }
+
+    /// Sends the batch's rows, table by table.
+    pub async fn send(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
+        let names = std::mem::take(&mut self.names);
+        let ids = std::mem::take(&mut self.ids);
+        if names.is_empty() {
+            return Ok(());
+        }
+        let name = |refused: Refused| match refused.owner.and_then(|i| names.get(i)) {
+            Some(name) => anyhow::Error::new(refused.error).context(name.clone()),
+            None => anyhow::Error::new(refused.error).context("articles"),
+        };
+        for rows in self.tables() {
             rows.send(conn).await.map_err(name)?;
         }
         if self.source == Source::Elsewhere {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::Slug;
 use crate::store::articles::public::{self, Cursor, Filter, Summary};
+use crate::store::articles::sections;
 use crate::store::{contributors, tags, users};
 use crate::web::{AppError, AppState, Page};
 
@@ -55,22 +56,31 @@ pub(super) async fn cards(state: &AppState, rows: Vec<Summary>) -> Result<Vec<Ca
         .collect())
 }
 
-async fn load(
-    state: &AppState,
-    filter: Filter<'_>,
-    query: &HashMap<String, String>,
-) -> Result<Listing, AppError> {
-    let before = match query.get("before") {
-        None => None,
-        Some(raw) => Some(
+/// The `?before=` cursor of a later page, if any.
+fn before(state: &AppState, query: &HashMap<String, String>) -> Result<Option<Cursor>, AppError> {
+    query
+        .get("before")
+        .map(|raw| {
             Cursor::parse(raw)
-                .ok_or_else(|| AppError::BadRequest(state.words().bad_cursor.to_owned()))?,
-        ),
-    };
-    let page_size = i64::from(state.config.page_size);
-    let mut rows = public::list_published(&state.reads(), filter, before, page_size + 1).await?;
-    let older = if rows.len() as i64 > page_size {
-        rows.truncate(page_size as usize);
+                .ok_or_else(|| AppError::BadRequest(state.words().bad_cursor.to_owned()))
+        })
+        .transpose()
+}
+
+/// How many articles to ask for: one more than a page, to know whether an older page exists.
+fn wanted(state: &AppState) -> i64 {
+    i64::from(state.config.page_size) + 1
+}
+
+/// One page of a list from the [`wanted`] rows read after `before`.
+async fn listing(
+    state: &AppState,
+    mut rows: Vec<Summary>,
+    before: Option<Cursor>,
+) -> Result<Listing, AppError> {
+    let page_size = state.config.page_size as usize;
+    let older = if rows.len() > page_size {
+        rows.truncate(page_size);
         rows.last().map(|last| Cursor::after(last).encode())
     } else {
         None
@@ -81,6 +91,16 @@ async fn load(
         older,
         paged: before.is_some(),
     })
+}
+
+async fn load(
+    state: &AppState,
+    filter: Filter<'_>,
+    query: &HashMap<String, String>,
+) -> Result<Listing, AppError> {
+    let before = before(state, query)?;
+    let rows = public::list_published(&state.reads(), filter, before, wanted(state)).await?;
+    listing(state, rows, before).await
 }
 
 /// How many coming deadlines the home page shows.
@@ -138,7 +158,15 @@ pub async fn tag(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let Some(tag) = tags::public_tag(&state.reads(), &slug).await? else {
+    let before = before(&state, &query)?;
+    let page = sections::tag_page(
+        &state.reads(),
+        &slug,
+        before.unwrap_or(Cursor::FIRST),
+        wanted(&state),
+    )
+    .await?;
+    let Some((tag, rows)) = page else {
         // Renamed or merged: its old address leads to where it is now.
         return match tags::moved_to(&state.reads(), &slug).await? {
             Some(current) => Ok((
@@ -149,11 +177,7 @@ pub async fn tag(
             None => Err(AppError::NotFound),
         };
     };
-    let filter = Filter {
-        tag: Some(tag.id),
-        ..Filter::default()
-    };
-    let listing = load(&state, filter, &query).await?;
+    let listing = listing(&state, rows, before).await?;
     let mut page = state.page(format!("{} — Vigie", tag.name));
     page.description = tag.description.clone();
     page.canonical = Some(format!("{}/tags/{}", state.config.base_url, tag.slug));
@@ -174,14 +198,16 @@ pub async fn author(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<AuthorTemplate, AppError> {
     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let author = users::public_author(&state.reads(), &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        author: Some(author.id),
-        ..Filter::default()
-    };
-    let listing = load(&state, filter, &query).await?;
+    let before = before(&state, &query)?;
+    let (author, rows) = sections::author_page(
+        &state.reads(),
+        &slug,
+        before.unwrap_or(Cursor::FIRST),
+        wanted(&state),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let listing = listing(&state, rows, before).await?;
     let mut page = state.page(format!("{} — Vigie", author.display_name));
     page.description = author.bio.clone();
     page.canonical = Some(format!("{}/authors/{}", state.config.base_url, author.slug));
