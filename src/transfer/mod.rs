@@ -230,9 +230,11 @@ async fn import_archive(
     store::begin_bulk_load(&mut tx).await?;
 
     let read_so_far = Arc::new(AtomicU64::new(0));
-    // The reader parses the file and renders each article's body on its own thread, up to a
-    // batch ahead of the writes: the database's work and ours overlap.
-    let (sender, mut records) = tokio::sync::mpsc::channel::<Incoming>(1024);
+    // The reader parses the file and renders each article's body on its own thread, handing
+    // them on in chunks; with two chunks waiting it is about a batch ahead of the writes, so
+    // the database's work and ours overlap, and at most three chunks' worth of text is held
+    // besides the batch being written, whatever the articles' size.
+    let (sender, mut records) = tokio::sync::mpsc::channel::<Vec<Incoming>>(2);
     let reader = {
         let input = Counted {
             inner: std::io::BufReader::new(file),
@@ -240,17 +242,32 @@ async fn import_archive(
         };
         let site_url = site_url.to_owned();
         tokio::task::spawn_blocking(move || {
+            let mut chunk = Chunk::default();
+            let send = |chunk: &mut Chunk| {
+                sender
+                    .blocking_send(std::mem::take(chunk).items)
+                    .map_err(|_| "the import stopped".to_owned())
+            };
             archive::read(input, |record| {
-                let incoming = match record {
+                let article = matches!(record, Record::Article(_));
+                chunk.push(match record {
                     Record::Article(article) => {
                         Incoming::Article(Box::new(store::Ready::render(*article, &site_url)))
                     }
                     other => Incoming::Other(other),
-                };
-                sender
-                    .blocking_send(incoming)
-                    .map_err(|_| "the import stopped".to_owned())
-            })
+                });
+                // Other records go on at once: they are few, and the articles' batch is sent
+                // before each.
+                if !article || chunk.full() {
+                    send(&mut chunk)?;
+                }
+                Ok(())
+            })?;
+            if !chunk.items.is_empty() {
+                // Fails only when the writer stopped first, whose error is the one to tell.
+                let _ = send(&mut chunk);
+            }
+            Ok::<(), serde_json::Error>(())
         })
     };
     let mut counts = Counts::default();
@@ -258,7 +275,8 @@ async fn import_archive(
     let mut events = store::Events::start();
     let mut bar = Progress::bytes("import", size);
     let inserted: anyhow::Result<()> = async {
-        while let Some(incoming) = records.recv().await {
+        while let Some(chunk) = records.recv().await {
+            for incoming in chunk {
             let record = match incoming {
                 Incoming::Article(ready) => {
                     counts.articles += 1;
@@ -348,6 +366,7 @@ async fn import_archive(
                 }
             }
             bar.set(read_so_far.load(Ordering::Relaxed));
+            }
         }
         Ok(())
     }
@@ -373,6 +392,26 @@ async fn import_archive(
 enum Incoming {
     Article(Box<store::Ready>),
     Other(Record),
+}
+
+/// Records the reader hands on together: up to 250 articles or 8 MiB of their text.
+#[derive(Default)]
+struct Chunk {
+    items: Vec<Incoming>,
+    bytes: usize,
+}
+
+impl Chunk {
+    fn push(&mut self, item: Incoming) {
+        if let Incoming::Article(ready) = &item {
+            self.bytes += ready.bytes();
+        }
+        self.items.push(item);
+    }
+
+    fn full(&self) -> bool {
+        self.items.len() >= 250 || self.bytes >= 8 << 20
+    }
 }
 
 /// A reader that counts the bytes read through it, for the progress bar.

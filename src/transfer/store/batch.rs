@@ -19,7 +19,7 @@ use crate::domain::{Lang, Slug, markdown};
 /// A batch is sent when it holds this many articles…
 const BATCH_ARTICLES: usize = 1000;
 /// …or this many bytes of rows, whichever comes first.
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_BYTES: usize = 16 << 20;
 
 /// An article with its body rendered, ready to be written.
 pub struct Ready {
@@ -30,6 +30,11 @@ pub struct Ready {
 }
 
 impl Ready {
+    /// About how much memory it holds: its text and its HTML.
+    pub fn bytes(&self) -> usize {
+        self.article.body_markdown.len() + self.html.len()
+    }
+
     /// Renders the article's body for `site_url` (CPU work: call it off the async threads).
     pub fn render(article: Article, site_url: &str) -> Ready {
         let lang = Lang::parse(&article.lang).unwrap_or(Lang::Fr);
