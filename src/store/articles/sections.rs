@@ -2,9 +2,9 @@
 //! about (if it has a public page at all) and one page of its public articles, newest first.
 //!
 //! Each statement has one shape whatever its values (no optional filter), so PostgreSQL's
-//! generic plan is the right one: the statement is prepared once per connection and not planned
-//! again per request, unlike [`super::public::list_published`]'s filtered lists, which the API
-//! uses with any combination of filters. Both walk a date index, so page 50 costs what page 1
+//! generic plan is the right one, and they run on it ([`db::planned_once`]): prepared once per
+//! connection, not planned again per request, unlike [`super::public::list_published`]'s
+//! filtered lists, which the API uses with any combination of filters. Both walk a date index, so page 50 costs what page 1
 //! costs: the tag's copy of the publication time (`article_tag_published_idx`), the author's
 //! own articles (`article_author_published_idx`) beside those they co-signed. The index's copy
 //! of the rule finds candidates; the `public_article` view's rule decides.
@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use sqlx::types::Json;
 
 use super::public::{Cursor, Summary};
+use crate::db;
 use crate::domain::{Lang, Slug, TagKind};
 use crate::store::tags::Tag;
 use crate::store::users::Author;
@@ -77,7 +78,7 @@ pub async fn tag_page(
         before.id,
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db::planned_once(pool).await?)
     .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
@@ -137,7 +138,7 @@ pub async fn author_page(
         before.id,
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db::planned_once(pool).await?)
     .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
