@@ -2,12 +2,13 @@
 //! about (if it has a public page at all) and one page of its public articles, newest first.
 //!
 //! Each statement has one shape whatever its values (no optional filter), so PostgreSQL's
-//! generic plan is the right one, and they run on it ([`db::planned_once`]): prepared once per
-//! connection, not planned again per request, unlike [`super::public::list_published`]'s
-//! filtered lists, which the API uses with any combination of filters. Both walk a date index, so page 50 costs what page 1
-//! costs: the tag's copy of the publication time (`article_tag_published_idx`), the author's
-//! own articles (`article_author_published_idx`) beside those they co-signed. The index's copy
-//! of the rule finds candidates; the `public_article` view's rule decides.
+//! generic plan is the right one, and they run on it ([`db::planned_once`], whose `begin` is
+//! the one other round trip): prepared once per connection, not planned again per request,
+//! unlike [`super::public::list_published`]'s filtered lists, which the API uses with any
+//! combination of filters. Both walk a date index, so page 50 costs what page 1 costs: the
+//! tag's copy of the publication time (`article_tag_published_idx`), the author's own articles
+//! (`article_author_published_idx`) beside those they co-signed. The index's copy of the rule
+//! finds candidates; the `public_article` view's rule decides.
 
 use sqlx::PgPool;
 use sqlx::types::Json;
