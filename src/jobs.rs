@@ -101,6 +101,7 @@ impl Worker {
             },
             Some(Kind::PasswordReset) => crate::mail::reset::run(self, &job.payload).await,
             Some(Kind::Related) => self.related(&job.payload).await,
+            Some(Kind::OutNotice) => crate::mail::out::run(self, &job.payload).await,
             None => Err(anyhow::anyhow!("unknown kind of job")),
         };
         match outcome {

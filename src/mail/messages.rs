@@ -218,6 +218,24 @@ pub fn published(to: &To<'_>, title: &str, editor: &str, link: &str) -> Outgoing
     }
 }
 
+/// A scheduled article the recipient signs came out at its time.
+pub fn scheduled_out(to: &To<'_>, title: &str, link: &str) -> Outgoing {
+    match to.lang {
+        Lang::Fr => message(
+            to,
+            format!("Paru : {title}"),
+            vec![format!("« {title} » est paru à l’heure prévue.")],
+            Some(("Lire l’article", link)),
+        ),
+        Lang::En => message(
+            to,
+            format!("Out now: {title}"),
+            vec![format!("“{title}” came out as scheduled.")],
+            Some(("Read the article", link)),
+        ),
+    }
+}
+
 /// A colleague mentioned the recipient (`@nom`) in a note on an article.
 pub fn mentioned(to: &To<'_>, title: &str, by: &str, note: &str, link: &str) -> Outgoing {
     match to.lang {

@@ -4,6 +4,7 @@
 //! queued (callers ask [`Mailer`]'s existence first) and the site works as before.
 
 pub mod messages;
+pub mod out;
 pub mod reset;
 
 use std::time::Duration;

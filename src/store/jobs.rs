@@ -22,6 +22,9 @@ pub enum Kind {
     /// Compute and keep one article's related suggestions (`{"article": id, "spread": bool}`;
     /// queued by the triggers of the `related_suggestions` migration).
     Related,
+    /// Mail the signers of a scheduled article that has come out (`{"article": id, "at": its
+    /// time}`; queued by the trigger that writes their notices, `scheduled_out_mail` migration).
+    OutNotice,
 }
 
 impl Kind {
@@ -31,6 +34,7 @@ impl Kind {
             Self::Mail => "mail",
             Self::PasswordReset => "password_reset",
             Self::Related => "related",
+            Self::OutNotice => "out_notice",
         }
     }
 
@@ -40,6 +44,7 @@ impl Kind {
             "mail" => Some(Self::Mail),
             "password_reset" => Some(Self::PasswordReset),
             "related" => Some(Self::Related),
+            "out_notice" => Some(Self::OutNotice),
             _ => None,
         }
     }
@@ -49,7 +54,7 @@ impl Kind {
     fn max_attempts(self) -> i32 {
         match self {
             Self::Renditions | Self::Related => 5,
-            Self::Mail | Self::PasswordReset => 20,
+            Self::Mail | Self::PasswordReset | Self::OutNotice => 20,
         }
     }
 }

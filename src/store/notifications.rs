@@ -118,3 +118,30 @@ pub async fn reviewers(conn: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error
     .fetch_all(conn)
     .await
 }
+
+/// An `out_notice` job's question: who is told that article `id`, scheduled for `at`, is out
+/// — those whose notice is due at that time, now that it has come, while the article is still
+/// published at it (moved or cancelled meanwhile: nobody). With its title and address.
+pub async fn out_at(
+    conn: &mut PgConnection,
+    id: Uuid,
+    at: OffsetDateTime,
+) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select n.user_id, a.title, a.slug
+        from notification n
+        join article a on a.id = n.article_id
+        where n.article_id = $1 and n.kind = 'scheduled_out' and n.due_at = $2
+          and n.due_at <= now() and a.status = 'published' and a.published_at = $2
+        "#,
+        id,
+        at
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.user_id, r.title, r.slug))
+        .collect())
+}

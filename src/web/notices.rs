@@ -1,6 +1,7 @@
 //! Who hears of what: in the staff menu (`store::notifications`), and by e-mail, queued in the
 //! caller's transaction (sent once it commits): the
-//! review notices (submitted → editors and admins; sent back and published → the author) and
+//! review notices (submitted → editors and admins; sent back and published → the signers; a
+//! scheduled article's signers when it comes out, by the `out_notice` job) and
 //! the security notices (a password or second factor changed, a sign-in from a new browser).
 //! Nothing is queued without a mail server (`VIGIE_SMTP_URL`), and nobody hears of their own
 //! doing.
@@ -56,20 +57,22 @@ impl AppState {
         actor: Uuid,
         note: Option<&str>,
     ) -> Result<(), sqlx::Error> {
+        let scheduled = action == Action::Publish && desk::scheduled(conn, id).await?;
         // In the staff menu first: whether or not mail is on.
         let told = match action {
             Action::Submit => Some((notifications::reviewers(conn).await?, Kind::Submitted)),
             Action::RequestChanges => {
                 Some((notifications::signers(conn, id).await?, Kind::SentBack))
             }
-            // A scheduled article's signers hear of it when it comes out (a trigger's doing).
-            Action::Publish if !desk::scheduled(conn, id).await? => {
+            // A scheduled article's signers hear of it when it comes out (a trigger's doing,
+            // and an `out_notice` job's for the mail).
+            Action::Publish if !scheduled => {
                 Some((notifications::signers(conn, id).await?, Kind::Published))
             }
             _ => None,
         };
-        if let Some((users, kind)) = told {
-            notifications::notify(conn, &users, kind, id, actor).await?;
+        if let Some((users, kind)) = &told {
+            notifications::notify(conn, users, *kind, id, actor).await?;
         }
         if self.mailer.is_none() {
             return Ok(());
@@ -82,8 +85,8 @@ impl AppState {
             .map(|r| r.display_name)
             .unwrap_or_default();
         let base = &self.config.base_url;
-        match action {
-            Action::Submit => {
+        match (action, told) {
+            (Action::Submit, _) => {
                 let link = format!("{base}/admin/review/{id}");
                 for reviewer in users::reviewers(conn, actor).await? {
                     if reviewer.email.parse::<lettre::Address>().is_err() {
@@ -94,20 +97,25 @@ impl AppState {
                     mail::queue(conn, &outgoing).await?;
                 }
             }
-            Action::RequestChanges if article.author_id != actor => {
+            // Every signer with an account, as in the menu; not whoever did it.
+            (Action::RequestChanges, Some((signers, _))) => {
                 let link = format!("{base}/editor/articles/{id}");
                 let note = note.unwrap_or_default();
-                self.mail_user(conn, article.author_id, |to| {
-                    messages::sent_back(to, &article.title, &actor_name, note, &link)
-                })
-                .await?;
+                for signer in signers.into_iter().filter(|s| *s != actor) {
+                    self.mail_user(conn, signer, |to| {
+                        messages::sent_back(to, &article.title, &actor_name, note, &link)
+                    })
+                    .await?;
+                }
             }
-            Action::Publish if article.author_id != actor => {
+            (Action::Publish, Some((signers, _))) => {
                 let link = format!("{base}/articles/{}", article.slug);
-                self.mail_user(conn, article.author_id, |to| {
-                    messages::published(to, &article.title, &actor_name, &link)
-                })
-                .await?;
+                for signer in signers.into_iter().filter(|s| *s != actor) {
+                    self.mail_user(conn, signer, |to| {
+                        messages::published(to, &article.title, &actor_name, &link)
+                    })
+                    .await?;
+                }
             }
             _ => {}
         }

@@ -65,6 +65,7 @@ fn table() -> Vec<Entry> {
         GET "/rss.xml" Public => public::site_rss,
         GET "/tags/{slug}/feed.atom" Public => public::tag_atom,
         GET "/authors/{slug}/feed.atom" Public => public::author_atom,
+        GET "/contributors/{slug}/feed.atom" Public => public::contributor_atom,
         GET "/sitemap.xml" Public => public::sitemap_index,
         GET "/sitemaps/{file}" Public => public::sitemap_page,
         GET "/robots.txt" Public => public::robots,

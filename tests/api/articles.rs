@@ -471,3 +471,71 @@ async fn french_articles_get_narrow_no_break_spaces_in_their_text_and_title_neve
         "<h1>Anthropic et Washington{nn}: rester ferme sur la sécurité de l’IA</h1>"
     )));
 }
+
+/// The slug of the article titled `title`.
+async fn slug_titled(app: &TestApp, title: &str) -> String {
+    sqlx::query_scalar("select slug from article where title = $1")
+        .bind(title)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{title}: {e}"))
+}
+
+/// `serve --demo` is a tour of what the newsroom does: the sample and its English version
+/// linked both ways, an article co-signed with a guest, one under embargo, the site's pages
+/// in its menu.
+#[tokio::test]
+async fn the_demo_shows_translations_bylines_an_embargo_and_the_sites_pages() {
+    let app = TestApp::with_demo().await;
+    let base = app.base_url();
+    let en = slug_titled(&app, "Anthropic and Washington: standing firm on AI safety").await;
+    for (slug, other) in [
+        (SAMPLE.to_owned(), en.clone()),
+        (en.clone(), SAMPLE.to_owned()),
+    ] {
+        let page = app.get(&format!("/articles/{slug}")).await;
+        assert_eq!(page.status, 200);
+        let alternates = page.attrs("link[rel=alternate][hreflang]", "href");
+        assert!(
+            alternates.contains(&format!("{base}/articles/{other}")),
+            "{slug}: {alternates:?}"
+        );
+        assert_eq!(page.attrs(".translations a", "href").len(), 1, "{slug}");
+    }
+
+    let colorado = slug_titled(&app, "Le Colorado repousse son AI Act").await;
+    let page = app.get(&format!("/articles/{colorado}")).await;
+    let signers = page.attrs(".article .byline a", "href");
+    assert_eq!(signers.len(), 2, "{signers:?}");
+    assert!(signers[1].starts_with("/contributors/"), "{signers:?}");
+    assert_eq!(app.get(&signers[1]).await.status, 200);
+
+    let embargoed = slug_titled(
+        &app,
+        "Ce que la CNIL recommande pour entraîner les modèles d’IA",
+    )
+    .await;
+    assert_eq!(app.get(&format!("/articles/{embargoed}")).await.status, 404);
+    let (status, until): (String, OffsetDateTime) =
+        sqlx::query_as("select status, embargo_until from article where slug = $1")
+            .bind(&embargoed)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "in_review");
+    assert!(until > OffsetDateTime::now_utc());
+
+    let home = app.get("/").await;
+    let menu = home.texts(".site-sections a");
+    for label in [
+        "À propos",
+        "Charte éditoriale",
+        "Contact",
+        "Mentions légales",
+    ] {
+        assert!(menu.contains(&label.to_owned()), "{menu:?}");
+    }
+    for href in home.attrs(".site-sections a", "href") {
+        assert_eq!(app.get(&href).await.status, 200, "{href}");
+    }
+}

@@ -1096,6 +1096,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/rss.xml"),
     ("GET", "/tags/{slug}/feed.atom"),
     ("GET", "/authors/{slug}/feed.atom"),
+    ("GET", "/contributors/{slug}/feed.atom"),
     ("GET", "/sitemap.xml"),
     ("GET", "/sitemaps/{file}"),
     ("GET", "/robots.txt"),

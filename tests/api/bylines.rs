@@ -207,14 +207,29 @@ async fn a_co_signed_article_is_on_every_signers_page_and_feed_and_carries_every
             .body
             .contains("Chercheuse en droit du numérique.")
     );
-    for signer in [&writer, &second] {
-        let feed = app
-            .get(&format!("/authors/{}/feed.atom", signer.slug))
-            .await;
+    for feed in [
+        format!("/authors/{}/feed.atom", writer.slug),
+        format!("/authors/{}/feed.atom", second.slug),
+        "/contributors/ines-invitee/feed.atom".to_owned(),
+    ] {
+        let feed = app.get(&feed).await;
+        assert_eq!(feed.status, 200);
         let entries = feedparser_entries(&feed.body);
-        assert_eq!(entries.len(), 1, "{}", signer.slug);
+        assert_eq!(entries.len(), 1, "{}", feed.body);
         assert_eq!(entries[0]["title"], "Enquête à trois mains");
     }
+    // The guest's page announces their feed, as an author's does.
+    assert!(
+        guest_page
+            .attrs("link[rel=alternate][type='application/atom+xml']", "href")
+            .contains(&"/contributors/ines-invitee/feed.atom".to_owned())
+    );
+    // Search results sign with every name too.
+    let found = app.get("/search?q=Enqu%C3%AAte+trois+mains").await;
+    assert_eq!(
+        found.texts(".search-results .byline a"),
+        ["Camille Auteur", "Lou Coautrice", "Inès Invitée"]
+    );
     let atom = app
         .get(&format!("/authors/{}/feed.atom", second.slug))
         .await;

@@ -4,6 +4,7 @@
 //! buttons, the review page, the write API, and the database itself); an editor may lift it,
 //! saying why, and the audit log keeps it.
 
+use time::OffsetDateTime;
 use uuid::Uuid;
 use vigie::domain::Role;
 
@@ -47,6 +48,7 @@ async fn nowhere_public(app: &TestApp, slug: &str, marker: &str) {
         "/rss.xml".to_owned(),
         "/sitemaps/0.xml".to_owned(),
         "/sitemaps/1.xml".to_owned(),
+        "/sitemaps/news.xml".to_owned(),
         "/api/v1/articles".to_owned(),
     ] {
         let page = app.get(&path).await;
@@ -194,6 +196,21 @@ async fn an_embargoed_article_comes_out_at_its_time_and_never_before() {
         .post(format!("{}/api/v1/articles/{id}/publish", app.base_url()))
         .bearer_auth(&token)
         .header("if-match", format!("\"{v}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 409);
+    assert!(api.text().await.unwrap().contains("under embargo until"));
+    // Scheduled through the API for a time before the embargo ends: refused the same way.
+    let early = (OffsetDateTime::now_utc() + time::Duration::hours(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let api = app
+        .client
+        .post(format!("{}/api/v1/articles/{id}/schedule", app.base_url()))
+        .bearer_auth(&token)
+        .header("if-match", format!("\"{v}\""))
+        .json(&serde_json::json!({ "at": early }))
         .send()
         .await
         .unwrap();

@@ -469,3 +469,154 @@ async fn a_colleague_mentioned_in_a_note_is_told_by_mail_too() {
     queue_empty(&app).await;
     assert_eq!(server.received().len(), 1, "only the person mentioned");
 }
+
+/// Jobs that will tell a scheduled article's signers it is out.
+async fn out_notices(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from job where kind = 'out_notice'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Its time on the newsroom's clock `minutes` from now, as the review form sends it.
+async fn in_minutes(app: &TestApp, minutes: i32) -> String {
+    sqlx::query_scalar(
+        "select to_char((now() + make_interval(mins => $2)) at time zone $1, 'YYYY-MM-DD\"T\"HH24:MI')",
+    )
+    .bind(&app.state().config.timezone)
+    .bind(minutes)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_is_scheduled() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (editor, editor_account) = app.signed_in(Role::Editor).await;
+    let (author, author_account) = app.signed_in(Role::Journalist).await;
+    let (_, coauthor_account) = app.signed_in(Role::Journalist).await;
+    let (id, _) = crate::review::submitted(&app, &author, "Le calendrier", "Texte.").await;
+    sqlx::query("insert into article_coauthor (article_id, position, user_id) values ($1, 1, $2)")
+        .bind(id)
+        .bind(coauthor_account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    queue_empty(&app).await;
+    let before = server.received().len();
+
+    // Scheduled for later: nobody is told it is published, since it is not.
+    let at = in_minutes(&app, 120).await;
+    let v: i32 = sqlx::query_scalar("select version from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let scheduled = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[
+                ("decision", "schedule"),
+                ("version", &v.to_string()),
+                ("at", &at),
+            ],
+        )
+        .await;
+    assert_eq!(scheduled.status, 303, "{}", scheduled.body);
+    queue_empty(&app).await;
+    assert_eq!(
+        server.received().len(),
+        before,
+        "no mail at scheduling: {:?}",
+        &server.received()[before..]
+    );
+    assert_eq!(out_notices(&app).await, 1);
+
+    // Moved to two seconds from now (as an editor's new time would): it comes out then, and
+    // both signers hear of it, the co-author too; the editor who scheduled it does not.
+    sqlx::query("update article set published_at = now() + interval '2 seconds' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mails = server.wait_for(before + 2).await;
+    let out: Vec<_> = mails[before..].iter().collect();
+    let mut to: Vec<String> = out.iter().map(|m| m.rcpt.concat()).collect();
+    to.sort();
+    let mut signers = vec![author_account.email.clone(), coauthor_account.email.clone()];
+    signers.sort();
+    assert_eq!(to, signers);
+    for mail in &out {
+        assert_eq!(mail.subject, "Paru : Le calendrier");
+        assert!(
+            mail.text.contains("est paru à l’heure prévue"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.link("/articles/").ends_with("/articles/le-calendrier"));
+    }
+    // The job of the first time, had its time come, would find that time gone: nothing more.
+    sqlx::query("update job set run_after = now() where kind = 'out_notice'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if out_notices(&app).await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(out_notices(&app).await, 0, "the old job ran");
+    queue_empty(&app).await;
+    assert_eq!(server.received().len(), before + 2);
+    assert!(
+        !server
+            .received()
+            .iter()
+            .any(|m| m.rcpt == [editor_account.email.clone()] && m.subject.contains("Paru")),
+    );
+}
+
+#[tokio::test]
+async fn publishing_a_co_signed_article_mails_every_signer_but_whoever_published_it() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let (editor, editor_account) = app.signed_in(Role::Editor).await;
+    let (author, author_account) = app.signed_in(Role::Journalist).await;
+    let (_, coauthor_account) = app.signed_in(Role::Journalist).await;
+    let (id, _) = crate::review::submitted(&app, &author, "À deux voix", "Texte.").await;
+    sqlx::query("insert into article_coauthor (article_id, position, user_id) values ($1, 1, $2)")
+        .bind(id)
+        .bind(coauthor_account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    queue_empty(&app).await;
+    let before = server.received().len();
+    let v: i32 = sqlx::query_scalar("select version from article where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let published = editor
+        .post_signed(
+            &format!("/admin/review/{id}"),
+            &[("decision", "publish"), ("version", &v.to_string())],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
+    server.wait_for(before + 2).await;
+    queue_empty(&app).await;
+    let received = server.received();
+    let mails = &received[before..];
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    let mut to: Vec<String> = mails.iter().map(|m| m.rcpt.concat()).collect();
+    to.sort();
+    let mut signers = vec![author_account.email.clone(), coauthor_account.email.clone()];
+    signers.sort();
+    assert_eq!(to, signers);
+    assert!(mails.iter().all(|m| m.subject == "Publié : À deux voix"));
+    assert!(!to.contains(&editor_account.email));
+}

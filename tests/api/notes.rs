@@ -147,6 +147,23 @@ async fn notes_stay_in_the_newsroom_and_people_are_told_what_concerns_them() {
             .concat()
             .contains("Résolu par")
     );
+    // Opened again, then resolved for good.
+    let reopened = author
+        .post_signed(
+            &format!("/editor/articles/{id}/notes/{thread}/resolve"),
+            &[("open", "yes")],
+        )
+        .await;
+    assert_eq!(reopened.status, 303);
+    let desk = author.get(&format!("/editor/articles/{id}")).await;
+    assert!(desk.texts("#notes .resolved").is_empty(), "open again");
+    let resolved = author
+        .post_signed(
+            &format!("/editor/articles/{id}/notes/{thread}/resolve"),
+            &[],
+        )
+        .await;
+    assert_eq!(resolved.status, 303);
 
     // Published by the editor: the author is told; and the notes are nowhere public.
     let v = version(&app, id).await;
@@ -180,6 +197,18 @@ async fn notes_stay_in_the_newsroom_and_people_are_told_what_concerns_them() {
             assert!(!page.body.contains(note), "{path} shows a note");
         }
     }
+    // Nor does search find the article by a note's words.
+    for note in ["MARQUENOTE", "MARQUEREPONSE", "MARQUERENVOI"] {
+        let search = app.get(&format!("/search?q={note}")).await;
+        assert!(search.texts(".search-results li").is_empty(), "{note}");
+    }
+    assert!(
+        !app.get("/search?q=MARQUETEXTE")
+            .await
+            .texts(".search-results li")
+            .is_empty(),
+        "the article itself is found"
+    );
     let in_revisions: i64 = sqlx::query_scalar(
         "select count(*) from article_revision where body_markdown like '%MARQUENOTE%' or body_markdown like '%MARQUERENVOI%'",
     )

@@ -604,7 +604,22 @@ const COAUTHORS_WXR: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
     <wp:post_type>post</wp:post_type>
     <category domain="author" nicename="cap-zoe"><![CDATA[zoe]]></category>
     <category domain="author" nicename="cap-marc"><![CDATA[marc]]></category>
-    <category domain="author" nicename="cap-ines-invitee"><![CDATA[Inès Invitée]]></category>
+    <category domain="author" nicename="cap-ines-invitee"><![CDATA[ines-invitee]]></category>
+    <category domain="author" nicename="cap-paul-libre"><![CDATA[Paul Libre]]></category>
+  </item>
+  <item>
+    <title>Inès Invitée</title>
+    <link>https://blog.example/?guest-author=cap-ines-invitee</link>
+    <dc:creator><![CDATA[zoe]]></dc:creator>
+    <content:encoded><![CDATA[]]></content:encoded>
+    <wp:post_id>12</wp:post_id>
+    <wp:post_name><![CDATA[cap-ines-invitee]]></wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>guest-author</wp:post_type>
+    <category domain="author" nicename="cap-ines-invitee"><![CDATA[ines-invitee]]></category>
+    <wp:postmeta><wp:meta_key><![CDATA[cap-display_name]]></wp:meta_key><wp:meta_value><![CDATA[Inès Invitée]]></wp:meta_value></wp:postmeta>
+    <wp:postmeta><wp:meta_key><![CDATA[cap-user_login]]></wp:meta_key><wp:meta_value><![CDATA[ines-invitee]]></wp:meta_value></wp:postmeta>
+    <wp:postmeta><wp:meta_key><![CDATA[cap-description]]></wp:meta_key><wp:meta_value><![CDATA[Journaliste indépendante, <em>spécialiste</em> du droit numérique.]]></wp:meta_value></wp:postmeta>
   </item>
 </channel>
 </rss>"#;
@@ -621,7 +636,7 @@ async fn co_authors_plus_bylines_become_co_authors_and_guest_contributors() {
     assert_eq!(page.status, 200);
     assert_eq!(
         page.texts(".article .byline a"),
-        ["Zoé Martin", "Marc Petit", "Inès Invitée"]
+        ["Zoé Martin", "Marc Petit", "Inès Invitée", "Paul Libre"]
     );
     // The colleague's page holds it; the guest has a page of their own.
     let marc: String =
@@ -635,9 +650,27 @@ async fn co_authors_plus_bylines_become_co_authors_and_guest_contributors() {
             .body
             .contains("Une enquête à plusieurs mains")
     );
+    // The guest is named and described as the plugin's guest author says (the byline term
+    // holds only the login), on a page of their own.
     let guest = app.get("/contributors/ines-invitee").await;
     assert_eq!(guest.status, 200);
     assert!(guest.body.contains("Une enquête à plusieurs mains"));
+    assert!(
+        guest
+            .body
+            .contains("Journaliste indépendante, spécialiste du droit numérique."),
+        "{}",
+        guest.body
+    );
+    // A term with no guest author behind it (an older export) names the guest itself.
+    let older = app.get("/contributors/paul-libre").await;
+    assert_eq!(older.status, 200);
+    // The guest author's own item is not an article.
+    let articles: i64 = sqlx::query_scalar("select count(*) from article")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(articles, 1);
     // The plugin's bylines are not tags.
     let tags: i64 = sqlx::query_scalar("select count(*) from tag")
         .fetch_one(&app.pool)

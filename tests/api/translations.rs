@@ -165,6 +165,7 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
             [
                 ("en".to_owned(), format!("{base}/articles/{en}")),
                 ("fr".to_owned(), format!("{base}/articles/{fr}")),
+                ("x-default".to_owned(), format!("{base}/articles/{fr}")),
             ],
             "{slug}"
         );
@@ -218,6 +219,30 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
     );
     let updated = editor.get(&format!("/editor/articles/{en_id}")).await;
     assert!(updated.texts("#translation-stale").is_empty());
+
+    // A group has one article per language: neither the translation nor the original may
+    // take the other's language afterwards. The form comes back with what was typed.
+    for (id, other) in [(en_id, "fr"), (fr_id, "en")] {
+        let mut fields = form_of(&editor, id).await;
+        set(&mut fields, "lang", other);
+        set(&mut fields, "body", "Texte gardé MARQUELANGUE.");
+        set(&mut fields, "intent", "save");
+        let refused = post(&editor, &format!("/editor/articles/{id}"), &fields).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused.body.contains("déjà dans cette langue"),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains("MARQUELANGUE"));
+    }
+    let langs: Vec<String> =
+        sqlx::query_scalar("select lang from article where id = any($1) order by lang")
+            .bind(vec![fr_id, en_id])
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(langs, ["en", "fr"], "nothing changed");
 
     // Unlinked: the pages name no alternate any more.
     let unlinked = editor

@@ -231,6 +231,11 @@ async fn nothing_unpublished_is_on_any_public_route() {
             format!("/authors/{author_slug}/feed.atom"),
             200,
         ),
+        (
+            "/contributors/{slug}/feed.atom",
+            "/contributors/invitee/feed.atom".to_owned(),
+            200,
+        ),
         ("/sitemap.xml", "/sitemap.xml".to_owned(), 200),
         ("/sitemaps/{file}", "/sitemaps/0.xml".to_owned(), 200),
         ("/sitemaps/{file}", "/sitemaps/1.xml".to_owned(), 200),

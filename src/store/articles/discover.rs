@@ -59,11 +59,12 @@ pub async fn sitemap_articles(
         SitemapArticle,
         r#"
         select '/articles/' || a.slug as "path!", a.updated_at as "lastmod!",
-               -- Its language versions readers can read (itself included), when it has any.
+               -- Its language versions readers can read (itself included), when it has any:
+               -- the original first (the pages' x-default), then by language.
                case when x.translation_of is not null
                          or exists (select 1 from article t where t.translation_of = a.id)
                     then (select json_agg(json_build_object('lang', g.lang, 'slug', g.slug)
-                                          order by g.lang, g.slug)
+                                          order by gx.translation_of is not null, g.lang, g.slug)
                           from public_article g join article gx on gx.id = g.id
                           where gx.id = coalesce(x.translation_of, x.id)
                              or gx.translation_of = coalesce(x.translation_of, x.id))
@@ -169,8 +170,8 @@ pub struct Found {
     pub slug: String,
     pub title: String,
     pub published_at: OffsetDateTime,
-    pub author_name: String,
-    pub author_slug: String,
+    /// Every byline, in order (the author first).
+    pub bylines: Json<Vec<crate::store::Byline>>,
     pub snippet: String,
 }
 
@@ -236,13 +237,13 @@ pub async fn search(
             offset $4 limit $5
         )
         select a.slug, a.title, a.published_at as "published_at!",
-               u.display_name as author_name, u.slug as author_slug,
+               (select p.bylines from public_article p where p.id = a.id)
+                   as "bylines!: Json<Vec<crate::store::Byline>>",
                ts_headline('french_unaccent', a.search_text, q.q,
                            'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
                    as "snippet!"
         from ranked r
-        join article a on a.id = r.id
-        join app_user u on u.id = a.author_id, q
+        join article a on a.id = r.id, q
         order by r.rank desc, r.published_at desc, r.id
         "#,
         words,

@@ -395,6 +395,22 @@ pub async fn feed(
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
     let summaries = list_published(pool, filter, None, limit).await?;
+    with_texts(pool, summaries).await
+}
+
+/// The newest `limit` public articles guest contributor `id` co-signs, in full, for their
+/// feed.
+pub async fn contributor_feed(
+    pool: &PgPool,
+    id: Uuid,
+    limit: i64,
+) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    let summaries = by_contributor(pool, id, None, limit).await?;
+    with_texts(pool, summaries).await
+}
+
+/// `summaries` with their texts, for a feed.
+async fn with_texts(pool: &PgPool, summaries: Vec<Summary>) -> Result<Vec<FeedEntry>, sqlx::Error> {
     let ids: Vec<Uuid> = summaries.iter().map(|s| s.id).collect();
     let texts = sqlx::query!(
         r#"

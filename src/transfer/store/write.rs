@@ -47,9 +47,14 @@ pub async fn insert_contributor(
 }
 
 /// The guest contributor named `name` (a WordPress guest author): the one of that name, or a
-/// new one (its slug from the name, numbered if taken).
-pub async fn guest_contributor(conn: &mut PgConnection, name: &str) -> Result<Uuid, sqlx::Error> {
+/// new one with `bio` (its slug from the name, numbered if taken).
+pub async fn guest_contributor(
+    conn: &mut PgConnection,
+    name: &str,
+    bio: &str,
+) -> Result<Uuid, sqlx::Error> {
     let name: String = name.trim().chars().take(120).collect();
+    let bio: String = bio.trim().chars().take(2000).collect();
     if let Some(id) = sqlx::query_scalar!(
         "select id from contributor where lower(name) = lower($1) order by created_at limit 1",
         name
@@ -62,8 +67,8 @@ pub async fn guest_contributor(conn: &mut PgConnection, name: &str) -> Result<Uu
     let base = Slug::derive_or(&name, "contributeur").as_str().to_owned();
     sqlx::query_scalar!(
         r#"
-        insert into contributor (slug, name)
-        select case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end, $2
+        insert into contributor (slug, name, bio)
+        select case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end, $2, $3
         from generate_series(1, 1000) n
         where not exists (select 1 from contributor
                           where slug = case when n = 1 then $1 else rtrim(left($1, 80 - length('-' || n)), '-') || '-' || n end)
@@ -71,7 +76,8 @@ pub async fn guest_contributor(conn: &mut PgConnection, name: &str) -> Result<Uu
         returning id
         "#,
         base,
-        name
+        name,
+        bio
     )
     .fetch_one(conn)
     .await

@@ -316,7 +316,13 @@ pub(in crate::transfer) async fn import_wordpress(
                     let id = match guests.get(name) {
                         Some(id) => *id,
                         None => {
-                            let id = store::guest_contributor(&mut tx, name).await?;
+                            // A guest author the file describes, by its login; else the
+                            // term's own text is all there is of them.
+                            let (shown, bio) = match site.guest_authors.get(name.trim()) {
+                                Some(guest) => (guest.name.as_str(), guest.bio.as_str()),
+                                None => (name.as_str(), ""),
+                            };
+                            let id = store::guest_contributor(&mut tx, shown, bio).await?;
                             guests.insert(name.clone(), id);
                             id
                         }

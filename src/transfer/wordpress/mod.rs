@@ -33,6 +33,9 @@ pub struct Site {
     pub posts: Vec<Post>,
     /// Files of the media library (`attachment` items).
     pub attachments: Vec<Attachment>,
+    /// Co-Authors Plus's guest authors (`guest-author` items), by their login: what a post's
+    /// byline term names (`<category domain="author">` holds the login, not the name).
+    pub guest_authors: BTreeMap<String, GuestAuthor>,
     /// What was not imported, and how many of each (e.g. `page` → 3, `comment` → 12).
     pub left_out: BTreeMap<String, usize>,
     /// Items that could not be read, in file order.
@@ -44,6 +47,15 @@ pub struct Author {
     pub login: String,
     pub email: String,
     pub display_name: String,
+}
+
+/// A Co-Authors Plus guest author: a byline without a WordPress account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestAuthor {
+    /// `cap-display_name` (else the item's title).
+    pub name: String,
+    /// `cap-description`, as plain text.
+    pub bio: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +109,8 @@ pub struct Post {
     pub modified: OffsetDateTime,
     pub author_login: String,
     /// Co-Authors Plus's bylines (`<category domain="author">`), in order: each the login
-    /// of a WordPress user, or the name of one of its guest authors. Empty without the plugin.
+    /// of a WordPress user or of one of its guest authors (`Site::guest_authors`); older
+    /// exports may hold a guest's name instead. Empty without the plugin.
     pub coauthors: Vec<String>,
     pub html: String,
     /// Plain text, on one line.
@@ -278,6 +291,25 @@ fn read_item(line: u32, item: Node, site: &mut Site) {
         });
         return;
     }
+    if post_type == "guest-author" {
+        // The plugin keeps a guest's fields as `cap-` post meta.
+        let login = meta(item, "cap-user_login").unwrap_or_default();
+        let name = meta(item, "cap-display_name")
+            .map(|n| plain(&n))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| title.clone());
+        if !login.trim().is_empty() && !name.trim().is_empty() {
+            let bio = text_of_html(&meta(item, "cap-description").unwrap_or_default());
+            site.guest_authors.insert(
+                login.trim().to_owned(),
+                GuestAuthor {
+                    name: name.trim().to_owned(),
+                    bio: bio.trim().to_owned(),
+                },
+            );
+        }
+        return;
+    }
     if post_type != "post" {
         let kind = match post_type.as_str() {
             "page" => "pages".to_owned(),
@@ -401,6 +433,25 @@ fn post_date(item: Node, name: &str) -> Result<Option<OffsetDateTime>, String> {
 /// `l&#8217;IA`), which Vigie's templates would show as typed.
 fn plain(text: &str) -> String {
     html_escape::decode_html_entities(text).trim().to_owned()
+}
+
+/// What a reader would read of a bit of HTML: its text without tags, entities decoded,
+/// spaces as one.
+fn text_of_html(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    plain(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// An excerpt as one line of plain text: HTML ones through [`to_markdown`], plain ones with

@@ -335,6 +335,9 @@ pub async fn update(
             return Err(stale(current.version));
         }
         Ok(Outcome::SlugTaken) => return Err(invalid(&crate::web::editor::slug_taken())),
+        Ok(Outcome::LanguageTaken) => {
+            return Err(invalid(&crate::web::editor::language_taken()));
+        }
         Ok(Outcome::NotFound) => return Err(not_found()),
         Err(e) if violates(&e, "article_featured_media_id_fkey") => {
             return Err(field("image", "This image is no longer in the library."));

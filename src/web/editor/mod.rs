@@ -40,7 +40,7 @@ pub(in crate::web) use preview::{ReaderView, reader_view};
 pub use preview::{live as live_preview, live_new as live_preview_new, preview};
 pub use revisions::{diff, restore, revision, revisions};
 pub use save::{create, save};
-pub(in crate::web) use save::{featured_problem, slug_taken};
+pub(in crate::web) use save::{featured_problem, language_taken, slug_taken};
 pub use share::{create as create_preview_link, revoke as revoke_preview_link};
 pub use translation::set as set_translation;
 pub(in crate::web) use upload::{

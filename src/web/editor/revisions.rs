@@ -211,6 +211,13 @@ pub async fn restore(
             tx.commit().await?;
             Ok(Redirect::to(&format!("/editor/articles/{id}/revisions")).into_response())
         }
+        // A revision in a language another version of the group now has.
+        Outcome::LanguageTaken => Err(AppError::Conflict(
+            crate::web::editor::language_taken()
+                .lang
+                .unwrap_or_default()
+                .to_owned(),
+        )),
         Outcome::SlugTaken | Outcome::NotFound => Err(AppError::NotFound),
     }
 }

@@ -220,6 +220,16 @@ pub(in crate::web) fn slug_taken() -> Errors {
     }
 }
 
+/// A translation group has one article per language.
+pub(in crate::web) fn language_taken() -> Errors {
+    Errors {
+        lang: Some(
+            "Une autre version de cet article (original ou traduction) est déjà dans cette langue.",
+        ),
+        ..Errors::default()
+    }
+}
+
 pub async fn save(
     State(state): State<AppState>,
     PathId(id): PathId<Uuid>,
@@ -377,6 +387,10 @@ async fn save_form(
         Outcome::SlugTaken => {
             drop(tx);
             invalid(state, &user, Some(&article), form, slug_taken()).await
+        }
+        Outcome::LanguageTaken => {
+            drop(tx);
+            invalid(state, &user, Some(&article), form, language_taken()).await
         }
         Outcome::NotFound => Err(AppError::NotFound),
     }

@@ -14,7 +14,7 @@ use crate::media::picture;
 use crate::store::TagRef;
 use crate::store::articles::discover::{self, SitemapUrl};
 use crate::store::articles::public::{self, FeedEntry, Filter};
-use crate::store::{tags, users};
+use crate::store::{contributors, tags, users};
 use crate::web::{AppError, AppState};
 
 /// Articles a feed carries.
@@ -150,6 +150,8 @@ fn xml(content_type: &'static str, body: String) -> Response {
 /// Which feed: the whole site, one tag's or one author's.
 struct Scope {
     filter: Filter<'static>,
+    /// A guest contributor's feed: the articles they co-sign (`filter` is then empty).
+    contributor: Option<uuid::Uuid>,
     title: String,
     subtitle: String,
     /// Path of the HTML page the feed mirrors, and of the feed itself (without extension).
@@ -161,8 +163,12 @@ struct Scope {
 async fn load(
     state: &AppState,
     filter: Filter<'static>,
+    contributor: Option<uuid::Uuid>,
 ) -> Result<(Vec<FeedEntry>, OffsetDateTime), AppError> {
-    let rows = public::feed(&state.reads(), filter, FEED_SIZE).await?;
+    let rows = match contributor {
+        Some(id) => public::contributor_feed(&state.reads(), id, FEED_SIZE).await?,
+        None => public::feed(&state.reads(), filter, FEED_SIZE).await?,
+    };
     let updated = rows
         .iter()
         .map(|e| e.summary.updated_at.max(e.summary.published_at))
@@ -173,7 +179,7 @@ async fn load(
 
 async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
     let base = state.config.base_url.clone();
-    let (rows, updated) = load(state, scope.filter).await?;
+    let (rows, updated) = load(state, scope.filter, scope.contributor).await?;
     let feed = AtomFeed {
         lang: state.config.lang.as_str(),
         title: scope.title,
@@ -190,6 +196,7 @@ async fn atom(state: &AppState, scope: Scope) -> Result<Response, AppError> {
 fn site_scope(state: &AppState) -> Scope {
     Scope {
         filter: Filter::default(),
+        contributor: None,
         title: "Vigie".to_owned(),
         subtitle: state.words().tagline.to_owned(),
         page: "/".to_owned(),
@@ -204,7 +211,7 @@ pub async fn site_atom(State(state): State<AppState>) -> Result<Response, AppErr
 
 pub async fn site_rss(State(state): State<AppState>) -> Result<Response, AppError> {
     let base = state.config.base_url.clone();
-    let (rows, updated) = load(&state, Filter::default()).await?;
+    let (rows, updated) = load(&state, Filter::default(), None).await?;
     let feed = RssFeed {
         lang: state.config.lang.as_str(),
         title: "Vigie".to_owned(),
@@ -238,6 +245,7 @@ pub async fn tag_atom(
             tag: Some(tag.id),
             ..Filter::default()
         },
+        contributor: None,
         title: format!("Vigie — {}", tag.name),
         subtitle: tag.description,
         page: format!("/tags/{}", tag.slug),
@@ -259,10 +267,31 @@ pub async fn author_atom(
             author: Some(author.id),
             ..Filter::default()
         },
+        contributor: None,
         title: format!("Vigie — {}", author.display_name),
         subtitle: author.bio,
         page: format!("/authors/{}", author.slug),
         feed: format!("/authors/{}/feed.atom", author.slug),
+    };
+    atom(&state, scope).await
+}
+
+/// A guest contributor's feed, as an author's: what they co-sign.
+pub async fn contributor_atom(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let contributor = contributors::public(&state.reads(), &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = Scope {
+        filter: Filter::default(),
+        contributor: Some(contributor.id),
+        title: format!("Vigie — {}", contributor.name),
+        subtitle: contributor.bio,
+        page: format!("/contributors/{}", contributor.slug),
+        feed: format!("/contributors/{}/feed.atom", contributor.slug),
     };
     atom(&state, scope).await
 }
@@ -369,7 +398,7 @@ pub async fn sitemap_page(
         }
         rows.into_iter()
             .map(|a| {
-                let versions = a
+                let mut versions: Vec<(String, String)> = a
                     .alternates
                     .map(|v| v.0)
                     .filter(|v| v.len() > 1)
@@ -377,6 +406,12 @@ pub async fn sitemap_page(
                     .into_iter()
                     .map(|v| (v.lang, format!("{base}/articles/{}", v.slug)))
                     .collect();
+                // As on the pages: readers of another language get the original (listed
+                // first), or the first version readers can read.
+                if let Some((_, first)) = versions.first() {
+                    let default = ("x-default".to_owned(), first.clone());
+                    versions.push(default);
+                }
                 (a.path, stamp(a.lastmod), versions)
             })
             .collect()

@@ -19,8 +19,8 @@ pub use calendars::{
     jurisdiction_calendar, regulation_calendar, regulation_changes, regulations_calendar,
 };
 pub use feeds::{
-    author_atom, security_policy, security_txt, site_atom, site_rss, sitemap_index, sitemap_page,
-    tag_atom,
+    author_atom, contributor_atom, security_policy, security_txt, site_atom, site_rss,
+    sitemap_index, sitemap_page, tag_atom,
 };
 pub use listing::{author, contributor, home, tag};
 pub use machines::{left_open, robots, tdm_header, tdmrep};

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
-use super::When;
+use super::{BylineLink, When, byline_links};
 use crate::store::articles::discover;
 use crate::web::{AppError, AppState, Page};
 
@@ -28,8 +28,7 @@ pub struct Hit {
     pub slug: String,
     pub title: String,
     pub when: When,
-    pub author_name: String,
-    pub author_slug: String,
+    pub bylines: Vec<BylineLink>,
     /// Escaped text with `<mark>` around the matches: safe to insert as is.
     pub snippet_html: String,
 }
@@ -125,8 +124,7 @@ pub async fn search(
                 when: state.when(f.published_at),
                 slug: f.slug,
                 title: f.title,
-                author_name: f.author_name,
-                author_slug: f.author_slug,
+                bylines: byline_links(&f.bylines.0, state.words().and),
             })
             .collect();
     }
