@@ -112,6 +112,23 @@ async fn wait_url(client: &Client, part: &str) -> Step {
     Err(format!("the address never contained {part:?}"))
 }
 
+/// Waits until signing out has landed on the home page (`{base}/` exactly): a page opened
+/// before that would cancel the sign-out's form and find the session still there.
+async fn wait_signed_out(client: &Client, base: &str) -> Step {
+    let home = format!("{base}/");
+    for _ in 0..150 {
+        let url = client
+            .current_url()
+            .await
+            .map_err(fail("reading the address"))?;
+        if url.as_str() == home {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("signing out never reached {home}"))
+}
+
 async fn text(client: &Client, css: &str) -> Result<String, String> {
     wait_for(client, css)
         .await?
@@ -547,7 +564,7 @@ async fn journey(
         .click()
         .await
         .map_err(fail("signing out"))?;
-    wait_url(client, "/").await?;
+    wait_signed_out(client, &base).await?;
     signed_in(client, &base, chief).await?;
     let waiting = text(client, ".account-nav .count").await?;
     // The demo's embargoed article waits too.
@@ -944,7 +961,7 @@ async fn signs_in_with_a_code(client: &Client, app: &TestApp, email: &str) -> St
         .click()
         .await
         .map_err(fail("signing out"))?;
-    wait_url(client, &format!("{base}/")).await?;
+    wait_signed_out(client, &base).await?;
     client
         .goto(&format!("{base}/login"))
         .await

@@ -189,6 +189,7 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
         "body",
         "Le texte français du rapport, complété par MARQUEAJOUT.",
     );
+    set(&mut fields, "dek", "Un chapeau MARQUECHAPO.");
     set(&mut fields, "intent", "save");
     assert_eq!(
         post(&editor, &format!("/editor/articles/{fr_id}"), &fields)
@@ -199,14 +200,17 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
     let stale = editor.get(&format!("/editor/articles/{en_id}")).await;
     let notice = stale.texts("#translation-stale").concat();
     assert!(notice.contains("Traduction à mettre à jour"), "{notice}");
-    assert!(
-        stale
-            .texts("#translation-stale .diff-added")
-            .concat()
-            .contains("MARQUEAJOUT"),
-        "{:?}",
-        stale.texts("#translation-stale .diff-added")
-    );
+    // The text's change and the dek's: what a translator has to translate again.
+    for added in ["MARQUEAJOUT", "MARQUECHAPO"] {
+        assert!(
+            stale
+                .texts("#translation-stale .diff-added")
+                .concat()
+                .contains(added),
+            "{added}: {:?}",
+            stale.texts("#translation-stale .diff-added")
+        );
+    }
     // Saved (after updating it), it is up to date again.
     let mut fields = form_of(&editor, en_id).await;
     set(&mut fields, "body", "The English text, completed too.");

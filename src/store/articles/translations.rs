@@ -218,8 +218,10 @@ pub async fn stale(pool: &PgPool, id: Uuid) -> Result<Option<Stale>, sqlx::Error
         Stale,
         r#"
         select s.id as source_id, s.title as source_title,
-               coalesce((select r.body_markdown from article_revision r where r.id = a.translated_from), '') as "before!",
-               s.body_markdown as now
+               -- Title, dek and text: what a translator translates.
+               coalesce((select concat_ws(E'\n\n', r.title, nullif(r.dek, ''), r.body_markdown)
+                         from article_revision r where r.id = a.translated_from), '') as "before!",
+               concat_ws(E'\n\n', s.title, nullif(s.dek, ''), s.body_markdown) as "now!"
         from article a join article s on s.id = a.translation_of
         where a.id = $1 and latest_saved_revision(s.id) > coalesce(a.translated_from, 0)
         "#,
