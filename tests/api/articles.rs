@@ -524,6 +524,24 @@ async fn the_demo_shows_translations_bylines_an_embargo_and_the_sites_pages() {
             .unwrap();
     assert_eq!(status, "in_review");
     assert!(until > OffsetDateTime::now_utc());
+    // Days later, its embargo over and nobody having touched it: the next `serve --demo`
+    // embargoes it again, so that the tour still shows one.
+    sqlx::query("update article set embargo_until = now() - interval '1 hour' where slug = $1")
+        .bind(&embargoed)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    vigie::seed::demo::load(&app.pool, &app.state().media, &app.base_url())
+        .await
+        .unwrap();
+    let renewed: OffsetDateTime =
+        sqlx::query_scalar("select embargo_until from article where slug = $1")
+            .bind(&embargoed)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(renewed > OffsetDateTime::now_utc() + time::Duration::days(2));
+    assert_eq!(app.get(&format!("/articles/{embargoed}")).await.status, 404);
 
     let home = app.get("/").await;
     let menu = home.texts(".site-sections a");

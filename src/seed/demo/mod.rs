@@ -8,7 +8,7 @@
 mod picture;
 mod tracker;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use time::macros::datetime;
 use uuid::Uuid;
@@ -180,7 +180,7 @@ const ARTICLES: &[DemoArticle] = &[
     // Ready, in review, and under embargo: it may not come out before its time.
     DemoArticle {
         tags: &["Union européenne"],
-        embargo_days: Some(3),
+        embargo_days: Some(EMBARGO_DAYS),
         ..DemoArticle::new(
             "Ce que la CNIL recommande pour entraîner les modèles d’IA",
             include_str!("embargo-cnil.md"),
@@ -230,6 +230,36 @@ pub enum DemoError {
     Media(anyhow::Error),
 }
 
+/// The demo's embargo, as the newsroom noted it.
+const EMBARGO_NOTE: &str = "Avis de la CNIL sous embargo (communiqué aux rédactions).";
+
+/// How long the demo's embargo lasts from when it is set.
+const EMBARGO_DAYS: i64 = 3;
+
+/// The demo's embargoed article, still waiting for review after its embargo ended (a demo
+/// loaded days ago), is embargoed again for [`EMBARGO_DAYS`]: `serve --demo` always shows one.
+/// An article someone published, or whose embargo someone changed, is left as it is.
+async fn renew_embargo(tx: &mut PgConnection, author: Uuid) -> Result<(), DemoError> {
+    let lapsed = sqlx::query_scalar!(
+        r#"
+        select id from article
+        where author_id = $1 and status = 'in_review' and embargo_note = $2
+          and embargo_until <= now()
+        "#,
+        author,
+        EMBARGO_NOTE
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for id in lapsed {
+        let until = OffsetDateTime::now_utc() + time::Duration::days(EMBARGO_DAYS);
+        embargo::set(tx, id, until, EMBARGO_NOTE, author)
+            .await?
+            .map_err(|_| DemoError::Tracker("the demo embargo could not be renewed"))?;
+    }
+    Ok(())
+}
+
 /// Loads the demo content unless it is already there. Safe to run on every start, and from
 /// several instances at once.
 pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(), DemoError> {
@@ -239,7 +269,9 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
         .execute(&mut *tx)
         .await?;
     let email = Email::parse(AUTHOR_EMAIL)?;
-    if users::id_by_email(&mut tx, &email).await?.is_some() {
+    if let Some(author) = users::id_by_email(&mut tx, &email).await? {
+        renew_embargo(&mut tx, author).await?;
+        tx.commit().await?;
         tracing::info!("demo content already loaded");
         return Ok(());
     }
@@ -333,7 +365,7 @@ pub async fn load(pool: &PgPool, media: &MediaStore, site_url: &str) -> Result<(
         }
         if let Some(days) = demo.embargo_days {
             let until = OffsetDateTime::now_utc() + time::Duration::days(days);
-            let note = "Avis de la CNIL sous embargo (communiqué aux rédactions).";
+            let note = EMBARGO_NOTE;
             embargo::set(&mut tx, created.id, until, note, author)
                 .await?
                 .map_err(|_| DemoError::Tracker("the demo embargo could not be set"))?;
