@@ -109,17 +109,6 @@ pub async fn planned_with_values(
         .await
 }
 
-/// A read-only transaction in which every statement runs on PostgreSQL's generic plan, made
-/// once per connection, never planned again for new values. For statements of one shape whose
-/// index walk is right for any value, but for which the planner's cost comparison keeps
-/// choosing per-value plans (a tag's page at 100 000 articles: its generic plan is estimated
-/// dearer than one planned for the first page, so it was planned again on every request, half
-/// of the database's time). One round trip, like [`planned_with_values`].
-pub async fn planned_once(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    pool.begin_with("begin read only; set local plan_cache_mode = force_generic_plan")
-        .await
-}
-
 /// How long the pool lets a request wait, so that a database in trouble gives a quick 503
 /// instead of requests piling up.
 #[derive(Debug, Clone, Copy)]

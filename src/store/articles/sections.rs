@@ -1,20 +1,20 @@
-//! A tag's page and an author's page, each read in **one** statement: who or what the page is
-//! about (if it has a public page at all) and one page of its public articles, newest first.
+//! A tag's page and an author's page, each read in **one** round trip: who or what the page
+//! is about (if it has a public page at all) and one page of its public articles, newest
+//! first.
 //!
-//! Each statement has one shape whatever its values (no optional filter), so PostgreSQL's
-//! generic plan is the right one, and they run on it ([`db::planned_once`], whose `begin` is
-//! the one other round trip): prepared once per connection, not planned again per request,
-//! unlike [`super::public::list_published`]'s filtered lists, which the API uses with any
-//! combination of filters. Both walk a date index, so page 50 costs what page 1 costs: the
-//! tag's copy of the publication time (`article_tag_published_idx`), the author's own articles
-//! (`article_author_published_idx`) beside those they co-signed. The index's copy of the rule
-//! finds candidates; the `public_article` view's rule decides.
+//! Each is a PL/pgSQL function (the `section_pages` migration) whose one query has one shape
+//! whatever its values (no optional filter), so PostgreSQL's generic plan is the right one:
+//! the functions say so (`set plan_cache_mode = force_generic_plan`) and keep that plan for
+//! the connection's life, unlike [`super::public::list_published`]'s filtered lists, which the
+//! API uses with any combination of filters. Both walk a date index, so page 50 costs what
+//! page 1 costs: the tag's copy of the publication time (`article_tag_published_idx`), the
+//! author's own articles (`article_author_published_idx`) beside those they co-signed. The
+//! index's copy of the rule finds candidates; the `public_article` view's rule decides.
 
 use sqlx::PgPool;
 use sqlx::types::Json;
 
 use super::public::{Cursor, Summary};
-use crate::db;
 use crate::domain::{Lang, Slug, TagKind};
 use crate::store::tags::Tag;
 use crate::store::users::Author;
@@ -52,34 +52,21 @@ pub async fn tag_page(
 ) -> Result<Option<(Tag, Vec<Summary>)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        select t.id as "tag_id!", t.slug as "tag_slug!", t.name as "tag_name!",
-               t.kind as "tag_kind!: TagKind", t.description as "tag_description!",
-               a.id as "id?", a.slug as "slug?", a.title as "title?", a.dek as "dek?",
-               a.excerpt as "excerpt?", a.lang as "lang?: Lang", a.published_at as "published_at?",
-               a.updated_at as "updated_at?", a.author_name as "author_name?",
-               a.author_slug as "author_slug?", a.bylines as "bylines?: Json<Vec<Byline>>",
-               a.tags as "tags?: Json<Vec<TagRef>>", a.featured_media_id
-        from tag t
-        left join lateral (
-            select a.*, x.published_at as listed_at
-            from article_tag x
-            join public_article a on a.id = x.article_id
-            where x.tag_id = t.id and article_tag_is_listed(x.published_at)
-              and (x.published_at, x.article_id) < ($2, $3)
-            order by x.published_at desc, x.article_id desc
-            limit $4
-        ) a on true
-        where t.slug = $1
-          and exists (select 1 from article_tag x
-                      where x.tag_id = t.id and article_tag_is_listed(x.published_at))
-        order by a.listed_at desc, a.id desc
+        select tag_id as "tag_id!", tag_slug as "tag_slug!", tag_name as "tag_name!",
+               tag_kind as "tag_kind!: TagKind", tag_description as "tag_description!",
+               id as "id?", slug as "slug?", title as "title?", dek as "dek?",
+               excerpt as "excerpt?", lang as "lang?: Lang", published_at as "published_at?",
+               updated_at as "updated_at?", author_name as "author_name?",
+               author_slug as "author_slug?", bylines as "bylines?: Json<Vec<Byline>>",
+               tags as "tags?: Json<Vec<TagRef>>", featured_media_id as "featured_media_id?"
+        from tag_page($1, $2, $3, $4)
         "#,
         slug.as_str(),
         before.published_at,
         before.id,
-        limit
+        i32::try_from(limit).unwrap_or(i32::MAX)
     )
-    .fetch_all(&mut *db::planned_once(pool).await?)
+    .fetch_all(pool)
     .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
@@ -106,40 +93,21 @@ pub async fn author_page(
 ) -> Result<Option<(Author, Vec<Summary>)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        select u.id as "user_id!", u.slug as "user_slug!", u.display_name as "display_name!",
-               u.bio as "bio!",
-               a.id as "id?", a.slug as "slug?", a.title as "title?", a.dek as "dek?",
-               a.excerpt as "excerpt?", a.lang as "lang?: Lang", a.published_at as "published_at?",
-               a.updated_at as "updated_at?", a.author_name as "author_name?",
-               a.author_slug as "author_slug?", a.bylines as "bylines?: Json<Vec<Byline>>",
-               a.tags as "tags?: Json<Vec<TagRef>>", a.featured_media_id
-        from app_user u
-        left join lateral (
-            select a.*
-            from public_article a
-            where a.id in ((select o.id from article o
-                            where o.author_id = u.id and article_is_listed(o.status, o.published_at)
-                              and (o.published_at, o.id) < ($2, $3)
-                            order by o.published_at desc, o.id desc
-                            limit $4)
-                           union all
-                           select c.article_id from article_coauthor c where c.user_id = u.id)
-              and (a.published_at, a.id) < ($2, $3)
-            order by a.published_at desc, a.id desc
-            limit $4
-        ) a on true
-        where u.slug = $1
-          and (exists (select 1 from public_article p where p.author_id = u.id)
-               or exists (select 1 from article_coauthor c join public_article p on p.id = c.article_id
-                          where c.user_id = u.id))
-        order by a.published_at desc, a.id desc
+        select user_id as "user_id!", user_slug as "user_slug!", display_name as "display_name!",
+               bio as "bio!",
+               id as "id?", slug as "slug?", title as "title?", dek as "dek?",
+               excerpt as "excerpt?", lang as "lang?: Lang", published_at as "published_at?",
+               updated_at as "updated_at?", author_name as "author_name?",
+               author_slug as "author_slug?", bylines as "bylines?: Json<Vec<Byline>>",
+               tags as "tags?: Json<Vec<TagRef>>", featured_media_id as "featured_media_id?"
+        from author_page($1, $2, $3, $4)
         "#,
         slug.as_str(),
         before.published_at,
         before.id,
-        limit
+        i32::try_from(limit).unwrap_or(i32::MAX)
     )
-    .fetch_all(&mut *db::planned_once(pool).await?)
+    .fetch_all(pool)
     .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
@@ -152,4 +120,72 @@ pub async fn author_page(
     };
     let articles = rows.into_iter().filter_map(|r| summary!(r)).collect();
     Ok(Some((author, articles)))
+}
+
+/// A coming milestone of a regulation readers can see, as the home page lists it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Deadline {
+    /// `YYYY-MM-DD`: the day, or the first day of the month or quarter.
+    pub on_date: String,
+    /// `day`, `month` or `quarter`.
+    pub precision: String,
+    pub label: String,
+    pub regulation_slug: String,
+    pub regulation_name: String,
+    pub regulation_short_name: String,
+}
+
+/// The home page in **one** statement: up to `limit` of the newest public articles older than
+/// `before`, and the first `upcoming` milestones of public regulations that have not ended
+/// before `today`, in date order. Planned as PostgreSQL chooses (forced onto its generic plan,
+/// the articles' tags and bylines were hashed whole for every page).
+pub async fn home_page(
+    pool: &PgPool,
+    before: Cursor,
+    limit: i64,
+    today: time::Date,
+    upcoming: i64,
+) -> Result<(Vec<Summary>, Vec<Deadline>), sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select d.coming as "coming!: Json<Vec<Deadline>>",
+               a.id as "id?", a.slug as "slug?", a.title as "title?", a.dek as "dek?",
+               a.excerpt as "excerpt?", a.lang as "lang?: Lang", a.published_at as "published_at?",
+               a.updated_at as "updated_at?", a.author_name as "author_name?",
+               a.author_slug as "author_slug?", a.bylines as "bylines?: Json<Vec<Byline>>",
+               a.tags as "tags?: Json<Vec<TagRef>>", a.featured_media_id as "featured_media_id?"
+        from (
+            select coalesce(json_agg(json_build_object(
+                       'on_date', m.on_date, 'precision', m.precision, 'label', m.label,
+                       'regulation_slug', m.slug, 'regulation_name', m.name,
+                       'regulation_short_name', m.short_name)
+                   order by m.on_date, m.precision, m.name, m.label), '[]') as coming
+            from (select m.on_date, m.precision, m.label, r.slug, r.name, r.short_name
+                  from regulation_milestone m
+                  join public_regulation r on r.id = m.regulation_id
+                  where milestone_ends(m.on_date, m.precision) >= $4
+                  order by m.on_date, m.precision, r.name, m.label
+                  limit $5) m
+        ) d
+        left join lateral (
+            select id, slug, title, dek, excerpt, lang, published_at, updated_at, author_name,
+                   author_slug, bylines, tags, featured_media_id
+            from public_article
+            where (published_at, id) < ($1, $2)
+            order by published_at desc, id desc
+            limit $3
+        ) a on true
+        order by a.published_at desc, a.id desc
+        "#,
+        before.published_at,
+        before.id,
+        limit,
+        today,
+        upcoming
+    )
+    .fetch_all(pool)
+    .await?;
+    let coming = rows.first().map(|r| r.coming.0.clone()).unwrap_or_default();
+    let articles = rows.into_iter().filter_map(|r| summary!(r)).collect();
+    Ok((articles, coming))
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{BylineLink, TagLink, When, byline_links, tag_links};
 use crate::domain::Slug;
-use crate::store::articles::public::{self, Cursor, Filter, Summary};
+use crate::store::articles::public::{self, Cursor, Summary};
 use crate::store::articles::sections;
 use crate::store::{contributors, tags, users};
 use crate::web::{AppError, AppState, Page};
@@ -93,16 +93,6 @@ async fn listing(
     })
 }
 
-async fn load(
-    state: &AppState,
-    filter: Filter<'_>,
-    query: &HashMap<String, String>,
-) -> Result<Listing, AppError> {
-    let before = before(state, query)?;
-    let rows = public::list_published(&state.reads(), filter, before, wanted(state)).await?;
-    listing(state, rows, before).await
-}
-
 /// How many coming deadlines the home page shows.
 const UPCOMING: i64 = 5;
 
@@ -131,11 +121,20 @@ pub async fn home(
             None => Err(AppError::NotFound),
         };
     }
-    let listing = load(&state, Filter::default(), &query).await?;
+    let before = before(&state, &query)?;
+    let (rows, deadlines) = sections::home_page(
+        &state.reads(),
+        before.unwrap_or(Cursor::FIRST),
+        wanted(&state),
+        state.today(),
+        UPCOMING,
+    )
+    .await?;
+    let listing = listing(&state, rows, before).await?;
+    let upcoming = super::regulations::coming(&state, deadlines);
     let mut page = state.page(state.words().page_title_home.to_owned());
     page.description = state.words().tagline.to_owned();
     page.canonical = Some(format!("{}/", state.config.base_url));
-    let upcoming = super::regulations::coming(&state, UPCOMING).await?;
     Ok(HomeTemplate {
         page,
         listing,

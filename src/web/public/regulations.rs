@@ -15,7 +15,8 @@ use uuid::Uuid;
 use super::When;
 use super::listing::{Card, Listing, cards};
 use crate::domain::Slug;
-use crate::domain::regulation::{Precision, RegulationStatus};
+use crate::domain::regulation::{MilestoneDate, Precision, RegulationStatus};
+use crate::store::articles::sections;
 use crate::store::regulations::public::{self, Hub, Listed, Place, Scope};
 use crate::web::{AppError, AppState, Page};
 
@@ -90,17 +91,20 @@ pub struct Coming {
     pub countdown: String,
 }
 
-pub(super) async fn coming(state: &AppState, limit: i64) -> Result<Vec<Coming>, AppError> {
+/// The home page's coming deadlines, as its statement read them.
+pub(super) fn coming(state: &AppState, deadlines: Vec<sections::Deadline>) -> Vec<Coming> {
     let lang = state.config.lang;
     let today = state.today();
-    Ok(
-        public::dated(&state.reads(), None, None, Some(today), limit)
-            .await?
-            .into_iter()
-            .map(|d| Coming {
-                when: d.date().text(lang),
-                iso: d.on_date.to_string(),
-                countdown: d.date().countdown(today, lang).unwrap_or_default(),
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    deadlines
+        .into_iter()
+        .filter_map(|d| {
+            let on = Date::parse(&d.on_date, day).ok()?;
+            let date = MilestoneDate::new(on, Precision::parse(&d.precision)?);
+            Some(Coming {
+                when: date.text(lang),
+                iso: on.to_string(),
+                countdown: date.countdown(today, lang).unwrap_or_default(),
                 regulation: if d.regulation_short_name.is_empty() {
                     d.regulation_name
                 } else {
@@ -109,8 +113,8 @@ pub(super) async fn coming(state: &AppState, limit: i64) -> Result<Vec<Coming>, 
                 regulation_slug: d.regulation_slug,
                 label: d.label,
             })
-            .collect(),
-    )
+        })
+        .collect()
 }
 
 /// A group of the index: one jurisdiction's regulations.
