@@ -119,9 +119,12 @@ pub async fn reviewers(conn: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error
     .await
 }
 
-/// An `out_notice` job's question: who is told that article `id`, scheduled for `at`, is out
-/// — those whose notice is due at that time, now that it has come, while the article is still
-/// published at it (moved or cancelled meanwhile: nobody). With its title and address.
+/// An `out_notice` job's question: who is to be mailed that article `id`, scheduled for `at`,
+/// is out — those whose notice is due at that time, now that it has come, while the article is
+/// still published at it (moved or cancelled meanwhile: nobody), and not yet mailed; whoever
+/// scheduled it is not told of their own doing. They are marked mailed here, in the caller's
+/// transaction (which queues the mail): a second job, or this one run again, finds nobody.
+/// With the article's title and address.
 pub async fn out_at(
     conn: &mut PgConnection,
     id: Uuid,
@@ -129,11 +132,13 @@ pub async fn out_at(
 ) -> Result<Vec<(Uuid, String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        select n.user_id, a.title, a.slug
-        from notification n
-        join article a on a.id = n.article_id
-        where n.article_id = $1 and n.kind = 'scheduled_out' and n.due_at = $2
-          and n.due_at <= now() and a.status = 'published' and a.published_at = $2
+        update notification n set mailed_at = now()
+        from article a
+        where a.id = n.article_id and n.article_id = $1 and n.kind = 'scheduled_out'
+          and n.due_at = $2 and n.due_at <= now() and n.mailed_at is null
+          and n.actor_id is distinct from n.user_id
+          and a.status = 'published' and a.published_at = $2
+        returning n.user_id, a.title, a.slug
         "#,
         id,
         at
