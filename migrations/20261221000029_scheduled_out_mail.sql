@@ -42,10 +42,29 @@ begin
 end
 $$;
 
--- Articles scheduled before this migration have their notices but no job yet.
-insert into job (kind, payload, max_attempts, run_after)
-select 'out_notice', jsonb_build_object('article', a.id, 'at', a.published_at), 20, a.published_at
-from article a
-where a.status = 'published' and a.published_at > now()
-  and exists (select 1 from notification n
-              where n.article_id = a.id and n.kind = 'scheduled_out' and n.due_at = a.published_at);
+-- After a bulk load (an import, whose triggers stay quiet) and for articles scheduled before
+-- this migration: every scheduled article without its signers' notices for its time gets
+-- them, and one without a waiting job gets its job, as the trigger would have made them.
+create function queue_scheduled_out() returns void language sql as $$
+    insert into notification (user_id, kind, article_id, actor_id, due_at)
+    select s.user_id, 'scheduled_out', a.id, a.last_editor_id, a.published_at
+    from article a
+    cross join lateral (select a.author_id as user_id
+                        union
+                        select c.user_id from article_coauthor c
+                        where c.article_id = a.id and c.user_id is not null) s
+    where a.status = 'published' and a.published_at > now()
+      and not exists (select 1 from notification n
+                      where n.article_id = a.id and n.kind = 'scheduled_out'
+                        and n.due_at = a.published_at);
+    insert into job (kind, payload, max_attempts, run_after)
+    select 'out_notice', jsonb_build_object('article', a.id, 'at', a.published_at), 20,
+           a.published_at
+    from article a
+    where a.status = 'published' and a.published_at > now()
+      and not exists (select 1 from job j
+                      where j.kind = 'out_notice' and j.payload ->> 'article' = a.id::text
+                        and not j.failed);
+$$;
+
+select queue_scheduled_out();

@@ -24,7 +24,7 @@ pub async fn run(worker: &Worker, payload: &serde_json::Value) -> anyhow::Result
         .and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
         .context("an out_notice job's time")?;
     let mut tx = worker.pool.begin().await?;
-    for (user, title, slug) in notifications::out_at(&mut tx, article, at).await? {
+    for (user, title, path) in notifications::out_at(&mut tx, article, at).await? {
         let Some(recipient) = users::recipient(&mut tx, user).await? else {
             continue;
         };
@@ -36,7 +36,7 @@ pub async fn run(worker: &Worker, payload: &serde_json::Value) -> anyhow::Result
             email: &recipient.email,
             lang: recipient.lang.unwrap_or(worker.lang),
         };
-        let link = format!("{}/articles/{slug}", worker.base_url);
+        let link = format!("{}{path}", worker.base_url);
         super::queue(&mut tx, &messages::scheduled_out(&to, &title, &link)).await?;
     }
     tx.commit().await?;

@@ -124,7 +124,7 @@ pub async fn reviewers(conn: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error
 /// still published at it (moved or cancelled meanwhile: nobody), and not yet mailed; whoever
 /// scheduled it is not told of their own doing. They are marked mailed here, in the caller's
 /// transaction (which queues the mail): a second job, or this one run again, finds nobody.
-/// With the article's title and address.
+/// With the article's title and the path readers read it at.
 pub async fn out_at(
     conn: &mut PgConnection,
     id: Uuid,
@@ -138,7 +138,8 @@ pub async fn out_at(
           and n.due_at = $2 and n.due_at <= now() and n.mailed_at is null
           and n.actor_id is distinct from n.user_id
           and a.status = 'published' and a.published_at = $2
-        returning n.user_id, a.title, a.slug
+        returning n.user_id, a.title,
+                  case when a.kind = 'page' then '/pages/' else '/articles/' end || a.slug as "path!"
         "#,
         id,
         at
@@ -147,6 +148,6 @@ pub async fn out_at(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.user_id, r.title, r.slug))
+        .map(|r| (r.user_id, r.title, r.path))
         .collect())
 }

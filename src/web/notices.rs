@@ -109,7 +109,7 @@ impl AppState {
                 }
             }
             (Action::Publish, Some((signers, _))) => {
-                let link = format!("{base}/articles/{}", article.slug);
+                let link = format!("{base}{}", article.path);
                 for signer in signers.into_iter().filter(|s| *s != actor) {
                     self.mail_user(conn, signer, |to| {
                         messages::published(to, &article.title, &actor_name, &link)

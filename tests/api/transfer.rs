@@ -514,6 +514,19 @@ async fn every_wordpress_status_lands_where_it_belongs() {
         "pending is in review"
     );
     assert_eq!(count(&app, "article").await, 8);
+    // The scheduled post's author will be told when it comes out, as if it had been
+    // scheduled here: the notice due at its time, and the job that mails it.
+    let (notices, jobs): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from notification n join article a on a.id = n.article_id
+                 where a.slug = 'en-2031' and n.kind = 'scheduled_out' and n.due_at = a.published_at
+                   and n.user_id = a.author_id),
+                (select count(*) from job j join article a on j.payload ->> 'article' = a.id::text
+                 where a.slug = 'en-2031' and j.kind = 'out_notice' and j.run_after = a.published_at)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((notices, jobs), (1, 1));
 
     // The same file again changes nothing.
     let again = vigie(&app, &["import", WORDPRESS_STATUSES]);

@@ -420,13 +420,19 @@ pub async fn slug_taken(
 pub struct Noticed {
     pub title: String,
     pub slug: String,
+    /// Where readers read it: `/articles/{slug}`, or `/pages/{slug}` for a page of the site.
+    pub path: String,
     pub author_id: Uuid,
 }
 
 pub async fn noticed(conn: &mut PgConnection, id: Uuid) -> Result<Option<Noticed>, sqlx::Error> {
     sqlx::query_as!(
         Noticed,
-        "select title, slug, author_id from article where id = $1",
+        r#"
+        select title, slug, author_id,
+               case when kind = 'page' then '/pages/' else '/articles/' end || slug as "path!"
+        from article where id = $1
+        "#,
         id
     )
     .fetch_optional(conn)

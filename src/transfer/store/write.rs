@@ -275,7 +275,9 @@ pub async fn begin_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-/// Ends a bulk load: one announcement that everything may have changed, sent at commit.
+/// Ends a bulk load: one announcement that everything may have changed, sent at commit; and
+/// the scheduled articles it brought get the notices and mail their signers would have had
+/// (`queue_scheduled_out()`, the `scheduled_out_mail` migration).
 pub async fn end_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
@@ -283,8 +285,11 @@ pub async fn end_bulk_load(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
                notify_content('all')
         "#
     )
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
+    sqlx::query!("select queue_scheduled_out()")
+        .fetch_one(conn)
+        .await?;
     Ok(())
 }
 
