@@ -240,6 +240,31 @@ async fn a_translation_links_both_ways_and_says_when_its_original_changed() {
         );
         assert!(refused.body.contains("MARQUELANGUE"));
     }
+    // Through the write API as well: 422, with the reason under `lang`.
+    let secret = crate::write_api::token(
+        &editor,
+        "Traductions",
+        &["articles:write", "articles:publish"],
+    )
+    .await;
+    let v = version(&app, en_id).await;
+    let api = app
+        .client
+        .patch(format!("{base}/api/v1/articles/{en_id}"))
+        .bearer_auth(&secret)
+        .header("if-match", format!("\"{v}\""))
+        .json(&serde_json::json!({ "lang": "fr" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 422);
+    let problem: Value = api.json().await.unwrap();
+    assert!(
+        problem["errors"]["lang"]
+            .as_str()
+            .is_some_and(|m| m.contains("déjà dans cette langue")),
+        "{problem}"
+    );
     let langs: Vec<String> =
         sqlx::query_scalar("select lang from article where id = any($1) order by lang")
             .bind(vec![fr_id, en_id])
