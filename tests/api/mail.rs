@@ -478,6 +478,17 @@ async fn out_notices(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// Waits (20 s at most) until no `out_notice` job waits.
+async fn out_notices_done(app: &TestApp) {
+    for _ in 0..200 {
+        if out_notices(app).await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("an out_notice job still waits");
+}
+
 /// Its time on the newsroom's clock `minutes` from now, as the review form sends it.
 async fn in_minutes(app: &TestApp, minutes: i32) -> String {
     sqlx::query_scalar(
@@ -490,15 +501,23 @@ async fn in_minutes(app: &TestApp, minutes: i32) -> String {
     .unwrap()
 }
 
-#[tokio::test]
-async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_is_scheduled() {
-    let server = SmtpServer::start();
-    let app = with_mail(&server).await;
+/// An article in review, written by a journalist and co-signed by a colleague and by the
+/// editor who will decide on it, once the submission's mail has left: the editor's browser,
+/// the three signers' addresses (editor, author, co-author), the article and its version,
+/// and how many messages the server holds so far.
+struct CoSigned {
+    editor: crate::helpers::Browser,
+    emails: [String; 3],
+    id: uuid::Uuid,
+    version: String,
+    before: usize,
+}
+
+async fn co_signed(app: &TestApp, server: &SmtpServer, title: &str) -> CoSigned {
     let (editor, editor_account) = app.signed_in(Role::Editor).await;
     let (author, author_account) = app.signed_in(Role::Journalist).await;
     let (_, coauthor_account) = app.signed_in(Role::Journalist).await;
-    let (id, _) = crate::review::submitted(&app, &author, "Le calendrier", "Texte.").await;
-    // Co-signed by a colleague and by the editor who will schedule it.
+    let (id, _) = crate::review::submitted(app, &author, title, "Texte.").await;
     for (position, user) in [(1, coauthor_account.id), (2, editor_account.id)] {
         sqlx::query(
             "insert into article_coauthor (article_id, position, user_id) values ($1, $2, $3)",
@@ -510,24 +529,38 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
         .await
         .unwrap();
     }
-    queue_empty(&app).await;
-    let before = server.received().len();
+    queue_empty(app).await;
+    CoSigned {
+        editor,
+        emails: [
+            editor_account.email,
+            author_account.email,
+            coauthor_account.email,
+        ],
+        id,
+        version: crate::review::version(app, id).await,
+        before: server.received().len(),
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_is_scheduled() {
+    let server = SmtpServer::start();
+    let app = with_mail(&server).await;
+    let CoSigned {
+        editor,
+        emails: [editor_email, author_email, coauthor_email],
+        id,
+        version,
+        before,
+    } = co_signed(&app, &server, "Le calendrier").await;
 
     // Scheduled for later: nobody is told it is published, since it is not.
     let at = in_minutes(&app, 120).await;
-    let v: i32 = sqlx::query_scalar("select version from article where id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let scheduled = editor
         .post_signed(
             &format!("/admin/review/{id}"),
-            &[
-                ("decision", "schedule"),
-                ("version", &v.to_string()),
-                ("at", &at),
-            ],
+            &[("decision", "schedule"), ("version", &version), ("at", &at)],
         )
         .await;
     assert_eq!(scheduled.status, 303, "{}", scheduled.body);
@@ -552,7 +585,7 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
     let out: Vec<_> = mails[before..].iter().collect();
     let mut to: Vec<String> = out.iter().map(|m| m.rcpt.concat()).collect();
     to.sort();
-    let mut signers = vec![author_account.email.clone(), coauthor_account.email.clone()];
+    let mut signers = vec![author_email.clone(), coauthor_email.clone()];
     signers.sort();
     assert_eq!(to, signers);
     for mail in &out {
@@ -565,12 +598,7 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
         assert!(mail.link("/articles/").ends_with("/articles/le-calendrier"));
     }
     // A second job for the same time (or the same job run again) finds everybody told.
-    for _ in 0..200 {
-        if out_notices(&app).await == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    out_notices_done(&app).await;
     sqlx::query(
         "insert into job (kind, payload, max_attempts, run_after)
          select 'out_notice', jsonb_build_object('article', id, 'at', published_at), 20, now()
@@ -580,20 +608,14 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
     .execute(&app.pool)
     .await
     .unwrap();
-    for _ in 0..200 {
-        if out_notices(&app).await == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(out_notices(&app).await, 0, "the second job ran");
+    out_notices_done(&app).await;
     queue_empty(&app).await;
     assert_eq!(server.received().len(), before + 2);
     assert!(
         !server
             .received()
             .iter()
-            .any(|m| m.rcpt == [editor_account.email.clone()] && m.subject.contains("Paru")),
+            .any(|m| m.rcpt == [editor_email.clone()] && m.subject.contains("Paru")),
     );
 }
 
@@ -601,33 +623,17 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
 async fn publishing_a_co_signed_article_mails_every_signer_but_whoever_published_it() {
     let server = SmtpServer::start();
     let app = with_mail(&server).await;
-    let (editor, editor_account) = app.signed_in(Role::Editor).await;
-    let (author, author_account) = app.signed_in(Role::Journalist).await;
-    let (_, coauthor_account) = app.signed_in(Role::Journalist).await;
-    let (id, _) = crate::review::submitted(&app, &author, "À deux voix", "Texte.").await;
-    // Co-signed by a colleague and by the editor who will publish it.
-    for (position, user) in [(1, coauthor_account.id), (2, editor_account.id)] {
-        sqlx::query(
-            "insert into article_coauthor (article_id, position, user_id) values ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(position)
-        .bind(user)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
-    queue_empty(&app).await;
-    let before = server.received().len();
-    let v: i32 = sqlx::query_scalar("select version from article where id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let CoSigned {
+        editor,
+        emails: [editor_email, author_email, coauthor_email],
+        id,
+        version,
+        before,
+    } = co_signed(&app, &server, "À deux voix").await;
     let published = editor
         .post_signed(
             &format!("/admin/review/{id}"),
-            &[("decision", "publish"), ("version", &v.to_string())],
+            &[("decision", "publish"), ("version", &version)],
         )
         .await;
     assert_eq!(published.status, 303, "{}", published.body);
@@ -638,9 +644,9 @@ async fn publishing_a_co_signed_article_mails_every_signer_but_whoever_published
     assert_eq!(mails.len(), 2, "{mails:?}");
     let mut to: Vec<String> = mails.iter().map(|m| m.rcpt.concat()).collect();
     to.sort();
-    let mut signers = vec![author_account.email.clone(), coauthor_account.email.clone()];
+    let mut signers = vec![author_email, coauthor_email];
     signers.sort();
     assert_eq!(to, signers);
     assert!(mails.iter().all(|m| m.subject == "Publié : À deux voix"));
-    assert!(!to.contains(&editor_account.email));
+    assert!(!to.contains(&editor_email));
 }
