@@ -16,23 +16,34 @@ async fn with_mail(server: &SmtpServer) -> TestApp {
     .await
 }
 
-/// Mail waiting to leave (messages, and "mot de passe oublié" requests not yet looked at).
-async fn mail_jobs(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from job where kind in ('mail', 'password_reset')")
+/// Jobs of these kinds waiting (or running).
+async fn jobs_of(app: &TestApp, kinds: &[&str]) -> i64 {
+    sqlx::query_scalar("select count(*) from job where kind = any($1)")
+        .bind(kinds)
         .fetch_one(&app.pool)
         .await
         .unwrap()
 }
 
-/// Waits (20 s at most) until no mail waits to leave.
-async fn queue_empty(app: &TestApp) {
+/// Mail waiting to leave (messages, and "mot de passe oublié" requests not yet looked at).
+async fn mail_jobs(app: &TestApp) -> i64 {
+    jobs_of(app, &["mail", "password_reset"]).await
+}
+
+/// Waits (20 s at most) until no job of these kinds waits.
+async fn none_left(app: &TestApp, kinds: &[&str]) {
     for _ in 0..200 {
-        if mail_jobs(app).await == 0 {
+        if jobs_of(app, kinds).await == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("mail still waiting");
+    panic!("{kinds:?} jobs still waiting");
+}
+
+/// Waits until no mail waits to leave.
+async fn queue_empty(app: &TestApp) {
+    none_left(app, &["mail", "password_reset"]).await;
 }
 
 #[tokio::test]
@@ -472,21 +483,7 @@ async fn a_colleague_mentioned_in_a_note_is_told_by_mail_too() {
 
 /// Jobs that will tell a scheduled article's signers it is out.
 async fn out_notices(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from job where kind = 'out_notice'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-/// Waits (20 s at most) until no `out_notice` job waits.
-async fn out_notices_done(app: &TestApp) {
-    for _ in 0..200 {
-        if out_notices(app).await == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("an out_notice job still waits");
+    jobs_of(app, &["out_notice"]).await
 }
 
 /// Its time on the newsroom's clock `minutes` from now, as the review form sends it.
@@ -598,7 +595,7 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
         assert!(mail.link("/articles/").ends_with("/articles/le-calendrier"));
     }
     // A second job for the same time (or the same job run again) finds everybody told.
-    out_notices_done(&app).await;
+    none_left(&app, &["out_notice"]).await;
     sqlx::query(
         "insert into job (kind, payload, max_attempts, run_after)
          select 'out_notice', jsonb_build_object('article', id, 'at', published_at), 20, now()
@@ -608,7 +605,7 @@ async fn a_scheduled_articles_signers_are_mailed_when_it_comes_out_not_when_it_i
     .execute(&app.pool)
     .await
     .unwrap();
-    out_notices_done(&app).await;
+    none_left(&app, &["out_notice"]).await;
     queue_empty(&app).await;
     assert_eq!(server.received().len(), before + 2);
     assert!(

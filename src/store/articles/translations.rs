@@ -230,3 +230,27 @@ pub async fn stale(pool: &PgPool, id: Uuid) -> Result<Option<Stale>, sqlx::Error
     .fetch_optional(pool)
     .await
 }
+
+/// Whether another article of `id`'s translation group (its original and the original's
+/// translations) is in `lang`.
+pub async fn language_taken(
+    conn: &mut PgConnection,
+    id: Uuid,
+    lang: Lang,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        select exists (
+            select 1 from article me
+            join article o on o.id <> me.id
+                and (o.id = coalesce(me.translation_of, me.id)
+                     or o.translation_of = coalesce(me.translation_of, me.id))
+            where me.id = $1 and o.lang = $2
+        ) as "taken!"
+        "#,
+        id,
+        lang.as_str()
+    )
+    .fetch_one(conn)
+    .await
+}

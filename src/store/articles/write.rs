@@ -198,7 +198,9 @@ pub async fn save(
         .await?;
         return Ok(Outcome::Conflict);
     }
-    if draft.lang.as_str() != current.lang && language_taken(conn, id, draft.lang).await? {
+    if draft.lang.as_str() != current.lang
+        && super::translations::language_taken(conn, id, draft.lang).await?
+    {
         return Ok(Outcome::LanguageTaken);
     }
     let was_public = current.published_at.is_some();
@@ -234,30 +236,6 @@ pub async fn save(
     )
     .await?;
     Ok(Outcome::Saved { version, warnings })
-}
-
-/// Whether another article of `id`'s translation group (its original and the original's
-/// translations) is in `lang`.
-async fn language_taken(
-    conn: &mut PgConnection,
-    id: Uuid,
-    lang: Lang,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"
-        select exists (
-            select 1 from article me
-            join article o on o.id <> me.id
-                and (o.id = coalesce(me.translation_of, me.id)
-                     or o.translation_of = coalesce(me.translation_of, me.id))
-            where me.id = $1 and o.lang = $2
-        ) as "taken!"
-        "#,
-        id,
-        lang.as_str()
-    )
-    .fetch_one(conn)
-    .await
 }
 
 /// Writes `draft`'s text (its body already `rendered`) onto article `id` at `slug`, done by
