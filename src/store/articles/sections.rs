@@ -1,15 +1,17 @@
-//! A tag's page and an author's page, each read in **one** round trip: who or what the page
-//! is about (if it has a public page at all) and one page of its public articles, newest
-//! first.
+//! The home page, a tag's page and an author's page, each read in **one** round trip: one
+//! page of public articles, newest first, with what else the page shows — the tracker's coming
+//! deadlines ([`home_page`]), or who or what the page is about, if it has a public page at
+//! all ([`tag_page`], [`author_page`]).
 //!
-//! Each is a PL/pgSQL function (the `section_pages` migration) whose one query has one shape
-//! whatever its values (no optional filter), so PostgreSQL's generic plan is the right one:
-//! the functions say so (`set plan_cache_mode = force_generic_plan`) and keep that plan for
-//! the connection's life, unlike [`super::public::list_published`]'s filtered lists, which the
-//! API uses with any combination of filters. Both walk a date index, so page 50 costs what
-//! page 1 costs: the tag's copy of the publication time (`article_tag_published_idx`), the
-//! author's own articles (`article_author_published_idx`) beside those they co-signed. The
-//! index's copy of the rule finds candidates; the `public_article` view's rule decides.
+//! The tag's and the author's are PL/pgSQL functions (the `section_pages` migration) whose one
+//! query has one shape whatever its values (no optional filter), so PostgreSQL's generic plan
+//! is the right one: the functions say so (`set plan_cache_mode = force_generic_plan`) and
+//! keep that plan for the connection's life, unlike [`super::public::list_published`]'s
+//! filtered lists, which the API uses with any combination of filters. Both walk a date index,
+//! so page 50 costs what page 1 costs: the tag's copy of the publication time
+//! (`article_tag_published_idx`), the author's own articles (`article_author_published_idx`)
+//! beside those they co-signed. The index's copy of the rule finds candidates; the
+//! `public_article` view's rule decides.
 
 use sqlx::PgPool;
 use sqlx::types::Json;
